@@ -1,0 +1,96 @@
+"""GET /api/catalog: built from the pydantic models and the engine and data registries, so the
+palette always offers exactly what the server accepts."""
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Literal, Union
+
+import annotated_types
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from ..data import DATASETS
+from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
+from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo
+from ..schemas.dataset import DatasetSpec
+from ..schemas.model import ActivationSpec, DenseSpec
+from ..schemas.training import TrainingConfig
+from ..sessions.defaults import TASK_OUTPUT, output_units
+
+router = APIRouter()
+
+LAYER_MODELS: list[tuple[type[BaseModel], str]] = [(DenseSpec, "Dense"), (ActivationSpec, "Activation")]
+
+
+def _strip_optional(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def settings_of(model: type[BaseModel], skip: frozenset[str] = frozenset({"type"})) -> list[SettingInfo]:
+    """One SettingInfo per field: kind, default, bounds and choices read off the field itself."""
+    out = []
+    for name, field in model.model_fields.items():
+        if name in skip:
+            continue
+        annotation = _strip_optional(field.annotation)
+        info = SettingInfo(name=name, kind="float", description=field.description or "")
+        if typing.get_origin(annotation) is Literal:
+            info.kind, info.choices = "choice", [str(a) for a in typing.get_args(annotation)]
+        elif annotation is bool:
+            info.kind = "bool"
+        elif annotation is int:
+            info.kind = "int"
+        for meta in field.metadata:
+            if isinstance(meta, (annotated_types.Ge, annotated_types.Gt)):
+                info.minimum = float(getattr(meta, "ge", getattr(meta, "gt", 0)))
+            if isinstance(meta, (annotated_types.Le, annotated_types.Lt)):
+                info.maximum = float(getattr(meta, "le", getattr(meta, "lt", 0)))
+        default = field.get_default(call_default_factory=True)
+        info.default = default if isinstance(default, (int, float, str, bool, type(None))) else None
+        out.append(info)
+    return out
+
+
+def build_catalog() -> Catalog:
+    return Catalog(
+        layers=[
+            LayerInfo(
+                type=model.model_fields["type"].default,
+                label=label,
+                description=(model.__doc__ or "").strip(),
+                settings=settings_of(model),
+            )
+            for model, label in LAYER_MODELS
+        ],
+        datasets=[
+            DatasetCatalogEntry(
+                name=info.name,
+                label=info.label,
+                description=info.description,
+                task=info.task,
+                input_shape=list(info.input_shape),
+                classes=info.classes,
+                output_units=output_units(info),
+                output_activation=TASK_OUTPUT[info.task][0],
+                default_loss=TASK_OUTPUT[info.task][1],
+                suits=list(info.suits),
+            )
+            for info in DATASETS.values()
+        ],
+        activations=[NamedFormula(name=a.name, formula=a.formula) for a in ACTIVATIONS.values()],
+        losses=[NamedFormula(name=l.name, formula=l.formula) for l in LOSSES.values()],
+        optimizers=list(OPTIMIZERS),
+        inits=list(INITIALISERS),
+        dataset_settings=settings_of(DatasetSpec, frozenset()),
+        training_settings=settings_of(TrainingConfig, frozenset()),
+    )
+
+
+@router.get("/api/catalog", response_model=Catalog)
+def get_catalog() -> Catalog:
+    return build_catalog()

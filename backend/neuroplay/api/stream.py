@@ -1,0 +1,141 @@
+"""WS /api/sessions/{id}/stream: anyone with the link watches; only an authenticated owner commands.
+
+All writes to the socket go through the Subscriber's outbox and one sender task, so messages keep
+their order and a slow socket only delays itself. Anything malformed from the client gets an error
+frame naming the problem; the connection stays open.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import TypeAdapter, ValidationError
+
+from ..api.errors import describe_location
+from ..schemas.stream import (
+    AckMessage,
+    AuthMessage,
+    ClientMessage,
+    CommandMessage,
+    ErrorMessage,
+    HelloMessage,
+    PingMessage,
+    PongMessage,
+    SubscribeMessage,
+)
+from ..sessions.hub import Hub, Subscriber
+from ..sessions.manager import SessionManager, SessionNotFound
+from ..sessions.session import Session
+
+router = APIRouter()
+logger = logging.getLogger(__name__)
+
+MAX_CLIENT_MESSAGE = 16 * 1024
+client_message = TypeAdapter(ClientMessage)
+
+
+def _error(sub: Subscriber, code: str, message: str) -> None:
+    sub.push_text(ErrorMessage(code=code, message=message).model_dump_json())
+
+
+def _parse(text: str) -> tuple[object | None, str, str]:
+    """The message, or None with an error code and a message naming the problem."""
+    if len(text) > MAX_CLIENT_MESSAGE:
+        return None, "too_large", f"message of {len(text)} characters; the limit is {MAX_CLIENT_MESSAGE}"
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        return None, "bad_json", f"not JSON: {exc}"
+    try:
+        return client_message.validate_python(raw), "", ""
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = describe_location(first["loc"])
+        return None, "bad_message", f"{where}: {first['msg']}" if where != "body" else first["msg"]
+
+
+async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: SessionManager, hub: Hub) -> None:
+    if isinstance(msg, SubscribeMessage):
+        ws_sub.views = set(msg.views)
+        hub.views_changed()
+    elif isinstance(msg, AuthMessage):
+        if manager.is_owner(session, msg.token):
+            ws_sub.role = "owner"
+            ws_sub.push_text(HelloMessage(session_id=session.id, role="owner").model_dump_json())
+        else:
+            _error(ws_sub, "forbidden", "that token does not own this session")
+    elif isinstance(msg, CommandMessage):
+        if ws_sub.role != "owner":
+            _error(ws_sub, "forbidden", "only the session's owner can control it; send auth first, or fork it")
+            return
+        await asyncio.to_thread(session.command, msg.action, msg.unit)
+        ws_sub.push_text(
+            AckMessage(action=msg.action, status=session.status, step=session.step, epoch=session.epoch).model_dump_json()
+        )
+    elif isinstance(msg, PingMessage):
+        ws_sub.push_text(PongMessage().model_dump_json())
+
+
+async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
+    while True:
+        await sub.wakeup.wait()
+        sub.wakeup.clear()
+        texts, sub.texts = sub.texts, []
+        for text in texts:
+            await ws.send_text(text)
+        metrics = sub.take_metrics()
+        if metrics is not None:
+            await ws.send_text(metrics)
+        for frame in sub.take_tensors():
+            await ws.send_bytes(frame)
+
+
+@router.websocket("/api/sessions/{session_id}/stream")
+async def stream(ws: WebSocket, session_id: str) -> None:
+    manager: SessionManager = ws.app.state.sessions
+    await ws.accept()
+    try:
+        session = manager.get(session_id)
+    except SessionNotFound:
+        await ws.send_text(ErrorMessage(code="not_found", message=f"no session with id {session_id!r}").model_dump_json())
+        await ws.close(code=4404)
+        return
+    sub = Subscriber("viewer", manager.settings.max_pending_points)
+    sub.push_text(HelloMessage(session_id=session.id, role="viewer").model_dump_json())
+    hub = manager.hub(session)
+    hub.add(sub)
+    manager.start_hub(hub)
+    sender = asyncio.create_task(_send_loop(ws, sub))
+    try:
+        while True:
+            receive = asyncio.ensure_future(ws.receive())
+            done, _ = await asyncio.wait({receive, sender}, return_when=asyncio.FIRST_COMPLETED)
+            if sender in done:  # the socket failed while sending
+                receive.cancel()
+                break
+            event = receive.result()
+            if event["type"] == "websocket.disconnect":
+                break
+            if event.get("text") is None:
+                _error(sub, "bad_message", "binary frames from clients are not understood; send JSON text")
+                continue
+            msg, code, problem = _parse(event["text"])
+            if msg is None:
+                _error(sub, code, problem)
+                continue
+            try:
+                await _handle(msg, sub, session, manager, hub)
+            except Exception as exc:  # a failing command must not drop the connection
+                logger.exception("stream command failed")
+                _error(sub, "failed", f"{type(exc).__name__}: {exc}")
+    except WebSocketDisconnect:
+        pass
+    finally:
+        sender.cancel()
+        with contextlib.suppress(BaseException):
+            await sender
+        hub.remove(sub)
+        manager.forget_hub(hub)

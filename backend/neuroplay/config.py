@@ -1,0 +1,27 @@
+"""All server settings in one place; each can be set by an environment variable NEUROPLAY_<NAME>."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEUROPLAY_")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("data")
+    frontend_dir: Path = Field(
+        default_factory=lambda: Path(__file__).resolve().parents[2] / "frontend",
+        description="Static files served at /; node_modules inside it is served too.",
+    )
+    display_hz: float = Field(30.0, gt=0, le=120, description="Telemetry frames per second at most.")
+    grid_size: int = Field(50, ge=8, le=200, description="Resolution of boundary and neuron maps.")
+    max_neuron_maps: int = Field(64, description="Layers wider than this get no per-neuron maps.")
+    max_sessions: int = Field(500, ge=1, description="Idle sessions beyond this are forgotten, oldest first.")
+    max_history_points: int = Field(20000, ge=100, description="Older points are thinned beyond this.")
+    max_pending_points: int = Field(
+        50000, description="A watcher this far behind gets the whole history again instead."
+    )

@@ -1,0 +1,28 @@
+"""The NumPy engine: layers, losses, optimizers and training. Imports numpy and nothing of ours above it.
+
+Entry point: `build_network(spec, seed=...)`; see docs/engine.md.
+"""
+from .activations import ACTIVATIONS, get_activation
+from .init import INITIALISERS
+from .losses import LOSSES, get_loss
+from .network import ModelError, Network, build_network
+from .optimizers import OPTIMIZERS, make_optimizer
+from .registry import LAYER_BUILDERS
+from .training import BatchIterator, StepResult, Trainer
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALISERS",
+    "LAYER_BUILDERS",
+    "LOSSES",
+    "OPTIMIZERS",
+    "BatchIterator",
+    "ModelError",
+    "Network",
+    "StepResult",
+    "Trainer",
+    "build_network",
+    "get_activation",
+    "get_loss",
+    "make_optimizer",
+]

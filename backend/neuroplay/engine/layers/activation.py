@@ -1,0 +1,34 @@
+"""A stand-alone activation layer, e.g. {"type": "activation", "activation": "softmax"}."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..activations import get_activation
+from .base import Layer
+
+
+class Activation(Layer):
+    type_tag = "activation"
+
+    def __init__(self, input_shape: tuple[int, ...], activation: str) -> None:
+        super().__init__(input_shape)
+        self.activation = get_activation(activation)
+        self.y: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        """Any shape -> the same shape (softmax acts on the last axis)."""
+        self.y = self.activation.forward(x)
+        return self.y
+
+    def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        return self.activation.backward(self.y, dy) if need_input_grad else None
+
+    def backward_from_preactivation(
+        self, du: np.ndarray, need_input_grad: bool = True
+    ) -> np.ndarray | None:
+        return du if need_input_grad else None
+
+    def config(self) -> dict[str, Any]:
+        return {"type": self.type_tag, "activation": self.activation.name}

@@ -1,0 +1,42 @@
+"""The contract every layer follows (see docs/engine.md).
+
+A layer owns `params` and `grads` (dicts with the same keys), infers `output_shape` from the input
+shape it is built for, caches in `forward` exactly what `backward` needs, and fills `grads` in
+`backward`. Shapes exclude the batch axis.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+
+class ShapeError(ValueError):
+    """A layer cannot take the shape it is given; the message names the shapes."""
+
+
+class Layer:
+    """Base class: subclasses set `type_tag` and implement forward/backward/config."""
+
+    type_tag: ClassVar[str] = ""
+
+    def __init__(self, input_shape: tuple[int, ...]) -> None:
+        self.input_shape: tuple[int, ...] = tuple(input_shape)
+        self.output_shape: tuple[int, ...] = tuple(input_shape)
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}
+
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Fill `grads` from dL/dy; return dL/dx unless the caller says it is not needed."""
+        raise NotImplementedError
+
+    def config(self) -> dict[str, Any]:
+        """The spec entry that rebuilds this layer (round-trips through build_network)."""
+        raise NotImplementedError
+
+    def param_count(self) -> int:
+        return int(sum(p.size for p in self.params.values()))

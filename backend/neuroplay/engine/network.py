@@ -1,0 +1,109 @@
+"""A network: layers in spec order, run forward and backward whole or one layer at a time."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from .layers import Layer, ShapeError
+from .registry import LAYER_BUILDERS, BuildContext
+
+
+class ModelError(ValueError):
+    """A spec that cannot be built. `layer` is the index of the bad layer (None: the spec as a whole)."""
+
+    def __init__(self, message: str, layer: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.layer = layer
+
+
+class Network:
+    """Layers applied in order. Shapes exclude the batch axis."""
+
+    def __init__(self, layers: list[Layer], input_shape: tuple[int, ...]) -> None:
+        self.layers = layers
+        self.input_shape = tuple(input_shape)
+        self.output_shape = layers[-1].output_shape if layers else self.input_shape
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Backpropagate dL/d(output); returns dL/d(input) when asked (gradient checks, stepping)."""
+        return self.backward_from(len(self.layers) - 1, dy, need_input_grad, preactivation=False)
+
+    def backward_from(
+        self, last: int, d: np.ndarray, need_input_grad: bool, preactivation: bool
+    ) -> np.ndarray | None:
+        """Backpropagate from layer `last`; `preactivation` says d is dL/du of that layer (fused loss)."""
+        for i in range(last, -1, -1):
+            layer = self.layers[i]
+            need = need_input_grad or i > 0
+            if preactivation and i == last:
+                d = layer.backward_from_preactivation(d, need)
+            else:
+                d = layer.backward(d, need)
+        return d
+
+    def parameters(self) -> list[tuple[tuple[int, str], np.ndarray, np.ndarray]]:
+        """(layer index, name), param, grad for every parameter, in a stable order."""
+        return [
+            ((i, name), p, layer.grads[name])
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.params.items()
+        ]
+
+    def param_count(self) -> int:
+        return sum(layer.param_count() for layer in self.layers)
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "input_shape": list(self.input_shape),
+            "layers": [layer.config() for layer in self.layers],
+        }
+
+    def get_weights(self) -> dict[str, np.ndarray]:
+        """Copies of every parameter, keyed 'layer{i}.{name}'."""
+        return {f"layer{i}.{n}": p.copy() for (i, n), p, _ in self.parameters()}
+
+    def set_weights(self, weights: Mapping[str, np.ndarray]) -> None:
+        for (i, n), p, _ in self.parameters():
+            p[...] = weights[f"layer{i}.{n}"]
+
+
+def _as_dict(spec: Any) -> dict[str, Any]:
+    return spec.model_dump() if hasattr(spec, "model_dump") else dict(spec)
+
+
+def build_network(spec: Any, seed: int = 0, init: str = "xavier") -> Network:
+    """Build from a spec (dict or pydantic model): {"input_shape": [...], "layers": [{"type": ...}]}.
+
+    Raises ModelError naming the layer index, its type and what is wrong with it.
+    """
+    spec = _as_dict(spec)
+    try:
+        shape = tuple(int(d) for d in spec["input_shape"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelError("input_shape must be a list of positive integers") from None
+    if not shape or min(shape) < 1:
+        raise ModelError(f"input_shape must be a list of positive integers, got {list(shape)}")
+    ctx = BuildContext(init=init, rng=np.random.default_rng(seed))
+    layers: list[Layer] = []
+    for i, entry in enumerate(spec.get("layers", [])):
+        settings = _as_dict(entry)
+        tag = settings.pop("type", None)
+        builder = LAYER_BUILDERS.get(tag)
+        if builder is None:
+            known = ", ".join(LAYER_BUILDERS)
+            raise ModelError(f"layer {i}: unknown layer type {tag!r} (known: {known})", i)
+        try:
+            layer = builder(settings, shape, ctx)
+        except (ShapeError, ValueError, TypeError) as exc:
+            raise ModelError(f"layer {i} ({tag}): {exc}", i) from None
+        layers.append(layer)
+        shape = layer.output_shape
+    return Network(layers, tuple(int(d) for d in spec["input_shape"]))

@@ -1,0 +1,57 @@
+"""Write every wire model's JSON Schema to shared_schemas/ (`python -m neuroplay schemas`).
+
+tests/test_shared_schemas.py fails when the files drift from the models.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, TypeAdapter
+
+from . import catalog, dataset, errors, model, session, stream, training
+
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
+
+EXPORTED: dict[str, object] = {
+    "network_spec": model.NetworkSpec,
+    "dataset_spec": dataset.DatasetSpec,
+    "training_config": training.TrainingConfig,
+    "create_session_request": session.CreateSessionRequest,
+    "create_session_response": session.CreateSessionResponse,
+    "session_patch": session.SessionPatch,
+    "session_view": session.SessionView,
+    "session_data": session.SessionData,
+    "command_request": session.CommandRequest,
+    "command_response": session.CommandResponse,
+    "catalog": catalog.Catalog,
+    "error_response": errors.ErrorResponse,
+    "health": errors.Health,
+    "stream_client_message": stream.ClientMessage,
+    "stream_server_message": stream.ServerMessage,
+    "stream_tensor_header": stream.TensorHeader,
+}
+
+
+def render_schemas() -> dict[str, str]:
+    """File name -> JSON text, exactly as written to disk."""
+    out = {}
+    for name, target in EXPORTED.items():
+        if isinstance(target, type) and issubclass(target, BaseModel):
+            schema = target.model_json_schema()
+        else:
+            schema = TypeAdapter(target).json_schema()
+        schema.setdefault("title", name)
+        out[f"{name}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return out
+
+
+def write_schemas(directory: Path | None = None) -> list[Path]:
+    directory = directory or DEFAULT_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, text in render_schemas().items():
+        path = directory / file_name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

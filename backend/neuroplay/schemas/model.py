@@ -1,0 +1,43 @@
+"""The network spec the browser sends: versioned, Keras-like, one entry per layer."""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field
+
+from .base import WireModel
+
+ActivationName = Literal["linear", "sigmoid", "tanh", "relu", "softmax"]
+
+MAX_UNITS = 1024  # a wider dense layer is refused: the views could not draw it and nobody learns from it
+MAX_LAYERS = 32
+MAX_INPUT_SIZE = 4096
+
+
+class DenseSpec(WireModel):
+    """Fully connected layer: y = f(x·W + b)."""
+
+    type: Literal["dense"] = "dense"
+    units: int = Field(4, ge=1, le=MAX_UNITS, description="Number of neurons.")
+    activation: ActivationName = Field("tanh", description="f applied to each neuron's sum.")
+    use_bias: bool = Field(True, description="Add a learned offset b to every neuron.")
+
+
+class ActivationSpec(WireModel):
+    """A stand-alone activation, e.g. softmax after a linear dense layer."""
+
+    type: Literal["activation"] = "activation"
+    activation: ActivationName = Field("relu", description="The function applied element-wise.")
+
+
+LayerSpec = Annotated[Union[DenseSpec, ActivationSpec], Field(discriminator="type")]
+
+
+class NetworkSpec(WireModel):
+    """Input shape (without the batch axis) and the layers in order."""
+
+    version: Literal[1] = 1
+    input_shape: list[Annotated[int, Field(ge=1, le=MAX_INPUT_SIZE)]] = Field(
+        default_factory=lambda: [2], min_length=1, max_length=3
+    )
+    layers: list[LayerSpec] = Field(min_length=1, max_length=MAX_LAYERS)

@@ -1,0 +1,53 @@
+"""Turn the three specs of a session into the things that train: data, network, trainer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..data import DATASETS, Dataset, make_dataset
+from ..engine import ModelError, Network, Trainer, build_network, get_loss, make_optimizer
+from ..schemas.dataset import DatasetSpec
+from ..schemas.model import NetworkSpec
+from ..schemas.training import TrainingConfig
+from .compatibility import check_fits
+from .defaults import default_loss
+
+
+@dataclass(frozen=True)
+class Specs:
+    """What the user chose; everything else is derived from it."""
+
+    model: NetworkSpec
+    dataset: DatasetSpec
+    training: TrainingConfig
+
+    def resolved_loss(self) -> str:
+        return self.training.loss or default_loss(DATASETS[self.dataset.name])
+
+
+MAX_PARAMS = 2_000_000
+
+
+def build_data(spec: DatasetSpec) -> Dataset:
+    return make_dataset(spec.name, spec.points, spec.noise, spec.validation_share, spec.seed)
+
+
+def build_trainer(specs: Specs, data: Dataset) -> Trainer:
+    """Build a freshly initialised network and its trainer; ModelError names what does not fit."""
+    t = specs.training
+    network: Network = build_network(specs.model, seed=t.seed, init=t.init)
+    if network.param_count() > MAX_PARAMS:
+        raise ModelError(
+            f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}"
+        )
+    loss = specs.resolved_loss()
+    check_fits(network, data.info, loss)
+    return Trainer(
+        network,
+        get_loss(loss),
+        make_optimizer(t.optimizer, t.learning_rate, t.l2),
+        data.x_train,
+        data.y_train,
+        batch_size=t.batch_size,
+        seed=t.seed,
+        clip_norm=t.clip_norm,
+    )

@@ -1,0 +1,37 @@
+"""Does a built network fit the dataset and the loss? Errors name the layer to change."""
+from __future__ import annotations
+
+from ..data import DatasetInfo
+from ..engine import ModelError, Network
+from .defaults import output_units
+
+
+def check_fits(network: Network, info: DatasetInfo, loss: str) -> None:
+    """Raise ModelError (with the layer index where one is to blame) when network, data and loss clash."""
+    if tuple(network.input_shape) != tuple(info.input_shape):
+        raise ModelError(
+            f"input_shape {list(network.input_shape)} does not match dataset '{info.name}', "
+            f"whose samples have shape {list(info.input_shape)}"
+        )
+    last = len(network.layers) - 1
+    want = (output_units(info),)
+    if tuple(network.output_shape) != want:
+        raise ModelError(
+            f"layer {last} (output) gives shape {list(network.output_shape)} but dataset "
+            f"'{info.name}' ({info.task}) needs {list(want)}",
+            last,
+        )
+    act = getattr(network.layers[last], "activation", None)
+    act_name = act.name if act is not None else "linear"
+    if loss == "binary_cross_entropy" and act_name != "sigmoid":
+        raise ModelError(
+            f"layer {last} (output): binary_cross_entropy needs outputs between 0 and 1, "
+            f"so the last activation must be sigmoid, not {act_name}",
+            last,
+        )
+    if loss == "cross_entropy" and (act_name != "softmax" or info.task != "multiclass"):
+        raise ModelError(
+            f"layer {last} (output): cross_entropy needs one softmax output per class; "
+            f"dataset '{info.name}' is {info.task}: use binary_cross_entropy or mse",
+            last,
+        )

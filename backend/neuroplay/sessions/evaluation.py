@@ -1,0 +1,40 @@
+"""Loss and accuracy over whole splits, for the points of the loss curve."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..data import Dataset
+from ..engine import Network
+from ..engine.losses import Loss
+from ..schemas.session import MetricPoint
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _accuracy(task: str, p: np.ndarray, y: np.ndarray) -> float | None:
+    if task == "binary":
+        return float(np.mean((p > 0.5) == (y > 0.5)))
+    if task == "multiclass":
+        return float(np.mean(p.argmax(axis=1) == y.ravel().astype(np.int64)))
+    return None
+
+
+def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray):
+    if len(x) == 0:
+        return None, None
+    p = network.forward(x, training=False)
+    return _finite_or_none(loss.value(p, y)), _accuracy(task, p, y)
+
+
+def evaluate(network: Network, loss: Loss, data: Dataset, step: int, epoch: int) -> MetricPoint:
+    """One metric point: training-set and validation-set loss and accuracy with inference behaviour."""
+    task = data.info.task
+    train_loss, train_acc = _split(network, loss, task, data.x_train, data.y_train)
+    val_loss, val_acc = _split(network, loss, task, data.x_val, data.y_val)
+    return MetricPoint(
+        step=step, epoch=epoch, loss=train_loss, val_loss=val_loss, accuracy=train_acc, val_accuracy=val_acc
+    )

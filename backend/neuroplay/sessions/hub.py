@@ -1,0 +1,165 @@
+"""Fan-out of one session's telemetry to everyone watching it.
+
+One Hub per watched session runs a loop at display rate: it sends state when it changed, every new
+metric point, and tensor frames computed once per frame for the union of the views the watchers have
+open. Each watcher (Subscriber) has its own small outbox: text messages in order, metric points
+accumulated until its connection is free, and tensors latest-wins. A slow watcher therefore never
+slows training or the others, and its outbox cannot grow without bound.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Literal
+
+from ..schemas.session import MetricPoint
+from ..schemas.stream import HistoryMessage, MetricsMessage, StateMessage, ViewName
+from .session import Session
+from .telemetry import TelemetryFrames, TensorFrame
+
+Role = Literal["owner", "viewer"]
+
+
+class Subscriber:
+    """One websocket's outbox."""
+
+    def __init__(self, role: Role, max_pending_points: int) -> None:
+        self.role: Role = role
+        self.views: set[ViewName] = set()
+        self.max_pending_points = max_pending_points
+        self.texts: list[str] = []
+        self.points: list[MetricPoint] = []
+        self.metrics_due = False
+        self.counters: tuple[int, str, int, int] = (0, "idle", 0, 0)
+        self.tensors: dict[str, bytes] = {}
+        self.min_step = -1  # points up to here were already sent in a history message
+        self.generation = 0
+        self.needs_history = False
+        self.wakeup = asyncio.Event()
+
+    def push_text(self, text: str) -> None:
+        self.texts.append(text)
+        self.wakeup.set()
+
+    def push_history(self, generation: int, points: list[MetricPoint]) -> None:
+        self.generation = generation
+        self.points.clear()
+        self.min_step = points[-1].step if points else -1
+        self.push_text(HistoryMessage(generation=generation, points=points).model_dump_json())
+
+    def push_points(self, generation: int, points: list[MetricPoint]) -> None:
+        if generation != self.generation:
+            return
+        fresh = [p for p in points if p.step > self.min_step]
+        if len(self.points) + len(fresh) > self.max_pending_points:
+            self.points.clear()
+            self.needs_history = True  # far behind: resend the (thinned) history instead
+        else:
+            self.points.extend(fresh)
+        self.metrics_due = True
+        self.wakeup.set()
+
+    def set_counters(self, counters: tuple[int, str, int, int]) -> None:
+        if counters != self.counters:
+            self.counters = counters
+            self.metrics_due = True
+            self.wakeup.set()
+
+    def set_tensors(self, frames: list[TensorFrame]) -> None:
+        for key, view, frame in frames:
+            if view in self.views:
+                self.tensors[key] = frame
+        self.wakeup.set()
+
+    def take_metrics(self) -> str | None:
+        if not self.metrics_due:
+            return None
+        generation, status, step, epoch = self.counters
+        msg = MetricsMessage(
+            generation=generation, status=status, step=step, epoch=epoch, points=self.points  # type: ignore[arg-type]
+        )
+        self.points = []
+        self.metrics_due = False
+        return msg.model_dump_json()
+
+    def take_tensors(self) -> list[bytes]:
+        frames = list(self.tensors.values())
+        self.tensors.clear()
+        return frames
+
+
+class Hub:
+    def __init__(self, session: Session, display_hz: float) -> None:
+        self.session = session
+        self.interval = 1.0 / display_hz
+        self.subscribers: set[Subscriber] = set()
+        self._state_version = -1
+        self._generation = -1
+        self._last_step = -1
+        self._frames: TelemetryFrames | None = None
+        self._views_dirty = False
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, sub: Subscriber) -> None:
+        s = self.session
+        sub.push_text(StateMessage(state=s.state()).model_dump_json())
+        sub.push_history(s.generation, list(s.history.points))
+        self.subscribers.add(sub)
+
+    def remove(self, sub: Subscriber) -> None:
+        self.subscribers.discard(sub)
+        self.views_changed()
+
+    def views_changed(self) -> None:
+        """A watcher opened or closed views: the session computes the union from now on."""
+        self.session.telemetry_views = frozenset(v for sub in self.subscribers for v in sub.views)
+        self._views_dirty = True
+    async def run(self) -> None:
+        """Runs while anyone watches; the manager starts it and drops it when it returns."""
+        while self.subscribers:
+            started = time.perf_counter()
+            await self.tick()
+            await asyncio.sleep(max(0.0, self.interval - (time.perf_counter() - started)))
+
+    async def tick(self) -> None:
+        s = self.session
+        subs = list(self.subscribers)
+        if s.state_version != self._state_version:
+            self._state_version = s.state_version
+            text = StateMessage(state=s.state()).model_dump_json()
+            for sub in subs:
+                sub.push_text(text)
+        history = s.history
+        if s.generation != self._generation:
+            self._generation = s.generation
+            points = list(history.points)
+            self._last_step = points[-1].step if points else -1
+            for sub in subs:
+                sub.push_history(s.generation, points)
+        else:
+            fresh = history.since(self._last_step)
+            if fresh:
+                self._last_step = fresh[-1].step
+                for sub in subs:
+                    sub.push_points(s.generation, fresh)
+        counters = (s.generation, s.status, s.step, s.epoch)
+        for sub in subs:
+            if sub.needs_history:
+                sub.needs_history = False
+                sub.push_history(s.generation, list(history.points))
+            sub.set_counters(counters)
+        await self._update_tensors(subs)
+
+    async def _update_tensors(self, subs: list[Subscriber]) -> None:
+        s = self.session
+        if self._views_dirty:
+            self._views_dirty = False
+            if not s.running:  # a running session recomputes at its next snapshot anyway
+                await asyncio.to_thread(s.refresh_telemetry)
+            self._frames = None  # resend, so a watcher that just subscribed gets every tensor
+        frames = s.frames
+        if frames is None or frames is self._frames:
+            return
+        self._frames = frames
+        for sub in subs:
+            sub.set_tensors(frames.frames)

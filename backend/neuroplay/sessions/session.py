@@ -1,0 +1,276 @@
+"""One training run: its specs, its engine objects, its counters and its runner thread.
+
+Threads: the runner thread alone steps the engine while the session runs. Every change from outside
+(commands, patches) takes `_control`, stops the runner, changes things, and restarts it if it was
+running, so the engine is never touched by two threads at once. Readers (state, telemetry) never
+block training: they read counters and the latest weight snapshot, which the runner publishes by
+replacing one reference.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from ..engine import get_loss
+from ..schemas.session import (
+    Divergence,
+    GridSpec,
+    LayerSummary,
+    MetricPoint,
+    SessionState,
+    SessionStatus,
+)
+from ..schemas.stream import ViewName
+from .build import Specs, build_data, build_trainer
+from .compatibility import check_fits
+from .evaluation import evaluate
+from .history import MetricHistory
+from .runner import Runner
+from .telemetry import GRID_EXTENT, Snapshot, Telemetry, TelemetryFrames
+
+logger = logging.getLogger(__name__)
+
+
+class SessionError(Exception):
+    """A command that cannot be carried out now (HTTP 409)."""
+
+
+class Session:
+    def __init__(
+        self,
+        session_id: str,
+        owner_token_hash: str,
+        specs: Specs,
+        grid_size: int,
+        display_hz: float,
+        max_history_points: int,
+        max_neuron_maps: int = 64,
+    ) -> None:
+        self.id = session_id
+        self.owner_token_hash = owner_token_hash
+        self.grid_size = grid_size
+        self.snapshot_interval = 1.0 / display_hz
+        self.history = MetricHistory(max_history_points)
+        self.status: SessionStatus = "idle"
+        self.step = 0
+        self.epoch = 0
+        self.generation = 0
+        self.divergence: Divergence | None = None
+        self.error: str | None = None  # an unexpected engine failure, shown to the user
+        self.state_version = 0  # bumped whenever anything in state() other than step/epoch changes
+        self.last_used = time.monotonic()
+        self._control = threading.Lock()
+        self._runner = Runner(self._advance)
+        self._last_snapshot_time = 0.0
+        # Views someone watches (set by the hub); telemetry is computed only for these.
+        self.telemetry_views: frozenset[ViewName] = frozenset()
+        self.frames: TelemetryFrames | None = None
+        self._telemetry = Telemetry(grid_size, max_neuron_maps)
+        self._telemetry_lock = threading.Lock()
+        # Build everything before assigning, so a bad spec leaves no half-made session.
+        data = build_data(specs.dataset)
+        trainer = build_trainer(specs, data)
+        self.specs, self.data, self.trainer = specs, data, trainer
+        self._start_generation()
+
+    # ---- reading ----
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+    def state(self) -> SessionState:
+        specs, net = self.specs, self.trainer.network
+        last = len(net.layers) - 1
+        return SessionState(
+            id=self.id,
+            status=self.status,
+            step=self.step,
+            epoch=self.epoch,
+            generation=self.generation,
+            model=specs.model,
+            dataset=specs.dataset,
+            training=specs.training,
+            loss=specs.resolved_loss(),
+            task=self.data.info.task,
+            layers=[
+                LayerSummary(
+                    index=i,
+                    type=layer.type_tag,
+                    role="output" if i == last else "hidden",
+                    output_shape=list(layer.output_shape),
+                    param_count=layer.param_count(),
+                )
+                for i, layer in enumerate(net.layers)
+            ],
+            total_params=net.param_count(),
+            train_size=len(self.data.x_train),
+            validation_size=len(self.data.x_val),
+            grid=GridSpec(
+                x_min=-GRID_EXTENT, x_max=GRID_EXTENT, y_min=-GRID_EXTENT, y_max=GRID_EXTENT,
+                size=self.grid_size,
+            ),
+            divergence=self.divergence,
+            error=self.error,
+        )
+
+    # ---- changing (each takes _control) ----
+    def command(self, action: str, unit: str = "batch") -> None:
+        with self._control:
+            self.last_used = time.monotonic()
+            if action == "play":
+                self._set_status("running")
+                self.divergence = None
+                self.error = None
+                self._runner.start()
+            elif action == "pause":
+                self._runner.stop()
+                if self.status == "running":
+                    self._set_status("paused")
+                self._record_point()
+            elif action == "reset":
+                self._runner.stop()
+                self.trainer = build_trainer(self.specs, self.data)
+                self._set_status("idle")
+                self._start_generation()
+            elif action == "step":
+                self._runner.stop()
+                self._manual_step(unit)
+            else:  # the schema allows no other action; this guards direct callers
+                raise SessionError(f"unknown action {action!r}")
+
+    def change(self, specs: Specs, rebuild_data: bool, rebuild_model: bool) -> None:
+        """Apply new specs. Training-only changes act on the running trainer; model or dataset
+        changes rebuild from scratch (new weights, history cleared) and keep playing if it was."""
+        with self._control:
+            self.last_used = time.monotonic()
+            if rebuild_data or rebuild_model:
+                data = build_data(specs.dataset) if rebuild_data else self.data
+                trainer = build_trainer(specs, data)  # raises before anything is changed
+                was_running = self.running
+                self._runner.stop()
+                self.specs, self.data, self.trainer = specs, data, trainer
+                self.divergence = None
+                self._start_generation()
+                self._set_status("running" if was_running else "idle")
+                if was_running:
+                    self._runner.start()
+                return
+            self._apply_training_live(specs)
+
+    def close(self) -> None:
+        with self._control:
+            self._runner.stop()
+            if self.status == "running":
+                self._set_status("paused")
+
+    # ---- internals ----
+    def _apply_training_live(self, specs: Specs) -> None:
+        new = specs.training
+        trainer = self.trainer
+        trainer.optimizer.learning_rate = new.learning_rate
+        trainer.optimizer.l2 = new.l2
+        trainer.clip_norm = new.clip_norm
+        trainer.set_batch_size(new.batch_size)
+        self._runner.steps_per_second = new.steps_per_second
+        if specs.resolved_loss() != self.specs.resolved_loss():
+            # A new loss must fit the output layer; check before swapping it in.
+            check_fits(trainer.network, self.data.info, specs.resolved_loss())
+            was_running = self.running
+            self._runner.stop()
+            trainer.set_loss(get_loss(specs.resolved_loss()))
+            if was_running:
+                self._runner.start()
+        self.specs = specs
+        self.state_version += 1
+
+    def _start_generation(self) -> None:
+        self.generation += 1
+        self.step = 0
+        self.epoch = 0
+        self.history.clear()
+        self._runner.steps_per_second = self.specs.training.steps_per_second
+        self._record_point()
+        self._publish_snapshot()
+        self.state_version += 1
+
+    def _set_status(self, status: SessionStatus) -> None:
+        if status != self.status:
+            self.status = status
+            self.state_version += 1
+
+    def _manual_step(self, unit: str) -> None:
+        if self.status == "running":
+            self._set_status("paused")
+        while True:
+            result = self._train_one()
+            if result is None or unit == "batch" or result:
+                break
+        self._record_point()
+        self._publish_snapshot()
+        if self.status == "idle":
+            self._set_status("paused")
+
+    def _train_one(self) -> bool | None:
+        """One optimizer step. Returns whether it ended an epoch, or None when training diverged."""
+        result = self.trainer.train_step()
+        if result.diverged:
+            self.divergence = Divergence(
+                step=self.step + 1,
+                where=result.diverged,
+                message=(
+                    f"training diverged at step {self.step + 1}: the {result.diverged} became NaN or "
+                    "infinite. The weights are those of the last good step: lower the learning rate "
+                    "(or turn on clipping) and play again, or reset."
+                ),
+            )
+            self._set_status("diverged")
+            self._publish_snapshot()
+            return None
+        self.step += 1
+        if result.epoch_ended:
+            self.epoch = self.trainer.batches.epoch
+        return result.epoch_ended
+
+    def _advance(self) -> bool:
+        """The runner's unit of work: one step, a metric point at each epoch end, snapshots at
+        display rate. Returns False to stop the runner."""
+        try:
+            ended = self._train_one()
+        except Exception as exc:  # an engine bug must pause this session, not kill it silently
+            logger.exception("session %s: engine error", self.id)
+            self.error = f"engine error at step {self.step + 1}: {type(exc).__name__}: {exc}"
+            self._set_status("paused")
+            return False
+        if ended is None:
+            return False
+        if ended:
+            self._record_point()
+        now = time.perf_counter()
+        if now - self._last_snapshot_time >= self.snapshot_interval:
+            self._publish_snapshot(now)
+        return True
+
+    def _record_point(self) -> None:
+        t = self.trainer
+        self.history.append(evaluate(t.network, t.loss, self.data, self.step, self.epoch))
+
+    def _publish_snapshot(self, now: float | None = None) -> None:
+        self._last_snapshot_time = now if now is not None else time.perf_counter()
+        self.snapshot = Snapshot(
+            generation=self.generation,
+            step=self.step,
+            epoch=self.epoch,
+            weights=self.trainer.network.get_weights(),
+            model_key=self.specs.model.model_dump_json(),
+        )
+        if self.telemetry_views:
+            self.refresh_telemetry()
+
+    def refresh_telemetry(self) -> None:
+        """Compute the watched views for the latest snapshot (also called by the hub when the set
+        of views changes while nothing runs)."""
+        views, snapshot = self.telemetry_views, self.snapshot
+        with self._telemetry_lock:
+            frames = self._telemetry.compute(snapshot, set(views)) if views else []
+            self.frames = TelemetryFrames(snapshot, views, frames)

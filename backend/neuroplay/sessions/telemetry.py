@@ -1,0 +1,94 @@
+"""What the views show, computed from a weight snapshot: boundary and neuron maps over the input
+plane, weights and biases. Computed once per display frame per session, whatever the number of
+watchers: by the runner thread while the session plays (no hand-over between threads, which under
+the GIL would cost the event loop milliseconds each), otherwise by whoever changed the weights."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from dataclasses import dataclass
+
+from ..engine import Network, build_network
+from ..schemas.stream import TensorHeader, ViewName
+from .frames import encode_tensor_frame
+
+TensorFrame = tuple[str, ViewName, bytes]  # (key for latest-wins, the view it belongs to, frame)
+GRID_EXTENT = 6.0  # 2-D data lives in [-6, 6]²
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Weights at one moment; published by replacing Session.snapshot whole."""
+
+    generation: int
+    step: int
+    epoch: int
+    weights: dict[str, np.ndarray]
+    model_key: str
+
+
+@dataclass(frozen=True)
+class TelemetryFrames:
+    """The encoded tensor frames of one snapshot for a set of views; replaced whole."""
+
+    snapshot: Snapshot
+    views: frozenset[ViewName]
+    frames: list[TensorFrame]
+
+
+def grid_points(size: int, extent: float = GRID_EXTENT) -> np.ndarray:
+    """(size², 2) points in row-major order; row 0 is the top (largest x2), column 0 the left."""
+    centres = -extent + (np.arange(size) + 0.5) * (2 * extent / size)
+    x1, x2 = np.meshgrid(centres, centres[::-1])
+    return np.stack([x1.ravel(), x2.ravel()], axis=1).astype(np.float32)
+
+
+class Telemetry:
+    """Keeps a forward-only copy of the session's network and fills it from snapshots."""
+
+    def __init__(self, grid_size: int, max_neuron_maps: int) -> None:
+        self.grid_size = grid_size
+        self.max_neuron_maps = max_neuron_maps
+        self.grid = grid_points(grid_size)
+        self._model_key: str | None = None
+        self._network: Network | None = None
+
+    def _network_for(self, snapshot: Snapshot) -> Network:
+        if self._network is None or self._model_key != snapshot.model_key:
+            self._network = build_network(json.loads(snapshot.model_key))
+            self._model_key = snapshot.model_key
+        self._network.set_weights(snapshot.weights)
+        return self._network
+
+    def compute(self, snapshot: Snapshot, views: set[ViewName]) -> list[TensorFrame]:
+        net = self._network_for(snapshot)
+        frames: list[TensorFrame] = []
+
+        def add(key: str, view: ViewName, name: str, layer: int | None, data: np.ndarray) -> None:
+            header = TensorHeader(
+                name=name, layer=layer, shape=list(data.shape), step=snapshot.step,
+                generation=snapshot.generation,
+            )
+            frames.append((key, view, encode_tensor_frame(header, data)))
+
+        g = self.grid_size
+        if views & {"boundary", "neurons"} and net.input_shape == (2,):
+            with np.errstate(all="ignore"):
+                out = net.forward(self.grid, training=False)
+            if "boundary" in views:
+                add("boundary", "boundary", "boundary", None, out[:, 0].reshape(g, g))
+            if "neurons" in views:
+                for i, layer in enumerate(net.layers):
+                    y = getattr(layer, "y", None)
+                    if y is None or y.ndim != 2 or y.shape[1] > self.max_neuron_maps:
+                        continue
+                    add(f"neurons/{i}", "neurons", "neurons", i, y.T.reshape(-1, g, g))
+        if "weights" in views:
+            for i, layer in enumerate(net.layers):
+                if "W" in layer.params:
+                    add(f"weights/{i}", "weights", "weights", i, layer.params["W"])
+                if "b" in layer.params:
+                    add(f"biases/{i}", "weights", "biases", i, layer.params["b"])
+        return frames

@@ -1,0 +1,99 @@
+"""Steps per second of a live session with one browser-style watcher, against the bare engine.
+
+The session runs in a real server process (`python -m neuroplay serve`), trains the default network
+(circle, 2-4-2-1 tanh, batch 10) at full speed while one websocket client subscribed to every view
+(boundary, neurons, weights) reads and decodes every frame as the browser does. The bare engine is
+the same Trainer.train_step loop in this process, measured in the same run. Target: >= 85 %.
+Run: .venv/bin/python benchmarks/bench_session.py
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from websockets.sync.client import connect
+
+from common import mlp_spec, print_table, rate
+from conftest import LiveServer
+from neuroplay.data import make_dataset
+from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
+from neuroplay.sessions.frames import decode_tensor_frame
+
+SECONDS = 5.0
+VIEWS = os.environ.get("BENCH_VIEWS", "boundary,neurons,weights").split(",") if os.environ.get("BENCH_VIEWS", "x") else []
+
+
+def bare_engine_steps_per_second() -> float:
+    data = make_dataset("circle", 500, 0.1, 0.5, seed=7)
+    net = build_network(mlp_spec([4, 2]), seed=0)
+    trainer = Trainer(net, get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.03),
+                      data.x_train, data.y_train, 10, 0)
+    return rate(trainer.train_step, seconds=SECONDS / 5)
+
+
+def watch(ws_url: str, stop: threading.Event, counts: dict[str, int]) -> None:
+    with connect(ws_url, compression=None, max_size=None) as ws:
+        ws.send(json.dumps({"type": "subscribe", "views": VIEWS}))
+        while not stop.is_set():
+            try:
+                frame = ws.recv(timeout=0.2)
+            except TimeoutError:
+                continue
+            if isinstance(frame, bytes):
+                decode_tensor_frame(frame)
+                counts["tensors"] += 1
+            else:
+                counts["texts"] += 1
+
+
+def live_session_steps_per_second(server: LiveServer, watched: bool) -> tuple[float, dict[str, int]]:
+    client = httpx.Client(base_url=server.url, timeout=10)
+    created = client.post("/api/sessions", json={}).json()
+    sid, auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
+    stop, counts = threading.Event(), {"tensors": 0, "texts": 0}
+    watcher = None
+    if watched:
+        watcher = threading.Thread(target=watch, args=(f"{server.ws_url}/api/sessions/{sid}/stream", stop, counts))
+        watcher.start()
+        time.sleep(0.5)
+    client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth)
+    time.sleep(1.0)  # warm-up
+    s0, t0 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter()
+    time.sleep(SECONDS)
+    s1, t1 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter()
+    client.post(f"/api/sessions/{sid}/commands", json={"action": "pause"}, headers=auth)
+    stop.set()
+    if watcher:
+        watcher.join()
+    return (s1 - s0) / (t1 - t0), counts
+
+
+def main() -> None:
+    bare = bare_engine_steps_per_second()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = LiveServer(Path(tmp))
+        try:
+            unwatched, _ = live_session_steps_per_second(server, watched=False)
+            watched, counts = live_session_steps_per_second(server, watched=True)
+        finally:
+            server.stop()
+    print_table(
+        "live session vs bare engine: 2-4-2-1 tanh, circle, batch 10",
+        ["run", "steps/s", "epochs/s", "vs bare engine", "target"],
+        [
+            ["bare engine (Trainer.train_step)", f"{bare:,.0f}", f"{bare / 25:,.0f}", "100 %", ""],
+            ["session, nobody watching", f"{unwatched:,.0f}", f"{unwatched / 25:,.0f}", f"{unwatched / bare:.0%}", ""],
+            ["session, one watcher, all views", f"{watched:,.0f}", f"{watched / 25:,.0f}", f"{watched / bare:.0%}", ">= 85 %"],
+        ],
+    )
+    print(f"watcher received {counts['tensors'] / SECONDS:.0f} tensor frames/s and "
+          f"{counts['texts'] / SECONDS:.0f} text frames/s over {SECONDS:.0f} s (incl. warm-up)")
+
+
+if __name__ == "__main__":
+    main()

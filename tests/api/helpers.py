@@ -1,0 +1,72 @@
+"""Small helpers for talking to the live server in tests."""
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Callable
+
+import httpx
+from websockets.sync.client import ClientConnection
+
+from neuroplay.sessions.frames import decode_tensor_frame
+
+
+def create(client: httpx.Client, body: dict[str, Any] | None = None) -> tuple[str, dict[str, str]]:
+    r = client.post("/api/sessions", json=body or {})
+    assert r.status_code == 201, r.text
+    created = r.json()
+    return created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
+
+
+def command(client: httpx.Client, sid: str, auth: dict[str, str], action: str, unit: str = "batch") -> dict:
+    r = client.post(f"/api/sessions/{sid}/commands", json={"action": action, "unit": unit}, headers=auth)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class StreamReader:
+    """Reads a websocket, keeping text messages by type and the latest tensor per (name, layer)."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.messages: list[dict[str, Any]] = []
+        self.tensors: dict[tuple[str, int | None], Any] = {}
+        self.tensor_headers: list[Any] = []
+
+    def read(self, timeout: float = 5.0) -> dict[str, Any] | None:
+        """The next text message (binary frames on the way are recorded); None on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                frame = self.ws.recv(timeout=max(0.01, deadline - time.monotonic()))
+            except TimeoutError:
+                return None
+            if isinstance(frame, bytes):
+                header, data = decode_tensor_frame(frame)
+                self.tensors[(header.name, header.layer)] = (header, data)
+                self.tensor_headers.append(header)
+                continue
+            msg = json.loads(frame)
+            self.messages.append(msg)
+            return msg
+        return None
+
+    def read_until(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg = self.read(timeout=deadline - time.monotonic())
+            if msg is not None and predicate(msg):
+                return msg
+        raise AssertionError(f"no matching message within {timeout} s; got types {[m['type'] for m in self.messages[-10:]]}")
+
+    def send(self, obj: Any) -> None:
+        self.ws.send(obj if isinstance(obj, (str, bytes)) else json.dumps(obj))

@@ -1,0 +1,194 @@
+"""The HTTP API against a real server process."""
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from neuroplay.data import DATASETS
+from neuroplay.engine import ACTIVATIONS, LAYER_BUILDERS, LOSSES
+
+from .helpers import command, create, wait_for
+
+
+def test_health(client: httpx.Client) -> None:
+    assert client.get("/api/health").json()["status"] == "ok"
+
+
+def test_catalog_lists_what_the_engine_and_data_offer(client: httpx.Client) -> None:
+    cat = client.get("/api/catalog").json()
+    assert {layer["type"] for layer in cat["layers"]} == set(LAYER_BUILDERS)
+    assert {d["name"] for d in cat["datasets"]} == set(DATASETS)
+    assert {a["name"] for a in cat["activations"]} == set(ACTIVATIONS)
+    assert {loss["name"] for loss in cat["losses"]} == set(LOSSES)
+    dense = next(layer for layer in cat["layers"] if layer["type"] == "dense")
+    units = next(s for s in dense["settings"] if s["name"] == "units")
+    assert units["kind"] == "int" and units["minimum"] == 1
+    circle = next(d for d in cat["datasets"] if d["name"] == "circle")
+    assert circle["output_units"] == 1 and circle["default_loss"] == "binary_cross_entropy"
+
+
+def test_create_gives_the_familiar_default(client: httpx.Client) -> None:
+    r = client.post("/api/sessions", json={})
+    assert r.status_code == 201
+    body = r.json()
+    assert len(body["id"]) >= 22 and body["owner_token"] and body["share_url"].endswith("/s/" + body["id"])
+    view = client.get(f"/api/sessions/{body['id']}").json()
+    assert view["status"] == "idle" and view["step"] == 0 and view["epoch"] == 0
+    assert [(l["output_shape"], l["role"]) for l in view["layers"]] == [([4], "hidden"), ([2], "hidden"), ([1], "output")]
+    assert view["dataset"]["name"] == "circle" and view["training"]["learning_rate"] == 0.03
+    assert view["training"]["batch_size"] == 10 and view["loss"] == "binary_cross_entropy"
+    assert view["total_params"] == 12 + 10 + 3
+    assert view["train_size"] == 250 and view["validation_size"] == 250
+    assert len(view["history"]) == 1  # the untrained starting point
+    data = client.get(f"/api/sessions/{body['id']}/data").json()
+    assert len(data["train"]["x"]) == 250 and len(data["validation"]["y"]) == 250
+
+
+def test_unknown_session_is_404(client: httpx.Client) -> None:
+    r = client.get("/api/sessions/nope")
+    assert r.status_code == 404 and "nope" in r.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("model", "layer", "words"),
+    [
+        ({"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "dense", "units": 0}]}, 1, "greater than or equal to 1"),
+        ({"input_shape": [2], "layers": [{"type": "transformer"}, {"type": "dense", "units": 1, "activation": "sigmoid"}]}, 0, "transformer"),
+        ({"input_shape": [3], "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}]}, None, "input_shape [3]"),
+        ({"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "dense", "units": 3}]}, 1, "needs [1]"),
+        ({"input_shape": [2], "layers": [{"type": "dense", "units": 100000}]}, 0, "less than or equal to 1024"),
+        ({"input_shape": [2], "layers": [{"type": "dense", "units": 1, "activation": "tanh"}]}, 0, "must be sigmoid"),
+    ],
+)
+def test_impossible_models_get_422_naming_the_layer(client: httpx.Client, model: dict, layer: int | None, words: str) -> None:
+    r = client.post("/api/sessions", json={"model": model})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["layer"] == layer and words in body["message"], body
+
+
+def test_nan_and_garbage_bodies_are_refused(client: httpx.Client) -> None:
+    r = client.post("/api/sessions", content=b'{"training": {"learning_rate": NaN}}', headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "learning_rate" in r.json()["message"]
+    r = client.post("/api/sessions", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    r = client.post("/api/sessions", json={"training": {"learnig_rate": 0.1}})
+    assert r.status_code == 422 and "learnig_rate" in r.json()["message"]
+
+
+def test_changes_need_the_owner_token(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    for headers, status in (({}, 401), ({"Authorization": "Bearer wrong"}, 403), ({"Authorization": "Basic x"}, 401)):
+        assert client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 1}}, headers=headers).status_code == status
+        assert client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=headers).status_code == status
+    view = client.get(f"/api/sessions/{sid}").json()
+    assert view["training"]["learning_rate"] == 0.03 and view["status"] == "idle"
+
+
+def test_step_batch_and_epoch(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    assert command(client, sid, auth, "step", "batch") == {"status": "paused", "step": 1, "epoch": 0}
+    assert command(client, sid, auth, "step", "epoch") == {"status": "paused", "step": 25, "epoch": 1}
+    history = client.get(f"/api/sessions/{sid}").json()["history"]
+    assert [p["step"] for p in history] == [0, 1, 25]
+
+
+def test_play_and_pause_act_within_100_ms_and_training_learns(client: httpx.Client) -> None:
+    sid, auth = create(client, {"training": {"learning_rate": 0.3}})
+    started = time.perf_counter()
+    assert command(client, sid, auth, "play")["status"] == "running"
+    assert time.perf_counter() - started < 0.1
+    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["epoch"] >= 40, what="40 epochs")
+    started = time.perf_counter()
+    paused = command(client, sid, auth, "pause")
+    assert time.perf_counter() - started < 0.1
+    assert paused["status"] == "paused"
+    time.sleep(0.2)
+    view = client.get(f"/api/sessions/{sid}").json()
+    assert view["step"] == paused["step"], "steps continued after pause"
+    first, last = view["history"][0], view["history"][-1]
+    assert last["loss"] < first["loss"] * 0.7 and last["accuracy"] > 0.8
+
+
+def test_learning_rate_and_batch_size_change_while_running(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    command(client, sid, auth, "play")
+    r = client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 0.1, "batch_size": 50}}, headers=auth)
+    assert r.status_code == 200 and r.json()["status"] == "running"
+    step_before = client.get(f"/api/sessions/{sid}").json()["step"]
+    time.sleep(0.3)
+    view = client.get(f"/api/sessions/{sid}").json()
+    assert view["training"]["learning_rate"] == 0.1 and view["training"]["batch_size"] == 50
+    assert view["step"] > step_before and view["generation"] == 1, "a training change must not rebuild"
+    # with 250 training samples and batch 50 an epoch is 5 steps
+    command(client, sid, auth, "pause")
+    a = command(client, sid, auth, "step", "epoch")
+    b = command(client, sid, auth, "step", "epoch")
+    assert b["step"] - a["step"] == 5
+
+
+def test_model_change_rebuilds_and_keeps_playing(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    command(client, sid, auth, "play")
+    layers = [{"type": "dense", "units": 6, "activation": "relu"}, {"type": "dense", "units": 1, "activation": "sigmoid"}]
+    r = client.patch(f"/api/sessions/{sid}", json={"model": {"layers": layers}}, headers=auth)
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["generation"] == 2 and [l["output_shape"] for l in view["layers"]] == [[6], [1]]
+    assert view["status"] == "running"
+    bad = client.patch(f"/api/sessions/{sid}", json={"model": {"layers": [{"type": "dense", "units": 5}]}}, headers=auth)
+    assert bad.status_code == 422 and bad.json()["layer"] == 0
+    assert client.get(f"/api/sessions/{sid}").json()["generation"] == 2, "a refused change must change nothing"
+    command(client, sid, auth, "pause")
+
+
+def test_dataset_change_regenerates_points(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    before = client.get(f"/api/sessions/{sid}/data").json()
+    r = client.patch(f"/api/sessions/{sid}", json={"dataset": {"name": "spiral", "points": 300}}, headers=auth)
+    assert r.status_code == 200 and r.json()["dataset"]["name"] == "spiral" and r.json()["train_size"] == 150
+    assert client.get(f"/api/sessions/{sid}/data").json()["train"]["x"] != before["train"]["x"]
+
+
+def test_reset_goes_back_to_the_same_initial_weights(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    first = client.get(f"/api/sessions/{sid}").json()["history"][0]
+    command(client, sid, auth, "step", "epoch")
+    assert command(client, sid, auth, "reset") == {"status": "idle", "step": 0, "epoch": 0}
+    view = client.get(f"/api/sessions/{sid}").json()
+    assert view["history"] == [first] and view["generation"] == 2
+
+
+def test_huge_learning_rate_diverges_cleanly_and_the_server_carries_on(client: httpx.Client) -> None:
+    model = {"input_shape": [2], "layers": [{"type": "dense", "units": 1, "activation": "linear"}]}
+    sid, auth = create(client, {"model": model, "training": {"learning_rate": 10, "loss": "mse"}})
+    command(client, sid, auth, "play")
+    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["status"] == "diverged", what="divergence")
+    view = client.get(f"/api/sessions/{sid}").json()
+    assert "diverged at step" in view["divergence"]["message"] and view["divergence"]["where"]
+    assert all(p["loss"] is None or p["loss"] == p["loss"] for p in view["history"])  # JSON never holds NaN
+    step = view["step"]
+    assert view["divergence"]["step"] == step + 1, "the failing step is the one after the last good one"
+    # the last good weights stay: playing again fails again at once rather than crashing
+    assert command(client, sid, auth, "play")["status"] in ("running", "diverged")
+    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["status"] == "diverged", what="divergence")
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == step
+    # a smaller rate after a reset trains normally
+    client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 0.01}}, headers=auth)
+    command(client, sid, auth, "reset")
+    assert command(client, sid, auth, "play")["status"] == "running"
+    time.sleep(0.2)
+    assert command(client, sid, auth, "pause")["status"] == "paused"
+    assert client.get("/api/health").status_code == 200
+
+
+def test_speed_limit_slows_training(client: httpx.Client) -> None:
+    sid, auth = create(client, {"training": {"steps_per_second": 50}})
+    command(client, sid, auth, "play")
+    time.sleep(1.0)
+    step = command(client, sid, auth, "pause")["step"]
+    assert 20 <= step <= 80
+    r = client.patch(f"/api/sessions/{sid}", json={"clear": ["steps_per_second"]}, headers=auth)
+    assert r.json()["training"]["steps_per_second"] is None
