@@ -9,7 +9,6 @@ Run: .venv/bin/python benchmarks/bench_session.py
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import threading
 import time
@@ -25,7 +24,7 @@ from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
 from neuroplay.sessions.frames import decode_tensor_frame
 
 SECONDS = 5.0
-VIEWS = os.environ.get("BENCH_VIEWS", "boundary,neurons,weights").split(",") if os.environ.get("BENCH_VIEWS", "x") else []
+VIEWS = ["boundary", "neurons", "weights"]  # every view the browser shows
 
 
 def bare_engine_steps_per_second() -> float:
@@ -73,6 +72,21 @@ def live_session_steps_per_second(server: LiveServer, watched: bool) -> tuple[fl
     return (s1 - s0) / (t1 - t0), counts
 
 
+def control_latency_ms(server: LiveServer) -> dict[str, float]:
+    """Median round-trip time of play, pause and step commands over HTTP while training."""
+    client = httpx.Client(base_url=server.url, timeout=10)
+    created = client.post("/api/sessions", json={}).json()
+    sid, auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
+    times: dict[str, list[float]] = {"play": [], "pause": [], "step": []}
+    for _ in range(15):
+        for action in ("play", "pause", "step"):
+            start = time.perf_counter()
+            client.post(f"/api/sessions/{sid}/commands", json={"action": action}, headers=auth).raise_for_status()
+            times[action].append((time.perf_counter() - start) * 1000)
+            time.sleep(0.05)
+    return {action: sorted(values)[len(values) // 2] for action, values in times.items()}
+
+
 def main() -> None:
     bare = bare_engine_steps_per_second()
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,6 +94,7 @@ def main() -> None:
         try:
             unwatched, _ = live_session_steps_per_second(server, watched=False)
             watched, counts = live_session_steps_per_second(server, watched=True)
+            latency = control_latency_ms(server)
         finally:
             server.stop()
     print_table(
@@ -91,6 +106,8 @@ def main() -> None:
             ["session, one watcher, all views", f"{watched:,.0f}", f"{watched / 25:,.0f}", f"{watched / bare:.0%}", ">= 85 %"],
         ],
     )
+    print("command round trip over HTTP (median of 15, target < 100 ms): "
+          + ", ".join(f"{action} {ms:.1f} ms" for action, ms in latency.items()))
     print(f"watcher received {counts['tensors'] / SECONDS:.0f} tensor frames/s and "
           f"{counts['texts'] / SECONDS:.0f} text frames/s over {SECONDS:.0f} s (incl. warm-up)")
 

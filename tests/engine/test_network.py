@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neuroplay.engine import LAYER_BUILDERS, ModelError, Trainer, build_network, get_loss, make_optimizer
+from neuroplay.engine import LAYER_CLASSES, ModelError, Trainer, build_network, get_loss, make_optimizer
 
 MLP = {
     "version": 1,
@@ -38,10 +38,12 @@ def test_config_round_trips_for_every_registered_layer() -> None:
         "input_shape": [3],
         "layers": [
             {"type": "dense", "units": 5, "activation": "relu", "use_bias": False},
+            {"type": "batch_norm", "momentum": 0.2, "eps": 0.001},
+            {"type": "dropout", "rate": 0.25},
             {"type": "activation", "activation": "softmax"},
         ],
     }
-    assert {entry["type"] for entry in spec["layers"]} == set(LAYER_BUILDERS)
+    assert {entry["type"] for entry in spec["layers"]} == set(LAYER_CLASSES)
     net = build_network(spec, seed=1)
     assert net.config() == spec
     assert build_network(net.config(), seed=1).config() == spec

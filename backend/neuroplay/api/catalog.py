@@ -14,13 +14,18 @@ from ..data import DATASETS
 from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo
 from ..schemas.dataset import DatasetSpec
-from ..schemas.model import ActivationSpec, DenseSpec
+from ..schemas.model import ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec
 from ..schemas.training import TrainingConfig
 from ..sessions.defaults import TASK_OUTPUT, output_units
 
 router = APIRouter()
 
-LAYER_MODELS: list[tuple[type[BaseModel], str]] = [(DenseSpec, "Dense"), (ActivationSpec, "Activation")]
+LAYER_MODELS: list[tuple[type[BaseModel], str]] = [
+    (DenseSpec, "Dense"),
+    (ActivationSpec, "Activation"),
+    (DropoutSpec, "Dropout"),
+    (BatchNormSpec, "Batch norm"),
+]
 
 
 def _strip_optional(annotation: Any) -> Any:

@@ -6,16 +6,20 @@ from .activations import ACTIVATIONS, get_activation
 from .init import INITIALISERS
 from .losses import LOSSES, get_loss
 from .network import ModelError, Network, build_network
-from .optimizers import OPTIMIZERS, make_optimizer
-from .registry import LAYER_BUILDERS
+from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from .registry import LAYER_CLASSES
+from .stepping import Phase, PhaseStepper
 from .training import BatchIterator, StepResult, Trainer
 
 __all__ = [
     "ACTIVATIONS",
     "INITIALISERS",
-    "LAYER_BUILDERS",
+    "LAYER_CLASSES",
     "LOSSES",
     "OPTIMIZERS",
+    "Optimizer",
+    "Phase",
+    "PhaseStepper",
     "BatchIterator",
     "ModelError",
     "Network",

@@ -47,6 +47,18 @@ def _relu_grad(y: Array, dy: Array) -> Array:
     return dy * (y > 0)
 
 
+LEAKY_SLOPE = 0.01  # PyTorch's default negative_slope
+
+
+def _leaky_relu(u: Array) -> Array:
+    return np.where(u > 0, u, u * np.asarray(LEAKY_SLOPE, dtype=u.dtype))
+
+
+def _leaky_relu_grad(y: Array, dy: Array) -> Array:
+    # the slope is positive, so y has the sign of u and y > 0 picks the same branch
+    return np.where(y > 0, dy, dy * np.asarray(LEAKY_SLOPE, dtype=dy.dtype))
+
+
 def _softmax(u: Array) -> Array:
     shifted = u - u.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
@@ -76,6 +88,7 @@ ACTIVATIONS: Mapping[str, ActivationFn] = MappingProxyType(
             ActivationFn("sigmoid", "f(x) = 1 / (1 + e^(-x))", _sigmoid, _sigmoid_grad),
             ActivationFn("tanh", "f(x) = (e^x - e^(-x)) / (e^x + e^(-x))", _tanh, _tanh_grad),
             ActivationFn("relu", "f(x) = max(x, 0)", _relu, _relu_grad),
+            ActivationFn("leaky_relu", "f(x) = x if x > 0 else 0.01·x", _leaky_relu, _leaky_relu_grad),
             ActivationFn("softmax", "f(x)_i = e^(x_i) / Σ_j e^(x_j)", _softmax, _softmax_grad),
         )
     }

@@ -1,6 +1,7 @@
 """Weight initialisers. Each takes the fan-in, fan-out and a seeded Generator, returns float32."""
 from __future__ import annotations
 
+from functools import partial
 from types import MappingProxyType
 from typing import Callable, Mapping
 
@@ -20,9 +21,12 @@ def he(shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generat
     return (rng.standard_normal(size=shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
 
 
-def normal(shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
-    """Plain N(0, 0.1²), the textbook 'small random numbers' (too small or large for deep nets)."""
-    return (rng.standard_normal(size=shape) * 0.1).astype(np.float32)
+def normal(
+    shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator, std: float = 0.1
+) -> np.ndarray:
+    """Plain N(0, std²) whatever the layer size: the textbook 'small random numbers', which shows
+    how a scale too small or too large makes gradients vanish or explode in deep nets."""
+    return (rng.standard_normal(size=shape) * std).astype(np.float32)
 
 
 def zeros(shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
@@ -35,8 +39,16 @@ INITIALISERS: Mapping[str, Initialiser] = MappingProxyType(
 )
 
 
-def get_initialiser(name: str) -> Initialiser:
+def get_initialiser(init: str | Initialiser, scale: float | None = None) -> Initialiser:
+    """An initialiser by name (or one already made, passed through); `scale` is normal's std."""
+    if callable(init):
+        return init
     try:
-        return INITIALISERS[name]
+        chosen = INITIALISERS[init]
     except KeyError:
-        raise ValueError(f"unknown init {name!r} (known: {', '.join(INITIALISERS)})") from None
+        raise ValueError(f"unknown init {init!r} (known: {', '.join(INITIALISERS)})") from None
+    if init == "normal" and scale is not None:
+        if not (scale > 0 and np.isfinite(scale)):
+            raise ValueError(f"init scale must be a positive number, got {scale!r}")
+        return partial(normal, std=float(scale))
+    return chosen

@@ -51,6 +51,15 @@ def _bce_grad_logits(p: Array, y: Array) -> Array:
     return (p - y) * (1.0 / p.size)
 
 
+def _bce_logits_value(u: Array, y: Array) -> float:
+    # max(u, 0) − u·y + ln(1 + e^(−|u|)): the stable form of BCE(sigmoid(u), y)
+    return _sum(np.maximum(u, 0) - u * y + np.log1p(np.exp(-np.abs(u)))) / u.size
+
+
+def _bce_logits_grad(u: Array, y: Array) -> Array:
+    return (0.5 * (1 + np.tanh(0.5 * u)) - y) * (1.0 / u.size)
+
+
 def _one_hot(labels: Array, classes: int, dtype: np.dtype) -> Array:
     out = np.zeros((labels.shape[0], classes), dtype=dtype)
     out[np.arange(labels.shape[0]), labels.astype(np.int64).ravel()] = 1
@@ -73,7 +82,11 @@ def _ce_grad_logits(p: Array, y: Array) -> Array:
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss: value(p, y), grad(p, y) = dL/dp, and optionally the fused dL/du for its partner."""
+    """A loss: value(p, y), grad(p, y) = dL/dp, and optionally the fused dL/du for its partner.
+
+    `output` says what the network's output means for this loss: "probability" (after sigmoid or
+    softmax), "logit" (a raw score; the probability is sigmoid of it) or "value" (regression).
+    """
 
     name: str
     formula: str
@@ -81,13 +94,14 @@ class Loss:
     grad: Callable[[Array, Array], Array]
     fused_activation: str | None = None
     grad_wrt_logits: Callable[[Array, Array], Array] | None = None
+    output: str = "probability"
 
 
 LOSSES: Mapping[str, Loss] = MappingProxyType(
     {
         loss.name: loss
         for loss in (
-            Loss("mse", "C = 1/m Σ (y − a)²", _mse_value, _mse_grad),
+            Loss("mse", "C = 1/m Σ (y − a)²", _mse_value, _mse_grad, output="value"),
             Loss(
                 "binary_cross_entropy",
                 "C = −1/m Σ [y ln a + (1 − y) ln(1 − a)]",
@@ -95,6 +109,13 @@ LOSSES: Mapping[str, Loss] = MappingProxyType(
                 _bce_grad,
                 "sigmoid",
                 _bce_grad_logits,
+            ),
+            Loss(
+                "binary_cross_entropy_with_logits",
+                "C = −1/m Σ [y ln σ(z) + (1 − y) ln(1 − σ(z))]",
+                _bce_logits_value,
+                _bce_logits_grad,
+                output="logit",
             ),
             Loss(
                 "cross_entropy",

@@ -5,8 +5,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .init import get_initialiser
 from .layers import Layer, ShapeError
-from .registry import LAYER_BUILDERS, BuildContext
+from .registry import LAYER_CLASSES, BuildContext, build_layer
 
 
 class ModelError(ValueError):
@@ -31,6 +32,10 @@ class Network:
             x = layer.forward(x, training)
         return x
 
+    def forward_layer(self, i: int, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Layer i alone, for stepping through the forward pass."""
+        return self.layers[i].forward(x, training)
+
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backpropagate dL/d(output); returns dL/d(input) when asked (gradient checks, stepping)."""
         return self.backward_from(len(self.layers) - 1, dy, need_input_grad, preactivation=False)
@@ -41,6 +46,7 @@ class Network:
         """Backpropagate from layer `last`; `preactivation` says d is dL/du of that layer (fused loss)."""
         for i in range(last, -1, -1):
             layer = self.layers[i]
+            layer.grad_output = d
             need = need_input_grad or i > 0
             if preactivation and i == last:
                 d = layer.backward_from_preactivation(d, need)
@@ -67,22 +73,37 @@ class Network:
         }
 
     def get_weights(self) -> dict[str, np.ndarray]:
-        """Copies of every parameter, keyed 'layer{i}.{name}'."""
-        return {f"layer{i}.{n}": p.copy() for (i, n), p, _ in self.parameters()}
+        """Copies of every parameter and buffer (running statistics), keyed 'layer{i}.{name}'."""
+        out = {}
+        for i, layer in enumerate(self.layers):
+            for group in (layer.params, layer.buffers):
+                for name, value in group.items():
+                    out[f"layer{i}.{name}"] = value.copy()
+        return out
 
     def set_weights(self, weights: Mapping[str, np.ndarray]) -> None:
-        for (i, n), p, _ in self.parameters():
-            p[...] = weights[f"layer{i}.{n}"]
+        """Copy values in place; every parameter and buffer must be given, with its shape."""
+        for i, layer in enumerate(self.layers):
+            for group in (layer.params, layer.buffers):
+                for name, value in group.items():
+                    key = f"layer{i}.{name}"
+                    if key not in weights:
+                        raise KeyError(f"no value for {key}")
+                    if np.shape(weights[key]) != value.shape:
+                        raise ValueError(f"{key} has shape {list(np.shape(weights[key]))}, expected {list(value.shape)}")
+                    value[...] = weights[key]
 
 
 def _as_dict(spec: Any) -> dict[str, Any]:
     return spec.model_dump() if hasattr(spec, "model_dump") else dict(spec)
 
 
-def build_network(spec: Any, seed: int = 0, init: str = "xavier") -> Network:
+def build_network(spec: Any, seed: int = 0, init: str = "xavier", init_scale: float | None = None) -> Network:
     """Build from a spec (dict or pydantic model): {"input_shape": [...], "layers": [{"type": ...}]}.
 
-    Raises ModelError naming the layer index, its type and what is wrong with it.
+    `init` names the weight initialiser (xavier, he, normal, zeros); `init_scale` is the standard
+    deviation for "normal". The same seed gives bit-identical weights. Raises ModelError naming the
+    layer index, its type and what is wrong with it.
     """
     spec = _as_dict(spec)
     try:
@@ -91,17 +112,20 @@ def build_network(spec: Any, seed: int = 0, init: str = "xavier") -> Network:
         raise ModelError("input_shape must be a list of positive integers") from None
     if not shape or min(shape) < 1:
         raise ModelError(f"input_shape must be a list of positive integers, got {list(shape)}")
-    ctx = BuildContext(init=init, rng=np.random.default_rng(seed))
+    try:
+        initialiser = get_initialiser(init, init_scale)
+    except ValueError as exc:
+        raise ModelError(str(exc)) from None
+    ctx = BuildContext(init=initialiser, rng=np.random.default_rng(seed))
     layers: list[Layer] = []
     for i, entry in enumerate(spec.get("layers", [])):
         settings = _as_dict(entry)
         tag = settings.pop("type", None)
-        builder = LAYER_BUILDERS.get(tag)
-        if builder is None:
-            known = ", ".join(LAYER_BUILDERS)
+        if tag not in LAYER_CLASSES:
+            known = ", ".join(LAYER_CLASSES)
             raise ModelError(f"layer {i}: unknown layer type {tag!r} (known: {known})", i)
         try:
-            layer = builder(settings, shape, ctx)
+            layer = build_layer(tag, settings, shape, ctx)
         except (ShapeError, ValueError, TypeError) as exc:
             raise ModelError(f"layer {i} ({tag}): {exc}", i) from None
         layers.append(layer)

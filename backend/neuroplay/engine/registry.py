@@ -1,39 +1,33 @@
-"""The one table of layer types: spec type tag -> builder.
+"""The one table of layer types: spec type tag -> layer class.
 
-A builder takes the spec entry (minus "type"), the input shape, and the build context (init name and
-seeded Generator) and returns a layer. The same tags name layers in the JSON spec, the pydantic
-schema, the catalog and the palette (a test checks they agree).
+Every layer class takes `(input_shape, *, init, rng, **settings)`, where settings are exactly the
+spec entry's fields other than "type". The same tags name layers in the JSON spec, the pydantic
+schema, the catalog and the palette (tests check they agree).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
-from .layers import Activation, Dense, Layer
+from .init import Initialiser
+from .layers import Activation, BatchNorm, Dense, Dropout, Layer
 
 
 @dataclass(frozen=True)
 class BuildContext:
-    """What every builder may need besides its own settings."""
+    """What every layer may need besides its own settings."""
 
-    init: str
+    init: str | Initialiser
     rng: np.random.Generator
 
 
-LayerBuilder = Callable[[dict[str, Any], tuple[int, ...], BuildContext], Layer]
-
-
-def _dense(settings: dict[str, Any], input_shape: tuple[int, ...], ctx: BuildContext) -> Layer:
-    return Dense(input_shape, init=ctx.init, rng=ctx.rng, **settings)
-
-
-def _activation(settings: dict[str, Any], input_shape: tuple[int, ...], ctx: BuildContext) -> Layer:
-    return Activation(input_shape, **settings)
-
-
-LAYER_BUILDERS: Mapping[str, LayerBuilder] = MappingProxyType(
-    {"dense": _dense, "activation": _activation}
+LAYER_CLASSES: Mapping[str, type[Layer]] = MappingProxyType(
+    {cls.type_tag: cls for cls in (Dense, Activation, Dropout, BatchNorm)}
 )
+
+
+def build_layer(tag: str, settings: dict[str, Any], input_shape: tuple[int, ...], ctx: BuildContext) -> Layer:
+    return LAYER_CLASSES[tag](input_shape, init=ctx.init, rng=ctx.rng, **settings)

@@ -1,22 +1,25 @@
 """One training run over arrays: shuffled mini-batches, loss, backward, clipping, update.
 
-No threads and no I/O: the session runner calls `train_step` and reads the results.
+No threads and no I/O: the session runner calls `train_step` (or steps one phase at a time through
+`PhaseStepper`) and reads the results.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .losses import Loss
 from .network import Network
-from .optimizers import SGD
+from .optimizers import Optimizer
 
 
 class BatchIterator:
     """Yields index arrays for mini-batches; reshuffles with its own seeded Generator every epoch."""
 
     def __init__(self, n: int, batch_size: int, seed: int) -> None:
+        if n < 1:
+            raise ValueError("the training set is empty")
         self.n = n
         self.batch_size = batch_size
         self.rng = np.random.default_rng(seed)
@@ -39,12 +42,16 @@ class BatchIterator:
 
 @dataclass
 class StepResult:
-    """What one step produced. `diverged` names where a NaN/Inf was found; weights were not updated."""
+    """What one step produced. When `diverged` says where a NaN/Inf appeared, the weights were left
+    as they were before the step."""
 
     loss: float
-    grad_norm: float
+    grad_norm: float  # global L2 norm of all gradients before clipping
+    clipped_norm: float  # ... and after clipping (equal when nothing was clipped)
     epoch_ended: bool
     diverged: str | None = None
+    diverged_layer: int | None = None
+    layer_grad_norms: dict[int, float] = field(default_factory=dict)
 
 
 class Trainer:
@@ -54,17 +61,19 @@ class Trainer:
         self,
         network: Network,
         loss: Loss,
-        optimizer: SGD,
+        optimizer: Optimizer,
         x: np.ndarray,
         y: np.ndarray,
         batch_size: int,
         seed: int,
         clip_norm: float | None = None,
+        clip_value: float | None = None,
     ) -> None:
         self.network = network
         self.optimizer = optimizer
         self.x, self.y = x, y
         self.clip_norm = clip_norm
+        self.clip_value = clip_value
         self.batches = BatchIterator(len(x), batch_size, seed)
         self.step_count = 0
         self.set_loss(loss)
@@ -79,31 +88,68 @@ class Trainer:
     def set_batch_size(self, batch_size: int) -> None:
         self.batches.batch_size = batch_size
 
-    def train_step(self) -> StepResult:
+    def next_batch(self) -> tuple[np.ndarray, np.ndarray, bool]:
         idx, epoch_ended = self.batches.next_batch()
-        xb, yb = self.x[idx], self.y[idx]
-        net = self.network
-        p = net.forward(xb, training=True)
+        return self.x[idx], self.y[idx], epoch_ended
+
+    def train_step(self) -> StepResult:
+        xb, yb, epoch_ended = self.next_batch()
+        p = self.network.forward(xb, training=True)
         loss = self.loss.value(p, yb)
         if not np.isfinite(loss):
-            return StepResult(loss, float("nan"), epoch_ended, diverged="loss")
+            return self._diverged_in_forward(loss, epoch_ended)
+        self.backward(p, yb)
+        return self.apply_gradients(loss, epoch_ended)
+
+    def backward(self, p: np.ndarray, yb: np.ndarray) -> None:
+        """Fill every layer's grads from the output p of the forward pass on targets yb."""
+        net = self.network
+        last = len(net.layers) - 1
         if self.fused:
-            net.backward_from(len(net.layers) - 1, self.loss.grad_wrt_logits(p, yb), False, True)
+            net.backward_from(last, self.loss.grad_wrt_logits(p, yb), False, preactivation=True)
         else:
-            net.backward_from(len(net.layers) - 1, self.loss.grad(p, yb), False, False)
-        params = net.parameters()
-        # One pass gives both the global gradient norm (for clipping and the views) and a NaN/Inf
-        # check: a sum of squares is non-finite exactly when some gradient is.
-        sq = 0.0
-        for _, _, g in params:
-            sq += float(np.vdot(g, g))
+            net.backward_from(last, self.loss.grad(p, yb), False, preactivation=False)
+
+    def apply_gradients(self, loss: float, epoch_ended: bool) -> StepResult:
+        """Check, clip and apply the gradients the last backward left in the layers."""
+        params = self.network.parameters()
+        # One pass gives the per-layer and global gradient norms (for clipping and the views) and
+        # the NaN/Inf check: a sum of squares is non-finite exactly when some gradient is.
+        per_layer: dict[int, float] = {}
+        for (layer, _), _, g in params:
+            per_layer[layer] = per_layer.get(layer, 0.0) + float(np.vdot(g, g))
+        sq = sum(per_layer.values())
         grad_norm = sq**0.5
+        layer_norms = {i: v**0.5 for i, v in per_layer.items()}
         if not np.isfinite(grad_norm):
-            bad = next(i for (i, _), _, g in params if not np.isfinite(g).all())
-            return StepResult(loss, grad_norm, epoch_ended, diverged=f"gradients of layer {bad}")
+            # A saturating activation can hide a non-finite output from the loss; report the
+            # earliest such output first, else the gradient nearest the output.
+            found = self._first_non_finite_output()
+            if found is None:
+                bad = max(i for i, v in per_layer.items() if not np.isfinite(v))
+                found = (f"gradients of layer {bad} ({self.network.layers[bad].type_tag})", bad)
+            return StepResult(loss, grad_norm, grad_norm, epoch_ended, found[0], found[1], layer_norms)
+        clipped = grad_norm
         if self.clip_norm is not None and grad_norm > self.clip_norm:
             scale = np.float32(self.clip_norm / grad_norm)
             params = [(k, p_, g * scale) for k, p_, g in params]
+            clipped = self.clip_norm
+        if self.clip_value is not None:
+            v = np.float32(self.clip_value)
+            params = [(k, p_, np.clip(g, -v, v)) for k, p_, g in params]
+            clipped = sum(float(np.vdot(g, g)) for _, _, g in params) ** 0.5
         self.optimizer.step(params)
         self.step_count += 1
-        return StepResult(loss, grad_norm, epoch_ended)
+        return StepResult(loss, grad_norm, clipped, epoch_ended, layer_grad_norms=layer_norms)
+
+    def _first_non_finite_output(self) -> tuple[str, int] | None:
+        for i, layer in enumerate(self.network.layers):
+            out = layer.observe().get("output")
+            if out is not None and not np.isfinite(out).all():
+                return f"outputs of layer {i} ({layer.type_tag})", i
+        return None
+
+    def _diverged_in_forward(self, loss: float, epoch_ended: bool) -> StepResult:
+        """The loss is NaN/Inf: name the first layer whose output is not finite, if any."""
+        where, layer = self._first_non_finite_output() or ("loss", None)
+        return StepResult(loss, float("nan"), float("nan"), epoch_ended, where, layer)

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from .base import WireModel
 
-ActivationName = Literal["linear", "sigmoid", "tanh", "relu", "softmax"]
+ActivationName = Literal["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
 
 MAX_UNITS = 1024  # a wider dense layer is refused: the views could not draw it and nobody learns from it
 MAX_LAYERS = 32
@@ -30,7 +30,25 @@ class ActivationSpec(WireModel):
     activation: ActivationName = Field("relu", description="The function applied element-wise.")
 
 
-LayerSpec = Annotated[Union[DenseSpec, ActivationSpec], Field(discriminator="type")]
+class DropoutSpec(WireModel):
+    """Inverted dropout: while training, zeroes each value with probability `rate` and scales the rest."""
+
+    type: Literal["dropout"] = "dropout"
+    rate: float = Field(0.5, ge=0.0, lt=1.0, description="Share of values dropped in each training step.")
+
+
+class BatchNormSpec(WireModel):
+    """Normalises each feature (or conv channel) over the batch, then scales by gamma and shifts by beta."""
+
+    type: Literal["batch_norm"] = "batch_norm"
+    momentum: float = Field(0.1, ge=0.0, le=1.0, description="Weight of each batch in the running statistics.")
+    eps: float = Field(1e-5, gt=0.0, le=1.0, description="Added to the variance before the square root.")
+
+
+LayerSpec = Annotated[
+    Union[DenseSpec, ActivationSpec, DropoutSpec, BatchNormSpec],
+    Field(discriminator="type"),
+]
 
 
 class NetworkSpec(WireModel):

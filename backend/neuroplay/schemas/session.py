@@ -35,12 +35,12 @@ NetworkPatch = partial_model(NetworkSpec, "NetworkPatch")
 
 class SessionPatch(WireModel):
     """Partial changes; a field left out (or null) keeps its value. To clear a nullable training field
-    (clip_norm, steps_per_second, loss) send it in `clear`."""
+    (clip_norm, clip_value, steps_per_second, loss) send it in `clear`."""
 
     model: NetworkPatch | None = None
     dataset: DatasetPatch | None = None
     training: TrainingPatch | None = None
-    clear: list[Literal["clip_norm", "steps_per_second", "loss"]] = Field(default_factory=list)
+    clear: list[Literal["clip_norm", "clip_value", "steps_per_second", "loss"]] = Field(default_factory=list)
 
 
 class CommandRequest(WireModel):

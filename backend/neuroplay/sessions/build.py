@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..data import DATASETS, Dataset, make_dataset
-from ..engine import ModelError, Network, Trainer, build_network, get_loss, make_optimizer
+from ..engine import ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import NetworkSpec
 from ..schemas.training import TrainingConfig
@@ -31,10 +31,15 @@ def build_data(spec: DatasetSpec) -> Dataset:
     return make_dataset(spec.name, spec.points, spec.noise, spec.validation_share, spec.seed)
 
 
+def build_optimizer(t: TrainingConfig) -> Optimizer:
+    extra = {"momentum": t.momentum} if t.optimizer in ("momentum", "nesterov") else {}
+    return make_optimizer(t.optimizer, t.learning_rate, t.l2, **extra)
+
+
 def build_trainer(specs: Specs, data: Dataset) -> Trainer:
     """Build a freshly initialised network and its trainer; ModelError names what does not fit."""
     t = specs.training
-    network: Network = build_network(specs.model, seed=t.seed, init=t.init)
+    network: Network = build_network(specs.model, seed=t.seed, init=t.init, init_scale=t.init_scale)
     if network.param_count() > MAX_PARAMS:
         raise ModelError(
             f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}"
@@ -44,10 +49,11 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
     return Trainer(
         network,
         get_loss(loss),
-        make_optimizer(t.optimizer, t.learning_rate, t.l2),
+        build_optimizer(t),
         data.x_train,
         data.y_train,
         batch_size=t.batch_size,
         seed=t.seed,
         clip_norm=t.clip_norm,
+        clip_value=t.clip_value,
     )

@@ -29,6 +29,12 @@ def check_fits(network: Network, info: DatasetInfo, loss: str) -> None:
             f"so the last activation must be sigmoid, not {act_name}",
             last,
         )
+    if loss == "binary_cross_entropy_with_logits" and act_name != "linear":
+        raise ModelError(
+            f"layer {last} (output): binary_cross_entropy_with_logits takes raw scores, so the last "
+            f"activation must be linear, not {act_name} (or use binary_cross_entropy with sigmoid)",
+            last,
+        )
     if loss == "cross_entropy" and (act_name != "softmax" or info.task != "multiclass"):
         raise ModelError(
             f"layer {last} (output): cross_entropy needs one softmax output per class; "

@@ -15,9 +15,10 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _accuracy(task: str, p: np.ndarray, y: np.ndarray) -> float | None:
+def _accuracy(task: str, loss: Loss, p: np.ndarray, y: np.ndarray) -> float | None:
     if task == "binary":
-        return float(np.mean((p > 0.5) == (y > 0.5)))
+        threshold = 0.0 if loss.output == "logit" else 0.5  # sigmoid(0) = 0.5
+        return float(np.mean((p > threshold) == (y > 0.5)))
     if task == "multiclass":
         return float(np.mean(p.argmax(axis=1) == y.ravel().astype(np.int64)))
     return None
@@ -26,8 +27,9 @@ def _accuracy(task: str, p: np.ndarray, y: np.ndarray) -> float | None:
 def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray):
     if len(x) == 0:
         return None, None
-    p = network.forward(x, training=False)
-    return _finite_or_none(loss.value(p, y)), _accuracy(task, p, y)
+    with np.errstate(all="ignore"):  # overflow shows up as a null point, not as a log warning
+        p = network.forward(x, training=False)
+        return _finite_or_none(loss.value(p, y)), _accuracy(task, loss, p, y)
 
 
 def evaluate(network: Network, loss: Loss, data: Dataset, step: int, epoch: int) -> MetricPoint:

@@ -22,7 +22,7 @@ from ..schemas.session import (
     SessionStatus,
 )
 from ..schemas.stream import ViewName
-from .build import Specs, build_data, build_trainer
+from .build import Specs, build_data, build_optimizer, build_trainer
 from .compatibility import check_fits
 from .evaluation import evaluate
 from .history import MetricHistory
@@ -171,14 +171,22 @@ class Session:
         trainer.optimizer.learning_rate = new.learning_rate
         trainer.optimizer.l2 = new.l2
         trainer.clip_norm = new.clip_norm
+        trainer.clip_value = new.clip_value
         trainer.set_batch_size(new.batch_size)
         self._runner.steps_per_second = new.steps_per_second
-        if specs.resolved_loss() != self.specs.resolved_loss():
-            # A new loss must fit the output layer; check before swapping it in.
+        new_loss = specs.resolved_loss() != self.specs.resolved_loss()
+        old = self.specs.training
+        new_optimizer = (new.optimizer, new.momentum) != (old.optimizer, old.momentum)
+        if new_loss:
+            # A new loss must fit the output layer; check before swapping anything.
             check_fits(trainer.network, self.data.info, specs.resolved_loss())
+        if new_loss or new_optimizer:
             was_running = self.running
             self._runner.stop()
-            trainer.set_loss(get_loss(specs.resolved_loss()))
+            if new_loss:
+                trainer.set_loss(get_loss(specs.resolved_loss()))
+            if new_optimizer:
+                trainer.optimizer = build_optimizer(new)
             if was_running:
                 self._runner.start()
         self.specs = specs
@@ -263,6 +271,7 @@ class Session:
             epoch=self.epoch,
             weights=self.trainer.network.get_weights(),
             model_key=self.specs.model.model_dump_json(),
+            output_is_logit=self.trainer.loss.output == "logit",
         )
         if self.telemetry_views:
             self.refresh_telemetry()

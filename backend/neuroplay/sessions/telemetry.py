@@ -27,6 +27,7 @@ class Snapshot:
     epoch: int
     weights: dict[str, np.ndarray]
     model_key: str
+    output_is_logit: bool = False  # the loss reads the output as a raw score: show sigmoid of it
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,10 @@ class Telemetry:
             with np.errstate(all="ignore"):
                 out = net.forward(self.grid, training=False)
             if "boundary" in views:
-                add("boundary", "boundary", "boundary", None, out[:, 0].reshape(g, g))
+                boundary = out[:, 0]
+                if snapshot.output_is_logit:
+                    boundary = 0.5 * (1 + np.tanh(0.5 * boundary))
+                add("boundary", "boundary", "boundary", None, boundary.reshape(g, g))
             if "neurons" in views:
                 for i, layer in enumerate(net.layers):
                     y = getattr(layer, "y", None)

@@ -1,6 +1,8 @@
 """Layer families, one file each."""
 from .activation import Activation
 from .base import Layer, ShapeError
+from .batch_norm import BatchNorm
 from .dense import Dense
+from .dropout import Dropout
 
-__all__ = ["Activation", "Dense", "Layer", "ShapeError"]
+__all__ = ["Activation", "BatchNorm", "Dense", "Dropout", "Layer", "ShapeError"]

@@ -12,7 +12,14 @@ from .base import Layer
 class Activation(Layer):
     type_tag = "activation"
 
-    def __init__(self, input_shape: tuple[int, ...], activation: str) -> None:
+    def __init__(
+        self,
+        input_shape: tuple[int, ...],
+        activation: str = "relu",
+        *,
+        init: str = "xavier",
+        rng: np.random.Generator | None = None,
+    ) -> None:
         super().__init__(input_shape)
         self.activation = get_activation(activation)
         self.y: np.ndarray | None = None
@@ -29,6 +36,9 @@ class Activation(Layer):
         self, du: np.ndarray, need_input_grad: bool = True
     ) -> np.ndarray | None:
         return du if need_input_grad else None
+
+    def observe(self) -> dict[str, np.ndarray]:
+        return {"output": self.y} if self.y is not None else {}
 
     def config(self) -> dict[str, Any]:
         return {"type": self.type_tag, "activation": self.activation.name}

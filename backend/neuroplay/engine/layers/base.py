@@ -1,8 +1,11 @@
 """The contract every layer follows (see docs/engine.md).
 
-A layer owns `params` and `grads` (dicts with the same keys), infers `output_shape` from the input
-shape it is built for, caches in `forward` exactly what `backward` needs, and fills `grads` in
-`backward`. Shapes exclude the batch axis.
+A layer owns `params` and `grads` (dicts with the same keys, PyTorch layouts), optional `buffers`
+(running statistics, not trained by the optimizer), infers `output_shape` from the input shape it is
+built for, caches in `forward` exactly what `backward` needs, and fills `grads` in `backward`.
+Shapes exclude the batch axis. Constructors take `(input_shape, *, init, rng, **settings)` and
+validate every setting, naming the bad value; `config()` returns the settings that rebuild the layer.
+`observe()` returns what the views show of the last forward/backward, without extra computation.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ class Layer:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.buffers: dict[str, np.ndarray] = {}
+        self.grad_output: np.ndarray | None = None  # dL/dy of the last backward (set by Network)
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         raise NotImplementedError
@@ -37,6 +41,10 @@ class Layer:
     def config(self) -> dict[str, Any]:
         """The spec entry that rebuilds this layer (round-trips through build_network)."""
         raise NotImplementedError
+
+    def observe(self) -> dict[str, np.ndarray]:
+        """Named arrays of the last pass for the views (e.g. 'output', 'mask'); batch axis first."""
+        return {}
 
     def param_count(self) -> int:
         return int(sum(p.size for p in self.params.values()))

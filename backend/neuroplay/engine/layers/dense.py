@@ -22,6 +22,7 @@ class Dense(Layer):
         units: int,
         activation: str = "linear",
         use_bias: bool = True,
+        *,
         init: str = "xavier",
         rng: np.random.Generator | None = None,
     ) -> None:
@@ -71,6 +72,10 @@ class Dense(Layer):
         if self.use_bias:
             self.grads["b"] = np.add.reduce(du, axis=0)  # du.sum(0) without the method overhead
         return du @ self.params["W"].T if need_input_grad else None
+
+    def observe(self) -> dict[str, np.ndarray]:
+        seen = {"input": self.x, "preactivation": self.u, "output": self.y}
+        return {k: v for k, v in seen.items() if v is not None}
 
     def config(self) -> dict[str, Any]:
         return {
