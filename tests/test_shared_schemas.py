@@ -17,8 +17,8 @@ def test_shared_schemas_match_the_models() -> None:
 def test_network_spec_schema_names_every_layer_type() -> None:
     import json
 
-    from neuroplay.engine import LAYER_BUILDERS
+    from neuroplay.engine import LAYER_CLASSES
 
     schema = json.loads(render_schemas()["network_spec.schema.json"])
     tags = {d["properties"]["type"]["const"] for d in schema["$defs"].values() if "type" in d.get("properties", {})}
-    assert tags == set(LAYER_BUILDERS)
+    assert tags == set(LAYER_CLASSES)
