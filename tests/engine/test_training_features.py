@@ -153,3 +153,20 @@ def test_each_phase_leaves_what_the_views_show() -> None:
     while stepper.next_phase.kind != "backward" or stepper.next_phase.layer != 1:
         stepper.advance()
     assert t.network.layers[2].grad_output is not None and t.network.layers[1].grad_output is None
+
+
+def test_network_report_gathers_what_the_views_show_without_another_pass() -> None:
+    from neuroplay.engine import histogram, network_report
+
+    t = trainer()
+    t.train_step()
+    cached = t.network.layers[0].observe()["output"]
+    reports = network_report(t.network, bins=10)
+    assert [r.type for r in reports] == ["dense"] * 3
+    first = reports[0]
+    assert first.arrays["output"] is cached, "no extra forward pass"
+    assert first.grad_output.shape == (8, 5) and set(first.grad_norms) == {"W", "b"}
+    assert first.param_norms["W"] == pytest.approx(float(np.linalg.norm(t.network.layers[0].params["W"])))
+    assert first.histograms["output"].counts.sum() == 8 * 5
+    h = histogram(np.array([1.0, np.nan, 2.0, np.inf]), bins=4)
+    assert h.counts.sum() == 2 and h.non_finite == 2

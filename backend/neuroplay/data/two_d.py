@@ -1,6 +1,6 @@
-"""2-D classification sets in the style of TensorFlow Playground, on the square [-6, 6]².
+"""2-D sets in the style of TensorFlow Playground, on the square [-6, 6]².
 
-Labels are 0/1 (float32, shape (n, 1)). `noise` in [0, 1] scales each set's own perturbation the way
+Classification labels are 0/1; regression targets are in [-1, 1]. `noise` in [0, 1] scales each set's own perturbation the way
 TF Playground's 0-50 % slider does (noise 0.5 here = 50 % there). Every generator takes its own seeded
 Generator, so the same seed gives the same points.
 """
@@ -58,3 +58,35 @@ def spiral(n: int, noise: float, rng: np.random.Generator) -> Points:
         parts.append(xy)
         labels.append(np.full(count, label))
     return np.concatenate(parts), np.concatenate(labels)
+
+
+def moons(n: int, noise: float, rng: np.random.Generator) -> Points:
+    """Two interleaved half circles (scikit-learn's make_moons, scaled to the plane); noise jitters."""
+    n_top = n // 2
+    t_top = rng.uniform(0, np.pi, n_top)
+    t_bottom = rng.uniform(0, np.pi, n - n_top)
+    top = np.stack([np.cos(t_top), np.sin(t_top)], axis=1)
+    bottom = np.stack([1 - np.cos(t_bottom), 0.5 - np.sin(t_bottom)], axis=1)
+    xy = (np.concatenate([top, bottom]) - [0.5, 0.25]) * 3.0
+    xy += rng.normal(0, 1, (n, 2)) * noise * 1.5
+    label = np.concatenate([np.ones(n_top), np.zeros(n - n_top)])
+    return xy, label
+
+
+def plane(n: int, noise: float, rng: np.random.Generator) -> Points:
+    """Regression: the target rises linearly across the plane, (x1 + x2) / 12, plus noise."""
+    xy = rng.uniform(-DOMAIN, DOMAIN, (n, 2))
+    target = (xy[:, 0] + xy[:, 1]) / (2 * DOMAIN)
+    return xy, np.clip(target + rng.uniform(-1, 1, n) * noise * 0.5, -1, 1)
+
+
+GAUSS_CENTRES = np.array([[-4, 2.5], [0, 2.5], [4, 2.5], [-4, -2.5], [0, -2.5], [4, -2.5]])
+GAUSS_SIGNS = np.array([1, -1, 1, -1, 1, -1])
+
+
+def gaussian_sum(n: int, noise: float, rng: np.random.Generator) -> Points:
+    """Regression: a sum of six signed gaussian bumps, as TF Playground's regression set."""
+    xy = rng.uniform(-DOMAIN, DOMAIN, (n, 2))
+    d2 = ((xy[:, None, :] - GAUSS_CENTRES[None]) ** 2).sum(axis=2)
+    target = (GAUSS_SIGNS * np.exp(-d2 / 2)).sum(axis=1)
+    return xy, np.clip(target + rng.uniform(-1, 1, n) * noise * 0.5, -1, 1)

@@ -6,6 +6,7 @@ from .activations import ACTIVATIONS, get_activation
 from .init import INITIALISERS
 from .losses import LOSSES, get_loss
 from .network import ModelError, Network, build_network
+from .observe import Histogram, LayerReport, histogram, layer_report, network_report
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from .registry import LAYER_CLASSES
 from .stepping import Phase, PhaseStepper
@@ -25,6 +26,11 @@ __all__ = [
     "Network",
     "StepResult",
     "Trainer",
+    "Histogram",
+    "LayerReport",
+    "histogram",
+    "layer_report",
+    "network_report",
     "build_network",
     "get_activation",
     "get_loss",
