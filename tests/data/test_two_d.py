@@ -4,9 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neuroplay.data import DATASETS, make_dataset
+from neuroplay.data import DATASETS
+from neuroplay.data import make_dataset as make_from_spec
+from neuroplay.schemas.dataset import DatasetSpec
 
-NAMES = sorted(DATASETS)
+NAMES = sorted(name for name, info in DATASETS.items() if info.kind == "points" and info.task == "binary")
+
+
+def make_dataset(name: str, points: int, noise: float, validation_share: float, seed: int):
+    return make_from_spec(DatasetSpec(name=name, points=points, noise=noise, validation_share=validation_share, seed=seed))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -46,6 +52,8 @@ def test_noise_moves_points_but_not_labels_of_the_circle() -> None:
     assert noisy_radius[noisy.y_train.ravel() == 1].max() > 2.5
 
 
-def test_unknown_dataset_names_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="unknown dataset 'moon'.*circle"):
-        make_dataset("moon", 10, 0, 0, 0)
+def test_unknown_dataset_is_refused_by_the_schema() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="circle"):
+        DatasetSpec(name="moon")

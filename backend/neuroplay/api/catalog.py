@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from ..data import DATASETS
 from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
+from ..data.features import FEATURES
 from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec
@@ -78,8 +79,10 @@ def build_catalog() -> Catalog:
                 label=info.label,
                 description=info.description,
                 task=info.task,
-                input_shape=list(info.input_shape),
+                kind=info.kind,
+                input_shape=list(info.input_shape(DatasetSpec(name=info.name))),
                 classes=info.classes,
+                class_names=list(info.class_names),
                 output_units=output_units(info),
                 output_activation=TASK_OUTPUT[info.task][0],
                 default_loss=TASK_OUTPUT[info.task][1],
@@ -92,6 +95,7 @@ def build_catalog() -> Catalog:
         optimizers=list(OPTIMIZERS),
         inits=list(INITIALISERS),
         dataset_settings=settings_of(DatasetSpec, frozenset()),
+        features=[NamedFormula(name=name, formula=label) for name, (label, _) in FEATURES.items()],
         training_settings=settings_of(TrainingConfig, frozenset()),
     )
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+import numpy as np
+from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
@@ -36,7 +37,7 @@ def view_of(session: Session) -> SessionView:
 
 @router.post("", status_code=201, response_model=CreateSessionResponse)
 def create_session(body: CreateSessionRequest, request: Request) -> CreateSessionResponse:
-    model = body.model or default_model(DATASETS[body.dataset.name])
+    model = body.model or default_model(DATASETS[body.dataset.name], body.dataset)
     session, token = manager_of(request).create(Specs(model, body.dataset, body.training))
     return CreateSessionResponse(
         id=session.id, owner_token=token, share_url=str(request.base_url) + f"s/{session.id}"
@@ -48,12 +49,25 @@ def read_session(session_id: str, request: Request) -> SessionView:
     return view_of(manager_of(request).get(session_id))
 
 
+def _split(x: np.ndarray, y: np.ndarray, limit: int) -> DataSplit:
+    return DataSplit(x=x[:limit].reshape(min(limit, len(x)), -1).tolist(),
+                     y=y[:limit].reshape(min(limit, len(y)), -1).tolist(), total=len(x))
+
+
 @router.get("/{session_id}/data", response_model=SessionData, responses={404: {"model": ErrorResponse}})
-def read_data(session_id: str, request: Request) -> SessionData:
+def read_data(session_id: str, request: Request, limit: int = Query(64, ge=1, le=1000)) -> SessionData:
+    """2-D sets: every point (limit ignored). Images and sequences: the first `limit` samples."""
     data = manager_of(request).get(session_id).data
+    if data.points_train is not None:
+        train, val = (data.points_train, data.y_train), (data.points_val, data.y_val)
+        limit = max(len(data.points_train), len(data.points_val))
+        shape = [2]
+    else:
+        train, val = (data.x_train, data.y_train), (data.x_val, data.y_val)
+        shape = list(data.input_shape)
     return SessionData(
-        train=DataSplit(x=data.x_train.tolist(), y=data.y_train.ravel().tolist()),
-        validation=DataSplit(x=data.x_val.tolist(), y=data.y_val.ravel().tolist()),
+        kind=data.info.kind, sample_shape=shape, target_shape=list(data.y_train.shape[1:]),
+        train=_split(*train, limit), validation=_split(*val, limit),
     )
 
 

@@ -1,10 +1,13 @@
 """Turn a dataset spec into float32 train/validation arrays, split by a seeded shuffle."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..schemas.dataset import DatasetSpec
+from .augment import Augmentation, augment
+from .features import derive
 from .registry import DATASETS, DatasetInfo
 
 
@@ -15,21 +18,57 @@ class Dataset:
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    # 2-D sets: the (x1, x2) position of every sample, for drawing; features may be derived from it
+    points_train: np.ndarray | None = None
+    points_val: np.ndarray | None = None
+    features: tuple[str, ...] = ()
+    augmentation: Augmentation = field(default_factory=Augmentation)
+
+    def augment_batch(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Training batches only: the validation arrays never pass through here."""
+        return augment(x, self.augmentation, rng) if self.augmentation.active and x.ndim == 4 else x
 
 
-def make_dataset(name: str, points: int, noise: float, validation_share: float, seed: int) -> Dataset:
-    """Generate `points` samples and keep round(points·validation_share) of them for validation.
+def _targets(y: np.ndarray) -> np.ndarray:
+    y = y.astype(np.float32)
+    return y.reshape(len(y), 1) if y.ndim == 1 else y
 
-    At least one sample always stays in the training set.
-    """
-    info = DATASETS.get(name)
+
+def make_dataset(spec: DatasetSpec) -> Dataset:
+    """Generate, split (at least one training sample always stays), derive features, apply the
+    learner's added and removed points (training set only)."""
+    info = DATASETS.get(spec.name)
     if info is None:
-        raise ValueError(f"unknown dataset {name!r} (known: {', '.join(DATASETS)})")
-    rng = np.random.default_rng(seed)
-    x, y = info.generate(points, noise, rng)
+        raise ValueError(f"unknown dataset {spec.name!r} (known: {', '.join(DATASETS)})")
+    rng = np.random.default_rng(spec.seed)
+    x, y = info.generate(spec, rng)
     order = rng.permutation(len(x))
-    x = x[order].astype(np.float32)
-    y = y[order].astype(np.float32).reshape(len(x), -1)
-    n_val = min(int(round(len(x) * validation_share)), len(x) - 1)
+    x, y = x[order].astype(np.float32), _targets(y[order])
+    n_val = min(int(round(len(x) * spec.validation_share)), len(x) - 1)
     n_train = len(x) - n_val
-    return Dataset(info, x[:n_train], y[:n_train], x[n_train:], y[n_train:])
+    x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+    common = dict(info=info, input_shape=info.input_shape(spec), output_shape=info.output_shape(spec))
+    if info.kind != "points":
+        a = spec.augment
+        aug = Augmentation(a.rotation, a.shift, a.flip, a.brightness, a.noise)
+        return Dataset(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, augmentation=aug, **common)
+    keep = np.setdiff1d(np.arange(n_train), np.asarray(spec.removed_points, dtype=np.int64))
+    x_train, y_train = x_train[keep], y_train[keep]
+    if spec.added_points:
+        added = np.asarray(spec.added_points, dtype=np.float32)
+        if info.task == "binary":
+            bad = np.flatnonzero((added[:, 2] != 0) & (added[:, 2] != 1))
+            if bad.size:
+                raise ValueError(f"added point {int(bad[0])} has label {added[bad[0], 2]:g}; the classes are 0 and 1")
+        x_train = np.concatenate([x_train, added[:, :2]])
+        y_train = np.concatenate([y_train, added[:, 2:3]])
+    if len(x_train) == 0:
+        raise ValueError("every training point was removed; keep or add at least one")
+    features = tuple(spec.features)
+    return Dataset(
+        x_train=derive(x_train, list(features)), y_train=y_train,
+        x_val=derive(x_val, list(features)), y_val=y_val,
+        points_train=x_train, points_val=x_val, features=features, **common,
+    )

@@ -1,4 +1,4 @@
-"""The one table of datasets: name -> generator and what it is (task, shapes, classes)."""
+"""The one table of datasets: name -> what it is (task, shapes, classes) and how to generate it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,9 +7,10 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from . import two_d
+from ..schemas.dataset import DatasetSpec
+from . import images, sequences, two_d
 
-Generator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+Generate = Callable[[DatasetSpec, np.random.Generator], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -18,14 +19,38 @@ class DatasetInfo:
     label: str
     description: str
     task: str  # "binary" | "multiclass" | "regression" | "sequence"
-    input_shape: tuple[int, ...]
-    classes: int
-    suits: tuple[str, ...]
-    generate: Generator
+    kind: str  # "points" (2-D plane) | "image" | "sequence"
+    classes: int  # 0 for regression and sequence tasks
+    suits: tuple[str, ...]  # layer types that fit this data, for the palette's hints
+    generate: Generate
+    class_names: tuple[str, ...] = ()
+
+    def input_shape(self, spec: DatasetSpec) -> tuple[int, ...]:
+        if self.kind == "points":
+            return (len(spec.features),)
+        if self.kind == "sequence":
+            return (spec.length, 2 if self.name == "adding" else 1)
+        return (1, 8, 8) if self.name == "digits" else (1, 28, 28)
+
+    def output_shape(self, spec: DatasetSpec) -> tuple[int, ...]:
+        if self.task == "multiclass":
+            return (self.classes,)
+        if self.task == "sequence":
+            return (spec.length, 1)
+        return (1,)
 
 
-def _two_d(name: str, label: str, description: str, generate: Generator) -> DatasetInfo:
-    return DatasetInfo(name, label, description, "binary", (2,), 2, ("dense",), generate)
+def _points(fn: Callable) -> Generate:
+    return lambda spec, rng: fn(spec.points, spec.noise, rng)
+
+
+POINT_LAYERS = ("dense", "activation", "dropout", "batch_norm")
+IMAGE_LAYERS = ("conv2d", "max_pool2d", "avg_pool2d", "flatten", "dense", "dropout", "batch_norm", "activation")
+SEQUENCE_LAYERS = ("simple_rnn", "dense", "activation")
+
+
+def _two_d(name: str, label: str, description: str, fn: Callable, task: str = "binary") -> DatasetInfo:
+    return DatasetInfo(name, label, description, task, "points", 2 if task == "binary" else 0, POINT_LAYERS, _points(fn))
 
 
 DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
@@ -35,7 +60,25 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
             _two_d("circle", "Circle", "One class inside a circle, the other in a ring around it.", two_d.circle),
             _two_d("xor", "Exclusive or", "Opposite quadrants share a class.", two_d.xor),
             _two_d("gaussians", "Two Gaussians", "Two blobs; noise makes them overlap.", two_d.gaussians),
-            _two_d("spiral", "Spiral", "Two interleaved spiral arms, the hardest of the four.", two_d.spiral),
+            _two_d("spiral", "Spiral", "Two interleaved spiral arms, the hardest of the 2-D sets.", two_d.spiral),
+            _two_d("moons", "Moons", "Two interleaved half circles.", two_d.moons),
+            _two_d("plane", "Plane (regression)", "The target rises steadily across the plane.", two_d.plane, "regression"),
+            _two_d("gaussian_sum", "Gaussian bumps (regression)", "The target is a sum of six signed bumps.",
+                   two_d.gaussian_sum, "regression"),
+            DatasetInfo("digits", "Handwritten digits 8×8", "The real 1,797 scanned digits (UCI, via scikit-learn).",
+                        "multiclass", "image", 10, IMAGE_LAYERS, _points(images.digits),
+                        tuple(str(d) for d in range(10))),
+            DatasetInfo("shapes", "Shapes 28×28", "Outlines of circles, squares, triangles and lines.",
+                        "multiclass", "image", 4, IMAGE_LAYERS, _points(images.shapes), images.SHAPE_NAMES),
+            DatasetInfo("sine", "Sine wave", "Predict the next value of a noisy sine at every step.",
+                        "sequence", "sequence", 0, SEQUENCE_LAYERS,
+                        lambda spec, rng: sequences.sine(spec.points, spec.noise, rng, spec.length)),
+            DatasetInfo("echo", "Echo", "Repeat the input from `delay` steps earlier: memory in a recurrent unit.",
+                        "sequence", "sequence", 0, SEQUENCE_LAYERS,
+                        lambda spec, rng: sequences.echo(spec.points, spec.noise, rng, spec.length, spec.delay)),
+            DatasetInfo("adding", "Adding problem", "Add the two marked numbers of a long sequence.",
+                        "regression", "sequence", 0, SEQUENCE_LAYERS,
+                        lambda spec, rng: sequences.adding(spec.points, spec.noise, rng, spec.length)),
         )
     }
 )

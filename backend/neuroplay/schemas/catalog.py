@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from .base import WireModel
 
 
@@ -28,8 +30,10 @@ class DatasetCatalogEntry(WireModel):
     label: str
     description: str
     task: str
-    input_shape: list[int]
+    kind: str = Field(description="points (2-D plane), image or sequence")
+    input_shape: list[int] = Field(description="With the default settings (2-D: depends on features).")
     classes: int
+    class_names: list[str]
     output_units: int
     output_activation: str
     default_loss: str
@@ -49,4 +53,5 @@ class Catalog(WireModel):
     optimizers: list[str]
     inits: list[str]
     dataset_settings: list[SettingInfo]
+    features: list[NamedFormula] = Field(description="Derived inputs for 2-D sets, with their labels.")
     training_settings: list[SettingInfo]

@@ -121,12 +121,19 @@ class CommandResponse(WireModel):
 
 
 class DataSplit(WireModel):
+    """Samples of one split: for 2-D sets every point as [x1, x2]; otherwise the first `limit` samples
+    flattened in C order (reshape with `sample_shape`). y holds labels or targets, flattened likewise."""
+
     x: list[list[float]]
-    y: list[float]
+    y: list[list[float]]
+    total: int = Field(description="Samples in the split, of which x holds the first len(x).")
 
 
 class SessionData(WireModel):
     """The samples a session trains and validates on (GET /api/sessions/{id}/data)."""
 
+    kind: str
+    sample_shape: list[int]
+    target_shape: list[int]
     train: DataSplit
     validation: DataSplit

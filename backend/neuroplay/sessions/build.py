@@ -28,7 +28,7 @@ MAX_PARAMS = 2_000_000
 
 
 def build_data(spec: DatasetSpec) -> Dataset:
-    return make_dataset(spec.name, spec.points, spec.noise, spec.validation_share, spec.seed)
+    return make_dataset(spec)
 
 
 def build_optimizer(t: TrainingConfig) -> Optimizer:
@@ -45,7 +45,7 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
             f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}"
         )
     loss = specs.resolved_loss()
-    check_fits(network, data.info, loss)
+    check_fits(network, data, loss)
     return Trainer(
         network,
         get_loss(loss),

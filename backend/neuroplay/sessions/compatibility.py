@@ -1,20 +1,20 @@
 """Does a built network fit the dataset and the loss? Errors name the layer to change."""
 from __future__ import annotations
 
-from ..data import DatasetInfo
+from ..data import Dataset
 from ..engine import ModelError, Network
-from .defaults import output_units
 
 
-def check_fits(network: Network, info: DatasetInfo, loss: str) -> None:
+def check_fits(network: Network, data: Dataset, loss: str) -> None:
     """Raise ModelError (with the layer index where one is to blame) when network, data and loss clash."""
-    if tuple(network.input_shape) != tuple(info.input_shape):
+    info = data.info
+    if tuple(network.input_shape) != tuple(data.input_shape):
         raise ModelError(
             f"input_shape {list(network.input_shape)} does not match dataset '{info.name}', "
-            f"whose samples have shape {list(info.input_shape)}"
+            f"whose samples have shape {list(data.input_shape)}"
         )
     last = len(network.layers) - 1
-    want = (output_units(info),)
+    want = tuple(data.output_shape)
     if tuple(network.output_shape) != want:
         raise ModelError(
             f"layer {last} (output) gives shape {list(network.output_shape)} but dataset "

@@ -1,33 +1,49 @@
 """The network a new session starts with, and the loss and output layer a dataset's task implies."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..data import DatasetInfo
-from ..schemas.model import DenseSpec, NetworkSpec
+from ..schemas.dataset import DatasetSpec
+from ..schemas.model import NetworkSpec
 
 TASK_OUTPUT = {
     # task: (output activation, natural loss)
     "binary": ("sigmoid", "binary_cross_entropy"),
     "multiclass": ("softmax", "cross_entropy"),
     "regression": ("linear", "mse"),
+    "sequence": ("linear", "mse"),
 }
 
 
 def output_units(info: DatasetInfo) -> int:
-    return 1 if info.task == "binary" else info.classes if info.task == "multiclass" else 1
+    return info.classes if info.task == "multiclass" else 1
 
 
 def default_loss(info: DatasetInfo) -> str:
     return TASK_OUTPUT[info.task][1]
 
 
-def default_model(info: DatasetInfo) -> NetworkSpec:
-    """TensorFlow Playground's familiar start: hidden layers of 4 and 2 tanh units."""
-    activation, _ = TASK_OUTPUT[info.task]
-    return NetworkSpec(
-        input_shape=list(info.input_shape),
-        layers=[
-            DenseSpec(units=4, activation="tanh"),
-            DenseSpec(units=2, activation="tanh"),
-            DenseSpec(units=output_units(info), activation=activation),
-        ],
-    )
+def default_model(info: DatasetInfo, spec: DatasetSpec | None = None) -> NetworkSpec:
+    """The starting network for a dataset: TensorFlow Playground's hidden 4 and 2 tanh units on 2-D
+    data, a small CNN on images, one recurrent layer on sequences."""
+    spec = spec or DatasetSpec(name=info.name)
+    activation = TASK_OUTPUT[info.task][0]
+    out: dict[str, Any] = {"type": "dense", "units": output_units(info), "activation": activation}
+    if info.kind == "image":
+        layers = [
+            {"type": "conv2d", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {"type": "max_pool2d", "pool_size": 2},
+            {"type": "flatten"},
+            out,
+        ]
+    elif info.kind == "sequence":
+        layers = [{"type": "simple_rnn", "units": 16, "activation": "tanh",
+                   "return_sequences": info.task == "sequence"}, out]
+    else:
+        layers = [
+            {"type": "dense", "units": 4, "activation": "tanh"},
+            {"type": "dense", "units": 2, "activation": "tanh"},
+            out,
+        ]
+    return NetworkSpec.model_validate({"input_shape": list(info.input_shape(spec)), "layers": layers})

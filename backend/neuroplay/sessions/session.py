@@ -179,7 +179,7 @@ class Session:
         new_optimizer = (new.optimizer, new.momentum) != (old.optimizer, old.momentum)
         if new_loss:
             # A new loss must fit the output layer; check before swapping anything.
-            check_fits(trainer.network, self.data.info, specs.resolved_loss())
+            check_fits(trainer.network, self.data, specs.resolved_loss())
         if new_loss or new_optimizer:
             was_running = self.running
             self._runner.stop()
@@ -272,6 +272,7 @@ class Session:
             weights=self.trainer.network.get_weights(),
             model_key=self.specs.model.model_dump_json(),
             output_is_logit=self.trainer.loss.output == "logit",
+            features=self.data.features or None,
         )
         if self.telemetry_views:
             self.refresh_telemetry()

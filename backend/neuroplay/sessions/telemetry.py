@@ -10,6 +10,7 @@ import numpy as np
 
 from dataclasses import dataclass
 
+from ..data.features import derive
 from ..engine import Network, build_network
 from ..schemas.stream import TensorHeader, ViewName
 from .frames import encode_tensor_frame
@@ -28,6 +29,7 @@ class Snapshot:
     weights: dict[str, np.ndarray]
     model_key: str
     output_is_logit: bool = False  # the loss reads the output as a raw score: show sigmoid of it
+    features: tuple[str, ...] | None = None  # 2-D data: the inputs derived from (x1, x2); else no maps
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Telemetry:
         self.grid_size = grid_size
         self.max_neuron_maps = max_neuron_maps
         self.grid = grid_points(grid_size)
+        self._grid_inputs: dict[tuple[str, ...], np.ndarray] = {}
         self._model_key: str | None = None
         self._network: Network | None = None
 
@@ -75,9 +78,12 @@ class Telemetry:
             frames.append((key, view, encode_tensor_frame(header, data)))
 
         g = self.grid_size
-        if views & {"boundary", "neurons"} and net.input_shape == (2,):
+        if views & {"boundary", "neurons"} and snapshot.features:
+            inputs = self._grid_inputs.get(snapshot.features)
+            if inputs is None:
+                inputs = self._grid_inputs[snapshot.features] = derive(self.grid, list(snapshot.features))
             with np.errstate(all="ignore"):
-                out = net.forward(self.grid, training=False)
+                out = net.forward(inputs, training=False)
             if "boundary" in views:
                 boundary = out[:, 0]
                 if snapshot.output_is_logit:
