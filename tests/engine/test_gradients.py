@@ -91,3 +91,15 @@ def test_whole_network_gradients_through_fused_loss() -> None:
     for (i, name), param, grad in net.parameters():
         numeric = numeric_grad(lambda: loss.value(net.forward(x, training=True), y), param)
         np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8, err_msg=f"layer {i} {name}")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "linear", "softmax"])
+def test_dense_on_a_sequence_acts_on_every_time_step(activation: str) -> None:
+    rng = np.random.default_rng(8)
+    layer = Dense((4, 3), units=2, activation=activation, rng=rng)
+    assert layer.output_shape == (4, 2)
+    x = rng.standard_normal((5, 4, 3))
+    check_layer(layer, x, rng)
+    flat = Dense((3,), units=2, activation=activation, rng=rng)
+    flat.params = {k: v.copy() for k, v in layer.params.items()}
+    np.testing.assert_allclose(layer.forward(x, True).reshape(20, 2), flat.forward(x.reshape(20, 3), True), rtol=1e-6)
