@@ -1,0 +1,148 @@
+// The one place the app's state lives. Views read it; only actions.js (and the boot code) write it.
+//
+// Two kinds of state:
+//  * signals (@preact/signals) for everything the UI shows as markup: components that read a
+//    signal re-render when it changes, and nothing else does;
+//  * plain "latest-value slots" for the high-rate streams (tensor frames, chart points): the
+//    websocket handler overwrites them and bumps a sequence number, and the canvas/SVG views draw
+//    them at most once per animation frame (see frame.js). They never go through Preact.
+import { signal, computed } from "@preact/signals";
+
+/** GET /api/catalog, once at start. */
+export const catalog = signal(null);
+
+/** Which session this page shows, and the owner token if this browser holds it (else view only). */
+export const sessionId = signal(null);
+export const ownerToken = signal(null);
+export const shareUrl = signal(null);
+export const readOnly = computed(() => !ownerToken.value);
+
+/** SessionState as the server last described it (without history). */
+export const session = signal(null);
+
+/** Fast-changing counters, kept apart so only the widgets that show them re-render. */
+export const status = signal("idle"); // idle | running | paused | diverged
+export const step = signal(0);
+export const epoch = signal(0);
+
+/** The latest metric point shown as numbers ({loss, val_loss, accuracy, val_accuracy} or null). */
+export const latestMetrics = signal(null);
+
+/** Websocket state: "connecting" | "open" | "closed" (retrying) | "gone" (the session no longer exists). */
+export const connection = signal("connecting");
+
+/** Boot progress: "loading" | "ready" | "failed"; bootError holds the reason. */
+export const boot = signal("loading");
+export const bootError = signal(null);
+
+/** The latest failed change: {message, layer, scope} where scope is "network" | "data" | "run". */
+export const lastError = signal(null);
+
+/** Something worth telling the user once ({text}); shown in the header and then cleared. */
+export const notice = signal(null);
+
+/** Layers the user asked for while a PATCH is in flight (shown until the server answers), or null. */
+export const draftLayers = signal(null);
+/** Number of change requests in flight. */
+export const pending = signal(0);
+
+/** The samples of the current dataset: {key, train: {x, y}, validation: {x, y}}. */
+export const points = signal(null);
+
+/** View preferences. */
+export const showValidation = signal(false);
+/** A neuron hovered in the network graph ({layer, unit} or {input: 0|1}), shown big in the boundary view. */
+export const focusNeuron = signal(null);
+/** Views whose tensors the server should compute (sent in "subscribe"). */
+export const openViews = signal(["boundary", "neurons", "weights"]);
+
+/** Counts of every incoming frame, for diagnostics and tests. */
+export const streamStats = { texts: 0, tensors: 0 };
+
+/**
+ * Latest tensors per key ("boundary", "neurons/1", "weights/0", "biases/0"), latest wins.
+ * Each entry: {header, data: Float32Array, seq}. `seq` grows by one on every store so a view can
+ * tell whether it has drawn the newest one.
+ */
+export const tensors = {
+  generation: 0,
+  seq: 0,
+  slots: new Map(),
+};
+
+export function storeTensor(header, data) {
+  tensors.seq += 1;
+  tensors.slots.set(header.layer == null ? header.name : `${header.name}/${header.layer}`, {
+    header,
+    data,
+    seq: tensors.seq,
+  });
+}
+
+export function clearTensors(generation) {
+  tensors.generation = generation;
+  tensors.slots.clear();
+  tensors.seq += 1;
+}
+
+/**
+ * The loss-chart series, bounded: when it grows past MAX_CHART_POINTS the older half is thinned to
+ * every second point (the newest half stays whole), as the server thins its own history.
+ */
+export const MAX_CHART_POINTS = 10000;
+export const chart = {
+  generation: -1,
+  seq: 0,
+  step: [],
+  loss: [],
+  valLoss: [],
+  accuracy: [],
+  valAccuracy: [],
+};
+
+const SERIES = ["step", "loss", "valLoss", "accuracy", "valAccuracy"];
+
+export function replaceChart(generation, metricPoints) {
+  chart.generation = generation;
+  for (const key of SERIES) chart[key] = [];
+  appendChart(metricPoints);
+}
+
+export function appendChart(metricPoints) {
+  let last = chart.step.length ? chart.step[chart.step.length - 1] : -Infinity;
+  let added = 0;
+  for (const p of metricPoints) {
+    if (p.step <= last) continue; // already have it (the stream may repeat the newest point)
+    last = p.step;
+    chart.step.push(p.step);
+    chart.loss.push(p.loss);
+    chart.valLoss.push(p.val_loss);
+    chart.accuracy.push(p.accuracy);
+    chart.valAccuracy.push(p.val_accuracy);
+    added += 1;
+  }
+  while (chart.step.length > MAX_CHART_POINTS) {
+    const half = chart.step.length >> 1;
+    for (const key of SERIES) {
+      const arr = chart[key];
+      const thinned = [];
+      for (let i = 0; i < half; i += 2) thinned.push(arr[i]);
+      chart[key] = thinned.concat(arr.slice(half));
+    }
+  }
+  chart.seq += 1;
+  return added;
+}
+
+export function lastChartPoint() {
+  const n = chart.step.length;
+  if (!n) return null;
+  const i = n - 1;
+  return {
+    step: chart.step[i],
+    loss: chart.loss[i],
+    val_loss: chart.valLoss[i],
+    accuracy: chart.accuracy[i],
+    val_accuracy: chart.valAccuracy[i],
+  };
+}

@@ -1,0 +1,112 @@
+// Websocket client for WS /api/sessions/{id}/stream.
+//
+// Text frames are JSON messages; binary frames are tensors laid out as
+//   uint32 LE header length L | L bytes UTF-8 JSON header | spaces to a 4-byte boundary | float32 LE data
+// The data is viewed in place (no copy) as a Float32Array. The client reconnects with exponential
+// backoff when the socket drops, re-sending auth and the current subscription each time.
+
+const decoder = new TextDecoder();
+
+/** Parse one binary tensor frame: {header, data} (data is a Float32Array view into `buffer`). */
+export function parseTensorFrame(buffer) {
+  const view = new DataView(buffer);
+  const length = view.getUint32(0, true);
+  const header = JSON.parse(decoder.decode(new Uint8Array(buffer, 4, length)));
+  const offset = 4 + length + ((4 - ((4 + length) % 4)) % 4);
+  const count = header.shape.reduce((a, b) => a * b, 1);
+  if (offset + count * 4 > buffer.byteLength) throw new Error(`tensor frame ${header.name} is truncated`);
+  return { header, data: new Float32Array(buffer, offset, count) };
+}
+
+export function streamUrl(sessionId) {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${proto}//${location.host}/api/sessions/${encodeURIComponent(sessionId)}/stream`;
+}
+
+const PING_MS = 20000;
+const MAX_BACKOFF_MS = 8000;
+
+/**
+ * Opens and keeps open a stream.
+ * handlers: onMessage(msg), onTensor(header, data), onStatus("connecting"|"open"|"closed"|"gone").
+ * Returns {subscribe(views), command(action, unit), close()}.
+ */
+export function openStream(sessionId, { token, views, onMessage, onTensor, onStatus }) {
+  let socket = null;
+  let closed = false;
+  let backoff = 500;
+  let retryTimer = null;
+  let pingTimer = null;
+  let currentViews = views.slice();
+
+  const send = (msg) => {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
+  };
+
+  function connect() {
+    onStatus("connecting");
+    const ws = new WebSocket(streamUrl(sessionId));
+    ws.binaryType = "arraybuffer";
+    socket = ws;
+    ws.onopen = () => {
+      backoff = 500;
+      onStatus("open");
+      if (token) send({ type: "auth", token });
+      send({ type: "subscribe", views: currentViews });
+      pingTimer = setInterval(() => send({ type: "ping" }), PING_MS);
+    };
+    ws.onmessage = (event) => {
+      if (typeof event.data === "string") {
+        let msg;
+        try {
+          msg = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        onMessage(msg);
+      } else {
+        let frame;
+        try {
+          frame = parseTensorFrame(event.data);
+        } catch (err) {
+          console.warn("NeuroPlay: bad tensor frame", err);
+          return;
+        }
+        onTensor(frame.header, frame.data);
+      }
+    };
+    ws.onerror = () => {}; // onclose follows and handles it
+    ws.onclose = (event) => {
+      clearInterval(pingTimer);
+      if (socket !== ws) return;
+      socket = null;
+      if (closed) return;
+      if (event.code === 4404) {
+        onStatus("gone"); // the session does not exist (any more): retrying cannot help
+        return;
+      }
+      onStatus("closed");
+      retryTimer = setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    };
+  }
+
+  connect();
+
+  return {
+    subscribe(views) {
+      currentViews = views.slice();
+      send({ type: "subscribe", views: currentViews });
+    },
+    command(action, unit = "batch") {
+      send({ type: "command", action, unit });
+    },
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      clearInterval(pingTimer);
+      if (socket) socket.close();
+      socket = null;
+    },
+  };
+}

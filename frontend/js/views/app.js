@@ -1,0 +1,40 @@
+// The page layout: top bar, banners, then the data, network, graph and output columns.
+import { html } from "htm/preact";
+import * as S from "../state.js";
+import { t } from "../i18n.js";
+import { Header, Banners } from "./header.js";
+import { DataPanel } from "./data_panel.js";
+import { NetworkPanel } from "./network_panel.js";
+import { GraphView } from "./graph_view.js";
+import { BoundaryView } from "./boundary_view.js";
+import { LossChart, Metrics } from "./loss_chart.js";
+
+function Boot() {
+  if (S.boot.value === "failed") {
+    return html`<div class="boot boot-failed" role="alert" data-testid="boot-error">
+      <p>${t("boot.failed", { message: S.bootError.value })}</p>
+      <button class="btn" onClick=${() => location.reload()}>${t("boot.retry")}</button>
+    </div>`;
+  }
+  return html`<div class="boot" role="status">${t("boot.loading")}</div>`;
+}
+
+export function App() {
+  const ready = S.boot.value === "ready";
+  return html`<div class=${`app ${S.readOnly.value && ready ? "is-readonly" : ""}`}>
+    <${Header} />
+    <${Banners} />
+    ${ready
+      ? html`<main class="layout">
+          <aside class="col col-data card" aria-label=${t("data.title")}><${DataPanel} /></aside>
+          <section class="col col-net card" aria-label=${t("net.title")}><${NetworkPanel} /></section>
+          <section class="col col-graph card" aria-label=${t("graph.title")}><${GraphView} /></section>
+          <aside class="col col-out card" aria-label=${t("out.title")}>
+            <${BoundaryView} />
+            <${Metrics} />
+            <${LossChart} />
+          </aside>
+        </main>`
+      : html`<${Boot} />`}
+  </div>`;
+}

@@ -1,0 +1,182 @@
+// The decision boundary: the network's output over the input plane ("boundary" frames) as a
+// heatmap, with the training points (and, on request, the validation points) drawn over it.
+// Hovering a neuron in the graph shows that neuron's map here instead.
+import { html } from "htm/preact";
+import { useEffect, useRef } from "preact/hooks";
+import * as S from "../state.js";
+import { onFrame, requestFrame } from "../frame.js";
+import { t } from "../i18n.js";
+import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
+
+const TICKS = [-6, -4, -2, 0, 2, 4, 6];
+
+/** What the heatmap should show now: {data, offset, lo, hi, seq} or null. */
+function source(state, focus) {
+  const g = state.grid.size;
+  if (focus && focus.feature) {
+    return { data: featureMap(state.grid, focus.feature), offset: 0, lo: -1, hi: 1, seq: `in:${focus.feature}` };
+  }
+  if (focus && focus.layer !== undefined) {
+    const slot = S.tensors.slots.get(`neurons/${focus.layer}`);
+    const spec = state.model.layers[focus.layer];
+    if (!slot || !spec || slot.header.shape[1] !== g) return null;
+    const [lo, hi] = domainOf(spec.activation || "linear");
+    return { data: slot.data, offset: focus.unit * g * g, lo, hi, seq: slot.seq };
+  }
+  const slot = S.tensors.slots.get("boundary");
+  if (!slot || slot.header.shape[0] !== g) return null;
+  // Classifiers: the probability of class 1 in [0, 1]; regression: the predicted value in [-1, 1].
+  const [lo, hi] = state.task === "regression" ? [-1, 1] : [0, 1];
+  return { data: slot.data, offset: 0, lo, hi, seq: slot.seq };
+}
+
+/** A sample's target as one number (the wire gives each as a list). */
+function targetOf(y) {
+  return Array.isArray(y) ? y[0] : y;
+}
+
+function drawPoints(ctx, split, grid, size, hollow, regression) {
+  if (!split) return;
+  const { x_min, x_max, y_min, y_max } = grid;
+  const sx = size / (x_max - x_min);
+  const sy = size / (y_max - y_min);
+  const r = Math.max(2.5, size / 110);
+  ctx.lineWidth = hollow ? 1.6 : 1;
+  for (let i = 0; i < split.x.length; i++) {
+    const [x1, x2] = split.x[i];
+    const v = targetOf(split.y[i]);
+    const colour = regression ? colourOf(v) : CLASS_COLOURS[v > 0.5 ? 1 : 0];
+    const px = (x1 - x_min) * sx;
+    const py = (y_max - x2) * sy;
+    ctx.beginPath();
+    ctx.arc(px, py, r, 0, Math.PI * 2);
+    if (hollow) {
+      ctx.fillStyle = "rgba(255,255,255,0.85)";
+      ctx.fill();
+      ctx.strokeStyle = colour;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = colour;
+      ctx.fill();
+      ctx.strokeStyle = "#ffffff";
+      ctx.stroke();
+    }
+  }
+}
+
+export function BoundaryView() {
+  const canvasRef = useRef(null);
+  const state = S.session.value;
+  const showVal = S.showValidation.value;
+  const focus = S.focusNeuron.value;
+  const points = S.points.value;
+  const gridKey = state ? JSON.stringify(state.grid) : "";
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || !state) return undefined;
+    const ctx = canvas.getContext("2d");
+    const off = makeOffscreen(state.grid.size);
+    let frames = 0;
+    let drawnSeq = null;
+    let dirty = true;
+    let cssSize = 0;
+    const resize = () => {
+      const size = Math.floor(canvas.clientWidth);
+      if (size === cssSize || size < 10) return;
+      cssSize = size;
+      const dpr = window.devicePixelRatio || 1;
+      canvas.width = canvas.height = Math.round(size * dpr);
+      dirty = true;
+      requestFrame();
+    };
+    resize();
+    const observer = new ResizeObserver(resize);
+    observer.observe(canvas);
+    const redraw = () => {
+      dirty = true;
+      requestFrame();
+    };
+    canvas.addEventListener("np-redraw", redraw);
+    const stop = onFrame(() => {
+      const current = S.session.peek();
+      if (!current || !cssSize) return;
+      const src = S.tensors.generation === current.generation ? source(current, S.focusNeuron.peek()) : null;
+      const fresh = src && src.seq !== drawnSeq;
+      if (!fresh && !dirty) return;
+      dirty = false;
+      const W = canvas.width;
+      if (src) {
+        // Translucent over white, as in TF Playground, so the points stay visible on their class.
+        paintValues(off.image, src.data, src.offset, off.size, src.lo, src.hi, 165);
+        off.ctx.putImageData(off.image, 0, 0);
+        ctx.fillStyle = "#ffffff";
+        ctx.fillRect(0, 0, W, W);
+        ctx.imageSmoothingEnabled = true;
+        ctx.imageSmoothingQuality = "high";
+        ctx.drawImage(off.canvas, 0, 0, W, W);
+        drawnSeq = src.seq;
+      } else {
+        ctx.fillStyle = "#eef0f2";
+        ctx.fillRect(0, 0, W, W);
+      }
+      // Axes through the origin.
+      ctx.strokeStyle = "rgba(0,0,0,0.12)";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(W / 2, 0);
+      ctx.lineTo(W / 2, W);
+      ctx.moveTo(0, W / 2);
+      ctx.lineTo(W, W / 2);
+      ctx.stroke();
+      const pts = S.points.peek();
+      if (pts && (!pts.kind || pts.kind === "points")) {
+        const regression = current.task === "regression";
+        drawPoints(ctx, pts.train, current.grid, W, false, regression);
+        if (S.showValidation.peek()) drawPoints(ctx, pts.validation, current.grid, W, true, regression);
+      }
+      if (fresh) {
+        frames += 1;
+        canvas.dataset.frames = String(frames);
+      }
+    });
+    return () => {
+      observer.disconnect();
+      canvas.removeEventListener("np-redraw", redraw);
+      stop();
+    };
+  }, [gridKey]);
+
+  // Redraw (without a new tensor) when the overlay or the focus changes.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (canvas) canvas.dispatchEvent(new CustomEvent("np-redraw"));
+  }, [showVal, focus, points]);
+
+  return html`<div class="boundary">
+    <div class="section-head">
+      <h2 class="section-title">${t("out.boundary")}</h2>
+      <label class="toggle">
+        <input type="checkbox" data-testid="show-validation" checked=${showVal}
+          onChange=${(e) => (S.showValidation.value = e.currentTarget.checked)} />
+        <span>${t("out.showVal")}</span>
+      </label>
+    </div>
+    <div class="boundary-frame">
+      <div class="boundary-canvas-wrap">
+        <canvas ref=${canvasRef} class="boundary-canvas" data-testid="boundary-canvas" data-frames="0"
+          role="img" aria-label=${t("out.boundary")}></canvas>
+        ${focus ? html`<div class="focus-tag">${t("out.focus", { name: focus.name })}</div>` : null}
+      </div>
+      <div class="ticks ticks-x" aria-hidden="true">${TICKS.map((v) => html`<span>${v}</span>`)}</div>
+      <div class="ticks ticks-y" aria-hidden="true">${TICKS.slice().reverse().map((v) => html`<span>${v}</span>`)}</div>
+    </div>
+    ${state && state.task === "regression"
+      ? html`<div class="legend" aria-hidden="true"><span>−1</span><span class="legend-scale"></span><span>+1</span></div>`
+      : html`<div class="legend" aria-hidden="true">
+          <span class="legend-item"><i style=${{ background: CLASS_COLOURS[0] }}></i>${t("out.class0")}</span>
+          <span class="legend-scale"></span>
+          <span class="legend-item"><i style=${{ background: CLASS_COLOURS[1] }}></i>${t("out.class1")}</span>
+        </div>`}
+  </div>`;
+}

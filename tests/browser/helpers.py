@@ -1,0 +1,61 @@
+"""What the browser tests share: recording console errors, and small readers of what the page shows."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import httpx
+
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+@dataclass
+class Watched:
+    page: object
+    errors: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        """Console errors matching `pattern` are expected in this test (e.g. a deliberate 422)."""
+        self.allowed.append(pattern)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(re.search(p, e) for p in self.allowed)]
+
+
+def watch(page) -> Watched:
+    """Record console errors and uncaught exceptions (unhandled rejections included) of `page`."""
+    w = Watched(page)
+    page.on("console", lambda m: w.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: w.errors.append(f"pageerror: {e}"))
+    return w
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_test_id("layer-card").first.wait_for()
+    page.wait_for_function("document.querySelector('[data-testid=boundary-canvas]')?.dataset.frames > 0")
+
+
+def session_id(page) -> str:
+    match = re.search(r"/s/([^/?#]+)", page.url)
+    assert match, f"the page should show its session in the URL, got {page.url}"
+    return match.group(1)
+
+
+def owner_token(page) -> str:
+    tokens = json.loads(page.evaluate("localStorage.getItem('neuroplay.tokens') || '{}'"))
+    return tokens[session_id(page)]
+
+
+def server_view(client: httpx.Client, page) -> dict:
+    r = client.get(f"/api/sessions/{session_id(page)}")
+    r.raise_for_status()
+    return r.json()
+
+
+def number(text: str) -> int:
+    digits = re.sub(r"[^0-9]", "", text)
+    assert digits, f"no number in {text!r}"
+    return int(digits)
