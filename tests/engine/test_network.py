@@ -43,10 +43,20 @@ def test_config_round_trips_for_every_registered_layer() -> None:
             {"type": "activation", "activation": "softmax"},
         ],
     }
-    assert {entry["type"] for entry in spec["layers"]} == set(LAYER_CLASSES)
-    net = build_network(spec, seed=1)
-    assert net.config() == spec
-    assert build_network(net.config(), seed=1).config() == spec
+    sequence = {
+        "version": 1,
+        "input_shape": [6, 3],
+        "layers": [
+            {"type": "simple_rnn", "units": 4, "activation": "relu", "return_sequences": True},
+            {"type": "simple_rnn", "units": 2, "activation": "tanh", "return_sequences": False},
+        ],
+    }
+    covered = {entry["type"] for s in (spec, sequence) for entry in s["layers"]}
+    assert covered == set(LAYER_CLASSES)
+    for s in (spec, sequence):
+        net = build_network(s, seed=1)
+        assert net.config() == s
+        assert build_network(net.config(), seed=1).config() == s
 
 
 @pytest.mark.parametrize(

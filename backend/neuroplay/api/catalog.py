@@ -15,7 +15,7 @@ from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..data.features import FEATURES
 from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo
 from ..schemas.dataset import DatasetSpec
-from ..schemas.model import ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec
+from ..schemas.model import ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec, SimpleRNNSpec
 from ..schemas.training import TrainingConfig
 from ..sessions.defaults import TASK_OUTPUT, output_units
 
@@ -26,6 +26,7 @@ LAYER_MODELS: list[tuple[type[BaseModel], str]] = [
     (ActivationSpec, "Activation"),
     (DropoutSpec, "Dropout"),
     (BatchNormSpec, "Batch norm"),
+    (SimpleRNNSpec, "Simple RNN"),
 ]
 
 

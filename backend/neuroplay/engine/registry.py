@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .init import Initialiser
-from .layers import Activation, BatchNorm, Dense, Dropout, Layer
+from .layers import Activation, BatchNorm, Dense, Dropout, Layer, SimpleRNN
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class BuildContext:
 
 
 LAYER_CLASSES: Mapping[str, type[Layer]] = MappingProxyType(
-    {cls.type_tag: cls for cls in (Dense, Activation, Dropout, BatchNorm)}
+    {cls.type_tag: cls for cls in (Dense, Activation, Dropout, BatchNorm, SimpleRNN)}
 )
 
 

@@ -45,8 +45,19 @@ class BatchNormSpec(WireModel):
     eps: float = Field(1e-5, gt=0.0, le=1.0, description="Added to the variance before the square root.")
 
 
+class SimpleRNNSpec(WireModel):
+    """Elman recurrent layer over (time, features) sequences: h_t = f(x_t·W_x + h_{t-1}·W_h + b)."""
+
+    type: Literal["simple_rnn"] = "simple_rnn"
+    units: int = Field(16, ge=1, le=MAX_UNITS, description="Size of the hidden state h_t.")
+    activation: Literal["tanh", "relu", "sigmoid"] = Field("tanh", description="f applied to each step's sum.")
+    return_sequences: bool = Field(
+        False, description="Output every h_t (time, units) instead of only the last (units,)."
+    )
+
+
 LayerSpec = Annotated[
-    Union[DenseSpec, ActivationSpec, DropoutSpec, BatchNormSpec],
+    Union[DenseSpec, ActivationSpec, DropoutSpec, BatchNormSpec, SimpleRNNSpec],
     Field(discriminator="type"),
 ]
 

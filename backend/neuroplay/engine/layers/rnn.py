@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..activations import get_activation
-from ..init import get_initialiser
+from ..init import Initialiser, get_initialiser
 from .base import Layer, ShapeError
 
 #: The activations a recurrent layer may use (linear and softmax make no sense inside the recurrence).
@@ -42,7 +42,7 @@ class SimpleRNN(Layer):
         activation: str = "tanh",
         return_sequences: bool = False,
         *,
-        init: str = "xavier",
+        init: str | Initialiser = "xavier",
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__(input_shape)
@@ -109,11 +109,15 @@ class SimpleRNN(Layer):
         W_x, W_h, b = self.params["W_x"], self.params["W_h"], self.params["b"]
         n, t_len, features = x.shape
         # Input projection for every step at once, time-major so each step's slice is contiguous.
+        # (np.dot, not @: for 2-D it is the same product with less overhead, and unlike matmul it
+        # stays on BLAS for one-feature inputs.)
         xt = x.transpose(1, 0, 2).reshape(t_len * n, features)
-        xw = xt @ W_x
+        xw = np.dot(xt, W_x)
         xw += b
         xw = xw.reshape(t_len, n, self.units)
-        hs = np.empty((t_len + 1, n, self.units), dtype=np.result_type(xw, W_h))
+        dtype = np.result_type(xw, W_h)
+        W_h = W_h.astype(dtype, copy=False)  # np.dot(..., out=) needs one dtype throughout
+        hs = np.empty((t_len + 1, n, self.units), dtype=dtype)
         h0 = self.initial_state
         if h0 is None:
             hs[0] = 0
@@ -123,16 +127,19 @@ class SimpleRNN(Layer):
                     f"simple_rnn initial state has batch {h0.shape[0]}, the input has batch {n}"
                 )
             hs[0] = h0
+        # The recurrence, in place in hs: three NumPy calls per step (tanh and relu are the
+        # activation's own formula, applied in place; sigmoid goes through the ActivationFn).
         f = self.activation.forward
-        name = self.activation.name
+        is_tanh, is_relu = self.activation.name == "tanh", self.activation.name == "relu"
+        dot, tanh, maximum = np.dot, np.tanh, np.maximum
         for t in range(t_len):
             h = hs[t + 1]
-            np.matmul(hs[t], W_h, out=h)
+            dot(hs[t], W_h, out=h)
             h += xw[t]
-            if name == "tanh":
-                np.tanh(h, out=h)
-            elif name == "relu":
-                np.maximum(h, 0, out=h)
+            if is_tanh:
+                tanh(h, out=h)
+            elif is_relu:
+                maximum(h, 0, out=h)
             else:
                 h[...] = f(h)
         self.x, self.hs = x, hs
@@ -142,11 +149,12 @@ class SimpleRNN(Layer):
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (batch, time, units) or (batch, units) -> dx: (batch, time, features); fills grads."""
-        t_len, n, units = self.hs.shape[0] - 1, self.hs.shape[1], self.units
+        t_len, n, units = self.hs.shape
+        t_len -= 1
         if self.return_sequences:
             dh = np.array(dy.transpose(1, 0, 2), dtype=self.hs.dtype, order="C")
         else:
-            dh = np.zeros((t_len, n, units), dtype=self.hs.dtype)
+            dh = np.empty((t_len, n, units), dtype=self.hs.dtype)  # steps < T are written by _bptt
             dh[-1] = dy
         return self._bptt(dh, None, need_input_grad)
 
@@ -154,8 +162,10 @@ class SimpleRNN(Layer):
         self, du: np.ndarray, need_input_grad: bool = True
     ) -> np.ndarray | None:
         """Backward from dL/du of the output step(s), for a loss fused with this layer's activation."""
-        t_len, n, units = self.hs.shape[0] - 1, self.hs.shape[1], self.units
-        dh = np.zeros((t_len, n, units), dtype=self.hs.dtype)
+        t_len, n, units = self.hs.shape
+        t_len -= 1
+        dh = np.empty((t_len, n, units), dtype=self.hs.dtype)
+        dh[-1] = 0
         if self.return_sequences:
             direct = np.array(du.transpose(1, 0, 2), dtype=self.hs.dtype, order="C")
         else:
@@ -168,27 +178,32 @@ class SimpleRNN(Layer):
     ) -> np.ndarray | None:
         """Backpropagation through time over the whole sequence.
 
-        dh: (time, batch, units) dL/dh_t from the outputs; updated in place with what flows back
-        through the recurrence, so it ends as the total dL/dh_t. direct: (time, batch, units) dL/du_t
-        handed over by a fused loss, or None.
+        dh: (time, batch, units) dL/dh_t from the outputs: every step with return_sequences, else
+        only the last (the other steps are overwritten). It ends as the total dL/dh_t, recurrence
+        included. direct: (time, batch, units) dL/du_t handed over by a fused loss, or None.
         """
         hs, x = self.hs, self.x
         W_x, W_h = self.params["W_x"], self.params["W_h"]
         t_len, n, units = dh.shape
-        # f'(u_t) for every step at once, from the outputs h_t (activation's backward with dy = 1).
-        local = self.activation.backward(hs[1:], np.ones_like(dh))
+        # f'(u_t) for every step at once, from the outputs h_t (the activation's backward, dy = 1).
+        local = self.activation.backward(hs[1:], np.ones((), dtype=dh.dtype))
         du = np.empty_like(dh)
-        W_hT = W_h.T
+        W_hT = np.ascontiguousarray(W_h.T, dtype=dh.dtype)
+        accumulate = self.return_sequences and direct is None  # do the outputs feed dh[t - 1]?
+        dot, multiply = np.dot, np.multiply
         for t in range(t_len - 1, 0, -1):
             d = du[t]
-            np.multiply(dh[t], local[t], out=d)
+            multiply(dh[t], local[t], out=d)  # dL/du_t = dL/dh_t * f'(u_t)
             if direct is not None:
                 d += direct[t]
-            dh[t - 1] += d @ W_hT
-        np.multiply(dh[0], local[0], out=du[0])
+            if accumulate:
+                dh[t - 1] += dot(d, W_hT)  # dL/dh_{t-1} = output's own + dL/du_t W_h^T
+            else:
+                dot(d, W_hT, out=dh[t - 1])
+        multiply(dh[0], local[0], out=du[0])
         if direct is not None:
             du[0] += direct[0]
-        dh0 = du[0] @ W_hT
+        dh0 = dot(du[0], W_hT)
         h0 = self.initial_state
         self.grad_initial_state = dh0.sum(axis=0) if h0 is not None and h0.ndim == 1 else dh0
 
@@ -196,14 +211,15 @@ class SimpleRNN(Layer):
         total = dh if direct is None else dh + direct
         self.grad_norms = np.sqrt(np.einsum("tnh,tnh->t", total, total))
 
+        # Every weight gradient is one product over all steps stacked: sum_t a_t^T du_t.
         du2 = du.reshape(t_len * n, units)
         xt = x.transpose(1, 0, 2).reshape(t_len * n, x.shape[2])
-        self.grads["W_x"] = xt.T @ du2
-        self.grads["W_h"] = hs[:-1].reshape(t_len * n, units).T @ du2
+        self.grads["W_x"] = dot(xt.T, du2)
+        self.grads["W_h"] = dot(hs[:-1].reshape(t_len * n, units).T, du2)
         self.grads["b"] = np.add.reduce(du2, axis=0)
         if not need_input_grad:
             return None
-        return (du2 @ W_x.T).reshape(t_len, n, x.shape[2]).transpose(1, 0, 2)
+        return dot(du2, W_x.T).reshape(t_len, n, x.shape[2]).transpose(1, 0, 2)
 
     # ----------------------------------------------------------------------------- views, config
 
