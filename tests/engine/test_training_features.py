@@ -170,3 +170,22 @@ def test_network_report_gathers_what_the_views_show_without_another_pass() -> No
     assert first.histograms["output"].counts.sum() == 8 * 5
     h = histogram(np.array([1.0, np.nan, 2.0, np.inf]), bins=4)
     assert h.counts.sum() == 2 and h.non_finite == 2
+
+
+def test_a_transform_changes_training_batches_reproducibly() -> None:
+    seen: list[np.ndarray] = []
+
+    def flip_sign(batch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        seen.append(batch)
+        return -batch * rng.uniform(1, 2)
+
+    x, y = data()
+    t = Trainer(build_network(SPEC, seed=3), get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.1), x, y, 8, 0,
+                transform=flip_sign)
+    t.train_step()
+    assert len(seen) == 1 and seen[0].shape == (8, 2)
+    assert np.all(np.sign(t.network.layers[0].observe()["input"]) == -np.sign(seen[0]))
+    t2 = Trainer(build_network(SPEC, seed=3), get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.1), x, y, 8, 0,
+                 transform=flip_sign)
+    assert t2.train_step().loss == pytest.approx(Trainer(build_network(SPEC, seed=3), get_loss("binary_cross_entropy"),
+                                                         make_optimizer("sgd", 0.1), x, y, 8, 0, transform=flip_sign).train_step().loss)

@@ -6,6 +6,7 @@ No threads and no I/O: the session runner calls `train_step` (or steps one phase
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -68,13 +69,18 @@ class Trainer:
         seed: int,
         clip_norm: float | None = None,
         clip_value: float | None = None,
+        transform: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     ) -> None:
+        """`transform(batch, rng)` changes each training batch before the forward pass (data
+        augmentation); it gets its own Generator derived from `seed`, so runs stay reproducible."""
         self.network = network
         self.optimizer = optimizer
         self.x, self.y = x, y
         self.clip_norm = clip_norm
         self.clip_value = clip_value
         self.batches = BatchIterator(len(x), batch_size, seed)
+        self.transform = transform
+        self.transform_rng = np.random.default_rng([seed, 1])
         self.step_count = 0
         self.set_loss(loss)
 
@@ -90,7 +96,10 @@ class Trainer:
 
     def next_batch(self) -> tuple[np.ndarray, np.ndarray, bool]:
         idx, epoch_ended = self.batches.next_batch()
-        return self.x[idx], self.y[idx], epoch_ended
+        xb = self.x[idx]
+        if self.transform is not None:
+            xb = self.transform(xb, self.transform_rng)
+        return xb, self.y[idx], epoch_ended
 
     def train_step(self) -> StepResult:
         xb, yb, epoch_ended = self.next_batch()

@@ -56,4 +56,5 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
         seed=t.seed,
         clip_norm=t.clip_norm,
         clip_value=t.clip_value,
+        transform=data.augment_batch if data.augmentation.active else None,
     )
