@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,18 +23,24 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`python -m neuroplay serve` in a child process, as `make run` starts it."""
+    """`python -m neuroplay serve` in a child process, as `make run` starts it.
 
-    def __init__(self, data_dir: Path) -> None:
+    `env` adds NEUROPLAY_* settings; a second server on the same data_dir finds the first one's
+    sessions (its log is appended to the same file).
+    """
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
+        self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "neuroplay", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--data-dir", str(data_dir), "--log-level", "warning"],
-            stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -46,13 +53,20 @@ class LiveServer:
                 time.sleep(0.1)
         raise RuntimeError(f"server did not answer within 30 s:\n{self.log_path.read_text()}")
 
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> bool:
+        """Send `sig` (SIGTERM: a graceful stop that saves every session; SIGKILL: a crash) and wait.
+        Returns whether the process ended by itself within `timeout` (else it is killed)."""
+        ended = True
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                ended = False
+                self.process.kill()
+                self.process.wait()
         self._log.close()
+        return ended
 
 
 @pytest.fixture(scope="session")

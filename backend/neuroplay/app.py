@@ -8,26 +8,32 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from .api import catalog, health, sessions, stream
+from .api import catalog, exports, health, sessions, stream
 from .api.errors import install_error_handlers
 from .config import Settings
 from .sessions.manager import SessionManager
+from .store import Store
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
+    store = Store(settings.resolved_database_url())
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.sessions.close_all()  # stop every runner thread before the process ends
+        # Uvicorn gets here on SIGTERM and SIGINT too: stop every runner, write every session's
+        # checkpoint, and only then let the process end.
+        app.state.sessions.close_all()
+        store.close()
 
     app = FastAPI(title="NeuroPlay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.sessions = SessionManager(settings)
+    app.state.sessions = SessionManager(settings, store)
     install_error_handlers(app)
-    for module in (health, catalog, sessions, stream):
+    for module in (health, catalog, sessions, exports, stream):
         app.include_router(module.router)
 
     index = settings.frontend_dir / "index.html"

@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .store import default_database_url
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEUROPLAY_")
@@ -20,8 +22,21 @@ class Settings(BaseSettings):
     display_hz: float = Field(30.0, gt=0, le=120, description="Telemetry frames per second at most.")
     grid_size: int = Field(50, ge=8, le=200, description="Resolution of boundary and neuron maps.")
     max_neuron_maps: int = Field(64, description="Layers wider than this get no per-neuron maps.")
-    max_sessions: int = Field(500, ge=1, description="Idle sessions beyond this are forgotten, oldest first.")
+    max_sessions: int = Field(
+        500, ge=1, description="Sessions kept in memory; beyond this idle ones are unloaded (they stay saved)."
+    )
     max_history_points: int = Field(20000, ge=100, description="Older points are thinned beyond this.")
     max_pending_points: int = Field(
         50000, description="A watcher this far behind gets the whole history again instead."
     )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the database (e.g. postgresql+psycopg://user@host/db); "
+        "None: SQLite in <data_dir>/neuroplay.db.",
+    )
+    checkpoint_seconds: float = Field(
+        5.0, gt=0, le=3600, description="A running session is saved this often; a hard kill loses at most this."
+    )
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_database_url(self.data_dir)

@@ -23,6 +23,7 @@ def test_connect_gets_hello_state_and_history(server, client: httpx.Client) -> N
         assert reader.read() == {"type": "hello", "session_id": sid, "role": "viewer"}
         state = reader.read_until(lambda m: m["type"] == "state")["state"]
         assert state["id"] == sid and state["status"] == "idle" and state["grid"]["size"] == 50
+        reader.send({"type": "subscribe", "views": []})  # starts the metric stream
         history = reader.read_until(lambda m: m["type"] == "history")
         assert history["generation"] == 1 and [p["step"] for p in history["points"]] == [0]
 
@@ -97,6 +98,7 @@ def test_garbage_gets_an_error_frame_and_the_connection_stays_usable(server, cli
     sid, _ = create(client)
     with open_stream(server, sid) as ws:
         reader = StreamReader(ws)
+        reader.send({"type": "subscribe", "views": []})
         reader.read_until(lambda m: m["type"] == "history")
         cases = [
             ("{not json", "bad_json"),

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ..engine import ModelError
+from ..export import ExportError
 from ..schemas.errors import ErrorResponse
 from ..sessions.manager import SessionNotFound
 from ..sessions.session import SessionError
@@ -75,6 +76,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:
         return _respond(404, f"no session with id {exc.args[0]!r}")
+
+    @app.exception_handler(ExportError)
+    async def not_exportable(_: Request, exc: ExportError) -> JSONResponse:
+        return _respond(501, str(exc))  # the server lacks the translation; the session is fine
 
     @app.exception_handler(SessionError)
     async def conflict(_: Request, exc: SessionError) -> JSONResponse:

@@ -102,3 +102,17 @@ def command(session_id: str, body: CommandRequest, request: Request) -> CommandR
     require_owner(request, session)
     session.command(body.action, body.unit)
     return CommandResponse(status=session.status, step=session.step, epoch=session.epoch)
+
+
+@router.post(
+    "/{session_id}/fork", status_code=201, response_model=CreateSessionResponse,
+    responses={404: {"model": ErrorResponse}},
+)
+def fork_session(session_id: str, request: Request) -> CreateSessionResponse:
+    """Anyone holding the link may fork: the copy (model, weights, optimizer state, history, data
+    settings) is a new session owned by the caller; the original is not changed."""
+    manager = manager_of(request)
+    session, token = manager.fork(manager.get(session_id))
+    return CreateSessionResponse(
+        id=session.id, owner_token=token, share_url=str(request.base_url) + f"s/{session.id}"
+    )

@@ -28,7 +28,7 @@ from ..schemas.stream import (
 )
 from ..sessions.hub import Hub, Subscriber
 from ..sessions.manager import SessionManager, SessionNotFound
-from ..sessions.session import Session
+from ..sessions.session import Session, SessionError
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: Se
     if isinstance(msg, SubscribeMessage):
         ws_sub.views = set(msg.views)
         hub.views_changed()
+        hub.start_stream(ws_sub, msg.since_step, msg.generation)  # only the first one does anything
     elif isinstance(msg, AuthMessage):
         if manager.is_owner(session, msg.token):
             ws_sub.role = "owner"
@@ -98,10 +99,14 @@ async def stream(ws: WebSocket, session_id: str) -> None:
     manager: SessionManager = ws.app.state.sessions
     await ws.accept()
     try:
-        session = manager.get(session_id)
+        session = await asyncio.to_thread(manager.get, session_id)  # may load it from the store
     except SessionNotFound:
         await ws.send_text(ErrorMessage(code="not_found", message=f"no session with id {session_id!r}").model_dump_json())
         await ws.close(code=4404)
+        return
+    except SessionError as exc:  # saved, but this version cannot restore it
+        await ws.send_text(ErrorMessage(code="failed", message=str(exc)).model_dump_json())
+        await ws.close(code=1011)
         return
     sub = Subscriber("viewer", manager.settings.max_pending_points)
     sub.push_text(HelloMessage(session_id=session.id, role="viewer").model_dump_json())

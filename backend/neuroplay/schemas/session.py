@@ -106,6 +106,7 @@ class SessionState(WireModel):
     grid: GridSpec
     divergence: Divergence | None = None
     error: str | None = Field(None, description="An unexpected engine failure that paused the run.")
+    forked_from: str | None = Field(None, description="The id of the session this one was forked from.")
 
 
 class SessionView(SessionState):

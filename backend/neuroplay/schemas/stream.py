@@ -18,10 +18,19 @@ ViewName = Literal["boundary", "neurons", "weights"]
 
 # ---- client -> server ----
 class SubscribeMessage(WireModel):
-    """Which views are open; the server computes only those. Sent again whenever they change."""
+    """Which views are open; the server computes only those. Sent again whenever they change.
+
+    The first subscribe of a connection also starts its metric stream. The server answers it with the
+    whole `history`, or, when a reconnecting client names the `generation` it has and that is still the
+    session's and the server still has the point at `since_step`, with one `metrics` message holding
+    only the points after `since_step`: the stream resumes with no gap and no duplicate. Later
+    subscribes change the views only.
+    """
 
     type: Literal["subscribe"] = "subscribe"
     views: list[ViewName] = Field(default_factory=list)
+    since_step: int | None = Field(None, ge=0, description="Reconnecting: the step of the last point the client has.")
+    generation: int | None = Field(None, ge=0, description="Reconnecting: the generation of those points.")
 
 
 class AuthMessage(WireModel):
@@ -59,7 +68,8 @@ class StateMessage(WireModel):
 
 
 class HistoryMessage(WireModel):
-    """The whole metric history; replaces what the client has (on connect and after a reset)."""
+    """The whole metric history; replaces what the client has (in answer to the first subscribe,
+    after a reset or rebuild, and to a watcher that fell too far behind)."""
 
     type: Literal["history"] = "history"
     generation: int

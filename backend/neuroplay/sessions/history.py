@@ -34,3 +34,8 @@ class MetricHistory:
 
     def clear(self) -> None:
         self.points, self.steps = [], []
+
+    def replace(self, points: list[MetricPoint]) -> None:
+        """Take over saved points (a restored or forked session), oldest first."""
+        points = list(points)
+        self.points, self.steps = points, [p.step for p in points]

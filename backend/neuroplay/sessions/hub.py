@@ -5,10 +5,14 @@ metric point, and tensor frames computed once per frame for the union of the vie
 open. Each watcher (Subscriber) has its own small outbox: text messages in order, metric points
 accumulated until its connection is free, and tensors latest-wins. A slow watcher therefore never
 slows training or the others, and its outbox cannot grow without bound.
+
+A watcher's metric stream starts with its first subscribe (`Hub.start_stream`): the whole history, or
+for a reconnecting watcher that still has a prefix of it, only the points it lacks.
 """
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
 from typing import Literal
 
@@ -34,6 +38,7 @@ class Subscriber:
         self.tensors: dict[str, bytes] = {}
         self.min_step = -1  # points up to here were already sent in a history message
         self.generation = 0
+        self.started = False  # the history (or a resume's catch-up) was sent: points may follow
         self.needs_history = False
         self.wakeup = asyncio.Event()
 
@@ -43,12 +48,23 @@ class Subscriber:
 
     def push_history(self, generation: int, points: list[MetricPoint]) -> None:
         self.generation = generation
+        self.started = True
         self.points.clear()
         self.min_step = points[-1].step if points else -1
         self.push_text(HistoryMessage(generation=generation, points=points).model_dump_json())
 
+    def push_catch_up(self, counters: tuple[int, str, int, int], since_step: int, points: list[MetricPoint]) -> None:
+        """Resume: the points after `since_step` go out in the next metrics message."""
+        self.generation = counters[0]
+        self.started = True
+        self.counters = counters
+        self.points = list(points)
+        self.min_step = points[-1].step if points else since_step
+        self.metrics_due = True
+        self.wakeup.set()
+
     def push_points(self, generation: int, points: list[MetricPoint]) -> None:
-        if generation != self.generation:
+        if not self.started or generation != self.generation:
             return
         fresh = [p for p in points if p.step > self.min_step]
         if len(self.points) + len(fresh) > self.max_pending_points:
@@ -101,10 +117,24 @@ class Hub:
         self.task: asyncio.Task[None] | None = None
 
     def add(self, sub: Subscriber) -> None:
-        s = self.session
-        sub.push_text(StateMessage(state=s.state()).model_dump_json())
-        sub.push_history(s.generation, list(s.history.points))
+        sub.push_text(StateMessage(state=self.session.state()).model_dump_json())
         self.subscribers.add(sub)
+
+    def start_stream(self, sub: Subscriber, since_step: int | None, generation: int | None) -> None:
+        """Send the history, or only what a reconnecting watcher lacks: the points after `since_step`
+        when `generation` is still current and the point at `since_step` is still in the history
+        (otherwise the client's points may differ from ours, so it gets the whole history). Runs on
+        the event loop, like tick(), so no point can slip between this and the next tick."""
+        if sub.started:
+            return
+        s = self.session
+        points = list(s.history.points)
+        if since_step is not None and generation == s.generation:
+            at = bisect.bisect_left(points, since_step, key=lambda p: p.step)
+            if at < len(points) and points[at].step == since_step:
+                sub.push_catch_up((s.generation, s.status, s.step, s.epoch), since_step, points[at + 1 :])
+                return
+        sub.push_history(s.generation, points)
 
     def remove(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)
@@ -135,7 +165,8 @@ class Hub:
             points = list(history.points)
             self._last_step = points[-1].step if points else -1
             for sub in subs:
-                sub.push_history(s.generation, points)
+                if sub.started:  # the others get theirs when their stream starts
+                    sub.push_history(s.generation, points)
         else:
             fresh = history.since(self._last_step)
             if fresh:
@@ -144,7 +175,7 @@ class Hub:
                     sub.push_points(s.generation, fresh)
         counters = (s.generation, s.status, s.step, s.epoch)
         for sub in subs:
-            if sub.needs_history:
+            if sub.needs_history and sub.started:
                 sub.needs_history = False
                 sub.push_history(s.generation, list(history.points))
             sub.set_counters(counters)

@@ -1,6 +1,9 @@
-"""All live sessions of one server, their owner tokens and their watch hubs.
+"""All sessions of one server: live ones in memory, every one in the store; owner tokens; watch hubs.
 
 Owned by the app (app.state.sessions), never a module global. Tokens are stored as SHA-256 hashes.
+Memory holds at most `max_sessions` sessions: beyond that the least recently used ones that nobody
+runs or watches are unloaded. Nothing is lost by that, or by a restart: `get` loads a session that is
+not in memory from its last checkpoint.
 """
 from __future__ import annotations
 
@@ -9,15 +12,32 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
+from typing import Any
 
 from ..config import Settings
+from ..store import Checkpoint, CheckpointWriter, Store
 from .build import Specs
+from .capture import capture
 from .hub import Hub
-from .session import Session
+from .restore import forked, restore
+from .session import Session, SessionError
+
+# A session used this recently is never unloaded, so a request that has just looked it up cannot be
+# left holding a copy the manager no longer knows.
+UNLOAD_AFTER_SECONDS = 30.0
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(16)  # 128 random bits
+
+
+def new_owner_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class SessionNotFound(KeyError):
@@ -25,33 +45,54 @@ class SessionNotFound(KeyError):
 
 
 class SessionManager:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
+        self.store = store
+        self.writer = CheckpointWriter(store)
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _sessions
+        self._load_lock = threading.Lock()  # one load at a time, so a session is never loaded twice
+
+    def _session_settings(self) -> dict[str, Any]:
+        s = self.settings
+        return dict(
+            grid_size=s.grid_size,
+            display_hz=s.display_hz,
+            max_history_points=s.max_history_points,
+            max_neuron_maps=s.max_neuron_maps,
+            checkpoint_seconds=s.checkpoint_seconds,
+            on_checkpoint=self.writer.submit,
+        )
 
     def create(self, specs: Specs) -> tuple[Session, str]:
-        """A new session and its owner token (returned once, kept only as a hash)."""
-        token = secrets.token_urlsafe(32)
+        """A new session and its owner token (returned once, kept only as a hash). It is on disk
+        before this returns, so a crash right after cannot lose it."""
+        token = new_owner_token()
         session = Session(
-            session_id=secrets.token_urlsafe(16),  # 128 random bits
-            owner_token_hash=hash_token(token),
-            specs=specs,
-            grid_size=self.settings.grid_size,
-            display_hz=self.settings.display_hz,
-            max_history_points=self.settings.max_history_points,
-            max_neuron_maps=self.settings.max_neuron_maps,
+            session_id=new_session_id(), owner_token_hash=hash_token(token), specs=specs, **self._session_settings()
         )
-        with self._lock:
-            self._sessions[session.id] = session
-            self._evict_beyond_cap()
+        self.store.save(capture(session))
+        self._add(session)
+        return session, token
+
+    def fork(self, source: Session) -> tuple[Session, str]:
+        """A new session owned by the caller with copies of the source's model, weights, optimizer
+        state, history and data settings; it records where it came from and starts paused."""
+        token = new_owner_token()
+        checkpoint = forked(source.checkpoint_copy(), new_session_id(), hash_token(token))
+        session = self._restore(checkpoint)
+        self.store.save(checkpoint)
+        self._add(session)
         return session, token
 
     def get(self, session_id: str) -> Session:
+        """The session, loaded from its last checkpoint if it is not in memory (after a restart or
+        an unload); SessionNotFound when there is none."""
         session = self._sessions.get(session_id)
         if session is None:
-            raise SessionNotFound(session_id)
+            session = self._load(session_id)
+        session.last_used = time.monotonic()
         return session
 
     @staticmethod
@@ -70,25 +111,59 @@ class SessionManager:
         if hub.task is None or hub.task.done():
             hub.task = asyncio.get_running_loop().create_task(hub.run())
 
+    def forget_hub(self, hub: Hub) -> None:
+        if not hub.subscribers and self._hubs.get(hub.session.id) is hub:
+            del self._hubs[hub.session.id]
+
     def close_all(self) -> None:
+        """Graceful shutdown: stop every runner, checkpoint every live session, and return only when
+        all of it is written."""
         with self._lock:
             sessions = list(self._sessions.values())
         for session in sessions:
             session.close()
+        self.writer.close()
 
-    def _evict_beyond_cap(self) -> None:
-        """Forget the least recently used sessions that nobody runs or watches (until persistence
-        exists, that is the only way memory stays bounded when many pages are opened)."""
+    # ---- internals ----
+    def _add(self, session: Session) -> None:
+        with self._lock:
+            self._sessions[session.id] = session
+            self._unload_beyond_cap()
+
+    def _load(self, session_id: str) -> Session:
+        with self._load_lock:
+            session = self._sessions.get(session_id)
+            if session is not None:
+                return session  # another request loaded it meanwhile
+            self.writer.wait_for(session_id)  # an unloaded session's last checkpoint may be on its way
+            checkpoint = self.store.load(session_id)
+            if checkpoint is None:
+                raise SessionNotFound(session_id)
+            session = self._restore(checkpoint)
+            self._add(session)
+            return session
+
+    def _restore(self, checkpoint: Checkpoint) -> Session:
+        try:
+            return restore(checkpoint, **self._session_settings())
+        except Exception as exc:  # e.g. saved by a version whose layers this one no longer has
+            raise SessionError(
+                f"session {checkpoint.id!r} is saved but cannot be restored: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    def _unload_beyond_cap(self) -> None:
+        """Drop the least recently used sessions that nobody runs or watches from memory (their last
+        checkpoint is in the store, or on its way there in the writer)."""
         excess = len(self._sessions) - self.settings.max_sessions
         if excess <= 0:
             return
+        cutoff = time.monotonic() - UNLOAD_AFTER_SECONDS
         idle = sorted(
-            (s for s in self._sessions.values() if not s.running and s.id not in self._hubs),
+            (
+                s for s in self._sessions.values()
+                if not s.running and s.id not in self._hubs and s.last_used < cutoff
+            ),
             key=lambda s: s.last_used,
         )
         for session in idle[:excess]:
             del self._sessions[session.id]
-
-    def forget_hub(self, hub: Hub) -> None:
-        if not hub.subscribers and self._hubs.get(hub.session.id) is hub:
-            del self._hubs[hub.session.id]

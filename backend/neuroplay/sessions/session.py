@@ -5,12 +5,20 @@ Threads: the runner thread alone steps the engine while the session runs. Every 
 running, so the engine is never touched by two threads at once. Readers (state, telemetry) never
 block training: they read counters and the latest weight snapshot, which the runner publishes by
 replacing one reference.
+
+Persistence: the same rule decides who may copy the engine into a checkpoint. The runner does, between
+two steps, every `checkpoint_seconds` and when it stops by itself (divergence, engine error); every
+change from outside does, under `_control`, once it is made. The copy goes to `on_checkpoint` (the
+store's writer thread), so training never waits for the disk.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from typing import Callable
+
+import numpy as np
 
 from ..engine import get_loss
 from ..schemas.session import (
@@ -22,7 +30,10 @@ from ..schemas.session import (
     SessionStatus,
 )
 from ..schemas.stream import ViewName
+from ..store import Checkpoint
+from ..store.checkpoint import utc_now
 from .build import Specs, build_data, build_optimizer, build_trainer
+from .capture import capture
 from .compatibility import check_fits
 from .evaluation import evaluate
 from .history import MetricHistory
@@ -46,9 +57,17 @@ class Session:
         display_hz: float,
         max_history_points: int,
         max_neuron_maps: int = 64,
+        checkpoint_seconds: float = 5.0,
+        on_checkpoint: Callable[[Checkpoint], None] | None = None,
+        forked_from: str | None = None,
     ) -> None:
         self.id = session_id
         self.owner_token_hash = owner_token_hash
+        self.forked_from = forked_from  # the session this one was forked from
+        self.created_at = utc_now()
+        self.checkpoint_seconds = checkpoint_seconds
+        self._on_checkpoint = on_checkpoint
+        self._last_checkpoint_time = time.perf_counter()
         self.grid_size = grid_size
         self.snapshot_interval = 1.0 / display_hz
         self.history = MetricHistory(max_history_points)
@@ -112,7 +131,28 @@ class Session:
             ),
             divergence=self.divergence,
             error=self.error,
+            forked_from=self.forked_from,
         )
+
+    def weights_copy(self) -> dict[str, np.ndarray]:
+        """Every parameter and buffer: exact when nothing runs, else the runner's latest snapshot
+        (at most one display frame old), so a download never pauses training."""
+        with self._control:
+            if not self._runner.alive:
+                return self.trainer.network.get_weights()
+        return dict(self.snapshot.weights)
+
+    def checkpoint_copy(self) -> Checkpoint:
+        """A consistent copy of everything (for a fork): a running session pauses for the copy, a
+        millisecond or so, and goes on."""
+        with self._control:
+            was_running = self._runner.alive
+            self._runner.stop()
+            try:
+                return capture(self)
+            finally:
+                if was_running:
+                    self._runner.start()
 
     # ---- changing (each takes _control) ----
     def command(self, action: str, unit: str = "batch") -> None:
@@ -128,6 +168,7 @@ class Session:
                 if self.status == "running":
                     self._set_status("paused")
                 self._record_point()
+                self._publish_snapshot()  # the views show the weights it stopped at
             elif action == "reset":
                 self._runner.stop()
                 self.trainer = build_trainer(self.specs, self.data)
@@ -138,6 +179,8 @@ class Session:
                 self._manual_step(unit)
             else:  # the schema allows no other action; this guards direct callers
                 raise SessionError(f"unknown action {action!r}")
+            if action != "play":  # a playing session's runner checkpoints as it goes
+                self._checkpoint()
 
     def change(self, specs: Specs, rebuild_data: bool, rebuild_model: bool) -> None:
         """Apply new specs. Training-only changes act on the running trainer; model or dataset
@@ -153,16 +196,27 @@ class Session:
                 self.divergence = None
                 self._start_generation()
                 self._set_status("running" if was_running else "idle")
+                self._checkpoint()
                 if was_running:
                     self._runner.start()
                 return
             self._apply_training_live(specs)
+            self._checkpoint_between_steps()
 
     def close(self) -> None:
+        """Stop training and checkpoint (server shutdown): it comes back paused where it stopped."""
         with self._control:
             self._runner.stop()
-            if self.status == "running":
+            if self.status == "running":  # as a pause: the curve ends where training stopped
                 self._set_status("paused")
+                self._record_point()
+            self._checkpoint()
+
+    def republish(self) -> None:
+        """Show the engine's current state after it was changed from outside (a restore)."""
+        with self._control:
+            self._publish_snapshot()
+            self.state_version += 1
 
     # ---- internals ----
     def _apply_training_live(self, specs: Specs) -> None:
@@ -249,15 +303,40 @@ class Session:
             logger.exception("session %s: engine error", self.id)
             self.error = f"engine error at step {self.step + 1}: {type(exc).__name__}: {exc}"
             self._set_status("paused")
+            self._checkpoint()
             return False
         if ended is None:
+            self._checkpoint()  # diverged: keep the weights of the last good step
             return False
         if ended:
             self._record_point()
         now = time.perf_counter()
         if now - self._last_snapshot_time >= self.snapshot_interval:
             self._publish_snapshot(now)
+        if now - self._last_checkpoint_time >= self.checkpoint_seconds:
+            self._checkpoint(now)
         return True
+
+    def _checkpoint(self, now: float | None = None) -> None:
+        """Hand a copy to the writer. Only the engine's owner may call this: the runner thread while
+        it runs, otherwise a holder of _control with the runner stopped. Never raises: a failed copy
+        is logged and training goes on (the next checkpoint tries again)."""
+        self._last_checkpoint_time = now if now is not None else time.perf_counter()
+        if self._on_checkpoint is None:
+            return
+        try:
+            self._on_checkpoint(capture(self))
+        except Exception:
+            logger.exception("session %s: checkpoint failed", self.id)
+
+    def _checkpoint_between_steps(self) -> None:
+        """Checkpoint from a holder of _control: a running runner is stopped for the copy (after its
+        step in progress, milliseconds) and started again."""
+        was_running = self._runner.alive
+        self._runner.stop()
+        self._checkpoint()
+        if was_running:
+            self._runner.start()
 
     def _record_point(self) -> None:
         t = self.trainer

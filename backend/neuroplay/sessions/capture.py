@@ -1,0 +1,98 @@
+"""Copy a session into a Checkpoint, and a trainer's hidden state (batch order, random generators)
+into plain data and back.
+
+Only the thread that owns the engine may capture: the runner while the session plays, otherwise a
+holder of the session's `_control` lock (see session.py). The copy is cheap (the weights of a
+playground network are kilobytes), so the runner makes it between two steps and hands it to the store's
+writer thread without waiting for the disk.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+import numpy as np
+
+from ..engine import Trainer
+from ..store import Checkpoint
+from ..store.checkpoint import utc_now
+
+if TYPE_CHECKING:
+    from .session import Session
+
+
+def _generators(trainer: Trainer) -> Iterator[tuple[str, np.random.Generator]]:
+    """Every random generator the trainer's run draws from, by a stable name: the batch shuffler, any
+    the trainer holds itself, and those of the layers (dropout masks; build_network hands all layers
+    one Generator, which then appears under several names with the same state)."""
+    yield "batches.rng", trainer.batches.rng
+    owners: list[tuple[str, Any]] = [("trainer", trainer)]
+    owners += [(f"layer{i}", layer) for i, layer in enumerate(trainer.network.layers)]
+    for prefix, owner in owners:
+        for name, value in sorted(vars(owner).items()):
+            if isinstance(value, np.random.Generator) and value is not trainer.batches.rng:
+                yield f"{prefix}.{name}", value
+
+
+def _plain(value: Any) -> Any:
+    """A generator state as JSON-able Python (NumPy integers become ints)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def trainer_state(trainer: Trainer) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """(JSON-able state, arrays) that make a freshly built trainer continue exactly where this one is."""
+    batches = trainer.batches
+    state = {
+        "step_count": trainer.step_count,
+        "position": batches.position,
+        "epoch": batches.epoch,
+        "generators": {name: _plain(g.bit_generator.state) for name, g in _generators(trainer)},
+    }
+    return state, {"order": batches.order.copy()}
+
+
+def load_trainer_state(trainer: Trainer, state: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
+    batches = trainer.batches
+    order = np.asarray(arrays["order"])
+    if order.shape != (batches.n,):
+        raise ValueError(f"saved batch order has {order.size} entries; the training set has {batches.n}")
+    batches.order = order.astype(batches.order.dtype, copy=True)
+    batches.position = int(state["position"])
+    batches.epoch = int(state["epoch"])
+    trainer.step_count = int(state["step_count"])
+    saved = state["generators"]
+    for name, generator in _generators(trainer):
+        if name in saved:  # a generator added by a later version starts from its seed
+            generator.bit_generator.state = saved[name]
+
+
+def capture(session: Session) -> Checkpoint:
+    """A consistent copy of the session now (call between steps, from the thread that owns the engine)."""
+    trainer = session.trainer
+    state, arrays = trainer_state(trainer)
+    return Checkpoint(
+        id=session.id,
+        owner_token_hash=session.owner_token_hash,
+        status=session.status,
+        step=session.step,
+        epoch=session.epoch,
+        generation=session.generation,
+        model=session.specs.model,
+        dataset=session.specs.dataset,
+        training=session.specs.training,
+        history=list(session.history.points),
+        weights=trainer.network.get_weights(),
+        optimizer={name: np.array(value, copy=True) for name, value in trainer.optimizer.state_arrays().items()},
+        trainer_state=state,
+        trainer_arrays=arrays,
+        divergence=session.divergence,
+        error=session.error,
+        forked_from=session.forked_from,
+        created_at=session.created_at,
+        updated_at=utc_now(),
+    )

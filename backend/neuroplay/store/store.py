@@ -1,0 +1,184 @@
+"""Saving and loading checkpoints through SQLAlchemy Core, so one code path serves SQLite (the default:
+one file under the data directory, no server) and PostgreSQL (NEUROPLAY_DATABASE_URL)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import StaticPool
+
+from ..schemas.dataset import DatasetSpec
+from ..schemas.model import NetworkSpec
+from ..schemas.session import Divergence
+from ..schemas.training import TrainingConfig
+from . import codec, tables
+from .checkpoint import Checkpoint, utc_now
+from .migrations import migrate
+
+MAX_ID_LENGTH = 64
+
+
+class StoreError(RuntimeError):
+    """A saved row that cannot be read back; the message names the session and the reason."""
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{(Path(data_dir) / 'neuroplay.db').resolve()}"
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite keeps no time zone: every timestamp written here is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    """SQLite with WAL (readers never wait for the writer; a killed process loses no committed
+    transaction), synchronous=NORMAL (safe against process crashes, which is what we guard against),
+    and real transactions around DDL too (pysqlite would otherwise commit before each CREATE)."""
+    parsed = make_url(url)
+    memory = parsed.database in (None, "", ":memory:")
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        **({"poolclass": StaticPool} if memory else {}),
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("write_lock", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """Thread-safe: each call takes its own connection from the engine's pool."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if make_url(url).get_backend_name() == "sqlite":
+            self.engine = _sqlite_engine(url)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+        self.schema_version = migrate(self.engine)
+
+    # ---- sessions ----
+    def save(self, cp: Checkpoint) -> None:
+        """Insert or replace the session's row (created_at is kept from the first save)."""
+        values = self._row(cp)
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(tables.sessions)
+                .where(tables.sessions.c.id == cp.id)
+                .values({k: v for k, v in values.items() if k not in ("id", "created_at")})
+            ).rowcount
+            if not changed:
+                conn.execute(insert(tables.sessions).values(values))
+
+    def load(self, session_id: str) -> Checkpoint | None:
+        if not session_id or len(session_id) > MAX_ID_LENGTH:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(tables.sessions).where(tables.sessions.c.id == session_id)).mappings().first()
+        if row is None:
+            return None
+        try:
+            return self._checkpoint(row)
+        except Exception as exc:  # a row written by another version, or damaged by hand
+            raise StoreError(f"saved session {session_id!r} cannot be read: {type(exc).__name__}: {exc}") from exc
+
+    def exists(self, session_id: str) -> bool:
+        if not session_id or len(session_id) > MAX_ID_LENGTH:
+            return False
+        with self.engine.connect() as conn:
+            found = conn.execute(select(tables.sessions.c.id).where(tables.sessions.c.id == session_id)).first()
+        return found is not None
+
+    # ---- uploaded files ----
+    def put_upload(self, data: bytes, name: str, media_type: str) -> str:
+        """Keep an uploaded file once; returns its SHA-256 hex digest, by which sessions refer to it."""
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            with self.engine.begin() as conn:
+                known = conn.execute(select(tables.uploads.c.digest).where(tables.uploads.c.digest == digest)).first()
+                if known is None:
+                    conn.execute(
+                        insert(tables.uploads).values(
+                            digest=digest, name=name[:255], media_type=media_type[:100], data=data,
+                            created_at=utc_now(),
+                        )
+                    )
+        except IntegrityError:
+            pass  # the same file arrived twice at once: the other insert kept it
+        return digest
+
+    def get_upload(self, digest: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(tables.uploads.c.data).where(tables.uploads.c.digest == digest)).scalar()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- row <-> checkpoint ----
+    @staticmethod
+    def _row(cp: Checkpoint) -> dict[str, Any]:
+        return {
+            "id": cp.id,
+            "owner_token_hash": cp.owner_token_hash,
+            "status": cp.status,
+            "step": cp.step,
+            "epoch": cp.epoch,
+            "generation": cp.generation,
+            "model": cp.model.model_dump_json(),
+            "dataset": cp.dataset.model_dump_json(),
+            "training": cp.training.model_dump_json(),
+            "divergence": cp.divergence.model_dump_json() if cp.divergence is not None else None,
+            "error": cp.error,
+            "history": codec.encode_history(cp.history),
+            "weights": codec.encode_arrays(cp.weights),
+            "optimizer": codec.encode_arrays(cp.optimizer),
+            "trainer_state": codec.encode_json(dict(cp.trainer_state)),
+            "trainer_arrays": codec.encode_arrays(cp.trainer_arrays),
+            "created_at": cp.created_at,
+            "updated_at": cp.updated_at,
+            "forked_from": cp.forked_from,
+        }
+
+    @staticmethod
+    def _checkpoint(row: Any) -> Checkpoint:
+        return Checkpoint(
+            id=row["id"],
+            owner_token_hash=row["owner_token_hash"],
+            status=row["status"],
+            step=int(row["step"]),
+            epoch=int(row["epoch"]),
+            generation=int(row["generation"]),
+            model=NetworkSpec.model_validate_json(row["model"]),
+            dataset=DatasetSpec.model_validate_json(row["dataset"]),
+            training=TrainingConfig.model_validate_json(row["training"]),
+            divergence=Divergence.model_validate_json(row["divergence"]) if row["divergence"] else None,
+            error=row["error"],
+            history=codec.decode_history(row["history"]),
+            weights=codec.decode_arrays(row["weights"]),
+            optimizer=codec.decode_arrays(row["optimizer"]),
+            trainer_state=codec.decode_json(row["trainer_state"]),
+            trainer_arrays=codec.decode_arrays(row["trainer_arrays"]),
+            forked_from=row["forked_from"],
+            created_at=_utc(row["created_at"]),
+            updated_at=_utc(row["updated_at"]),
+        )

@@ -1,0 +1,106 @@
+"""Many watchers, one computation: two viewers of one run receive the same metric points (and the same
+final tensors); a watcher whose connection drops resumes with since_step and misses nothing."""
+from __future__ import annotations
+
+import httpx
+from websockets.sync.client import connect
+
+from .helpers import StreamReader, command, create, wait_for
+
+
+def open_stream(server, sid: str):
+    return connect(f"{server.ws_url}/api/sessions/{sid}/stream", compression=None, max_size=None)
+
+
+def collect(reader: StreamReader, until_step: int, status: str = "paused") -> list[dict]:
+    """Every point from history/metrics messages until the counters say (status, until_step)."""
+    points: list[dict] = []
+    while True:
+        msg = reader.read_until(lambda m: m["type"] in ("history", "metrics"))
+        if msg["type"] == "history":
+            points = list(msg["points"])
+            continue
+        points += msg["points"]
+        if msg["status"] == status and msg["step"] == until_step:
+            return points
+
+
+def final_boundary(reader: StreamReader, step: int):
+    """Read on until the boundary frame of `step` has arrived; returns (header, data)."""
+
+    def arrived() -> bool:
+        frame = reader.tensors.get(("boundary", None))
+        if frame is not None and frame[0].step == step:
+            return True
+        reader.read(timeout=0.05)  # binary frames are recorded on the way
+        return False
+
+    wait_for(arrived, what=f"the boundary of step {step}")
+    return reader.tensors[("boundary", None)]
+
+
+def test_two_viewers_receive_identical_streams(server, client: httpx.Client) -> None:
+    sid, auth = create(client, {"training": {"batch_size": 25}})
+    with open_stream(server, sid) as a, open_stream(server, sid) as b:
+        readers = [StreamReader(a), StreamReader(b)]
+        streams: list[list[dict]] = []
+        for r in readers:
+            r.send({"type": "subscribe", "views": ["boundary", "weights"]})
+            streams.append(list(r.read_until(lambda m: m["type"] == "history")["points"]))
+        command(client, sid, auth, "play")
+        wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["epoch"] >= 30, what="30 epochs")
+        final = command(client, sid, auth, "pause")
+        for points, r in zip(streams, readers):
+            points += collect(r, final["step"])
+        history = client.get(f"/api/sessions/{sid}").json()["history"]
+        assert len(history) > 30
+        assert streams[0] == streams[1] == history
+        # The last tensors are the same frame for both: computed once, sent to all.
+        (ha, da), (hb, db) = (final_boundary(r, final["step"]) for r in readers)
+        assert ha == hb and (da == db).all()
+
+
+def test_a_dropped_watcher_resumes_where_it_was(server, client: httpx.Client) -> None:
+    sid, auth = create(client, {"training": {"batch_size": 25, "steps_per_second": 1000}})
+    command(client, sid, auth, "play")
+    with open_stream(server, sid) as ws:
+        reader = StreamReader(ws)
+        reader.send({"type": "subscribe", "views": []})
+        history = reader.read_until(lambda m: m["type"] == "history")
+        received, generation = list(history["points"]), history["generation"]
+        while len(received) < 5:
+            received += reader.read_until(lambda m: m["type"] == "metrics")["points"]
+    # The connection is gone; training goes on and makes points this watcher has not seen.
+    last = received[-1]["step"]
+    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["history"][-1]["step"] > last + 100,
+             what="points made while disconnected")
+    with open_stream(server, sid) as ws:
+        reader = StreamReader(ws)
+        reader.send({"type": "subscribe", "views": [], "since_step": last, "generation": generation})
+        first = reader.read_until(lambda m: m["type"] in ("history", "metrics") and m["points"])
+        assert first["type"] == "metrics", "a resumable watcher must not get the whole history again"
+        assert first["points"][0]["step"] > last
+        final = command(client, sid, auth, "pause")
+        received += first["points"] + collect(reader, final["step"])
+        assert not [m for m in reader.messages if m["type"] == "history"]
+    steps = [p["step"] for p in received]
+    assert steps == sorted(set(steps)), "duplicates or disorder"
+    assert received == client.get(f"/api/sessions/{sid}").json()["history"], "a gap"
+
+
+def test_a_watcher_from_another_generation_gets_the_whole_history(server, client: httpx.Client) -> None:
+    sid, auth = create(client)
+    command(client, sid, auth, "step", "epoch")
+    command(client, sid, auth, "reset")  # generation 2
+    command(client, sid, auth, "step", "epoch")
+    with open_stream(server, sid) as ws:
+        reader = StreamReader(ws)
+        reader.send({"type": "subscribe", "views": [], "since_step": 25, "generation": 1})
+        msg = reader.read_until(lambda m: m["type"] in ("history", "metrics") and m["points"])
+        assert msg["type"] == "history" and msg["generation"] == 2
+        assert msg["points"] == client.get(f"/api/sessions/{sid}").json()["history"]
+    with open_stream(server, sid) as ws:  # a step it does not have (e.g. lost in a crash): whole history
+        reader = StreamReader(ws)
+        reader.send({"type": "subscribe", "views": [], "since_step": 9999, "generation": 2})
+        msg = reader.read_until(lambda m: m["type"] in ("history", "metrics") and m["points"])
+        assert msg["type"] == "history"

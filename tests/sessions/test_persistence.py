@@ -1,0 +1,172 @@
+"""Sessions survive being written and read back: a restored session continues exactly as the original
+would have (same batches, same dropout masks, same optimizer moments), forks are independent, and the
+manager reloads sessions it unloaded from memory."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neuroplay.config import Settings
+from neuroplay.schemas.dataset import DatasetSpec
+from neuroplay.schemas.model import NetworkSpec
+from neuroplay.schemas.training import TrainingConfig
+from neuroplay.sessions.build import Specs
+from neuroplay.sessions.capture import capture
+from neuroplay.sessions.manager import SessionManager, SessionNotFound
+from neuroplay.sessions.restore import restore
+from neuroplay.sessions.session import Session
+from neuroplay.store import Checkpoint, Store
+
+SETTINGS = dict(grid_size=8, display_hz=30.0, max_history_points=1000, max_neuron_maps=64)
+
+SPECS = Specs(
+    NetworkSpec.model_validate({
+        "input_shape": [2],
+        "layers": [
+            {"type": "dense", "units": 8, "activation": "tanh"},
+            {"type": "dropout", "rate": 0.3},
+            {"type": "batch_norm"},
+            {"type": "dense", "units": 1, "activation": "sigmoid"},
+        ],
+    }),
+    DatasetSpec(name="xor", points=200),
+    TrainingConfig(optimizer="adam", learning_rate=0.01, batch_size=16),
+)
+
+
+def assert_same_run(a: Session, b: Session) -> None:
+    assert (a.step, a.epoch, a.generation) == (b.step, b.epoch, b.generation)
+    wa, wb = a.trainer.network.get_weights(), b.trainer.network.get_weights()
+    assert sorted(wa) == sorted(wb)
+    for key in wa:
+        np.testing.assert_array_equal(wa[key], wb[key], err_msg=key)
+    assert a.history.points == b.history.points
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    s = Store(f"sqlite:///{tmp_path / 'neuroplay.db'}")
+    yield s
+    s.close()
+
+
+def test_a_restored_session_continues_exactly_as_the_original(store: Store) -> None:
+    original = Session("s1", "hash", SPECS, **SETTINGS)
+    for _ in range(3):
+        original.command("step", "epoch")
+    for _ in range(5):
+        original.command("step", "batch")  # stop in the middle of an epoch
+    store.save(capture(original))
+    twin = restore(store.load("s1"), **SETTINGS)
+    assert_same_run(original, twin)
+    assert twin.status == "paused"
+    for _ in range(30):  # crosses epoch ends: reshuffles, dropout masks, Adam steps
+        original.command("step", "batch")
+        twin.command("step", "batch")
+    assert_same_run(original, twin)
+
+
+def test_a_session_saved_while_running_comes_back_paused(store: Store) -> None:
+    saved: list[Checkpoint] = []
+    got_two = threading.Event()
+
+    def keep(cp: Checkpoint) -> None:
+        saved.append(cp)
+        if sum(c.status == "running" for c in saved) >= 2:
+            got_two.set()
+
+    session = Session("s2", "hash", SPECS, checkpoint_seconds=0.05, on_checkpoint=keep, **SETTINGS)
+    session.command("play")
+    try:
+        assert got_two.wait(10), "the runner made no periodic checkpoints"
+    finally:
+        session.command("pause")
+    running = [c for c in saved if c.status == "running"]
+    assert running[0].step < running[-1].step
+    assert saved[-1].status == "paused" and saved[-1].step == session.step  # pause checkpoints too
+    store.save(running[-1])
+    back = restore(store.load("s2"), **SETTINGS)
+    assert back.status == "paused" and back.step == running[-1].step
+    np.testing.assert_array_equal(back.trainer.network.get_weights()["layer0.W"], running[-1].weights["layer0.W"])
+
+
+def test_every_change_is_checkpointed() -> None:
+    saved: list[Checkpoint] = []
+    session = Session("s3", "hash", SPECS, on_checkpoint=saved.append, **SETTINGS)
+    session.command("step", "batch")
+    assert saved[-1].step == 1
+    session.change(Specs(SPECS.model, SPECS.dataset, SPECS.training.model_copy(update={"learning_rate": 0.5})),
+                   rebuild_data=False, rebuild_model=False)
+    assert saved[-1].training.learning_rate == 0.5
+    session.command("reset")
+    assert saved[-1].step == 0 and saved[-1].generation == 2
+    session.close()
+    assert len(saved) == 4
+
+
+def test_a_training_change_while_running_is_checkpointed_and_training_goes_on() -> None:
+    saved: list[Checkpoint] = []
+    session = Session("s4", "hash", SPECS, on_checkpoint=saved.append, **SETTINGS)
+    session.command("play")
+    try:
+        faster = SPECS.training.model_copy(update={"learning_rate": 0.2})
+        session.change(Specs(SPECS.model, SPECS.dataset, faster), rebuild_data=False, rebuild_model=False)
+        assert saved[-1].training.learning_rate == 0.2 and saved[-1].status == "running"
+        step = session.step
+        deadline = time.monotonic() + 10
+        while session.step <= step + 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert session.running and session.step > step + 10
+    finally:
+        session.command("pause")
+
+
+def manager_for(tmp_path: Path, **overrides) -> SessionManager:
+    settings = Settings(data_dir=tmp_path, grid_size=8, **overrides)
+    return SessionManager(settings, Store(settings.resolved_database_url()))
+
+
+def test_the_manager_reloads_sessions_after_a_restart_and_after_unloading(tmp_path: Path) -> None:
+    first = manager_for(tmp_path, max_sessions=1)
+    a, _ = first.create(SPECS)
+    a.command("step", "epoch")
+    weights = a.trainer.network.get_weights()
+    a.last_used = time.monotonic() - 3600  # long unused: may be unloaded
+    b, _ = first.create(SPECS)
+    assert a.id not in first._sessions and b.id in first._sessions  # unloaded, not forgotten
+    again = first.get(a.id)
+    assert again is not a and again.step == a.step
+    np.testing.assert_array_equal(again.trainer.network.get_weights()["layer0.W"], weights["layer0.W"])
+    first.close_all()
+    first.store.close()
+
+    second = manager_for(tmp_path)  # a new process on the same data directory
+    back = second.get(a.id)
+    assert back.step == a.step and back.history.points == a.history.points
+    assert second.get(b.id).status == "idle"
+    with pytest.raises(SessionNotFound):
+        second.get("no-such-session")
+    second.close_all()
+    second.store.close()
+
+
+def test_a_fork_is_a_copy_that_goes_its_own_way(tmp_path: Path) -> None:
+    manager = manager_for(tmp_path)
+    original, _ = manager.create(SPECS)
+    original.command("step", "epoch")
+    fork, token = manager.fork(original)
+    assert fork.id != original.id and fork.forked_from == original.id
+    assert manager.is_owner(fork, token) and not manager.is_owner(original, token)
+    assert_same_run(original, fork)
+    before = original.trainer.network.get_weights()
+    fork.command("step", "epoch")
+    after = original.trainer.network.get_weights()
+    for key in before:
+        np.testing.assert_array_equal(before[key], after[key])
+    assert fork.step > original.step
+    manager.close_all()
+    manager.store.close()
