@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from .api import catalog, exports, health, sessions, stream
+from .api import catalog, datasets, exports, health, sessions, stream
 from .api.errors import install_error_handlers
 from .config import Settings
 from .sessions.manager import SessionManager
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings, store)
     install_error_handlers(app)
-    for module in (health, catalog, sessions, exports, stream):
+    for module in (health, catalog, sessions, datasets, exports, stream):
         app.include_router(module.router)
 
     index = settings.frontend_dir / "index.html"

@@ -1,6 +1,7 @@
 """Every error the API gives is an ErrorResponse whose message names what is wrong (and the layer)."""
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any, Sequence
 
@@ -10,11 +11,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from ..data.errors import DataError
 from ..engine import ModelError
 from ..export import ExportError
 from ..schemas.errors import ErrorResponse
 from ..sessions.manager import SessionNotFound
 from ..sessions.session import SessionError
+
+
+logger = logging.getLogger(__name__)
 
 
 def layer_index(loc: Sequence[Any]) -> int | None:
@@ -84,6 +89,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SessionError)
     async def conflict(_: Request, exc: SessionError) -> JSONResponse:
         return _respond(409, str(exc))
+
+    @app.exception_handler(DataError)
+    async def data_error(_: Request, exc: DataError) -> JSONResponse:
+        return _respond(422, f"dataset: {exc}", None, [{"loc": ["body", "dataset"], "msg": str(exc), "type": "data"}])
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # A bug, not the user's fault: say so plainly; the log has the traceback.
+        logger.exception("unhandled error")
+        return _respond(500, f"internal error ({type(exc).__name__}): {exc}")
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:

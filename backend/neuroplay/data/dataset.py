@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from ..schemas.dataset import DatasetSpec
 from .augment import Augmentation, augment
+from .errors import DataError
 from .features import derive
-from .registry import DATASETS, DatasetInfo
+from .registry import DATASETS, IMAGE_LAYERS, DatasetInfo
+from .uploads import parse_csv, parse_image_zip
 
 
 @dataclass(frozen=True)
@@ -36,20 +39,32 @@ def _targets(y: np.ndarray) -> np.ndarray:
     return y.reshape(len(y), 1) if y.ndim == 1 else y
 
 
-def make_dataset(spec: DatasetSpec) -> Dataset:
-    """Generate, split (at least one training sample always stays), derive features, apply the
-    learner's added and removed points (training set only)."""
-    info = DATASETS.get(spec.name)
-    if info is None:
-        raise ValueError(f"unknown dataset {spec.name!r} (known: {', '.join(DATASETS)})")
+UploadSource = Callable[[str], "bytes | None"]
+
+
+def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Dataset:
+    """Generate (or read the uploaded file through `uploads`, digest -> bytes), split (at least one
+    training sample always stays), derive features, apply the learner's added and removed points
+    (training set only)."""
     rng = np.random.default_rng(spec.seed)
-    x, y = info.generate(spec, rng)
+    if spec.name == "upload":
+        info, x, y = _read_upload(spec, uploads)
+    else:
+        info = DATASETS.get(spec.name)
+        if info is None:
+            raise DataError(f"unknown dataset {spec.name!r} (known: {', '.join(DATASETS)})")
+        x, y = info.generate(spec, rng)
     order = rng.permutation(len(x))
     x, y = x[order].astype(np.float32), _targets(y[order])
     n_val = min(int(round(len(x) * spec.validation_share)), len(x) - 1)
     n_train = len(x) - n_val
     x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
-    common = dict(info=info, input_shape=info.input_shape(spec), output_shape=info.output_shape(spec))
+    if spec.name == "upload":
+        common = dict(info=info, input_shape=tuple(x.shape[1:]), output_shape=(info.classes,))
+    else:
+        common = dict(info=info, input_shape=info.input_shape(spec), output_shape=info.output_shape(spec))
+    if info.kind == "table":
+        return Dataset(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, **common)
     if info.kind != "points":
         a = spec.augment
         aug = Augmentation(a.rotation, a.shift, a.flip, a.brightness, a.noise)
@@ -61,14 +76,33 @@ def make_dataset(spec: DatasetSpec) -> Dataset:
         if info.task == "binary":
             bad = np.flatnonzero((added[:, 2] != 0) & (added[:, 2] != 1))
             if bad.size:
-                raise ValueError(f"added point {int(bad[0])} has label {added[bad[0], 2]:g}; the classes are 0 and 1")
+                raise DataError(f"added point {int(bad[0])} has label {added[bad[0], 2]:g}; the classes are 0 and 1")
         x_train = np.concatenate([x_train, added[:, :2]])
         y_train = np.concatenate([y_train, added[:, 2:3]])
     if len(x_train) == 0:
-        raise ValueError("every training point was removed; keep or add at least one")
+        raise DataError("every training point was removed; keep or add at least one")
     features = tuple(spec.features)
     return Dataset(
         x_train=derive(x_train, list(features)), y_train=y_train,
         x_val=derive(x_val, list(features)), y_val=y_val,
         points_train=x_train, points_val=x_val, features=features, **common,
     )
+
+
+def _read_upload(spec: DatasetSpec, uploads: UploadSource | None) -> tuple[DatasetInfo, np.ndarray, np.ndarray]:
+    ref = spec.upload
+    data = uploads(ref.digest) if uploads is not None else None
+    if data is None:
+        raise DataError(f"the uploaded file {ref.filename or ref.digest[:12]!r} is no longer on the server")
+    if ref.format == "csv":
+        parsed = parse_csv(data, ref.label_column or "")
+        kind, suits = "table", ("dense", "activation", "dropout", "batch_norm")
+    else:
+        parsed = parse_image_zip(data, ref.side, ref.color)
+        kind, suits = "image", IMAGE_LAYERS
+    info = DatasetInfo(
+        name="upload", label=ref.filename or "uploaded data", description=", ".join(parsed.feature_names),
+        task="multiclass", kind=kind, classes=len(parsed.class_names), suits=suits,
+        generate=lambda spec, rng: (parsed.x, parsed.labels), class_names=tuple(parsed.class_names),
+    )
+    return info, parsed.x, parsed.labels.astype(np.float64)

@@ -7,6 +7,8 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from .errors import DataError
+
 FEATURES: Mapping[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] = MappingProxyType(
     {
         "x1": ("x₁", lambda a, b: a),
@@ -24,6 +26,6 @@ def derive(points: np.ndarray, names: list[str]) -> np.ndarray:
     """(n, 2) points -> (n, len(names)) float32 features, in the order given."""
     unknown = [n for n in names if n not in FEATURES]
     if unknown:
-        raise ValueError(f"unknown features {unknown} (known: {', '.join(FEATURES)})")
+        raise DataError(f"unknown features {unknown} (known: {', '.join(FEATURES)})")
     a, b = points[:, 0], points[:, 1]
     return np.stack([FEATURES[n][1](a, b) for n in names], axis=1).astype(np.float32)

@@ -19,7 +19,7 @@ class DatasetInfo:
     label: str
     description: str
     task: str  # "binary" | "multiclass" | "regression" | "sequence"
-    kind: str  # "points" (2-D plane) | "image" | "sequence"
+    kind: str  # "points" (2-D plane) | "image" | "sequence" | "table" (an uploaded CSV)
     classes: int  # 0 for regression and sequence tasks
     suits: tuple[str, ...]  # layer types that fit this data, for the palette's hints
     generate: Generate

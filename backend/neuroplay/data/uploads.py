@@ -13,8 +13,10 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
+from .errors import DataError
 
-class UploadError(ValueError):
+
+class UploadError(DataError):
     """A file we refuse; the message says what is wrong and where."""
 
 

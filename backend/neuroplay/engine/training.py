@@ -91,6 +91,17 @@ class Trainer:
         # Fuse the loss with the last activation when they are partners: dL/du = (p - y) / m.
         self.fused = bool(loss.fused_activation and act is not None and act.name == loss.fused_activation)
 
+    def replace_data(
+        self, x: np.ndarray, y: np.ndarray,
+        transform: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+    ) -> None:
+        """Train on new arrays from the next step on, keeping weights, optimizer state and the epoch
+        count (the learner drew or removed points, or switched augmentation)."""
+        old = self.batches
+        self.x, self.y, self.transform = x, y, transform
+        self.batches = BatchIterator(len(x), old.batch_size, int(old.rng.integers(2**32)))
+        self.batches.epoch = old.epoch
+
     def set_batch_size(self, batch_size: int) -> None:
         self.batches.batch_size = batch_size
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from .base import WireModel
 
@@ -12,6 +12,7 @@ DatasetName = Literal[
     "plane", "gaussian_sum",  # 2-D regression
     "digits", "shapes",  # images
     "sine", "echo", "adding",  # sequences
+    "upload",  # the learner's own file (see `upload`)
 ]
 FeatureName = Literal["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"]
 
@@ -29,6 +30,17 @@ class AugmentSpec(WireModel):
 
 
 AddedPoint = Annotated[list[float], Field(min_length=3, max_length=3)]
+
+
+class UploadRef(WireModel):
+    """An uploaded file kept by the server (by its SHA-256) and how to read it."""
+
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: Literal["csv", "images"]
+    filename: str = Field("", max_length=255)
+    label_column: str | None = Field(None, max_length=200, description="CSV: the column holding the class.")
+    side: int = Field(28, ge=4, le=64, description="Images: resized to side × side pixels.")
+    color: Literal["grayscale", "rgb"] = "grayscale"
 
 
 class DatasetSpec(WireModel):
@@ -56,6 +68,13 @@ class DatasetSpec(WireModel):
         default_factory=list, max_length=5000,
         description="2-D sets: indices of generated training points the learner removed.",
     )
+    upload: UploadRef | None = Field(None, description="name 'upload': the file to train on.")
+
+    @model_validator(mode="after")
+    def _upload_named(self) -> "DatasetSpec":
+        if (self.name == "upload") != (self.upload is not None):
+            raise ValueError("name 'upload' and an `upload` reference go together")
+        return self
 
     @field_validator("features")
     @classmethod

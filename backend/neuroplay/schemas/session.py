@@ -138,3 +138,13 @@ class SessionData(WireModel):
     target_shape: list[int]
     train: DataSplit
     validation: DataSplit
+
+
+class AugmentPreview(WireModel):
+    """Fresh random augmentations of one training image (C order, reshape with `shape`)."""
+
+    shape: list[int]
+    label: float
+    original: list[float]
+    samples: list[list[float]]
+    active: bool = Field(description="False: no augmentation is on, so the samples equal the original.")

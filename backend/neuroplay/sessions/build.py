@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..data import DATASETS, Dataset, make_dataset
+from ..data import Dataset, make_dataset
+from ..data.dataset import UploadSource
 from ..engine import ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import NetworkSpec
 from ..schemas.training import TrainingConfig
 from .compatibility import check_fits
-from .defaults import default_loss
+from .defaults import TASK_OUTPUT, task_of
 
 
 @dataclass(frozen=True)
@@ -21,14 +22,14 @@ class Specs:
     training: TrainingConfig
 
     def resolved_loss(self) -> str:
-        return self.training.loss or default_loss(DATASETS[self.dataset.name])
+        return self.training.loss or TASK_OUTPUT[task_of(self.dataset)][1]
 
 
 MAX_PARAMS = 2_000_000
 
 
-def build_data(spec: DatasetSpec) -> Dataset:
-    return make_dataset(spec)
+def build_data(spec: DatasetSpec, uploads: UploadSource | None = None) -> Dataset:
+    return make_dataset(spec, uploads)
 
 
 def build_optimizer(t: TrainingConfig) -> Optimizer:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..data import DatasetInfo
+from ..data import DATASETS, DatasetInfo
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import NetworkSpec
 
@@ -24,10 +24,16 @@ def default_loss(info: DatasetInfo) -> str:
     return TASK_OUTPUT[info.task][1]
 
 
-def default_model(info: DatasetInfo, spec: DatasetSpec | None = None) -> NetworkSpec:
+def task_of(spec: DatasetSpec) -> str:
+    """The task of a dataset spec (uploads are always classification)."""
+    return "multiclass" if spec.name == "upload" else DATASETS[spec.name].task
+
+
+def default_model(info: DatasetInfo, spec: DatasetSpec | None = None, input_shape: tuple[int, ...] | None = None) -> NetworkSpec:
     """The starting network for a dataset: TensorFlow Playground's hidden 4 and 2 tanh units on 2-D
-    data, a small CNN on images, one recurrent layer on sequences."""
+    data, a small CNN on images, one recurrent layer on sequences, one hidden ReLU layer on tables."""
     spec = spec or DatasetSpec(name=info.name)
+    shape = input_shape or info.input_shape(spec)
     activation = TASK_OUTPUT[info.task][0]
     out: dict[str, Any] = {"type": "dense", "units": output_units(info), "activation": activation}
     if info.kind == "image":
@@ -37,6 +43,8 @@ def default_model(info: DatasetInfo, spec: DatasetSpec | None = None) -> Network
             {"type": "flatten"},
             out,
         ]
+    elif info.kind == "table":
+        layers = [{"type": "dense", "units": 16, "activation": "relu"}, out]
     elif info.kind == "sequence":
         layers = [{"type": "simple_rnn", "units": 16, "activation": "tanh",
                    "return_sequences": info.task == "sequence"}, out]
@@ -46,4 +54,4 @@ def default_model(info: DatasetInfo, spec: DatasetSpec | None = None) -> Network
             {"type": "dense", "units": 2, "activation": "tanh"},
             out,
         ]
-    return NetworkSpec.model_validate({"input_shape": list(info.input_shape(spec)), "layers": layers})
+    return NetworkSpec.model_validate({"input_shape": list(shape), "layers": layers})

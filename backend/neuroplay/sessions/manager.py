@@ -63,6 +63,7 @@ class SessionManager:
             max_neuron_maps=s.max_neuron_maps,
             checkpoint_seconds=s.checkpoint_seconds,
             on_checkpoint=self.writer.submit,
+            uploads=self.store.get_upload,
         )
 
     def create(self, specs: Specs) -> tuple[Session, str]:

@@ -32,6 +32,7 @@ from ..schemas.session import (
 from ..schemas.stream import ViewName
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
+from ..data.dataset import UploadSource
 from .build import Specs, build_data, build_optimizer, build_trainer
 from .capture import capture
 from .compatibility import check_fits
@@ -60,8 +61,10 @@ class Session:
         checkpoint_seconds: float = 5.0,
         on_checkpoint: Callable[[Checkpoint], None] | None = None,
         forked_from: str | None = None,
+        uploads: UploadSource | None = None,
     ) -> None:
         self.id = session_id
+        self.uploads = uploads  # digest -> bytes of an uploaded file, for datasets built from one
         self.owner_token_hash = owner_token_hash
         self.forked_from = forked_from  # the session this one was forked from
         self.created_at = utc_now()
@@ -88,7 +91,7 @@ class Session:
         self._telemetry = Telemetry(grid_size, max_neuron_maps)
         self._telemetry_lock = threading.Lock()
         # Build everything before assigning, so a bad spec leaves no half-made session.
-        data = build_data(specs.dataset)
+        data = build_data(specs.dataset, uploads)
         trainer = build_trainer(specs, data)
         self.specs, self.data, self.trainer = specs, data, trainer
         self._start_generation()
@@ -187,8 +190,10 @@ class Session:
         changes rebuild from scratch (new weights, history cleared) and keep playing if it was."""
         with self._control:
             self.last_used = time.monotonic()
+            if rebuild_data and not rebuild_model and self._swap_data_keeping_weights(specs):
+                return
             if rebuild_data or rebuild_model:
-                data = build_data(specs.dataset) if rebuild_data else self.data
+                data = build_data(specs.dataset, self.uploads) if rebuild_data else self.data
                 trainer = build_trainer(specs, data)  # raises before anything is changed
                 was_running = self.running
                 self._runner.stop()
@@ -202,6 +207,29 @@ class Session:
                 return
             self._apply_training_live(specs)
             self._checkpoint_between_steps()
+
+    # Dataset fields whose change keeps the weights: the learner edits points or augmentation and
+    # watches the same network adapt, instead of starting over.
+    KEEP_WEIGHTS_FIELDS = frozenset({"added_points", "removed_points", "augment"})
+
+    def _swap_data_keeping_weights(self, specs: Specs) -> bool:
+        old, new = self.specs.dataset.model_dump(), specs.dataset.model_dump()
+        changed = {k for k in new if new[k] != old[k]}
+        if not changed or not changed <= self.KEEP_WEIGHTS_FIELDS or specs.training != self.specs.training:
+            return False
+        data = build_data(specs.dataset, self.uploads)  # raises before anything is changed
+        if (data.input_shape, data.output_shape) != (self.data.input_shape, self.data.output_shape):
+            return False
+        was_running = self.running
+        self._runner.stop()
+        self.trainer.replace_data(data.x_train, data.y_train, data.augment_batch if data.augmentation.active else None)
+        self.specs, self.data = specs, data
+        self.state_version += 1
+        self._record_point()
+        self._checkpoint()
+        if was_running:
+            self._runner.start()
+        return True
 
     def close(self) -> None:
         """Stop training and checkpoint (server shutdown): it comes back paused where it stopped."""

@@ -1,0 +1,128 @@
+"""Uploads, the augmentation preview and point editing over HTTP against a real server."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+from .helpers import command, create, wait_for
+
+CSV = b"petal,sepal,kind\n" + b"".join(
+    f"{a:.2f},{b:.2f},{'wide' if a > b else 'tall'}\n".encode()
+    for a, b in np.random.default_rng(0).uniform(0, 5, (80, 2))
+)
+
+
+def png(value: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("L", (12, 12), value).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def image_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(6):
+            z.writestr(f"dark/{i}.png", png(10 + i))
+            z.writestr(f"light/{i}.png", png(240 - i))
+    return buf.getvalue()
+
+
+def test_a_csv_upload_becomes_the_sessions_data_and_trains(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind", "filename": "flowers.csv"},
+                    content=CSV, headers={**auth, "content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["dataset"]["name"] == "upload" and view["dataset"]["upload"]["filename"] == "flowers.csv"
+    assert view["task"] == "multiclass" and view["layers"][-1]["output_shape"] == [2]
+    assert view["model"]["input_shape"] == [2] and view["train_size"] + view["validation_size"] == 80
+    command(client, sid, auth, "step", "epoch")
+    command(client, sid, auth, "step", "epoch")
+    history = client.get(f"/api/sessions/{sid}").json()["history"]
+    assert history[-1]["accuracy"] is not None
+
+
+def test_an_image_zip_upload_builds_a_small_cnn(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    r = client.post(f"/api/sessions/{sid}/uploads/images", params={"side": 8}, content=image_zip(),
+                    headers={**auth, "content-type": "application/zip"})
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["model"]["input_shape"] == [1, 8, 8] and view["layers"][0]["type"] == "conv2d"
+    assert view["layers"][-1]["output_shape"] == [2]
+    command(client, sid, auth, "step", "batch")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "body", "status", "words"),
+    [
+        ("csv", {"label_column": "kind"}, b"a,b,kind\n1,x,p\n2,3,q\n", 422, "row 2, column 'b': 'x' is not a number"),
+        ("csv", {"label_column": "kind"}, b"a,b,kind\n1,2\n", 422, "row 2 has 2 cells"),
+        ("csv", {"label_column": "nope"}, CSV, 422, "no column named 'nope'"),
+        ("csv", {"label_column": "kind"}, b"\xff\xfe\xfa", 422, "not UTF-8"),
+        ("csv", {"label_column": "kind"}, b"a,kind\n1,p\n2,p\n", 422, "only one class"),
+        ("images", {}, b"not a zip", 422, "not a zip archive"),
+        ("csv", {"label_column": "kind"}, b"a,kind\n" + b"1,p\n" * 1_400_000, 413, "limit"),
+    ],
+)
+def test_bad_uploads_name_the_problem_and_change_nothing(
+    client: httpx.Client, path: str, params: dict, body: bytes, status: int, words: str
+) -> None:
+    sid, auth = create(client)
+    r = client.post(f"/api/sessions/{sid}/uploads/{path}", params=params, content=body, headers=auth)
+    assert r.status_code == status and words in r.json()["message"], r.text
+    assert client.get(f"/api/sessions/{sid}").json()["dataset"]["name"] == "circle"
+
+
+def test_uploads_need_the_owner(client: httpx.Client) -> None:
+    sid, _ = create(client)
+    r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV)
+    assert r.status_code == 401
+    r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV,
+                    headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 403
+
+
+def test_uploaded_data_survives_a_fork(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV, headers=auth)
+    fork = client.post(f"/api/sessions/{sid}/fork").json()
+    data = client.get(f"/api/sessions/{fork['id']}/data").json()
+    assert data["kind"] == "table" and data["train"]["total"] + data["validation"]["total"] == 80
+
+
+def test_augmentation_preview_shows_changed_versions_of_one_image(client: httpx.Client) -> None:
+    sid, auth = create(client, {"dataset": {"name": "digits", "points": 100}})
+    plain = client.get(f"/api/sessions/{sid}/augment-preview", params={"index": 3, "count": 4}).json()
+    assert plain["active"] is False and all(s == plain["original"] for s in plain["samples"])
+    client.patch(f"/api/sessions/{sid}", json={"dataset": {"augment": {"rotation": 30, "noise": 0.1}}}, headers=auth)
+    preview = client.get(f"/api/sessions/{sid}/augment-preview", params={"index": 3, "count": 4}).json()
+    assert preview["shape"] == [1, 8, 8] and len(preview["samples"]) == 4
+    assert preview["original"] == plain["original"]
+    assert all(s != preview["original"] for s in preview["samples"])
+    not_images = create(client)[0]
+    assert client.get(f"/api/sessions/{not_images}/augment-preview").status_code == 422
+
+
+def test_drawing_points_keeps_the_weights_and_retrains_on_them(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    command(client, sid, auth, "step", "epoch")
+    weights_before = client.get(f"/api/sessions/{sid}/weights").content
+    r = client.patch(f"/api/sessions/{sid}", json={"dataset": {"added_points": [[0, 0, 0], [5, 5, 1]], "removed_points": [0]}},
+                     headers=auth)
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["generation"] == 1 and view["step"] == 25 and view["train_size"] == 251
+    assert client.get(f"/api/sessions/{sid}/weights").content == weights_before
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    assert data["train"]["x"][-2:] == [[0, 0], [5, 5]]
+    command(client, sid, auth, "play")
+    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["epoch"] >= 3, what="training on the edited data")
+    command(client, sid, auth, "pause")
+    bad = client.patch(f"/api/sessions/{sid}", json={"dataset": {"added_points": [[0, 0, 7]]}}, headers=auth)
+    assert bad.status_code == 422 and "label 7" in bad.json()["message"]
