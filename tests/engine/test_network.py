@@ -51,9 +51,20 @@ def test_config_round_trips_for_every_registered_layer() -> None:
             {"type": "simple_rnn", "units": 2, "activation": "tanh", "return_sequences": False},
         ],
     }
-    covered = {entry["type"] for s in (spec, sequence) for entry in s["layers"]}
+    image = {
+        "version": 1,
+        "input_shape": [1, 9, 9],
+        "layers": [
+            {"type": "conv2d", "filters": 3, "kernel_size": 3, "stride": 1, "padding": "same", "use_bias": True,
+             "activation": "relu"},
+            {"type": "max_pool2d", "pool_size": 2, "stride": None},
+            {"type": "avg_pool2d", "pool_size": 2, "stride": 1},
+            {"type": "flatten"},
+        ],
+    }
+    covered = {entry["type"] for s in (spec, sequence, image) for entry in s["layers"]}
     assert covered == set(LAYER_CLASSES)
-    for s in (spec, sequence):
+    for s in (spec, sequence, image):
         net = build_network(s, seed=1)
         assert net.config() == s
         assert build_network(net.config(), seed=1).config() == s

@@ -15,7 +15,17 @@ from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..data.features import FEATURES
 from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo
 from ..schemas.dataset import DatasetSpec
-from ..schemas.model import ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec, SimpleRNNSpec
+from ..schemas.model import (
+    ActivationSpec,
+    AvgPool2DSpec,
+    BatchNormSpec,
+    Conv2DSpec,
+    DenseSpec,
+    DropoutSpec,
+    FlattenSpec,
+    MaxPool2DSpec,
+    SimpleRNNSpec,
+)
 from ..schemas.training import TrainingConfig
 from ..sessions.defaults import TASK_OUTPUT, output_units
 
@@ -24,6 +34,10 @@ router = APIRouter()
 LAYER_MODELS: list[tuple[type[BaseModel], str]] = [
     (DenseSpec, "Dense"),
     (ActivationSpec, "Activation"),
+    (Conv2DSpec, "Conv 2D"),
+    (MaxPool2DSpec, "Max pool"),
+    (AvgPool2DSpec, "Average pool"),
+    (FlattenSpec, "Flatten"),
     (DropoutSpec, "Dropout"),
     (BatchNormSpec, "Batch norm"),
     (SimpleRNNSpec, "Simple RNN"),

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .init import Initialiser
-from .layers import Activation, BatchNorm, Dense, Dropout, Layer, SimpleRNN
+from .layers import Activation, AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, SimpleRNN
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,10 @@ class BuildContext:
 
 
 LAYER_CLASSES: Mapping[str, type[Layer]] = MappingProxyType(
-    {cls.type_tag: cls for cls in (Dense, Activation, Dropout, BatchNorm, SimpleRNN)}
+    {
+        cls.type_tag: cls
+        for cls in (Dense, Activation, Conv2D, MaxPool2D, AvgPool2D, Flatten, Dropout, BatchNorm, SimpleRNN)
+    }
 )
 
 

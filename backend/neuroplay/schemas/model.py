@@ -30,6 +30,44 @@ class ActivationSpec(WireModel):
     activation: ActivationName = Field("relu", description="The function applied element-wise.")
 
 
+class Conv2DSpec(WireModel):
+    """2-D convolution over (channels, height, width) images: every filter slides over the input."""
+
+    type: Literal["conv2d"] = "conv2d"
+    filters: int = Field(8, ge=1, le=256, description="Number of filters (output channels).")
+    kernel_size: int = Field(3, ge=1, le=15, description="Side of each square filter.")
+    stride: int = Field(1, ge=1, le=8, description="Step between filter positions.")
+    padding: Literal["valid", "same"] = Field(
+        "valid", description="valid: no border, the map shrinks; same: zero border, size kept (stride 1)."
+    )
+    use_bias: bool = Field(True, description="Add a learned offset per filter.")
+    activation: Literal["linear", "sigmoid", "tanh", "relu", "leaky_relu"] = Field(
+        "relu", description="f applied to each output value."
+    )
+
+
+class MaxPool2DSpec(WireModel):
+    """Keeps the largest value of each window; the gradient goes to that winner only."""
+
+    type: Literal["max_pool2d"] = "max_pool2d"
+    pool_size: int = Field(2, ge=1, le=8, description="Side of each square window.")
+    stride: int | None = Field(None, ge=1, le=8, description="Step between windows (default: pool_size).")
+
+
+class AvgPool2DSpec(WireModel):
+    """Averages each window; the gradient is shared evenly."""
+
+    type: Literal["avg_pool2d"] = "avg_pool2d"
+    pool_size: int = Field(2, ge=1, le=8, description="Side of each square window.")
+    stride: int | None = Field(None, ge=1, le=8, description="Step between windows (default: pool_size).")
+
+
+class FlattenSpec(WireModel):
+    """Lays a (channels, height, width) map out as one vector for dense layers."""
+
+    type: Literal["flatten"] = "flatten"
+
+
 class DropoutSpec(WireModel):
     """Inverted dropout: while training, zeroes each value with probability `rate` and scales the rest."""
 
@@ -57,7 +95,10 @@ class SimpleRNNSpec(WireModel):
 
 
 LayerSpec = Annotated[
-    Union[DenseSpec, ActivationSpec, DropoutSpec, BatchNormSpec, SimpleRNNSpec],
+    Union[
+        DenseSpec, ActivationSpec, Conv2DSpec, MaxPool2DSpec, AvgPool2DSpec, FlattenSpec, DropoutSpec,
+        BatchNormSpec, SimpleRNNSpec,
+    ],
     Field(discriminator="type"),
 ]
 

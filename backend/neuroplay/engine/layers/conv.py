@@ -1,0 +1,139 @@
+"""2-D convolution with a fused element-wise activation: y = f(conv(x, W) + b), data NCHW.
+
+W has shape (filters, in_channels, k, k) and b shape (filters,), as PyTorch's Conv2d stores them
+(the operation is cross-correlation, as in every deep-learning library). Square kernels only.
+
+padding "valid": no padding, output size floor((in - k) / stride) + 1 (the kernel must fit).
+padding "same": output size ceil(in / stride), with zeros added as TensorFlow and PyTorch do:
+total = max((out - 1) * stride + k - in, 0) per axis, total // 2 before (top / left) and the rest
+after (bottom / right). For stride 1 and an odd kernel that is (k - 1) / 2 on every side; an even
+kernel puts its extra row and column at the bottom and right.
+
+Forward builds im2col columns (see im2col.py) and does one batched matmul; backward does one batched
+matmul for dW (and db, through a row of ones) and one for the columns' gradient, which col2im adds
+back onto the pixels.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..activations import get_activation
+from ..init import get_initialiser
+from .base import Layer
+from .im2col import (
+    TRANSPOSE_COPY_MIN_ROWS,
+    ConvGeometry,
+    col2im,
+    im2col,
+    image_shape,
+    image_to_positions,
+    positions_to_image,
+    positive_int,
+    weight_grad,
+    weight_matrix,
+    window_fits,
+)
+
+PADDINGS = ("valid", "same")
+
+
+class Conv2D(Layer):
+    type_tag = "conv2d"
+
+    def __init__(
+        self,
+        input_shape: tuple[int, ...],
+        filters: int = 8,
+        kernel_size: int = 3,
+        stride: int = 1,
+        padding: str = "valid",
+        use_bias: bool = True,
+        activation: str = "relu",
+        *,
+        init: str = "xavier",
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__(input_shape)
+        self.filters = positive_int("filters", filters)  # output channels
+        self.kernel_size = positive_int("kernel_size", kernel_size)  # square kernel side
+        self.stride = positive_int("stride", stride)  # step between windows, both axes
+        if padding not in PADDINGS:
+            raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}")
+        self.padding = padding
+        if not isinstance(use_bias, bool):
+            raise ValueError(f"use_bias must be true or false, got {use_bias!r}")
+        self.use_bias = use_bias
+        if activation == "softmax":
+            raise ValueError(
+                "activation 'softmax' is not supported by conv2d: it would normalise along the image "
+                "width, not across classes; use relu, tanh, sigmoid or linear here, and softmax after "
+                "flatten and dense"
+            )
+        self.activation = get_activation(activation)
+        image = image_shape(self.type_tag, self.input_shape)
+        window_fits(self.type_tag, "kernel_size", self.kernel_size, self.input_shape)
+        self.geometry = ConvGeometry.build(image, self.kernel_size, self.stride, padding)
+        g = self.geometry
+        self.output_shape = (self.filters, g.out_height, g.out_width)
+
+        in_ch, k = image[0], self.kernel_size
+        rng = rng if rng is not None else np.random.default_rng(0)
+        shape = (self.filters, in_ch, k, k)
+        self.params["W"] = get_initialiser(init)(shape, in_ch * k * k, self.filters * k * k, rng)
+        if use_bias:
+            self.params["b"] = np.zeros(self.filters, dtype=np.float32)
+        self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        # Forward caches: x (shown), cols (for dW), pre-activation u (shown) and output y (for f').
+        self.x: np.ndarray | None = None
+        self.cols: np.ndarray | None = None
+        self.u: np.ndarray | None = None
+        self.y: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        """x: (N, C, H, W) -> y: (N, filters, out_h, out_w)."""
+        w = weight_matrix(self.params["W"], self.params["b"] if self.use_bias else None)
+        cols = im2col(x, self.geometry, np.result_type(x, w), self.use_bias)
+        u = positions_to_image(w @ cols, self.geometry)  # (N, filters, positions) -> image (a view)
+        y = self.activation.forward(u)
+        self.x, self.cols, self.u, self.y = x, cols, u, y
+        return y
+
+    def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """dy: (N, filters, out_h, out_w) -> dx: (N, C, H, W); fills grads W and b."""
+        return self.backward_from_preactivation(self.activation.backward(self.y, dy), need_input_grad)
+
+    def backward_from_preactivation(
+        self, du: np.ndarray, need_input_grad: bool = True
+    ) -> np.ndarray | None:
+        """Backward from dL/du (the gradient before the activation)."""
+        g = self.geometry
+        du_rows = image_to_positions(du, g)  # (N, filters, row_length)
+        du_t = du_rows[:, :, : g.positions].transpose(0, 2, 1)
+        if g.rows >= TRANSPOSE_COPY_MIN_ROWS:  # BLAS is faster on a contiguous du^T for tall cols
+            du_t = np.ascontiguousarray(du_t)
+        # Sum over the batch of cols[n] @ du[n]^T: (K [+ 1], filters); the ones row gives db.
+        g_rows = np.add.reduce(self.cols @ du_t, axis=0)
+        self.grads["W"] = weight_grad(g_rows[: g.rows], g)
+        if self.use_bias:
+            self.grads["b"] = g_rows[g.rows]
+        if not need_input_grad:
+            return None
+        return col2im(du_rows, weight_matrix(self.params["W"], None).T, g)
+
+    def observe(self) -> dict[str, np.ndarray]:
+        """input (N, C, H, W); preactivation and output, the feature maps (N, filters, out_h, out_w)."""
+        seen = {"input": self.x, "preactivation": self.u, "output": self.y}
+        return {k: v for k, v in seen.items() if v is not None}
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "type": self.type_tag,
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "stride": self.stride,
+            "padding": self.padding,
+            "use_bias": self.use_bias,
+            "activation": self.activation.name,
+        }
