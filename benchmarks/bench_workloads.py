@@ -95,8 +95,9 @@ def engine_step(w: Workload) -> Callable[[], object]:
     return trainer.train_step
 
 
-def torch_step(w: Workload) -> Callable[[], object]:
+def torch_step(w: Workload, threads: int) -> Callable[[], object]:
     x, y = batch_for(w)
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = w.torch_model()
     xt = torch.from_numpy(x)
@@ -125,8 +126,11 @@ def fused_tiny_mlp_step() -> Callable[[], object]:
     bs = [np.zeros(s[1], np.float32) for s in shapes]
     lr, floor = np.float32(0.01), np.float32(np.exp(-100))
     n = np.float32(1.0 / len(x))
+    data_x, data_y = x, y
 
     def step() -> None:
+        order = rng.permutation(len(data_x))  # the same batch selection the engine does
+        x, y = data_x[order], data_y[order]
         h1 = np.tanh(x @ ws[0] + bs[0])
         h2 = np.tanh(h1 @ ws[1] + bs[1])
         p = 0.5 * (1 + np.tanh(0.5 * (h2 @ ws[2] + bs[2])))
@@ -144,17 +148,21 @@ def fused_tiny_mlp_step() -> Callable[[], object]:
 
 def main() -> None:
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-          f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)")
+          f"numpy {np.__version__}, torch {torch.__version__} (best of 1 and 2 threads per workload)")
+    # Every NumPy measurement runs before PyTorch computes anything: once PyTorch has run, its
+    # OpenMP threads spin-wait between calls and steal the second core from OpenBLAS (seen here:
+    # the 784-128-10 step went from 0.4 ms to 30 ms).
+    seconds = {w.name: 0.5 if w.batch <= 16 and len(w.x_shape) == 1 else 1.0 for w in WORKLOADS}
+    engine = {w.name: rate(engine_step(w), seconds=seconds[w.name], repeats=5, warmup=20) for w in WORKLOADS}
+    tiny = engine[WORKLOADS[0].name]
+    floor = rate(fused_tiny_mlp_step(), seconds=0.5)
     rows = []
     for w in WORKLOADS:
-        seconds = 0.5 if w.batch <= 16 and len(w.x_shape) == 1 else 1.0
-        engine = rate(engine_step(w), seconds=seconds, repeats=5, warmup=20)
-        reference = rate(torch_step(w), seconds=seconds, repeats=5, warmup=20)
-        ratio = engine / reference
-        rows.append([w.name, f"{1e3 / engine:.3f}", f"{1e3 / reference:.3f}", f"{ratio:.2f}", f">= {w.target:g}",
-                     "ok" if ratio >= w.target else "BELOW"])
-    tiny = rate(engine_step(WORKLOADS[0]), seconds=0.5)
-    floor = rate(fused_tiny_mlp_step(), seconds=0.5)
+        # PyTorch's best: one thread is faster for small tensors, two for the larger convolutions
+        reference = max(rate(torch_step(w, threads), seconds=seconds[w.name], repeats=5, warmup=20) for threads in (1, 2))
+        ratio = engine[w.name] / reference
+        rows.append([w.name, f"{1e3 / engine[w.name]:.3f}", f"{1e3 / reference:.3f}", f"{ratio:.2f}",
+                     f">= {w.target:g}", "ok" if ratio >= w.target else "BELOW"])
     print_table(
         "training step time, engine vs PyTorch 2.13 CPU (ms, median of 5 windows)",
         ["workload", "engine ms", "torch ms", "torch/engine", "target", ""],

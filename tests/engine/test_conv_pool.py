@@ -26,30 +26,37 @@ GOLDEN_CASES = sorted({key.split(".")[0] for key in GOLDEN.files})
 # --------------------------------------------------------------------------------------------
 # Gradient checks (float64 central differences; check_layer casts params and x to float64)
 
+def _conv(filters: int, k: int, stride: int, padding: str, bias: bool, activation: str) -> dict:
+    return dict(
+        filters=filters, kernel_size=k, stride=stride, padding=padding, use_bias=bias, activation=activation
+    )
+
+
 CONV_GRAD_CASES = [
     # (input_shape, settings)
-    ((2, 7, 7), dict(filters=3, kernel_size=3, stride=1, padding="valid", use_bias=True, activation="tanh")),
-    ((2, 7, 7), dict(filters=3, kernel_size=3, stride=1, padding="same", use_bias=False, activation="linear")),
-    ((2, 7, 7), dict(filters=2, kernel_size=3, stride=2, padding="valid", use_bias=True, activation="linear")),
-    ((2, 7, 7), dict(filters=4, kernel_size=3, stride=2, padding="same", use_bias=True, activation="tanh")),
-    ((3, 5, 6), dict(filters=2, kernel_size=2, stride=1, padding="same", use_bias=True, activation="tanh")),
-    ((3, 5, 6), dict(filters=2, kernel_size=2, stride=2, padding="same", use_bias=False, activation="tanh")),
-    ((3, 5, 6), dict(filters=2, kernel_size=2, stride=1, padding="valid", use_bias=True, activation="linear")),
-    ((3, 5, 6), dict(filters=3, kernel_size=1, stride=1, padding="valid", use_bias=True, activation="tanh")),
-    ((3, 5, 6), dict(filters=2, kernel_size=1, stride=2, padding="same", use_bias=False, activation="linear")),
-    ((1, 6, 5), dict(filters=2, kernel_size=3, stride=3, padding="same", use_bias=True, activation="sigmoid")),
+    ((2, 7, 7), _conv(3, 3, 1, "valid", True, "tanh")),
+    ((2, 7, 7), _conv(3, 3, 1, "same", False, "linear")),
+    ((2, 7, 7), _conv(2, 3, 2, "valid", True, "linear")),
+    ((2, 7, 7), _conv(4, 3, 2, "same", True, "tanh")),
+    ((3, 5, 6), _conv(2, 2, 1, "same", True, "tanh")),  # even kernel: extra padding bottom and right
+    ((3, 5, 6), _conv(2, 2, 2, "same", False, "tanh")),
+    ((3, 5, 6), _conv(2, 2, 1, "valid", True, "linear")),
+    ((3, 5, 6), _conv(3, 1, 1, "valid", True, "tanh")),
+    ((3, 5, 6), _conv(2, 1, 2, "same", False, "linear")),
+    ((1, 6, 5), _conv(2, 3, 3, "same", True, "sigmoid")),
     # wide outputs, or a single input channel, take the narrow-row im2col path by default
-    ((1, 4, 18), dict(filters=2, kernel_size=3, stride=1, padding="valid", use_bias=True, activation="tanh")),
-    ((2, 4, 15), dict(filters=2, kernel_size=3, stride=1, padding="same", use_bias=True, activation="tanh")),
+    ((1, 4, 18), _conv(2, 3, 1, "valid", True, "tanh")),
+    ((2, 4, 15), _conv(2, 3, 1, "same", True, "tanh")),
     # C*k*k >= 32 takes the transposed-copy dW path
-    ((4, 5, 6), dict(filters=3, kernel_size=3, stride=1, padding="same", use_bias=True, activation="tanh")),
+    ((4, 5, 6), _conv(3, 3, 1, "same", True, "tanh")),
 ]
 
 
 def _case_id(case: tuple) -> str:
     shape, s = case
     bias = "bias" if s["use_bias"] else "nobias"
-    return f"{'x'.join(map(str, shape))}-f{s['filters']}k{s['kernel_size']}s{s['stride']}-{s['padding']}-{bias}-{s['activation']}"
+    size = "x".join(map(str, shape))
+    return f"{size}-f{s['filters']}k{s['kernel_size']}s{s['stride']}-{s['padding']}-{bias}-{s['activation']}"
 
 
 @pytest.fixture(params=["auto", "narrow", "wide"])
@@ -92,7 +99,9 @@ POOL_GRAD_CASES = [
 
 
 @pytest.mark.parametrize("cls", [MaxPool2D, AvgPool2D], ids=["max", "avg"])
-@pytest.mark.parametrize("case", POOL_GRAD_CASES, ids=[f"{'x'.join(map(str, s))}-p{p}s{st}" for s, p, st in POOL_GRAD_CASES])
+@pytest.mark.parametrize(
+    "case", POOL_GRAD_CASES, ids=[f"{'x'.join(map(str, s))}-p{p}s{st}" for s, p, st in POOL_GRAD_CASES]
+)
 def test_pool_gradients(cls: type, case: tuple) -> None:
     shape, pool, stride = case
     rng = np.random.default_rng(11)
@@ -124,7 +133,8 @@ def test_conv_backward_from_preactivation_is_the_chain_rule(activation: str) -> 
 
 def test_need_input_grad_false_still_fills_grads() -> None:
     rng = np.random.default_rng(14)
-    for layer in (Conv2D((1, 5, 5), filters=2, rng=rng), MaxPool2D((1, 5, 5)), AvgPool2D((1, 5, 5)), Flatten((1, 5, 5))):
+    shape = (1, 5, 5)
+    for layer in (Conv2D(shape, filters=2, rng=rng), MaxPool2D(shape), AvgPool2D(shape), Flatten(shape)):
         y = layer.forward(rng.standard_normal((2, 1, 5, 5)).astype(np.float32), training=True)
         assert layer.backward(np.ones_like(y), need_input_grad=False) is None
     conv = Conv2D((1, 5, 5), filters=2, activation="linear", rng=rng)
@@ -201,13 +211,15 @@ def test_conv_output_shape(shape: tuple, settings: dict, expected: tuple) -> Non
     assert layer.output_shape == expected
     y = layer.forward(np.zeros((2,) + shape, np.float32), training=False)
     assert y.shape == (2,) + expected and y.dtype == np.float32
-    assert layer.params["W"].shape == (settings["filters"], shape[0], settings["kernel_size"], settings["kernel_size"])
+    k = settings["kernel_size"]
+    assert layer.params["W"].shape == (settings["filters"], shape[0], k, k)
     assert layer.param_count() == layer.params["W"].size + settings["filters"]
 
 
 @pytest.mark.parametrize(
     ("size", "kernel", "stride", "pads"),
-    [(7, 3, 1, (1, 1)), (6, 2, 1, (0, 1)), (6, 4, 1, (1, 2)), (7, 3, 2, (1, 1)), (6, 3, 2, (0, 1)), (5, 1, 3, (0, 0)), (8, 5, 1, (2, 2))],
+    [(7, 3, 1, (1, 1)), (6, 2, 1, (0, 1)), (6, 4, 1, (1, 2)), (7, 3, 2, (1, 1)), (6, 3, 2, (0, 1)),
+     (5, 1, 3, (0, 0)), (8, 5, 1, (2, 2))],
 )
 def test_same_padding_splits_like_tensorflow_and_pytorch(size: int, kernel: int, stride: int, pads: tuple) -> None:
     assert same_padding(size, kernel, stride) == pads
@@ -280,7 +292,8 @@ def test_image_layers_need_image_inputs(cls: type, shape: tuple) -> None:
     with pytest.raises(ShapeError) as info:
         cls(shape)
     message = str(info.value)
-    assert message.startswith(f"{cls.type_tag} needs an image input (channels, height, width), got {list(shape)}; ")
+    expected = f"{cls.type_tag} needs an image input (channels, height, width), got {list(shape)}; "
+    assert message.startswith(expected)
 
 
 def test_conv_on_flat_input_message() -> None:
@@ -300,7 +313,8 @@ def test_kernel_larger_than_input_names_both_sizes(padding: str) -> None:
 def test_pool_larger_than_input_names_both_sizes(cls: type) -> None:
     with pytest.raises(ShapeError) as info:
         cls((8, 2, 2), pool_size=3)
-    assert str(info.value).startswith(f"{cls.type_tag} pool_size 3 is larger than its input 2x2 (input shape [8, 2, 2])")
+    expected = f"{cls.type_tag} pool_size 3 is larger than its input 2x2 (input shape [8, 2, 2])"
+    assert str(info.value).startswith(expected)
 
 
 def test_flatten_needs_a_shape() -> None:
@@ -316,7 +330,7 @@ def test_flatten_needs_a_shape() -> None:
     ("cls", "shape", "settings"),
     [
         (Conv2D, (1, 8, 8), {}),
-        (Conv2D, (3, 9, 7), dict(filters=5, kernel_size=2, stride=2, padding="same", use_bias=False, activation="tanh")),
+        (Conv2D, (3, 9, 7), _conv(5, 2, 2, "same", False, "tanh")),
         (MaxPool2D, (4, 8, 8), {}),
         (MaxPool2D, (4, 9, 8), dict(pool_size=3, stride=2)),
         (AvgPool2D, (4, 8, 8), dict(pool_size=2)),
@@ -412,9 +426,11 @@ def test_observe_keys() -> None:
 def test_float32_in_float32_out_without_upcasts() -> None:
     rng = np.random.default_rng(16)
     x = rng.standard_normal((4, 3, 9, 9)).astype(np.float32)
-    for layer in (Conv2D((3, 9, 9), filters=4, padding="same", rng=rng), Conv2D((3, 9, 9), filters=4, stride=2, rng=rng),
-                  MaxPool2D((3, 9, 9)), MaxPool2D((3, 9, 9), pool_size=3, stride=2), AvgPool2D((3, 9, 9)),
-                  AvgPool2D((3, 9, 9), pool_size=3, stride=1), Flatten((3, 9, 9))):
+    shape = (3, 9, 9)
+    layers = [Conv2D(shape, filters=4, padding="same", rng=rng), Conv2D(shape, filters=4, stride=2, rng=rng),
+              MaxPool2D(shape), MaxPool2D(shape, pool_size=3, stride=2), AvgPool2D(shape),
+              AvgPool2D(shape, pool_size=3, stride=1), Flatten(shape)]
+    for layer in layers:
         y = layer.forward(x, training=True)
         assert y.dtype == np.float32, layer.type_tag
         assert layer.backward(np.ones_like(y)).dtype == np.float32, layer.type_tag
@@ -438,8 +454,9 @@ def test_conv_accepts_non_contiguous_and_read_only_inputs(channels: int, row_mod
 @pytest.mark.parametrize("batch", [0, 1])
 def test_empty_and_single_batches(batch: int, row_mode: str) -> None:
     layers = [Conv2D((2, 5, 5), filters=3), Conv2D((1, 5, 5), filters=2, padding="same"),
-              Conv2D((3, 9, 9), filters=2, stride=2), MaxPool2D((2, 5, 5)), MaxPool2D((2, 5, 5), pool_size=3, stride=1),
-              AvgPool2D((2, 5, 5), pool_size=3, stride=1), Flatten((2, 5, 5))]
+              Conv2D((3, 9, 9), filters=2, stride=2), MaxPool2D((2, 5, 5)),
+              MaxPool2D((2, 5, 5), pool_size=3, stride=1), AvgPool2D((2, 5, 5), pool_size=3, stride=1),
+              Flatten((2, 5, 5))]
     for layer in layers:
         y = layer.forward(np.ones((batch,) + layer.input_shape, np.float32), training=True)
         assert y.shape == (batch,) + layer.output_shape, layer.type_tag

@@ -26,6 +26,24 @@ class Network:
         self.layers = layers
         self.input_shape = tuple(input_shape)
         self.output_shape = layers[-1].output_shape if layers else self.input_shape
+        self.flat_params: np.ndarray | None = None  # set by flatten_parameters()
+
+    def flatten_parameters(self) -> np.ndarray | None:
+        """Move every parameter into one contiguous vector; each layer keeps a view of its part.
+
+        A small network then updates in a couple of array operations instead of two per tensor.
+        Parameters are changed in place from then on (set_weights copies into the views).
+        """
+        params = self.parameters()
+        if not params or any(p.dtype != np.float32 for _, p, _ in params):
+            return None
+        flat = np.concatenate([p.ravel() for _, p, _ in params])
+        offset = 0
+        for (i, name), p, _ in params:
+            self.layers[i].params[name] = flat[offset : offset + p.size].reshape(p.shape)
+            offset += p.size
+        self.flat_params = flat
+        return flat
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         for layer in self.layers:

@@ -68,6 +68,12 @@ class SGD(Optimizer):
     def update(self, key: ParamKey, p: np.ndarray, g: np.ndarray) -> None:
         p -= np.float32(self.learning_rate) * g
 
+    def step_flat(self, flat_params: np.ndarray, flat_grads: np.ndarray) -> None:
+        """The same update on every parameter at once, when they share one flat buffer."""
+        if self.l2:
+            flat_grads = flat_grads + np.float32(self.l2) * flat_params
+        flat_params -= np.float32(self.learning_rate) * flat_grads
+
 
 class Momentum(Optimizer):
     """v ← μ v + g;  θ ← θ − η v   (Nesterov: θ ← θ − η (g + μ v)), as torch.optim.SGD(momentum=μ)."""

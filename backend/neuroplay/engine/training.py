@@ -5,14 +5,14 @@ No threads and no I/O: the session runner calls `train_step` (or steps one phase
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from .losses import Loss
 from .network import Network
-from .optimizers import Optimizer
+from .optimizers import SGD, Optimizer
 
 
 class BatchIterator:
@@ -52,7 +52,6 @@ class StepResult:
     epoch_ended: bool
     diverged: str | None = None
     diverged_layer: int | None = None
-    layer_grad_norms: dict[int, float] = field(default_factory=dict)
 
 
 class Trainer:
@@ -74,6 +73,7 @@ class Trainer:
         """`transform(batch, rng)` changes each training batch before the forward pass (data
         augmentation); it gets its own Generator derived from `seed`, so runs stay reproducible."""
         self.network = network
+        network.flatten_parameters()
         self.optimizer = optimizer
         self.x, self.y = x, y
         self.clip_norm = clip_norm
@@ -131,36 +131,57 @@ class Trainer:
             net.backward_from(last, self.loss.grad(p, yb), False, preactivation=False)
 
     def apply_gradients(self, loss: float, epoch_ended: bool) -> StepResult:
-        """Check, clip and apply the gradients the last backward left in the layers."""
+        """Check, clip and apply the gradients the last backward left in the layers.
+
+        The gradients are gathered into one flat vector: one dot product gives the global norm (for
+        clipping and the views) and the NaN/Inf check (a sum of squares is non-finite exactly when
+        some gradient is), and plain SGD updates the flat parameter vector in two operations.
+        """
         params = self.network.parameters()
-        # One pass gives the per-layer and global gradient norms (for clipping and the views) and
-        # the NaN/Inf check: a sum of squares is non-finite exactly when some gradient is.
-        per_layer: dict[int, float] = {}
-        for (layer, _), _, g in params:
-            per_layer[layer] = per_layer.get(layer, 0.0) + float(np.vdot(g, g))
-        sq = sum(per_layer.values())
-        grad_norm = sq**0.5
-        layer_norms = {i: v**0.5 for i, v in per_layer.items()}
+        g_flat = np.concatenate([g.ravel() for _, _, g in params]) if params else np.zeros(0, np.float32)
+        grad_norm = float(np.vdot(g_flat, g_flat)) ** 0.5
         if not np.isfinite(grad_norm):
-            # A saturating activation can hide a non-finite output from the loss; report the
-            # earliest such output first, else the gradient nearest the output.
-            found = self._first_non_finite_output()
-            if found is None:
-                bad = max(i for i, v in per_layer.items() if not np.isfinite(v))
-                found = (f"gradients of layer {bad} ({self.network.layers[bad].type_tag})", bad)
-            return StepResult(loss, grad_norm, grad_norm, epoch_ended, found[0], found[1], layer_norms)
-        clipped = grad_norm
+            return self._diverged_in_backward(loss, grad_norm, epoch_ended)
+        clipped, changed = grad_norm, False
         if self.clip_norm is not None and grad_norm > self.clip_norm:
-            scale = np.float32(self.clip_norm / grad_norm)
-            params = [(k, p_, g * scale) for k, p_, g in params]
-            clipped = self.clip_norm
+            g_flat = g_flat * np.float32(self.clip_norm / grad_norm)
+            clipped, changed = self.clip_norm, True
         if self.clip_value is not None:
-            v = np.float32(self.clip_value)
-            params = [(k, p_, np.clip(g, -v, v)) for k, p_, g in params]
-            clipped = sum(float(np.vdot(g, g)) for _, _, g in params) ** 0.5
-        self.optimizer.step(params)
+            g_flat = np.clip(g_flat, -np.float32(self.clip_value), np.float32(self.clip_value))
+            clipped, changed = float(np.vdot(g_flat, g_flat)) ** 0.5, True
+        flat = self.network.flat_params
+        if type(self.optimizer) is SGD and flat is not None:
+            self.optimizer.step_flat(flat, g_flat)
+        else:
+            self.optimizer.step(self._split_like(params, g_flat) if changed else params)
         self.step_count += 1
-        return StepResult(loss, grad_norm, clipped, epoch_ended, layer_grad_norms=layer_norms)
+        return StepResult(loss, grad_norm, clipped, epoch_ended)
+
+    @staticmethod
+    def _split_like(params: list, g_flat: np.ndarray) -> list:
+        """(key, param, grad) with grads taken from the (clipped) flat vector."""
+        out, offset = [], 0
+        for key, p, g in params:
+            out.append((key, p, g_flat[offset : offset + g.size].reshape(g.shape)))
+            offset += g.size
+        return out
+
+    def layer_grad_norms(self) -> dict[int, float]:
+        """L2 norm of each layer's gradients from the last backward (layers with parameters)."""
+        sums: dict[int, float] = {}
+        for (layer, _), _, g in self.network.parameters():
+            sums[layer] = sums.get(layer, 0.0) + float(np.vdot(g, g))
+        return {i: v**0.5 for i, v in sums.items()}
+
+    def _diverged_in_backward(self, loss: float, grad_norm: float, epoch_ended: bool) -> StepResult:
+        # A saturating activation can hide a non-finite output from the loss; report the earliest
+        # such output first, else the gradient nearest the output.
+        found = self._first_non_finite_output()
+        if found is None:
+            norms = self.layer_grad_norms()
+            bad = max(i for i, v in norms.items() if not np.isfinite(v))
+            found = (f"gradients of layer {bad} ({self.network.layers[bad].type_tag})", bad)
+        return StepResult(loss, grad_norm, grad_norm, epoch_ended, found[0], found[1])
 
     def _first_non_finite_output(self) -> tuple[str, int] | None:
         for i, layer in enumerate(self.network.layers):

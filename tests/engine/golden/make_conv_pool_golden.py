@@ -32,20 +32,28 @@ BATCH = 2
 
 ACTIVATIONS = {"linear": lambda u: u, "relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 
+
+def conv(filters: int, k: int, stride: int, padding: str, bias: bool, activation: str) -> dict:
+    return dict(
+        filters=filters, kernel_size=k, stride=stride, padding=padding, use_bias=bias, activation=activation
+    )
+
+
 # name: (input_shape, conv settings)
 CONV_CASES = {
-    "conv_valid_s1_k3_tanh": ((3, 7, 7), dict(filters=4, kernel_size=3, stride=1, padding="valid", use_bias=True, activation="tanh")),
-    "conv_same_s1_k3_relu": ((2, 7, 7), dict(filters=3, kernel_size=3, stride=1, padding="same", use_bias=True, activation="relu")),
-    "conv_same_s1_k2_linear_nobias": ((3, 5, 6), dict(filters=2, kernel_size=2, stride=1, padding="same", use_bias=False, activation="linear")),
-    "conv_same_s2_k3_sigmoid": ((2, 7, 7), dict(filters=3, kernel_size=3, stride=2, padding="same", use_bias=True, activation="sigmoid")),
-    "conv_same_s2_k4_tanh": ((1, 7, 6), dict(filters=2, kernel_size=4, stride=2, padding="same", use_bias=True, activation="tanh")),
-    "conv_valid_s2_k2_linear": ((2, 5, 6), dict(filters=3, kernel_size=2, stride=2, padding="valid", use_bias=True, activation="linear")),
-    "conv_valid_s1_k1_linear": ((3, 5, 6), dict(filters=4, kernel_size=1, stride=1, padding="valid", use_bias=True, activation="linear")),
-    "conv_valid_s3_k3_relu": ((2, 8, 7), dict(filters=2, kernel_size=3, stride=3, padding="valid", use_bias=False, activation="relu")),
-    # Output 16 wide: the engine's narrow-row im2col path (smaller outputs use wide rows).
-    "conv_valid_s1_k3_wide_image_relu": ((2, 4, 18), dict(filters=3, kernel_size=3, stride=1, padding="valid", use_bias=True, activation="relu")),
+    "conv_valid_s1_k3_tanh": ((3, 7, 7), conv(4, 3, 1, "valid", True, "tanh")),
+    "conv_same_s1_k3_relu": ((2, 7, 7), conv(3, 3, 1, "same", True, "relu")),
+    "conv_same_s1_k2_linear_nobias": ((3, 5, 6), conv(2, 2, 1, "same", False, "linear")),
+    "conv_same_s2_k3_sigmoid": ((2, 7, 7), conv(3, 3, 2, "same", True, "sigmoid")),
+    "conv_same_s2_k4_tanh": ((1, 7, 6), conv(2, 4, 2, "same", True, "tanh")),
+    "conv_valid_s2_k2_linear": ((2, 5, 6), conv(3, 2, 2, "valid", True, "linear")),
+    "conv_valid_s1_k1_linear": ((3, 5, 6), conv(4, 1, 1, "valid", True, "linear")),
+    "conv_valid_s3_k3_relu": ((2, 8, 7), conv(2, 3, 3, "valid", False, "relu")),
+    # 16 output columns: the engine's narrow-row im2col path by default (small outputs use wide rows;
+    # the tests also run every case with each path forced).
+    "conv_valid_s1_k3_wide_image_relu": ((2, 4, 18), conv(3, 3, 1, "valid", True, "relu")),
     # C*k*k = 36 rows: the engine's transposed-copy dW path.
-    "conv_same_s1_k3_many_channels_tanh": ((4, 6, 6), dict(filters=5, kernel_size=3, stride=1, padding="same", use_bias=True, activation="tanh")),
+    "conv_same_s1_k3_many_channels_tanh": ((4, 6, 6), conv(5, 3, 1, "same", True, "tanh")),
 }
 
 # name: (type, input_shape, pool settings, ties): ties quantises x so windows hold equal maxima.
@@ -137,7 +145,8 @@ def main() -> None:
     for case, (shape, settings) in CONV_CASES.items():
         put(case, {"type": "conv2d", "input_shape": list(shape), **settings}, conv_case(rng, shape, settings))
     for case, (kind, shape, settings, ties) in POOL_CASES.items():
-        put(case, {"type": kind, "input_shape": list(shape), **settings}, pool_case(rng, kind, shape, settings, ties))
+        config = {"type": kind, "input_shape": list(shape), **settings}
+        put(case, config, pool_case(rng, kind, shape, settings, ties))
     put("flatten_chw", {"type": "flatten", "input_shape": [3, 4, 5]}, flatten_case(rng, (3, 4, 5)))
     np.savez_compressed(OUT, **arrays)
     print(f"wrote {OUT.relative_to(HERE.parents[2])}: {len(CONV_CASES) + len(POOL_CASES) + 1} cases")

@@ -6,6 +6,8 @@ built for, caches in `forward` exactly what `backward` needs, and fills `grads` 
 Shapes exclude the batch axis. Constructors take `(input_shape, *, init, rng, **settings)` and
 validate every setting, naming the bad value; `config()` returns the settings that rebuild the layer.
 `observe()` returns what the views show of the last forward/backward, without extra computation.
+Look parameters up in `self.params` at call time and never replace them once built: a Trainer moves
+them into one flat buffer (Network.flatten_parameters) and updates them in place there.
 """
 from __future__ import annotations
 

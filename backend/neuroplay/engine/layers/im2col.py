@@ -10,17 +10,19 @@ kernel offset (much faster than np.add.at).
 
 "Wide" rows: when an image is small, copies and adds over short rows of out_w pixels are dominated by
 NumPy's per-row overhead. For stride 1 and small outputs (see ConvGeometry.wide) every output row
-then runs over the whole padded width instead (q = oh * padded_w + ow, ow < padded_w; the kw - 1 extra positions per
-row read pixels of the next row, are cut off the output and get zero gradient), and every cols row is
-stored with the length of a whole padded image (only the first `positions` entries are used). Then
-for a kernel offset the cols rows of all channels of an image are one contiguous run, and so are the
-pixels they come from: im2col is one copy of N*kh*kw long runs, col2im kh*kw adds of N long runs.
-Measured at the benchmark sizes this halves the im2col and col2im times.
+then runs over the whole padded width instead (q = oh * padded_w + ow, ow < padded_w; the kw - 1
+extra positions per row read pixels of the next row, are cut off the output and get zero gradient),
+and every cols row is stored with the length of a whole padded image (only the first `positions`
+entries are used). Then for a kernel offset the cols rows of all channels of an image are one
+contiguous run, and so are the pixels they come from: im2col is one copy of N*kh*kw long runs,
+col2im kh*kw adds of N long runs. Measured at the benchmark sizes this halves the im2col and col2im
+times; the cost is the wider matmuls, so small outputs only.
 """
 from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -88,7 +90,8 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class ConvGeometry:
-    """Everything about a square-kernel convolution of one image shape that does not depend on N."""
+    """Everything about a square-kernel convolution of one image shape that does not depend on N
+    (derived sizes are computed once per layer: the forward and backward passes read them often)."""
 
     channels: int
     height: int
@@ -109,32 +112,32 @@ class ConvGeometry:
             top = bottom = left = right = 0
         return cls(c, h, w, kernel, stride, top, bottom, left, right)
 
-    @property
+    @cached_property
     def padded_height(self) -> int:
         return self.height + self.pad_top + self.pad_bottom
 
-    @property
+    @cached_property
     def padded_width(self) -> int:
         return self.width + self.pad_left + self.pad_right
 
-    @property
+    @cached_property
     def plane(self) -> int:
         """Values in one padded channel image."""
         return self.padded_height * self.padded_width
 
-    @property
+    @cached_property
     def out_height(self) -> int:
         return (self.padded_height - self.kernel) // self.stride + 1
 
-    @property
+    @cached_property
     def out_width(self) -> int:
         return (self.padded_width - self.kernel) // self.stride + 1
 
-    @property
+    @cached_property
     def padded(self) -> bool:
         return self.pad_top + self.pad_bottom + self.pad_left + self.pad_right > 0
 
-    @property
+    @cached_property
     def wide(self) -> bool:
         """Output rows span the whole padded width (see the module doc)."""
         return (
@@ -144,26 +147,26 @@ class ConvGeometry:
             and self.channels >= WIDE_MIN_CHANNELS
         )
 
-    @property
+    @cached_property
     def row(self) -> int:
         """Positions per output row in cols: padded_width when wide, else out_width."""
         return self.padded_width if self.wide else self.out_width
 
-    @property
+    @cached_property
     def positions(self) -> int:
         return self.out_height * self.row
 
-    @property
+    @cached_property
     def row_length(self) -> int:
         """Stored length of each cols row: a whole padded image when wide, else `positions`."""
         return self.plane if self.wide else self.positions
 
-    @property
+    @cached_property
     def rows(self) -> int:
         """K = kh * kw * C, the rows of cols (without the bias row)."""
         return self.kernel * self.kernel * self.channels
 
-    @property
+    @cached_property
     def tail(self) -> int:
         """Zeros after the last padded image, so that shifted whole-image runs stay in the buffer."""
         return (self.kernel - 1) * (self.padded_width + 1) if self.wide else 0

@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 
 from .base import Layer
-from .im2col import image_shape, offset_view, pool_offsets, pool_output_size, positive_int, stack_windows, window_fits
+from .im2col import (
+    image_shape,
+    offset_view,
+    pool_offsets,
+    pool_output_size,
+    positive_int,
+    stack_windows,
+    window_fits,
+)
 
 
 class _Pool2D(Layer):
@@ -40,7 +48,9 @@ class _Pool2D(Layer):
         self.stride_setting = None if stride is None else int(stride)  # as given: None follows pool_size
         self.stride = self.pool_size if stride is None else int(stride)  # step between windows
         if padding != "valid":
-            raise ValueError(f"padding must be 'valid' for {self.type_tag} (no other is supported), got {padding!r}")
+            raise ValueError(
+                f"padding must be 'valid' for {self.type_tag} (no other is supported), got {padding!r}"
+            )
         channels, height, width = image_shape(self.type_tag, self.input_shape)
         window_fits(self.type_tag, "pool_size", self.pool_size, self.input_shape)
         self.out_h = pool_output_size(height, self.pool_size, self.stride)
