@@ -20,6 +20,7 @@ from websockets.sync.client import connect
 from common import mlp_spec, print_table, rate
 from conftest import LiveServer
 from neuroplay.data import make_dataset
+from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
 from neuroplay.sessions.frames import decode_tensor_frame
 
@@ -28,7 +29,7 @@ VIEWS = ["boundary", "neurons", "weights"]  # every view the browser shows
 
 
 def bare_engine_steps_per_second() -> float:
-    data = make_dataset("circle", 500, 0.1, 0.5, seed=7)
+    data = make_dataset(DatasetSpec())  # circle, 500 points, noise 0.1, half for validation
     net = build_network(mlp_spec([4, 2]), seed=0)
     trainer = Trainer(net, get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.03),
                       data.x_train, data.y_train, 10, 0)

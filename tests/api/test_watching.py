@@ -40,7 +40,8 @@ def final_boundary(reader: StreamReader, step: int):
 
 
 def test_two_viewers_receive_identical_streams(server, client: httpx.Client) -> None:
-    sid, auth = create(client, {"training": {"batch_size": 25}})
+    # slow enough that every epoch end makes a point (points are capped at 60 per second)
+    sid, auth = create(client, {"training": {"batch_size": 25, "steps_per_second": 400}})
     with open_stream(server, sid) as a, open_stream(server, sid) as b:
         readers = [StreamReader(a), StreamReader(b)]
         streams: list[list[dict]] = []

@@ -1,0 +1,34 @@
+"""The benchmarks are not timed tests, but their code must keep working: build every workload and
+run a few steps of each, engine and PyTorch reference alike (no timing is asserted)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import bench_engine  # noqa: E402
+import bench_session  # noqa: E402
+import bench_workloads  # noqa: E402
+
+
+@pytest.mark.parametrize("workload", bench_workloads.WORKLOADS, ids=lambda w: w.name)
+def test_every_workload_steps_in_the_engine_and_in_pytorch(workload) -> None:
+    engine, reference = bench_workloads.engine_step(workload), bench_workloads.torch_step(workload, 1)
+    for _ in range(2):
+        assert engine().diverged is None
+        reference()
+
+
+def test_the_hand_fused_floor_and_the_issue_2_benchmark_steps_run() -> None:
+    bench_workloads.fused_tiny_mlp_step()()
+    from neuroplay.data import make_dataset
+    from neuroplay.schemas.dataset import DatasetSpec
+
+    data = make_dataset(DatasetSpec())
+    for make in (bench_engine.engine_step, bench_engine.fused_numpy_step):
+        make(data.x_train, data.y_train)()
+    bench_engine.torch_step(data.x_train, data.y_train, 1)()
+    assert callable(bench_session.bare_engine_steps_per_second)
