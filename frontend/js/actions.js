@@ -4,30 +4,48 @@ import { batch } from "@preact/signals";
 import { api, ApiError } from "./api.js";
 import { openStream } from "./stream.js";
 import { onFrame, requestFrame } from "./frame.js";
+import { entryOf, kindOf, inputShapeFor, defaultModelFor } from "./datasets.js";
 import * as S from "./state.js";
 
-const TOKENS_KEY = "neuroplay.tokens";
-const LAST_KEY = "neuroplay.last";
+const TOKENS_KEY = "neuroplay.tokens"; // {sessionId: ownerToken} of every session this browser owns
+const LAST_KEY = "neuroplay.last"; // the session the bare address reopens
+const OPENED_KEY = "neuroplay.opened"; // {sessionId: last time opened (ms)}, to sort "My sessions"
 
 // ---------------------------------------------------------------- owner tokens in localStorage
-function readTokens() {
+function readJson(key) {
   try {
-    const value = JSON.parse(localStorage.getItem(TOKENS_KEY) || "{}");
+    const value = JSON.parse(localStorage.getItem(key) || "{}");
     return value && typeof value === "object" ? value : {};
   } catch {
     return {};
   }
 }
 
-function rememberToken(id, token) {
-  const tokens = readTokens();
-  tokens[id] = token;
+function writeJson(key, value) {
   try {
-    localStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
-    localStorage.setItem(LAST_KEY, id);
+    localStorage.setItem(key, JSON.stringify(value));
   } catch {
     /* storage full or disabled: the session still works until the page closes */
   }
+}
+
+function readTokens() {
+  return readJson(TOKENS_KEY);
+}
+
+function rememberToken(id, token) {
+  const tokens = readTokens();
+  tokens[id] = token;
+  writeJson(TOKENS_KEY, tokens);
+}
+
+function forgetSession(id) {
+  const tokens = readTokens();
+  delete tokens[id];
+  writeJson(TOKENS_KEY, tokens);
+  const opened = readJson(OPENED_KEY);
+  delete opened[id];
+  writeJson(OPENED_KEY, opened);
 }
 
 function readLast() {
@@ -38,107 +56,182 @@ function readLast() {
   }
 }
 
-function rememberLast(id) {
+function rememberOpened(id) {
   try {
     localStorage.setItem(LAST_KEY, id);
   } catch {
     /* ignore */
   }
+  const opened = readJson(OPENED_KEY);
+  opened[id] = Date.now();
+  writeJson(OPENED_KEY, opened);
 }
 
 // ---------------------------------------------------------------- opening a session
 let stream = null;
+let opening = 0; // bumps with every openSession, so a slow earlier one cannot win
+
+function idFromPath() {
+  const match = location.pathname.match(/^\/s\/([^/]+)\/?$/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
 
 /** Decide which session this page shows (share link, this browser's last one, or a new one). */
 export async function start() {
+  exposeTestHooks();
+  window.addEventListener("popstate", () => {
+    const id = idFromPath();
+    if (id && id !== S.sessionId.peek()) openSession(id, { history: "none" }).catch(bootFailed);
+  });
   try {
     S.catalog.value = await api.catalog();
-    const match = location.pathname.match(/^\/s\/([^/]+)\/?$/);
-    const tokens = readTokens();
-    let view = null;
-    let id = null;
-    if (match) {
-      id = decodeURIComponent(match[1]);
+    const linked = idFromPath();
+    if (linked) {
       try {
-        view = await api.getSession(id);
+        await openSession(linked, { history: "replace" });
+        return;
       } catch (err) {
         if (!(err instanceof ApiError && err.status === 404)) throw err;
         S.notice.value = { key: "notice.missing" };
       }
     } else {
       const last = readLast();
-      if (last && tokens[last]) {
+      if (last && readTokens()[last]) {
         try {
-          view = await api.getSession(last);
-          id = last;
+          await openSession(last, { history: "replace" });
+          return;
         } catch (err) {
           if (!(err instanceof ApiError && err.status === 404)) throw err;
+          forgetSession(last);
         }
       }
     }
-    if (!view) {
-      const created = await api.createSession({});
-      rememberToken(created.id, created.owner_token);
-      tokens[created.id] = created.owner_token;
-      id = created.id;
-      view = await api.getSession(id);
-    } else if (tokens[id]) {
-      rememberLast(id);
-    }
-    const token = tokens[id] || null;
-    batch(() => {
-      S.sessionId.value = id;
-      S.ownerToken.value = token;
-      S.shareUrl.value = `${location.origin}/s/${id}`;
-      applyView(view);
-      S.boot.value = "ready";
-    });
-    if (location.pathname !== `/s/${id}`) history.replaceState(null, "", `/s/${encodeURIComponent(id)}`);
-    loadPoints();
-    connect(id, token);
+    const created = await api.createSession({});
+    rememberToken(created.id, created.owner_token);
+    await openSession(created.id, { history: "replace" });
   } catch (err) {
-    S.bootError.value = err.message || String(err);
-    S.boot.value = "failed";
+    bootFailed(err);
   }
 }
 
-/** Leave this session and start a fresh default one of our own. */
+function bootFailed(err) {
+  S.bootError.value = err.message || String(err);
+  S.boot.value = "failed";
+}
+
+/**
+ * Show session `id` in this page: read it, forget the previous one's state, stream it.
+ * history: "push" (a new entry: back returns to the previous session), "replace" or "none".
+ * Throws the ApiError of the read (e.g. 404) and changes nothing then.
+ */
+export async function openSession(id, { history: how = "push" } = {}) {
+  const ticket = ++opening;
+  const view = await api.getSession(id);
+  if (ticket !== opening) return;
+  const token = readTokens()[id] || null;
+  if (stream) stream.close();
+  stream = null;
+  if (pointsRequest) pointsRequest.abort();
+  batch(() => {
+    S.sessionId.value = id;
+    S.ownerToken.value = token;
+    S.shareUrl.value = `${location.origin}/s/${id}`;
+    S.session.value = null;
+    S.points.value = null;
+    S.lastError.value = null;
+    S.draftLayers.value = null;
+    S.focusNeuron.value = null;
+    S.augmentPreview.value = null;
+    S.drawMode.value = { ...S.drawMode.peek(), on: false };
+    S.connection.value = "connecting";
+    S.resetChart();
+    S.clearTensors(-1);
+    applyView(view);
+    S.boot.value = "ready";
+  });
+  if (token) rememberOpened(id);
+  const path = `/s/${encodeURIComponent(id)}`;
+  if (how === "push" && location.pathname !== path) history.pushState(null, "", path);
+  else if (how !== "none" && location.pathname !== path) history.replaceState(null, "", path);
+  loadPoints();
+  connect(id, token);
+}
+
+/** Start a fresh default session of our own and show it. */
 export async function newSession() {
   try {
     const created = await api.createSession({});
     rememberToken(created.id, created.owner_token);
-    location.assign(`/s/${encodeURIComponent(created.id)}`);
+    S.dialog.value = null;
+    S.notice.value = null;
+    await openSession(created.id);
   } catch (err) {
     showError(err, "run");
   }
 }
 
+/** Copy this session (model, weights, history, data settings) into a new one we own, and show it. */
+export async function forkSession() {
+  const id = S.sessionId.peek();
+  if (!id || S.forking.peek()) return;
+  S.forking.value = true;
+  try {
+    const created = await api.fork(id);
+    rememberToken(created.id, created.owner_token);
+    await openSession(created.id);
+    S.notice.value = { key: "notice.forked" };
+  } catch (err) {
+    showError(err, "run");
+  } finally {
+    S.forking.value = false;
+  }
+}
+
 function connect(id, token) {
   if (stream) stream.close();
+  const views = visibleViews();
+  subscribed = views.join(",");
   stream = openStream(id, {
     token,
-    views: visibleViews(),
+    views,
     onStatus: (value) => {
-      S.connection.value = value;
+      if (S.sessionId.peek() === id) S.connection.value = value;
     },
     onMessage: handleMessage,
     onTensor: handleTensor,
+    // Reconnecting (or connecting after the REST read): ask only for the points after our last one.
+    resume: () => {
+      const n = S.chart.step.length;
+      return n && S.chart.generation >= 0
+        ? { since_step: S.chart.step[n - 1], generation: S.chart.generation }
+        : null;
+    },
   });
 }
 
+/** The views the server should compute: none for a hidden tab, no plane maps for non-2-D data. */
 function visibleViews() {
-  return document.visibilityState === "hidden" ? [] : S.openViews.value;
+  if (document.visibilityState === "hidden") return [];
+  const state = S.session.peek();
+  const planar = !state || kindOf(S.catalog.peek(), state.dataset) === "points";
+  return planar ? S.openViews.value : S.openViews.value.filter((v) => v === "weights");
+}
+
+let subscribed = "";
+function resubscribe() {
+  const views = visibleViews();
+  const key = views.join(",");
+  if (stream && key !== subscribed) stream.subscribe(views);
+  subscribed = key;
 }
 
 /** The server computes only the views we look at; a hidden tab looks at none. */
 export function setOpenViews(views) {
   S.openViews.value = views;
-  if (stream) stream.subscribe(visibleViews());
+  resubscribe();
 }
 
-document.addEventListener("visibilitychange", () => {
-  if (stream) stream.subscribe(visibleViews());
-});
+document.addEventListener("visibilitychange", resubscribe);
 
 // ---------------------------------------------------------------- applying server state
 /**
@@ -161,7 +254,10 @@ function applyState(state, fromStream = false) {
     }
   });
   if (state.generation !== S.tensors.generation) S.clearTensors(state.generation);
-  if (previous && JSON.stringify(previous.dataset) !== JSON.stringify(state.dataset)) loadPoints();
+  if (previous && JSON.stringify(previous.dataset) !== JSON.stringify(state.dataset)) {
+    loadPoints();
+    resubscribe();
+  }
   requestFrame();
 }
 
@@ -185,6 +281,7 @@ function handleMessage(msg) {
       applyState(msg.state, true);
       break;
     case "history":
+      S.streamStats.histories += 1;
       S.replaceChart(msg.generation, msg.points);
       pendingChart = true;
       requestFrame();
@@ -243,21 +340,26 @@ onFrame(() => {
   });
 });
 
-// ---------------------------------------------------------------- loading the data points
+// ---------------------------------------------------------------- loading the samples
 let pointsRequest = null;
+
+/** How many samples to show of each kind (2-D sets always come whole). */
+const SAMPLE_LIMITS = { image: 32, sequence: 4, table: 8 };
 
 export async function loadPoints() {
   const id = S.sessionId.peek();
   const state = S.session.peek();
   if (!id || !state) return;
-  const key = JSON.stringify(state.dataset);
+  const dataset = state.dataset;
+  const key = JSON.stringify(dataset);
   if (pointsRequest) pointsRequest.abort();
   const controller = new AbortController();
   pointsRequest = controller;
   try {
-    const data = await api.getData(id, { signal: controller.signal });
-    if (controller.signal.aborted) return;
-    S.points.value = { key, ...data };
+    const limit = SAMPLE_LIMITS[kindOf(S.catalog.peek(), dataset)];
+    const data = await api.getData(id, { limit, signal: controller.signal });
+    if (controller.signal.aborted || S.sessionId.peek() !== id) return;
+    S.points.value = { key, dataset, ...data };
     requestFrame();
   } catch (err) {
     if (err && err.name === "AbortError") return;
@@ -282,7 +384,11 @@ export function dismissError() {
 
 let queue = Promise.resolve();
 
-/** Send PATCHes one after another (so quick clicks arrive in order) and apply each answer. */
+/**
+ * Send PATCHes one after another (so quick clicks arrive in order) and apply each answer.
+ * `body` may be a function, called when the request goes out, so it builds on the state the
+ * previous request left (e.g. the list of drawn points).
+ */
 function patch(body, scope) {
   const id = S.sessionId.peek();
   const token = S.ownerToken.peek();
@@ -290,13 +396,19 @@ function patch(body, scope) {
   S.pending.value += 1;
   const run = async () => {
     try {
-      const view = await api.patchSession(id, token, body);
+      if (S.sessionId.peek() !== id) return null; // the page moved on to another session
+      const payload = typeof body === "function" ? body() : body;
+      if (!payload) return null;
+      const view = await api.patchSession(id, token, payload);
+      if (S.sessionId.peek() !== id) return null;
       if (S.lastError.peek() && S.lastError.peek().scope === scope) S.lastError.value = null;
       applyView(view);
       return view;
     } catch (err) {
-      showError(err, scope);
-      S.draftLayers.value = null; // show what the server really has
+      if (S.sessionId.peek() === id) {
+        showError(err, scope);
+        S.draftLayers.value = null; // show what the server really has
+      }
       return null;
     } finally {
       S.pending.value -= 1;
@@ -369,26 +481,37 @@ export function updateLayer(index, changes) {
   });
 }
 
-/** Dataset changes; the output layer and the input size follow the dataset (and its features). */
+/**
+ * Dataset changes. The network follows the data: the input shape always; on a switch to data of
+ * another kind (or another task of non-2-D data) the whole network becomes that data's starting
+ * network, since the old layers cannot fit; otherwise only the output layer changes.
+ */
 export function changeDataset(changes) {
   const state = S.session.peek();
+  const cat = S.catalog.peek();
   const body = { dataset: changes };
-  const entry = S.catalog.peek().datasets.find((d) => d.name === (changes.name || state.dataset.name));
+  const name = changes.name || state.dataset.name;
+  const entry = entryOf(cat, name);
+  const previous = entryOf(cat, state.dataset.name);
+  const next = { ...state.dataset, ...changes };
   const model = {};
   if (changes.name && changes.name !== state.dataset.name && entry) {
-    const layers = state.model.layers.map((l) => ({ ...l }));
-    const out = layers[layers.length - 1];
-    if (out.type === "dense" && (out.units !== entry.output_units || out.activation !== entry.output_activation)) {
-      layers[layers.length - 1] = { ...out, units: entry.output_units, activation: entry.output_activation };
-      model.layers = layers;
+    const oldKind = kindOf(cat, state.dataset);
+    if (oldKind !== entry.kind || (entry.kind !== "points" && previous && previous.task !== entry.task)) {
+      Object.assign(model, defaultModelFor(entry, next));
+    } else {
+      const layers = state.model.layers.map((l) => ({ ...l }));
+      const out = layers[layers.length - 1];
+      if (out.type === "dense" && (out.units !== entry.output_units || out.activation !== entry.output_activation)) {
+        layers[layers.length - 1] = { ...out, units: entry.output_units, activation: entry.output_activation };
+        model.layers = layers;
+      }
     }
-    const previous = S.catalog.peek().datasets.find((d) => d.name === state.dataset.name);
-    if (state.training.loss && previous && previous.task !== entry.task) body.clear = ["loss"]; // back to the natural loss
+    const oldTask = previous ? previous.task : "multiclass";
+    if (state.training.loss && oldTask !== entry.task) body.clear = ["loss"]; // back to the natural loss
   }
   if (entry) {
-    // 2-D sets feed the chosen features; other kinds have a fixed sample shape.
-    const features = changes.features || state.dataset.features;
-    const inputShape = entry.kind === "points" && features ? [features.length] : entry.input_shape;
+    const inputShape = inputShapeFor(entry, next);
     if (JSON.stringify(state.model.input_shape) !== JSON.stringify(inputShape)) model.input_shape = inputShape;
   }
   if (Object.keys(model).length) body.model = model;
@@ -403,12 +526,205 @@ export function changeTraining(changes, clear = []) {
   return patch(body, "training");
 }
 
+// ---------------------------------------------------------------- drawn points (2-D sets)
+export function setDrawMode(changes) {
+  S.drawMode.value = { ...S.drawMode.peek(), ...changes };
+}
+
+/** Add a training point at (x1, x2) with `label`; the session keeps its weights and trains on. */
+export function addPoint(x1, x2, label) {
+  const point = [round3(x1), round3(x2), label];
+  return patch(() => {
+    const ds = S.session.peek().dataset;
+    return { dataset: { added_points: [...ds.added_points, point] } };
+  }, "data");
+}
+
+function round3(v) {
+  return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * Remove training point `index` of the list /data returned (S.points): the generated points that
+ * are kept come first, in the order of their generated index; the drawn ones follow. A generated
+ * point goes to removed_points by that index; a drawn one leaves added_points.
+ */
+export function removePoint(index) {
+  const pts = S.points.peek();
+  if (!pts || !pts.dataset || index < 0 || index >= pts.train.x.length) return Promise.resolve(null);
+  const added = pts.dataset.added_points;
+  const kept = pts.train.x.length - added.length;
+  let target;
+  if (index >= kept) {
+    target = { added: added[index - kept] };
+  } else {
+    const removed = new Set(pts.dataset.removed_points);
+    let generated = -1;
+    for (let k = -1; k < index; ) if (!removed.has(++generated)) k++; // the index-th one not removed
+    target = { generated };
+  }
+  return patch(() => {
+    const ds = S.session.peek().dataset;
+    if (target.added) {
+      const at = ds.added_points.findIndex((p) => p.every((v, i) => v === target.added[i]));
+      if (at < 0) return null; // already gone
+      return { dataset: { added_points: ds.added_points.filter((_, i) => i !== at) } };
+    }
+    if (ds.removed_points.includes(target.generated)) return null;
+    return { dataset: { removed_points: [...ds.removed_points, target.generated] } };
+  }, "data");
+}
+
+/** Put back every generated point and forget the drawn ones. */
+export function clearDrawnPoints() {
+  return patch({ dataset: { added_points: [], removed_points: [] } }, "data");
+}
+
+// ---------------------------------------------------------------- augmentation (image sets)
+/** Change some augmentation settings (the others keep their values); the weights stay. */
+export function setAugment(changes) {
+  return patch(() => ({ dataset: { augment: { ...S.session.peek().dataset.augment, ...changes } } }), "data");
+}
+
+let previewRequest = null;
+
+/** Fresh augmentations of training image `index` (null: the one shown now; "random": another). */
+export async function loadAugmentPreview(index = null, count = 12) {
+  const id = S.sessionId.peek();
+  const state = S.session.peek();
+  if (!id || !state) return;
+  const shown = S.augmentPreview.peek();
+  let at = index === null ? (shown ? shown.index : 0) : index;
+  if (at === "random") at = Math.floor(Math.random() * Math.max(1, state.train_size));
+  at = Math.min(at, Math.max(0, state.train_size - 1));
+  if (previewRequest) previewRequest.abort();
+  const controller = new AbortController();
+  previewRequest = controller;
+  S.augmentLoading.value = true;
+  try {
+    const preview = await api.augmentPreview(id, at, count, { signal: controller.signal });
+    if (S.sessionId.peek() !== id) return;
+    S.augmentPreview.value = { index: at, key: JSON.stringify(S.session.peek().dataset.augment), ...preview };
+  } catch (err) {
+    if (err && err.name === "AbortError") return;
+    S.augmentPreview.value = { index: at, error: err.message };
+  } finally {
+    if (previewRequest === controller) {
+      previewRequest = null;
+      S.augmentLoading.value = false;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- uploads
+/**
+ * Send the learner's file; on success the session trains on it (a fitting network, new weights).
+ * format: "csv" (options.labelColumn) or "images" (options.side, options.color).
+ * Returns null on success, else the server's message (the dialog shows it in place).
+ */
+export async function uploadFile(format, file, options) {
+  const id = S.sessionId.peek();
+  const token = S.ownerToken.peek();
+  if (!token) return "view only";
+  S.pending.value += 1;
+  try {
+    const view = format === "csv"
+      ? await api.uploadCsv(id, token, file, options.labelColumn)
+      : await api.uploadImages(id, token, file, options.side, options.color);
+    if (S.sessionId.peek() === id) {
+      applyView(view);
+      if (S.lastError.peek() && S.lastError.peek().scope === "data") S.lastError.value = null;
+    }
+    return null;
+  } catch (err) {
+    return err instanceof ApiError && err.status === 413 && !err.message.includes("limit")
+      ? `${err.message} (5 MB)`
+      : err.message;
+  } finally {
+    S.pending.value -= 1;
+  }
+}
+
+// ---------------------------------------------------------------- downloads
+const DOWNLOAD_NAMES = { spec: "spec.json", weights: "weights.npz", pytorch: "model.py" };
+
+/** Save the session's spec, weights or PyTorch script as a file. Returns null, or the error message. */
+export async function download(what) {
+  const id = S.sessionId.peek();
+  try {
+    const { blob, filename } = await api.download(id, what);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = filename || `neuroplay-${id}-${DOWNLOAD_NAMES[what]}`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 5000);
+    return null;
+  } catch (err) {
+    return err.message;
+  }
+}
+
+// ---------------------------------------------------------------- my sessions
+function summarize(view, opened) {
+  const { history: _h, ...state } = view;
+  return {
+    id: state.id,
+    status: state.status,
+    step: state.step,
+    epoch: state.epoch,
+    dataset: state.dataset,
+    layers: state.layers.map((l) => l.type),
+    totalParams: state.total_params,
+    forkedFrom: state.forked_from,
+    opened: opened || 0,
+  };
+}
+
+/** Read every session this browser owns (newest first); forget those the server no longer has. */
+export async function loadMySessions() {
+  const tokens = readTokens();
+  const opened = readJson(OPENED_KEY);
+  const ids = Object.keys(tokens).sort((a, b) => (opened[b] || 0) - (opened[a] || 0));
+  S.mySessions.value = { ...S.mySessions.peek(), loading: true };
+  const items = [];
+  for (let i = 0; i < ids.length; i += 6) {
+    const chunk = ids.slice(i, i + 6);
+    const results = await Promise.all(chunk.map(async (id) => {
+      try {
+        return summarize(await api.getSession(id), opened[id]);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) {
+          forgetSession(id);
+          return null;
+        }
+        return { id, error: err.message, opened: opened[id] || 0 };
+      }
+    }));
+    items.push(...results.filter(Boolean));
+  }
+  S.mySessions.value = { loading: false, items };
+}
+
+export function openDialog(name) {
+  S.dialog.value = name;
+  if (name === "sessions") loadMySessions();
+}
+
+export function closeDialog() {
+  S.dialog.value = null;
+}
+
+// ---------------------------------------------------------------- run commands
 export async function command(action, unit = "batch") {
   const id = S.sessionId.peek();
   const token = S.ownerToken.peek();
   if (!token) return;
   try {
     const answer = await api.command(id, token, action, unit);
+    if (S.sessionId.peek() !== id) return;
     batch(() => {
       if (!streamOwnsCounters()) {
         S.status.value = answer.status;
@@ -424,4 +740,15 @@ export async function command(action, unit = "batch") {
 
 export function togglePlay() {
   return command(S.status.peek() === "running" ? "pause" : "play");
+}
+
+// ---------------------------------------------------------------- hooks for tests and benchmarks
+function exposeTestHooks() {
+  window.__neuroplay = {
+    /** Drop the websocket as a network failure would; it reconnects after `ms` (and resumes). */
+    dropStream: (ms = 0) => stream && stream.drop(ms),
+    /** The steps of the chart's points, in order. */
+    chartSteps: () => S.chart.step.slice(),
+    stats: S.streamStats,
+  };
 }

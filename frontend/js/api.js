@@ -11,21 +11,31 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, { body, token, signal } = {}) {
-  const headers = { Accept: "application/json" };
+/**
+ * One request. `body` is sent as JSON, `raw` (a Blob/File/ArrayBuffer) as it is with `contentType`.
+ * `as`: "json" (default) or "blob" (downloads: the answer's bytes and its file name).
+ */
+async function request(method, path, { body, raw, contentType, token, signal, as = "json" } = {}) {
+  const headers = { Accept: as === "json" ? "application/json" : "*/*" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (raw !== undefined) headers["Content-Type"] = contentType || "application/octet-stream";
   if (token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
     throw new ApiError(0, { message: "the server cannot be reached" });
+  }
+  if (response.ok && as === "blob") {
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const match = disposition.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+    return { blob: await response.blob(), filename: match ? decodeURIComponent(match[1]) : null };
   }
   const text = await response.text();
   let data = null;
@@ -36,18 +46,38 @@ async function request(method, path, { body, token, signal } = {}) {
       data = { message: text.slice(0, 200) };
     }
   }
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) {
+    if (response.status === 413 && !(data && data.message)) data = { message: "the file is too large" };
+    throw new ApiError(response.status, data);
+  }
   return data;
 }
 
 const enc = encodeURIComponent;
+const session = (id) => `/api/sessions/${enc(id)}`;
 
 export const api = {
   catalog: () => request("GET", "/api/catalog"),
   createSession: (body = {}) => request("POST", "/api/sessions", { body }),
-  getSession: (id) => request("GET", `/api/sessions/${enc(id)}`),
-  getData: (id, opts) => request("GET", `/api/sessions/${enc(id)}/data`, opts),
-  patchSession: (id, token, patch) => request("PATCH", `/api/sessions/${enc(id)}`, { body: patch, token }),
+  getSession: (id, opts) => request("GET", session(id), opts),
+  /** limit: how many image/sequence/table samples per split (2-D sets always send every point). */
+  getData: (id, { limit, signal } = {}) =>
+    request("GET", `${session(id)}/data${limit ? `?limit=${limit}` : ""}`, { signal }),
+  patchSession: (id, token, patch) => request("PATCH", session(id), { body: patch, token }),
   command: (id, token, action, unit = "batch") =>
-    request("POST", `/api/sessions/${enc(id)}/commands`, { body: { action, unit }, token }),
+    request("POST", `${session(id)}/commands`, { body: { action, unit }, token }),
+  /** Anyone holding the link may fork: 201 {id, owner_token, share_url}. */
+  fork: (id) => request("POST", `${session(id)}/fork`),
+  /** what: "spec" | "weights" | "pytorch" → {blob, filename}. */
+  download: (id, what) => request("GET", `${session(id)}/${what}`, { as: "blob" }),
+  uploadCsv: (id, token, file, labelColumn) =>
+    request("POST", `${session(id)}/uploads/csv?label_column=${enc(labelColumn)}&filename=${enc(file.name)}`, {
+      raw: file, contentType: "text/csv", token,
+    }),
+  uploadImages: (id, token, file, side, color) =>
+    request("POST", `${session(id)}/uploads/images?side=${side}&color=${enc(color)}&filename=${enc(file.name)}`, {
+      raw: file, contentType: "application/zip", token,
+    }),
+  augmentPreview: (id, index, count, opts) =>
+    request("GET", `${session(id)}/augment-preview?index=${index}&count=${count}`, opts),
 };

@@ -46,8 +46,29 @@ export const draftLayers = signal(null);
 /** Number of change requests in flight. */
 export const pending = signal(0);
 
-/** The samples of the current dataset: {key, train: {x, y}, validation: {x, y}}. */
+/**
+ * The samples of the current dataset (GET /data): {key, dataset, kind, sample_shape, target_shape,
+ * train: {x, y, total}, validation: {x, y, total}}; `key` is the JSON of the dataset spec they
+ * belong to. 2-D sets: every point; other kinds: the first few samples.
+ */
 export const points = signal(null);
+
+/** Point-drawing mode on the decision boundary: {on, label} (label: the class, or a regression value). */
+export const drawMode = signal({ on: false, label: 1 });
+
+/** Augmentation preview of one training image: {index, shape, label, original, samples, active} or
+ * {index, error}; `loading` while a request is in flight. */
+export const augmentPreview = signal(null);
+export const augmentLoading = signal(false);
+
+/** Which dialog is open: null | "sessions" | "upload". */
+export const dialog = signal(null);
+
+/** The sessions this browser owns (the "My sessions" list): {loading, items: [{id, ...summary}]}. */
+export const mySessions = signal({ loading: false, items: [] });
+
+/** A fork request is in flight. */
+export const forking = signal(false);
 
 /** View preferences. */
 export const showValidation = signal(false);
@@ -57,7 +78,7 @@ export const focusNeuron = signal(null);
 export const openViews = signal(["boundary", "neurons", "weights"]);
 
 /** Counts of every incoming frame, for diagnostics and tests. */
-export const streamStats = { texts: 0, tensors: 0 };
+export const streamStats = { texts: 0, tensors: 0, histories: 0 };
 
 /**
  * Latest tensors per key ("boundary", "neurons/1", "weights/0", "biases/0"), latest wins.
@@ -132,6 +153,11 @@ export function appendChart(metricPoints) {
   }
   chart.seq += 1;
   return added;
+}
+
+/** Forget everything of the session shown so far (before another one opens in this page). */
+export function resetChart() {
+  replaceChart(-1, []);
 }
 
 export function lastChartPoint() {

@@ -3,7 +3,9 @@
 // Text frames are JSON messages; binary frames are tensors laid out as
 //   uint32 LE header length L | L bytes UTF-8 JSON header | spaces to a 4-byte boundary | float32 LE data
 // The data is viewed in place (no copy) as a Float32Array. The client reconnects with exponential
-// backoff when the socket drops, re-sending auth and the current subscription each time.
+// backoff when the socket drops, re-sending auth and the current subscription each time; the first
+// subscribe of every connection names the last metric point the client has (`resume()`), so the
+// server sends only the points after it (or the whole history when it cannot).
 
 const decoder = new TextDecoder();
 
@@ -28,16 +30,18 @@ const MAX_BACKOFF_MS = 8000;
 
 /**
  * Opens and keeps open a stream.
- * handlers: onMessage(msg), onTensor(header, data), onStatus("connecting"|"open"|"closed"|"gone").
- * Returns {subscribe(views), command(action, unit), close()}.
+ * handlers: onMessage(msg), onTensor(header, data), onStatus("connecting"|"open"|"closed"|"gone"),
+ * resume() → {since_step, generation} of the last metric point held, or null.
+ * Returns {subscribe(views), command(action, unit), drop(ms), close()}.
  */
-export function openStream(sessionId, { token, views, onMessage, onTensor, onStatus }) {
+export function openStream(sessionId, { token, views, onMessage, onTensor, onStatus, resume }) {
   let socket = null;
   let closed = false;
   let backoff = 500;
   let retryTimer = null;
   let pingTimer = null;
   let currentViews = views.slice();
+  let holdUntil = 0; // drop(ms): stay offline until then (tests and demos of the reconnect)
 
   const send = (msg) => {
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
@@ -52,7 +56,8 @@ export function openStream(sessionId, { token, views, onMessage, onTensor, onSta
       backoff = 500;
       onStatus("open");
       if (token) send({ type: "auth", token });
-      send({ type: "subscribe", views: currentViews });
+      const from = resume ? resume() : null;
+      send(from ? { type: "subscribe", views: currentViews, ...from } : { type: "subscribe", views: currentViews });
       pingTimer = setInterval(() => send({ type: "ping" }), PING_MS);
     };
     ws.onmessage = (event) => {
@@ -86,7 +91,7 @@ export function openStream(sessionId, { token, views, onMessage, onTensor, onSta
         return;
       }
       onStatus("closed");
-      retryTimer = setTimeout(connect, backoff);
+      retryTimer = setTimeout(connect, Math.max(backoff, holdUntil - Date.now()));
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     };
   }
@@ -100,6 +105,11 @@ export function openStream(sessionId, { token, views, onMessage, onTensor, onSta
     },
     command(action, unit = "batch") {
       send({ type: "command", action, unit });
+    },
+    /** Drop the connection as a network failure would, and stay offline at least `ms`. */
+    drop(ms = 0) {
+      holdUntil = Date.now() + ms;
+      if (socket) socket.close(4000, "dropped by the client");
     },
     close() {
       closed = true;

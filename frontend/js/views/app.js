@@ -1,13 +1,20 @@
-// The page layout: top bar, banners, then the data, network, graph and output columns.
+// The page layout: top bar, banners, then the data, network, graph and output columns. 2-D data
+// gets the neuron graph and the decision boundary; images, sequences and tables get the layer
+// diagram and a grid of their samples instead.
 import { html } from "htm/preact";
 import * as S from "../state.js";
 import { t } from "../i18n.js";
+import { kindOf } from "../datasets.js";
 import { Header, Banners } from "./header.js";
 import { DataPanel } from "./data_panel.js";
 import { NetworkPanel } from "./network_panel.js";
 import { GraphView } from "./graph_view.js";
+import { BlockGraph } from "./block_graph.js";
 import { BoundaryView } from "./boundary_view.js";
+import { SampleView } from "./sample_view.js";
 import { LossChart, Metrics } from "./loss_chart.js";
+import { SessionsDialog } from "./share.js";
+import { UploadDialog } from "./upload_dialog.js";
 
 function Boot() {
   if (S.boot.value === "failed") {
@@ -20,21 +27,27 @@ function Boot() {
 }
 
 export function App() {
-  const ready = S.boot.value === "ready";
+  const ready = S.boot.value === "ready" && S.session.value;
+  const kind = ready ? kindOf(S.catalog.value, S.session.value.dataset) : "points";
+  const planar = kind === "points";
   return html`<div class=${`app ${S.readOnly.value && ready ? "is-readonly" : ""}`}>
     <${Header} />
     <${Banners} />
     ${ready
-      ? html`<main class="layout">
+      ? html`<main class="layout" data-kind=${kind}>
           <aside class="col col-data card" aria-label=${t("data.title")}><${DataPanel} /></aside>
           <section class="col col-net card" aria-label=${t("net.title")}><${NetworkPanel} /></section>
-          <section class="col col-graph card" aria-label=${t("graph.title")}><${GraphView} /></section>
+          <section class="col col-graph card" aria-label=${t("graph.title")}>
+            ${planar ? html`<${GraphView} />` : html`<${BlockGraph} />`}
+          </section>
           <aside class="col col-out card" aria-label=${t("out.title")}>
-            <${BoundaryView} />
+            ${planar ? html`<${BoundaryView} />` : html`<${SampleView} kind=${kind} />`}
             <${Metrics} />
             <${LossChart} />
           </aside>
         </main>`
       : html`<${Boot} />`}
+    <${SessionsDialog} />
+    <${UploadDialog} />
   </div>`;
 }

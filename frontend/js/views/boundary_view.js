@@ -1,11 +1,15 @@
 // The decision boundary: the network's output over the input plane ("boundary" frames) as a
 // heatmap, with the training points (and, on request, the validation points) drawn over it.
-// Hovering a neuron in the graph shows that neuron's map here instead.
+// Hovering a neuron in the graph shows that neuron's map here instead. In drawing mode a click
+// adds a training point of the chosen class (or value) and a click on a training point removes
+// it; the session keeps its weights and trains on the changed set.
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { onFrame, requestFrame } from "../frame.js";
 import { t } from "../i18n.js";
+import { addPoint, removePoint, setDrawMode, clearDrawnPoints } from "../actions.js";
+import { PencilIcon } from "./icons.js";
 import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
 
 const TICKS = [-6, -4, -2, 0, 2, 4, 6];
@@ -35,7 +39,7 @@ function targetOf(y) {
   return Array.isArray(y) ? y[0] : y;
 }
 
-function drawPoints(ctx, split, grid, size, hollow, regression) {
+function drawPoints(ctx, split, grid, size, hollow, regression, drawnFrom = Infinity) {
   if (!split) return;
   const { x_min, x_max, y_min, y_max } = grid;
   const sx = size / (x_max - x_min);
@@ -58,10 +62,71 @@ function drawPoints(ctx, split, grid, size, hollow, regression) {
     } else {
       ctx.fillStyle = colour;
       ctx.fill();
-      ctx.strokeStyle = "#ffffff";
+      const drawn = i >= drawnFrom;
+      ctx.strokeStyle = drawn ? "#1f2933" : "#ffffff";
+      ctx.lineWidth = drawn ? 2 : 1;
       ctx.stroke();
     }
   }
+}
+
+/** The plane coordinates under a pointer event on the canvas. */
+function planeAt(event, canvas, grid) {
+  const box = canvas.getBoundingClientRect();
+  const fx = (event.clientX - box.left) / box.width;
+  const fy = (event.clientY - box.top) / box.height;
+  return {
+    x1: grid.x_min + fx * (grid.x_max - grid.x_min),
+    x2: grid.y_max - fy * (grid.y_max - grid.y_min),
+    px: event.clientX - box.left,
+    py: event.clientY - box.top,
+    scale: box.width / (grid.x_max - grid.x_min),
+  };
+}
+
+/** The index of the training point nearest to the pointer, if within a few pixels; else -1. */
+function hitPoint(pts, grid, at) {
+  const radius = 7;
+  let best = -1;
+  let bestD = radius * radius;
+  pts.train.x.forEach(([x1, x2], i) => {
+    const dx = (x1 - grid.x_min) * at.scale - at.px;
+    const dy = (grid.y_max - x2) * at.scale - at.py;
+    const d = dx * dx + dy * dy;
+    if (d <= bestD) {
+      bestD = d;
+      best = i;
+    }
+  });
+  return best;
+}
+
+/** The toolbar of drawing mode: on/off, the class (or value) of new points, putting points back. */
+function DrawTools({ state }) {
+  const mode = S.drawMode.value;
+  const regression = state.task === "regression";
+  const edited = state.dataset.added_points.length || state.dataset.removed_points.length;
+  return html`<div class="draw-tools">
+    <button class=${`btn btn-small ${mode.on ? "btn-active" : ""}`} data-testid="draw-toggle"
+      aria-pressed=${mode.on ? "true" : "false"} onClick=${() => setDrawMode({ on: !mode.on })}
+      title=${t("draw.hint")}><${PencilIcon} />${t("draw.toggle")}</button>
+    ${mode.on && !regression
+      ? html`<span class="segmented small" role="group" aria-label=${t("draw.classLabel")}>
+          ${[0, 1].map((c) => html`<button class=${mode.label === c ? "on" : ""} aria-pressed=${mode.label === c ? "true" : "false"}
+            data-testid=${`draw-class-${c}`} onClick=${() => setDrawMode({ label: c })}>
+            <i class="dot" style=${{ background: CLASS_COLOURS[c] }}></i>${t(`out.class${c}`)}</button>`)}
+        </span>`
+      : null}
+    ${mode.on && regression
+      ? html`<label class="draw-value"><span>${t("draw.value")}</span>
+          <input type="range" min="-1" max="1" step="0.1" value=${mode.label} data-testid="draw-value"
+            onInput=${(e) => setDrawMode({ label: Number(e.currentTarget.value) })} />
+          <output style=${{ color: colourOf(mode.label) }}>${Number(mode.label).toFixed(1)}</output></label>`
+      : null}
+    ${mode.on && edited
+      ? html`<button class="btn btn-small btn-ghost" data-testid="draw-reset" onClick=${clearDrawnPoints}>${t("draw.reset")}</button>`
+      : null}
+  </div>`;
 }
 
 export function BoundaryView() {
@@ -132,7 +197,8 @@ export function BoundaryView() {
       const pts = S.points.peek();
       if (pts && (!pts.kind || pts.kind === "points")) {
         const regression = current.task === "regression";
-        drawPoints(ctx, pts.train, current.grid, W, false, regression);
+        const drawnFrom = pts.dataset ? pts.train.x.length - pts.dataset.added_points.length : Infinity;
+        drawPoints(ctx, pts.train, current.grid, W, false, regression, drawnFrom);
         if (S.showValidation.peek()) drawPoints(ctx, pts.validation, current.grid, W, true, regression);
       }
       if (fresh) {
@@ -153,6 +219,29 @@ export function BoundaryView() {
     if (canvas) canvas.dispatchEvent(new CustomEvent("np-redraw"));
   }, [showVal, focus, points]);
 
+  const mode = S.drawMode.value;
+  const drawing = mode.on && !S.readOnly.value;
+  const onClick = (e) => {
+    if (!drawing || !state) return;
+    const canvas = canvasRef.current;
+    const at = planeAt(e, canvas, state.grid);
+    const pts = S.points.peek();
+    const fresh = pts && pts.key === JSON.stringify(S.session.peek().dataset);
+    const hit = pts ? hitPoint(pts, state.grid, at) : -1;
+    if (hit >= 0) {
+      if (fresh) removePoint(hit);
+      return;
+    }
+    const { x_min, x_max, y_min, y_max } = state.grid;
+    if (at.x1 < x_min || at.x1 > x_max || at.x2 < y_min || at.x2 > y_max) return;
+    addPoint(at.x1, at.x2, state.task === "regression" ? mode.label : mode.label >= 0.5 ? 1 : 0);
+  };
+  const onMove = (e) => {
+    if (!drawing || !state) return;
+    const pts = S.points.peek();
+    const hit = pts ? hitPoint(pts, state.grid, planeAt(e, canvasRef.current, state.grid)) : -1;
+    e.currentTarget.classList.toggle("over-point", hit >= 0);
+  };
   return html`<div class="boundary">
     <div class="section-head">
       <h2 class="section-title">${t("out.boundary")}</h2>
@@ -162,11 +251,14 @@ export function BoundaryView() {
         <span>${t("out.showVal")}</span>
       </label>
     </div>
+    ${S.readOnly.value || !state ? null : html`<${DrawTools} state=${state} />`}
     <div class="boundary-frame">
       <div class="boundary-canvas-wrap">
-        <canvas ref=${canvasRef} class="boundary-canvas" data-testid="boundary-canvas" data-frames="0"
-          role="img" aria-label=${t("out.boundary")}></canvas>
+        <canvas ref=${canvasRef} class=${`boundary-canvas ${drawing ? "is-drawing" : ""}`} data-testid="boundary-canvas"
+          data-frames="0" role="img" aria-label=${drawing ? t("draw.canvasLabel") : t("out.boundary")}
+          onClick=${onClick} onMouseMove=${onMove}></canvas>
         ${focus ? html`<div class="focus-tag">${t("out.focus", { name: focus.name })}</div>` : null}
+        ${drawing ? html`<div class="draw-tag" data-testid="draw-hint">${t("draw.hint")}</div>` : null}
       </div>
       <div class="ticks ticks-x" aria-hidden="true">${TICKS.map((v) => html`<span>${v}</span>`)}</div>
       <div class="ticks ticks-y" aria-hidden="true">${TICKS.slice().reverse().map((v) => html`<span>${v}</span>`)}</div>

@@ -4,106 +4,15 @@ import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { changeDataset, changeTraining } from "../actions.js";
 import { t, tOr, formatInt } from "../i18n.js";
-import { CLASS_COLOURS, colourOf, featureMap, paintValues } from "../heatmap.js";
+import { featureMap, paintValues } from "../heatmap.js";
+import { kindOf, settingsFor, entryOf } from "../datasets.js";
 import { Slider, Select, ErrorBox } from "./controls.js";
+import { DatasetPicker } from "./dataset_picker.js";
+import { AugmentSection } from "./augment.js";
 
 /** Learning rates offered, as in TensorFlow Playground. */
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const L2_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
-
-// ---- dataset thumbnails: a few dozen points in the shape of each set (illustrations only; the
-// real samples come from the server and are drawn in the boundary view).
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function previewPoints(name) {
-  const r = rng(7);
-  const pts = [];
-  const n = 90;
-  for (let i = 0; i < n; i++) {
-    let x, y, c;
-    if (name === "circle") {
-      c = i % 2;
-      const rad = c ? r() * 2.5 : 3.5 + r() * 1.5;
-      const a = r() * Math.PI * 2;
-      [x, y] = [rad * Math.sin(a), rad * Math.cos(a)];
-    } else if (name === "xor") {
-      x = (r() * 10 - 5) * 0.95;
-      y = (r() * 10 - 5) * 0.95;
-      x += x > 0 ? 0.3 : -0.3;
-      y += y > 0 ? 0.3 : -0.3;
-      c = x * y >= 0 ? 1 : 0;
-    } else if (name === "gaussians") {
-      c = i % 2;
-      const m = c ? 2 : -2;
-      const g = () => (r() + r() + r() - 1.5) * 1.6;
-      [x, y] = [m + g(), m + g()];
-    } else if (name === "moons") {
-      c = i % 2;
-      const a = r() * Math.PI;
-      [x, y] = c ? [Math.cos(a), Math.sin(a)] : [1 - Math.cos(a), 0.5 - Math.sin(a)];
-      [x, y] = [(x - 0.5) * 3 + (r() - 0.5) * 0.5, (y - 0.25) * 3 + (r() - 0.5) * 0.5];
-    } else if (name === "plane" || name === "gaussian_sum") {
-      x = r() * 12 - 6;
-      y = r() * 12 - 6;
-      c = name === "plane" ? (x + y) / 12 : Math.exp(-((x + 4) ** 2 + (y - 2.5) ** 2) / 2)
-        - Math.exp(-(x ** 2 + (y - 2.5) ** 2) / 2) + Math.exp(-((x - 4) ** 2 + (y - 2.5) ** 2) / 2)
-        - Math.exp(-((x + 4) ** 2 + (y + 2.5) ** 2) / 2) + Math.exp(-(x ** 2 + (y + 2.5) ** 2) / 2)
-        - Math.exp(-((x - 4) ** 2 + (y + 2.5) ** 2) / 2);
-    } else {
-      c = i % 2;
-      const k = Math.floor(i / 2) / (n / 2);
-      const rad = k * 5;
-      const tt = 1.75 * k * 2 * Math.PI + (c ? 0 : Math.PI);
-      [x, y] = [rad * Math.sin(tt) + (r() - 0.5) * 0.4, rad * Math.cos(tt) + (r() - 0.5) * 0.4];
-    }
-    pts.push([x, y, c]);
-  }
-  return pts;
-}
-
-function DatasetThumb({ name, regression }) {
-  const ref = useRef(null);
-  useEffect(() => {
-    const canvas = ref.current;
-    const ctx = canvas.getContext("2d");
-    const size = canvas.width;
-    ctx.fillStyle = "#f4f6f8";
-    ctx.fillRect(0, 0, size, size);
-    for (const [x, y, c] of previewPoints(name)) {
-      ctx.fillStyle = regression ? colourOf(c) : CLASS_COLOURS[c];
-      ctx.beginPath();
-      ctx.arc(((x + 6) / 12) * size, ((6 - y) / 12) * size, size / 36, 0, Math.PI * 2);
-      ctx.fill();
-    }
-  }, [name, regression]);
-  return html`<canvas ref=${ref} width="96" height="96" class="thumb" aria-hidden="true"></canvas>`;
-}
-
-function DatasetPicker({ current, disabled }) {
-  // The plane views (boundary, neuron maps) are for 2-D sets; image and sequence sets come later.
-  const datasets = S.catalog.value.datasets.filter((d) => !d.kind || d.kind === "points");
-  return html`<div class="field">
-    <span class="field-label" id="dataset-label">${t("data.dataset")}</span>
-    <div class="dataset-grid" role="radiogroup" aria-labelledby="dataset-label" data-testid="dataset-picker">
-      ${datasets.map(
-        (d) => html`<button
-          class=${`dataset-option ${d.name === current ? "selected" : ""}`}
-          role="radio" aria-checked=${d.name === current ? "true" : "false"}
-          data-testid=${`dataset-${d.name}`} disabled=${disabled} title=${d.description}
-          onClick=${() => d.name !== current && changeDataset({ name: d.name })}>
-          <${DatasetThumb} name=${d.name} regression=${d.task === "regression"} />
-          <span>${tOr(`dataset.${d.name}`, d.label)}</span>
-        </button>`,
-      )}
-    </div>
-  </div>`;
-}
 
 function FeatureThumb({ name }) {
   const ref = useRef(null);
@@ -168,34 +77,68 @@ export function DataPanel() {
   const disabled = S.readOnly.value;
   const ds = state.dataset;
   const tr = state.training;
-  const pointsBounds = settingBounds(cat.dataset_settings, "points", [10, 5000]);
-  const valBounds = settingBounds(cat.dataset_settings, "validation_share", [0, 0.9]);
+  const kind = kindOf(cat, ds);
+  const shown = new Set(settingsFor(kind, ds.name));
+  const setting = (name, fallback) => settingBounds(cat.dataset_settings, name, fallback);
+  const pointsBounds = setting("points", [10, 5000]);
+  const maxPoints = ds.name === "digits" ? Math.min(pointsBounds.max, 1797) : pointsBounds.max;
+  const valBounds = setting("validation_share", [0, 0.9]);
+  const lengthBounds = setting("length", [2, 200]);
+  const delayBounds = setting("delay", [0, 50]);
   const lrs = LEARNING_RATES.includes(tr.learning_rate)
     ? LEARNING_RATES
     : [...LEARNING_RATES, tr.learning_rate].sort((a, b) => a - b);
   const l2s = L2_RATES.includes(tr.l2) ? L2_RATES : [...L2_RATES, tr.l2].sort((a, b) => a - b);
-  const entry = cat.datasets.find((d) => d.name === ds.name);
+  const entry = entryOf(cat, ds.name);
+  const naturalLoss = entry ? entry.default_loss : state.loss;
   const lossOptions = [
-    ["auto", t("train.lossAuto", { name: tOr(`loss.${entry ? entry.default_loss : state.loss}`, state.loss) })],
+    ["auto", t("train.lossAuto", { name: tOr(`loss.${naturalLoss}`, naturalLoss) })],
     ...cat.losses.map((l) => [l.name, tOr(`loss.${l.name}`, l.name)]),
   ];
   const lossFormula = (cat.losses.find((l) => l.name === state.loss) || {}).formula;
+  const output = state.layers[state.layers.length - 1];
   return html`<div class="panel-body">
     <section class="panel-section" aria-labelledby="data-title">
       <h2 id="data-title" class="section-title">${t("data.title")}</h2>
-      <${DatasetPicker} current=${ds.name} disabled=${disabled} />
-      ${entry && entry.kind === "points" ? html`<${FeaturePicker} chosen=${ds.features} disabled=${disabled} />` : null}
-      <${Slider} id="noise" testid="noise" label=${t("data.noise")} value=${ds.noise} min="0" max="1" step="0.05"
-        format=${pct} disabled=${disabled} onCommit=${(v) => changeDataset({ noise: v })} />
-      <${Slider} id="points" testid="points" label=${t("data.points")} value=${ds.points}
-        min=${Math.max(pointsBounds.min, 50)} max=${pointsBounds.max} step="50"
-        format=${formatInt} disabled=${disabled} onCommit=${(v) => changeDataset({ points: v })} />
-      <${Slider} id="validation-share" testid="validation-share" label=${t("data.validation")}
-        value=${ds.validation_share} min=${valBounds.min} max=${valBounds.max} step="0.05"
-        format=${pct} disabled=${disabled} onCommit=${(v) => changeDataset({ validation_share: v })} />
+      <${DatasetPicker} dataset=${ds} disabled=${disabled} />
+      ${ds.name === "upload" && ds.upload
+        ? html`<div class="upload-info" data-testid="upload-info">
+            <strong data-testid="upload-filename">${ds.upload.filename}</strong>
+            <span>${ds.upload.format === "csv"
+              ? t("upload.infoCsv", { column: ds.upload.label_column, classes: output ? output.output_shape[0] : "?" })
+              : t("upload.infoImages", { side: ds.upload.side, color: t(`upload.${ds.upload.color}`), classes: output ? output.output_shape[0] : "?" })}</span>
+          </div>`
+        : null}
+      ${shown.has("features") ? html`<${FeaturePicker} chosen=${ds.features} disabled=${disabled} />` : null}
+      ${shown.has("noise")
+        ? html`<${Slider} id="noise" testid="noise" label=${t("data.noise")} value=${ds.noise} min="0" max="1" step="0.05"
+            format=${pct} disabled=${disabled} onCommit=${(v) => changeDataset({ noise: v })} />`
+        : null}
+      ${shown.has("points")
+        ? html`<${Slider} id="points" testid="points" label=${t(kind === "points" ? "data.points" : "data.samples")} value=${Math.min(ds.points, maxPoints)}
+            min=${Math.max(pointsBounds.min, 50)} max=${maxPoints} step="50"
+            format=${formatInt} disabled=${disabled} onCommit=${(v) => changeDataset({ points: v })} />`
+        : null}
+      ${shown.has("length")
+        ? html`<${Slider} id="length" testid="length" label=${t("data.length")} value=${ds.length}
+            min=${Math.max(lengthBounds.min, 2)} max=${Math.min(lengthBounds.max, 100)} step="1"
+            format=${formatInt} disabled=${disabled} onCommit=${(v) => changeDataset({ length: v })} />`
+        : null}
+      ${shown.has("delay")
+        ? html`<${Slider} id="delay" testid="delay" label=${t("data.delay")} value=${ds.delay}
+            min=${delayBounds.min} max=${Math.min(delayBounds.max, ds.length - 1)} step="1"
+            format=${formatInt} disabled=${disabled} onCommit=${(v) => changeDataset({ delay: v })} />`
+        : null}
+      ${shown.has("validation_share")
+        ? html`<${Slider} id="validation-share" testid="validation-share" label=${t("data.validation")}
+            value=${ds.validation_share} min=${valBounds.min} max=${valBounds.max} step="0.05"
+            format=${pct} disabled=${disabled} onCommit=${(v) => changeDataset({ validation_share: v })} />`
+        : null}
       <p class="hint" data-testid="split">
         ${t("data.split", { train: formatInt(state.train_size), val: formatInt(state.validation_size) })}
       </p>
+      ${shown.has("augment") ? html`<${AugmentSection} disabled=${disabled} />` : null}
+      <${ErrorBox} scopes=${["data"]} />
     </section>
     <section class="panel-section" aria-labelledby="train-title">
       <h2 id="train-title" class="section-title">${t("train.title")}</h2>
@@ -228,7 +171,7 @@ export function DataPanel() {
         <span class="formula-name">${tOr(`loss.${state.loss}`, state.loss)}</span>
         ${lossFormula ? html`<code>${lossFormula}</code>` : null}
       </p>
-      <${ErrorBox} scopes=${["data", "training"]} />
+      <${ErrorBox} scopes=${["training"]} />
     </section>
   </div>`;
 }

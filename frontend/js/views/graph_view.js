@@ -193,7 +193,7 @@ function update(handles, generation) {
     if (weights && weights.seq !== col.seq.weights) {
       col.seq.weights = weights.seq;
       const [, out] = weights.header.shape;
-      if (out === col.units) {
+      if (weights.header.shape.length === 2 && out === col.units) {
         for (const edge of col.edges) {
           const w = weights.data[edge.a * out + edge.b];
           const finite = Number.isFinite(w);

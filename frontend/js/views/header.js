@@ -1,11 +1,11 @@
 // Top bar: title, run controls, live counters, status, speed, share and language.
 import { html } from "htm/preact";
-import { useState } from "preact/hooks";
 import { useComputed } from "@preact/signals";
 import * as S from "../state.js";
 import { command, togglePlay, changeTraining, newSession } from "../actions.js";
+import { ShareMenu, DownloadMenu, ForkButton, SessionsButton, ForkedFrom } from "./share.js";
 import { t, formatInt, toggleLang } from "../i18n.js";
-import { PlayIcon, PauseIcon, ResetIcon, StepIcon, LogoIcon, ShareIcon, EyeIcon } from "./icons.js";
+import { PlayIcon, PauseIcon, ResetIcon, StepIcon, LogoIcon, EyeIcon } from "./icons.js";
 
 const SPEEDS = [1, 3, 10, 30, 100, 300, 1000, 3000];
 
@@ -36,24 +36,6 @@ function SpeedSelect({ disabled }) {
   </label>`;
 }
 
-function ShareButton() {
-  const [copied, setCopied] = useState(false);
-  const onClick = async () => {
-    const url = S.shareUrl.peek();
-    try {
-      await navigator.clipboard.writeText(url);
-    } catch {
-      window.prompt(t("share.copyLabel"), url); // no clipboard access (plain http, permissions)
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1800);
-  };
-  return html`<button class="btn btn-ghost" data-testid="share" onClick=${onClick} title=${S.shareUrl.value}
-    aria-label=${t("share.copyLabel")}>
-    <${ShareIcon} /><span>${copied ? t("share.copied") : t("share.copy")}</span>
-  </button>`;
-}
-
 function StatusBadge() {
   const status = S.status.value;
   return html`<span class=${`status status-${status}`} data-testid="status" role="status" title=${t("status.label")}>
@@ -79,7 +61,9 @@ export function Header() {
       <${LogoIcon} />
       <div>
         <h1>${t("app.title")}</h1>
-        <div class="tagline">${t("app.tagline")}</div>
+        ${S.session.value && S.session.value.forked_from
+          ? html`<${ForkedFrom} />`
+          : html`<div class="tagline">${t("app.tagline")}</div>`}
       </div>
     </div>
     <div class="controls" role="group" aria-label=${t("status.label")}>
@@ -112,7 +96,9 @@ export function Header() {
       ${readOnly && !busy
         ? html`<span class="badge-viewonly" data-testid="view-only-badge"><${EyeIcon} />${t("viewOnly.badge")}</span>`
         : null}
-      <${ShareButton} />
+      ${busy ? null : html`<${ShareMenu} /><${DownloadMenu} />`}
+      ${busy || readOnly ? null : html`<${ForkButton} />`}
+      <${SessionsButton} />
       <button class="btn btn-ghost lang" data-testid="lang-toggle" onClick=${toggleLang}
         aria-label=${t("lang.switchLabel")} title=${t("lang.switchLabel")}>${t("lang.switch")}</button>
     </div>
@@ -127,9 +113,12 @@ export function Banners() {
   const error = S.lastError.value;
   const items = [];
   if (S.readOnly.value && S.boot.value === "ready") {
-    items.push(html`<div class="banner banner-info" data-testid="view-only">
-      <${EyeIcon} /><span>${t("viewOnly.note")}</span>
-      <button class="btn btn-small" onClick=${newSession}>${t("viewOnly.own")}</button>
+    items.push(html`<div class="banner banner-viewonly" data-testid="view-only">
+      <${EyeIcon} /><span><strong>${t("viewOnly.title")}</strong> ${t("viewOnly.note")}</span>
+      <span class="banner-actions">
+        <${ForkButton} primary=${true} testid="fork-banner" />
+        <button class="btn btn-small" onClick=${newSession}>${t("viewOnly.own")}</button>
+      </span>
     </div>`);
   }
   if (status === "diverged" && state && state.divergence) {
@@ -147,7 +136,7 @@ export function Banners() {
     </div>`);
   }
   if (notice) {
-    items.push(html`<div class="banner banner-info" role="status">
+    items.push(html`<div class="banner banner-info" role="status" data-testid="notice">
       <span>${t(notice.key)}</span>
       <button class="btn btn-small" onClick=${() => (S.notice.value = null)}>${t("error.dismiss")}</button>
     </div>`);

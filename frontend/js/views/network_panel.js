@@ -7,6 +7,7 @@ import { useState, useRef, useEffect } from "preact/hooks";
 import * as S from "../state.js";
 import { addLayer, moveLayer, removeLayer, updateLayer, currentLayers, dismissError } from "../actions.js";
 import { t, tOr, formatInt } from "../i18n.js";
+import { kindOf, entryOf } from "../datasets.js";
 import { ErrorBox } from "./controls.js";
 import { UpIcon, DownIcon, CloseIcon, PlusIcon, MinusIcon, GripIcon } from "./icons.js";
 
@@ -34,8 +35,9 @@ function layerName(type) {
 function SettingEditor({ index, setting, value, disabled }) {
   const n = index + 1;
   const label = tOr(`setting.${setting.name}`, setting.name);
-  const [text, setText] = useState(String(value));
-  useEffect(() => setText(String(value)), [value]);
+  const shown = value === null || value === undefined ? "" : String(value); // unset (e.g. stride = pool size)
+  const [text, setText] = useState(shown);
+  useEffect(() => setText(shown), [value]);
   const aria = `${label} (${t("net.hidden", { n })})`;
   let control;
   if (setting.kind === "bool") {
@@ -52,18 +54,33 @@ function SettingEditor({ index, setting, value, disabled }) {
     const commit = () => {
       const v = Number(text);
       if (text.trim() === "" || !Number.isFinite(v) || (setting.kind === "int" && !Number.isInteger(v))) {
-        setText(String(value));
+        setText(shown);
       } else if (v !== value) updateLayer(index, { [setting.name]: v });
     };
     control = html`<input class="setting-input" type="number" step=${setting.kind === "int" ? 1 : "any"}
       min=${setting.minimum ?? undefined} max=${setting.maximum ?? undefined} value=${text} disabled=${disabled}
       aria-label=${aria} data-testid=${`setting-${setting.name}`} title=${setting.description}
+      placeholder=${setting.default === null ? t("net.auto") : undefined}
       onInput=${(e) => setText(e.currentTarget.value)} onChange=${commit}
       onKeyDown=${(e) => e.key === "Enter" && e.currentTarget.blur()} />`;
   }
   return html`<label class="card-field" title=${setting.description}>
     <span class="field-label">${label}</span>${control}
   </label>`;
+}
+
+/** What the input is, in words: the 2-D features, an image's size, a sequence's length, columns. */
+function inputDescription(state, catalog) {
+  const shape = state.model.input_shape;
+  const kind = kindOf(catalog, state.dataset);
+  if (kind === "points") {
+    const labels = Object.fromEntries((catalog.features || []).map((f) => [f.name, f.formula]));
+    const names = (state.dataset.features || []).map((f) => labels[f] || f);
+    return t("net.inputDesc", { n: shape[0], names: names.join(", ") });
+  }
+  if (kind === "image") return t("block.inputImage", { c: shape[0], h: shape[1], w: shape[2] });
+  if (kind === "sequence") return t("block.inputSequence", { t: shape[0], f: shape[1] });
+  return t("block.inputTable", { n: shape[0] });
 }
 
 function shapeText(shape) {
@@ -84,13 +101,17 @@ function unitsBounds(catalog) {
 
 function Palette({ disabled, drag, setDrag, removing }) {
   const catalog = S.catalog.value;
+  const state = S.session.value;
+  const entry = state ? entryOf(catalog, state.dataset.name) : null;
+  const suits = entry && entry.suits && entry.suits.length ? entry.suits : null;
   return html`<div class=${`palette ${removing ? "palette-remove" : ""}`} data-testid="palette"
     aria-label=${t("net.palette")}>
     ${removing
       ? html`<div class="remove-zone" data-testid="remove-zone">${t("net.dropRemove")}</div>`
       : null}
     ${catalog.layers.map(
-      (info) => html`<div class="palette-item" data-testid=${`palette-${info.type}`}
+      (info) => html`<div class=${`palette-item ${suits && !suits.includes(info.type) ? "unsuited" : ""}`}
+        data-testid=${`palette-${info.type}`}
         draggable=${!disabled}
         onDragStart=${(e) => {
           e.dataTransfer.setData(DRAG_TYPE, info.type);
@@ -99,7 +120,7 @@ function Palette({ disabled, drag, setDrag, removing }) {
           setDrag({ kind: "new", type: info.type });
         }}
         onDragEnd=${() => setDrag(null)}
-        title=${info.description}>
+        title=${`${tOr(`layerDesc.${info.type}`, info.description)}${suits && !suits.includes(info.type) ? ` (${t("net.unsuited")})` : ""}`}>
         <span class=${`layer-chip chip-${info.type}`} aria-hidden="true"></span>
         <span class="palette-text">
           <span class="palette-name">${layerName(info.type)}</span>
@@ -330,7 +351,7 @@ export function NetworkPanel() {
       <div class="input-card" data-testid="input-card">
         <span class="layer-chip chip-input" aria-hidden="true"></span>
         <span class="card-title">${t("net.input")}</span>
-        <span class="card-type">${t("net.inputDesc", { n: inputShape.reduce((a, b) => a * b, 1) })}</span>
+        <span class="card-type" data-testid="input-desc">${inputDescription(state, catalog)}</span>
         <span class="shape" data-testid="input-shape">${shapeText(inputShape)}</span>
       </div>
       <ol class="layer-stack" data-testid="layer-stack" ref=${listRef}

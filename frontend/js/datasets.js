@@ -1,0 +1,103 @@
+// What the UI needs to know about datasets beyond the catalog entry: the kind of a session's data
+// (uploads have no catalog entry), which settings apply to each kind, the input shape a dataset
+// spec gives, and the network a dataset starts with when the learner switches to another kind.
+
+/** The kinds in the order the picker shows them, with the i18n key of their group title. */
+export const KINDS = [
+  ["points", "data.group.points"],
+  ["image", "data.group.image"],
+  ["sequence", "data.group.sequence"],
+];
+
+/** Upload limits, as the server enforces them (data/uploads.py UploadLimits). */
+export const UPLOAD_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, columns: 256, images: 5000 };
+
+/** The catalog entry of a dataset name (null for "upload", which has none). */
+export function entryOf(catalog, name) {
+  return (catalog && catalog.datasets.find((d) => d.name === name)) || null;
+}
+
+/** "points" | "image" | "sequence" | "table" for a DatasetSpec. */
+export function kindOf(catalog, dataset) {
+  if (!dataset) return "points";
+  if (dataset.name === "upload") return dataset.upload && dataset.upload.format === "images" ? "image" : "table";
+  const entry = entryOf(catalog, dataset.name);
+  return (entry && entry.kind) || "points";
+}
+
+/** Which dataset settings the panel shows for a kind (and dataset name). */
+export function settingsFor(kind, name) {
+  switch (kind) {
+    case "points":
+      return ["features", "noise", "points", "validation_share"];
+    case "image":
+      return name === "upload" ? ["validation_share", "augment"] : ["points", "noise", "validation_share", "augment"];
+    case "sequence":
+      return name === "echo" ? ["points", "noise", "length", "delay", "validation_share"] : ["points", "noise", "length", "validation_share"];
+    default:
+      return ["validation_share"];
+  }
+}
+
+/** The input shape the network gets from a catalog entry and a dataset spec. */
+export function inputShapeFor(entry, dataset) {
+  if (!entry) return null;
+  if (entry.kind === "points") return [(dataset.features || ["x1", "x2"]).length];
+  if (entry.kind === "sequence") return [dataset.length || entry.input_shape[0], entry.input_shape[1]];
+  return entry.input_shape.slice();
+}
+
+/**
+ * The starting network for a dataset, as the server builds it for a new session
+ * (backend sessions/defaults.py); used when the learner switches to data of another kind, where
+ * the old layers cannot fit. A catalog entry's own `default_model` wins if the server sends one.
+ */
+export function defaultModelFor(entry, dataset) {
+  if (entry.default_model) return entry.default_model;
+  const out = { type: "dense", units: entry.output_units, activation: entry.output_activation };
+  let layers;
+  if (entry.kind === "image") {
+    layers = [
+      { type: "conv2d", filters: 8, kernel_size: 3, padding: "same", activation: "relu" },
+      { type: "max_pool2d", pool_size: 2 },
+      { type: "flatten" },
+      out,
+    ];
+  } else if (entry.kind === "sequence") {
+    layers = [{ type: "simple_rnn", units: 16, activation: "tanh", return_sequences: entry.task === "sequence" }, out];
+  } else {
+    layers = [
+      { type: "dense", units: 4, activation: "tanh" },
+      { type: "dense", units: 2, activation: "tanh" },
+      out,
+    ];
+  }
+  return { input_shape: inputShapeFor(entry, dataset), layers };
+}
+
+/** A class index's name: the catalog's class names, else the index itself. */
+export function className(entry, index) {
+  const names = entry && entry.class_names;
+  return names && names[index] !== undefined ? names[index] : String(index);
+}
+
+/** Values in [0, 1] (images) → an ImageData-ready RGBA array; shape [C, H, W], C 1 or 3. */
+export function paintImage(image, values, shape, offset = 0) {
+  const [c, h, w] = shape;
+  const px = image.data;
+  const plane = h * w;
+  for (let i = 0; i < plane; i++) {
+    const o = i * 4;
+    if (c >= 3) {
+      for (let k = 0; k < 3; k++) px[o + k] = Math.round(255 * clamp01(values[offset + k * plane + i]));
+    } else {
+      const v = 255 - Math.round(255 * clamp01(values[offset + i])); // ink on paper
+      px[o] = px[o + 1] = px[o + 2] = v;
+    }
+    px[o + 3] = 255;
+  }
+}
+
+function clamp01(v) {
+  return v > 1 ? 1 : v > 0 ? v : 0; // NaN → 0
+}
