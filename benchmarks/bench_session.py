@@ -22,7 +22,7 @@ from conftest import LiveServer
 from neuroplay.data import make_dataset
 from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
-from neuroplay.sessions.frames import decode_tensor_frame
+from neuroplay.sessions.frames import decode_tensor_message
 
 SECONDS = 5.0
 VIEWS = ["boundary", "neurons", "weights"]  # every view the browser shows
@@ -45,8 +45,8 @@ def watch(ws_url: str, stop: threading.Event, counts: dict[str, int]) -> None:
             except TimeoutError:
                 continue
             if isinstance(frame, bytes):
-                decode_tensor_frame(frame)
-                counts["tensors"] += 1
+                counts["tensors"] += len(decode_tensor_message(frame))
+                counts["binary messages"] += 1
             else:
                 counts["texts"] += 1
 
@@ -55,7 +55,7 @@ def live_session_steps_per_second(server: LiveServer, watched: bool) -> tuple[fl
     client = httpx.Client(base_url=server.url, timeout=10)
     created = client.post("/api/sessions", json={}).json()
     sid, auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
-    stop, counts = threading.Event(), {"tensors": 0, "texts": 0}
+    stop, counts = threading.Event(), {"tensors": 0, "binary messages": 0, "texts": 0}
     watcher = None
     if watched:
         watcher = threading.Thread(target=watch, args=(f"{server.ws_url}/api/sessions/{sid}/stream", stop, counts))
@@ -109,8 +109,8 @@ def main() -> None:
     )
     print("command round trip over HTTP (median of 15, target < 100 ms): "
           + ", ".join(f"{action} {ms:.1f} ms" for action, ms in latency.items()))
-    print(f"watcher received {counts['tensors'] / SECONDS:.0f} tensor frames/s and "
-          f"{counts['texts'] / SECONDS:.0f} text frames/s over {SECONDS:.0f} s (incl. warm-up)")
+    print(f"watcher received {counts['tensors'] / SECONDS:.0f} tensors/s in {counts['binary messages'] / SECONDS:.0f} "
+          f"binary messages/s and {counts['texts'] / SECONDS:.0f} text messages/s (counted over the warm-up too)")
 
 
 if __name__ == "__main__":

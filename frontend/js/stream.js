@@ -1,6 +1,7 @@
 // Websocket client for WS /api/sessions/{id}/stream.
 //
-// Text frames are JSON messages; binary frames are tensors laid out as
+// Text frames are JSON messages; a binary frame carries one or more tensor records back to back
+// (all the tensors of one display frame), each laid out as
 //   uint32 LE header length L | L bytes UTF-8 JSON header | spaces to a 4-byte boundary | float32 LE data
 // The data is viewed in place (no copy) as a Float32Array. The client reconnects with exponential
 // backoff when the socket drops, re-sending auth and the current subscription each time; the first
@@ -9,15 +10,26 @@
 
 const decoder = new TextDecoder();
 
-/** Parse one binary tensor frame: {header, data} (data is a Float32Array view into `buffer`). */
-export function parseTensorFrame(buffer) {
+/** Parse one tensor record at `start`: {header, data, next} (data is a Float32Array view into `buffer`). */
+export function parseTensorRecord(buffer, start = 0) {
   const view = new DataView(buffer);
-  const length = view.getUint32(0, true);
-  const header = JSON.parse(decoder.decode(new Uint8Array(buffer, 4, length)));
-  const offset = 4 + length + ((4 - ((4 + length) % 4)) % 4);
+  const length = view.getUint32(start, true);
+  const header = JSON.parse(decoder.decode(new Uint8Array(buffer, start + 4, length)));
+  const offset = start + 4 + length + ((4 - ((4 + length) % 4)) % 4);
   const count = header.shape.reduce((a, b) => a * b, 1);
-  if (offset + count * 4 > buffer.byteLength) throw new Error(`tensor frame ${header.name} is truncated`);
-  return { header, data: new Float32Array(buffer, offset, count) };
+  if (offset + count * 4 > buffer.byteLength) throw new Error(`tensor record ${header.name} is truncated`);
+  return { header, data: new Float32Array(buffer, offset, count), next: offset + count * 4 };
+}
+
+/** Every tensor record of one binary message, in order. */
+export function parseTensorMessage(buffer) {
+  const records = [];
+  for (let at = 0; at < buffer.byteLength; ) {
+    const record = parseTensorRecord(buffer, at);
+    records.push(record);
+    at = record.next;
+  }
+  return records;
 }
 
 export function streamUrl(sessionId) {
@@ -70,14 +82,14 @@ export function openStream(sessionId, { token, views, onMessage, onTensor, onSta
         }
         onMessage(msg);
       } else {
-        let frame;
+        let records;
         try {
-          frame = parseTensorFrame(event.data);
+          records = parseTensorMessage(event.data);
         } catch (err) {
-          console.warn("NeuroPlay: bad tensor frame", err);
+          console.warn("NeuroPlay: bad tensor message", err);
           return;
         }
-        onTensor(frame.header, frame.data);
+        for (const { header, data } of records) onTensor(header, data);
       }
     };
     ws.onerror = () => {}; // onclose follows and handles it

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import httpx
 from websockets.sync.client import ClientConnection
 
-from neuroplay.sessions.frames import decode_tensor_frame
+from neuroplay.sessions.frames import decode_tensor_message
 
 
 def create(client: httpx.Client, body: dict[str, Any] | None = None) -> tuple[str, dict[str, str]]:
@@ -41,6 +41,7 @@ class StreamReader:
         self.messages: list[dict[str, Any]] = []
         self.tensors: dict[tuple[str, int | None], Any] = {}
         self.tensor_headers: list[Any] = []
+        self.binary_messages: list[int] = []  # records per binary message
 
     def read(self, timeout: float = 5.0) -> dict[str, Any] | None:
         """The next text message (binary frames on the way are recorded); None on timeout."""
@@ -51,9 +52,11 @@ class StreamReader:
             except TimeoutError:
                 return None
             if isinstance(frame, bytes):
-                header, data = decode_tensor_frame(frame)
-                self.tensors[(header.name, header.layer)] = (header, data)
-                self.tensor_headers.append(header)
+                records = decode_tensor_message(frame)
+                self.binary_messages.append(len(records))
+                for header, data in records:
+                    self.tensors[(header.name, header.layer)] = (header, data)
+                    self.tensor_headers.append(header)
                 continue
             msg = json.loads(frame)
             self.messages.append(msg)

@@ -45,6 +45,7 @@ def test_views_arrive_as_binary_tensors_matching_the_engine(server, client: http
         assert ((boundary > 0) & (boundary < 1)).all()
         assert reader.tensors[("neurons", 0)][1].shape == (4, 50, 50)
         assert reader.tensors[("weights", 1)][1].shape == (4, 2)
+        assert max(reader.binary_messages) > 1, "a display frame's tensors travel in one message"
 
     # The maps must be what the network computes: rebuild it from the streamed weights and compare.
     from neuroplay.engine import build_network

@@ -90,8 +90,12 @@ async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
         metrics = sub.take_metrics()
         if metrics is not None:
             await ws.send_text(metrics)
-        for frame in sub.take_tensors():
-            await ws.send_bytes(frame)
+        frames = sub.take_tensors()
+        if frames:
+            # One binary message per display frame, its tensor records back to back: each socket
+            # write makes this thread wait for the GIL the runner holds, so ten writes a frame
+            # cost the training thread a third of its speed (benchmarks/bench_session.py).
+            await ws.send_bytes(b"".join(frames))
 
 
 @router.websocket("/api/sessions/{session_id}/stream")

@@ -6,6 +6,13 @@ import time
 from typing import Callable
 
 
+# Hand the GIL to other threads at least this often. A thread that wants the GIL (the event loop,
+# after every wake-up) otherwise waits for Python's 5 ms switch interval, and while it waits every
+# GIL release inside NumPy wakes it in vain: measured, that cost the training thread a fifth to a
+# third of its speed (docs/decisions.md). A voluntary yield every 2 ms costs almost nothing.
+YIELD_SECONDS = 0.002
+
+
 class Runner:
     """Calls `work()` in a loop on its own thread until `work` returns False or `stop()` is called.
 
@@ -39,7 +46,7 @@ class Runner:
         self._thread = None
 
     def _loop(self, stop: threading.Event) -> None:
-        next_due = time.perf_counter()
+        next_due = last_yield = time.perf_counter()
         while not stop.is_set():
             if not self.work():
                 return
@@ -50,4 +57,7 @@ class Runner:
                 if delay > 0 and stop.wait(delay):
                     return
             else:
-                next_due = time.perf_counter()
+                next_due = now = time.perf_counter()
+                if now - last_yield >= YIELD_SECONDS:
+                    time.sleep(0)
+                    last_yield = now
