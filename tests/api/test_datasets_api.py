@@ -126,3 +126,14 @@ def test_drawing_points_keeps_the_weights_and_retrains_on_them(client: httpx.Cli
     command(client, sid, auth, "pause")
     bad = client.patch(f"/api/sessions/{sid}", json={"dataset": {"added_points": [[0, 0, 7]]}}, headers=auth)
     assert bad.status_code == 422 and "label 7" in bad.json()["message"]
+
+
+def test_data_names_classes_and_columns_and_history_can_be_left_out(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV, headers=auth)
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    assert data["class_names"] == ["tall", "wide"] and data["feature_names"] == ["petal", "sepal"]
+    command(client, sid, auth, "step", "epoch")
+    assert len(client.get(f"/api/sessions/{sid}").json()["history"]) == 2
+    light = client.get(f"/api/sessions/{sid}", params={"history": "false"}).json()
+    assert light["history"] == [] and light["step"] > 0

@@ -66,6 +66,8 @@ def settings_of(model: type[BaseModel], skip: frozenset[str] = frozenset({"type"
             info.kind = "bool"
         elif annotation is int:
             info.kind = "int"
+        elif annotation is not float:
+            info.kind = "list" if typing.get_origin(annotation) is list else "object"
         for meta in field.metadata:
             if isinstance(meta, (annotated_types.Ge, annotated_types.Gt)):
                 info.minimum = float(getattr(meta, "ge", getattr(meta, "gt", 0)))

@@ -45,8 +45,12 @@ def create_session(body: CreateSessionRequest, request: Request) -> CreateSessio
 
 
 @router.get("/{session_id}", response_model=SessionView, responses={404: {"model": ErrorResponse}})
-def read_session(session_id: str, request: Request) -> SessionView:
-    return view_of(manager_of(request).get(session_id))
+def read_session(
+    session_id: str, request: Request,
+    history: bool = Query(True, description="false: leave the metric history out (a list of sessions needs none)."),
+) -> SessionView:
+    view = view_of(manager_of(request).get(session_id))
+    return view if history else view.model_copy(update={"history": []})
 
 
 def _split(x: np.ndarray, y: np.ndarray, limit: int) -> DataSplit:
@@ -67,6 +71,7 @@ def read_data(session_id: str, request: Request, limit: int = Query(64, ge=1, le
         shape = list(data.input_shape)
     return SessionData(
         kind=data.info.kind, sample_shape=shape, target_shape=list(data.y_train.shape[1:]),
+        class_names=list(data.info.class_names), feature_names=list(data.features or data.feature_names),
         train=_split(*train, limit), validation=_split(*val, limit),
     )
 

@@ -27,6 +27,7 @@ class Dataset:
     points_train: np.ndarray | None = None
     points_val: np.ndarray | None = None
     features: tuple[str, ...] = ()
+    feature_names: tuple[str, ...] = ()  # column names of an uploaded CSV
     augmentation: Augmentation = field(default_factory=Augmentation)
 
     def augment_batch(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -47,8 +48,9 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
     training sample always stays), derive features, apply the learner's added and removed points
     (training set only)."""
     rng = np.random.default_rng(spec.seed)
+    feature_names: tuple[str, ...] = ()
     if spec.name == "upload":
-        info, x, y = _read_upload(spec, uploads)
+        info, x, y, feature_names = _read_upload(spec, uploads)
     else:
         info = DATASETS.get(spec.name)
         if info is None:
@@ -64,7 +66,7 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
     else:
         common = dict(info=info, input_shape=info.input_shape(spec), output_shape=info.output_shape(spec))
     if info.kind == "table":
-        return Dataset(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, **common)
+        return Dataset(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, feature_names=feature_names, **common)
     if info.kind != "points":
         a = spec.augment
         aug = Augmentation(a.rotation, a.shift, a.flip, a.brightness, a.noise)
@@ -89,7 +91,9 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
     )
 
 
-def _read_upload(spec: DatasetSpec, uploads: UploadSource | None) -> tuple[DatasetInfo, np.ndarray, np.ndarray]:
+def _read_upload(
+    spec: DatasetSpec, uploads: UploadSource | None
+) -> tuple[DatasetInfo, np.ndarray, np.ndarray, tuple[str, ...]]:
     ref = spec.upload
     data = uploads(ref.digest) if uploads is not None else None
     if data is None:
@@ -105,4 +109,4 @@ def _read_upload(spec: DatasetSpec, uploads: UploadSource | None) -> tuple[Datas
         task="multiclass", kind=kind, classes=len(parsed.class_names), suits=suits,
         generate=lambda spec, rng: (parsed.x, parsed.labels), class_names=tuple(parsed.class_names),
     )
-    return info, parsed.x, parsed.labels.astype(np.float64)
+    return info, parsed.x, parsed.labels.astype(np.float64), tuple(parsed.feature_names)

@@ -10,7 +10,7 @@ from .base import WireModel
 
 class SettingInfo(WireModel):
     name: str
-    kind: str  # "int" | "float" | "bool" | "choice"
+    kind: str  # "int" | "float" | "bool" | "choice" | "list" | "object" (edited by a dedicated control)
     default: Any = None
     minimum: float | None = None
     maximum: float | None = None

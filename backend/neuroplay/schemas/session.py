@@ -136,6 +136,8 @@ class SessionData(WireModel):
     kind: str
     sample_shape: list[int]
     target_shape: list[int]
+    class_names: list[str] = Field(default_factory=list, description="Label i is class_names[i] (classification).")
+    feature_names: list[str] = Field(default_factory=list, description="Names of the input columns (2-D sets, CSV uploads).")
     train: DataSplit
     validation: DataSplit
 
