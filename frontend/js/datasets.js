@@ -48,31 +48,12 @@ export function inputShapeFor(entry, dataset) {
 }
 
 /**
- * The starting network for a dataset, as the server builds it for a new session
- * (backend sessions/defaults.py); used when the learner switches to data of another kind, where
- * the old layers cannot fit. A catalog entry's own `default_model` wins if the server sends one.
+ * The starting network for a dataset: the catalog's `default_model` (built by the server's
+ * sessions/defaults.py), with the input shape this dataset spec gives (features, sequence length).
+ * Used when the learner switches to data of another kind, where the old layers cannot fit.
  */
 export function defaultModelFor(entry, dataset) {
-  if (entry.default_model) return entry.default_model;
-  const out = { type: "dense", units: entry.output_units, activation: entry.output_activation };
-  let layers;
-  if (entry.kind === "image") {
-    layers = [
-      { type: "conv2d", filters: 8, kernel_size: 3, padding: "same", activation: "relu" },
-      { type: "max_pool2d", pool_size: 2 },
-      { type: "flatten" },
-      out,
-    ];
-  } else if (entry.kind === "sequence") {
-    layers = [{ type: "simple_rnn", units: 16, activation: "tanh", return_sequences: entry.task === "sequence" }, out];
-  } else {
-    layers = [
-      { type: "dense", units: 4, activation: "tanh" },
-      { type: "dense", units: 2, activation: "tanh" },
-      out,
-    ];
-  }
-  return { input_shape: inputShapeFor(entry, dataset), layers };
+  return { ...entry.default_model, input_shape: inputShapeFor(entry, dataset) };
 }
 
 /** A class index's name: the catalog's class names, else the index itself. */

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from ..data import DATASETS
 from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..data.features import FEATURES
-from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo
+from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo, UploadLimitsInfo
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import (
     ActivationSpec,
@@ -27,7 +27,8 @@ from ..schemas.model import (
     SimpleRNNSpec,
 )
 from ..schemas.training import TrainingConfig
-from ..sessions.defaults import TASK_OUTPUT, output_units
+from ..sessions.defaults import TASK_OUTPUT, default_model, output_units
+from .datasets import LIMITS
 
 router = APIRouter()
 
@@ -104,6 +105,7 @@ def build_catalog() -> Catalog:
                 output_activation=TASK_OUTPUT[info.task][0],
                 default_loss=TASK_OUTPUT[info.task][1],
                 suits=list(info.suits),
+                default_model=default_model(info),
             )
             for info in DATASETS.values()
         ],
@@ -113,6 +115,10 @@ def build_catalog() -> Catalog:
         inits=list(INITIALISERS),
         dataset_settings=settings_of(DatasetSpec, frozenset()),
         features=[NamedFormula(name=name, formula=label) for name, (label, _) in FEATURES.items()],
+        upload_limits=UploadLimitsInfo(
+            max_bytes=LIMITS.max_bytes, max_rows=LIMITS.max_rows, max_columns=LIMITS.max_columns,
+            max_classes=LIMITS.max_classes, max_images=LIMITS.max_images, max_side=LIMITS.max_side,
+        ),
         training_settings=settings_of(TrainingConfig, frozenset()),
     )
 

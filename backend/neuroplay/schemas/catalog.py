@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import Field
 
 from .base import WireModel
+from .model import NetworkSpec
 
 
 class SettingInfo(WireModel):
@@ -38,6 +39,18 @@ class DatasetCatalogEntry(WireModel):
     output_activation: str
     default_loss: str
     suits: list[str]
+    default_model: NetworkSpec = Field(description="The network a session on this dataset starts with.")
+
+
+class UploadLimitsInfo(WireModel):
+    """What the server accepts from the learner's files (larger ones are refused with a message)."""
+
+    max_bytes: int
+    max_rows: int
+    max_columns: int
+    max_classes: int
+    max_images: int
+    max_side: int
 
 
 class NamedFormula(WireModel):
@@ -54,4 +67,5 @@ class Catalog(WireModel):
     inits: list[str]
     dataset_settings: list[SettingInfo]
     features: list[NamedFormula] = Field(description="Derived inputs for 2-D sets, with their labels.")
+    upload_limits: UploadLimitsInfo
     training_settings: list[SettingInfo]
