@@ -137,3 +137,27 @@ def test_data_names_classes_and_columns_and_history_can_be_left_out(client: http
     assert len(client.get(f"/api/sessions/{sid}").json()["history"]) == 2
     light = client.get(f"/api/sessions/{sid}", params={"history": "false"}).json()
     assert light["history"] == [] and light["step"] > 0
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("entries", "words"),
+    [
+        ({"../escape/a.png": png(1), "b/c.png": png(2)}, "points outside the archive"),
+        ({"cats/a.png": b"GIF89a not really", "dogs/b.png": png(3)}, "'cats/a.png' is not an image"),
+        ({"cats/a.png": png(1), "cats/b.png": png(2)}, "only one class"),
+        ({"loose.png": png(1), "dogs/b.png": png(2)}, "not inside a class folder"),
+    ],
+)
+def test_bad_image_archives_name_the_entry_over_http(client: httpx.Client, entries: dict, words: str) -> None:
+    sid, auth = create(client)
+    r = client.post(f"/api/sessions/{sid}/uploads/images", content=zip_of(entries), headers=auth)
+    assert r.status_code == 422 and words in r.json()["message"], r.text
+    assert client.get(f"/api/sessions/{sid}").json()["dataset"]["name"] == "circle"

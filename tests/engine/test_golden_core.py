@@ -79,3 +79,12 @@ def test_five_optimizer_steps_match_pytorch(name: str) -> None:
     for i, (w, b) in enumerate((("W1", "b1"), ("W2", "b2"))):
         close(net.layers[i].params["W"], GOLDEN[f"opt.{name}.{w}"], f"{name} {w}")
         close(net.layers[i].params["b"], GOLDEN[f"opt.{name}.{b}"], f"{name} {b}")
+
+
+def test_dropout_with_a_fixed_mask_matches_pytorch() -> None:
+    from neuroplay.engine.layers import Dropout
+
+    layer = Dropout((6,), rate=0.3)
+    layer.set_fixed_mask(GOLDEN["dropout.mask"].astype(bool))
+    close(layer.forward(GOLDEN["dropout.x"], training=True), GOLDEN["dropout.y"], "y")
+    close(layer.backward(GOLDEN["dropout.r"]), GOLDEN["dropout.dx"], "dx")

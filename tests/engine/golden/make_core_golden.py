@@ -46,6 +46,18 @@ def dense_and_activation(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return out
 
 
+def dropout(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """PyTorch draws its masks from its own generator, so the mask is fixed here and PyTorch applies
+    it the way its inverted dropout does (x * mask / (1 - p)), gradient by autograd."""
+    x, r = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))
+    mask = rng.random((4, 6)) >= 0.3
+    xt = t(x, True)
+    y = xt * torch.tensor(mask, dtype=torch.float32) / (1 - 0.3)
+    y.backward(t(r))
+    return {"dropout.x": x, "dropout.r": r, "dropout.mask": mask.astype(np.float32), "dropout.y": y.detach().numpy(),
+            "dropout.dx": xt.grad.numpy()}
+
+
 def losses(rng: np.random.Generator) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
 
@@ -106,6 +118,7 @@ def optimizers(rng: np.random.Generator) -> dict[str, np.ndarray]:
 def main() -> None:
     rng = np.random.default_rng(2026)
     arrays = {**dense_and_activation(rng), **losses(rng), **optimizers(rng)}
+    arrays.update({k: np.asarray(v, dtype=np.float32) for k, v in dropout(np.random.default_rng(7)).items()})
     np.savez(HERE / "core.npz", **arrays)
     print(f"wrote {HERE / 'core.npz'} ({len(arrays)} arrays) with torch {torch.__version__}")
 
