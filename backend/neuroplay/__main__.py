@@ -27,8 +27,14 @@ def main(argv: list[str] | None = None) -> None:
         logging.basicConfig(level=args.log_level.upper())
         settings = Settings(host=args.host, port=args.port, data_dir=args.data_dir)
         # permessage-deflate costs more than it saves on float frames (design.md, Streaming).
+        from .store.single_server import DatabaseInUse
+
+        try:
+            app = create_app(settings)
+        except DatabaseInUse as exc:
+            raise SystemExit(f"neuroplay: {exc}") from None
         uvicorn.run(
-            create_app(settings), host=args.host, port=args.port, ws_per_message_deflate=False,
+            app, host=args.host, port=args.port, ws_per_message_deflate=False,
             log_level=args.log_level,
         )
     elif args.command == "schemas":

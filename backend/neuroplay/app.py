@@ -13,12 +13,14 @@ from .api.errors import install_error_handlers
 from .config import Settings
 from .sessions.manager import SessionManager
 from .store import Store
+from .store.single_server import lock_database
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
+    database_lock = lock_database(settings.resolved_database_url())  # raises if another server has it
     store = Store(settings.resolved_database_url())
 
     @asynccontextmanager
@@ -28,6 +30,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # checkpoint, and only then let the process end.
         app.state.sessions.close_all()
         store.close()
+        if database_lock is not None:
+            database_lock.close()
 
     app = FastAPI(title="NeuroPlay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

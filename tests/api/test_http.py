@@ -194,3 +194,53 @@ def test_speed_limit_slows_training(client: httpx.Client) -> None:
     assert 20 <= step <= 80
     r = client.patch(f"/api/sessions/{sid}", json={"clear": ["steps_per_second"]}, headers=auth)
     assert r.json()["training"]["steps_per_second"] is None
+
+
+def test_a_huge_network_is_refused_before_anything_is_allocated(client: httpx.Client) -> None:
+    layers = [{"type": "dense", "units": 1024, "activation": "relu"} for _ in range(8)]
+    layers.append({"type": "dense", "units": 1, "activation": "sigmoid"})
+    started = time.perf_counter()
+    r = client.post("/api/sessions", json={"model": {"input_shape": [2], "layers": layers}})
+    assert r.status_code == 422 and r.json()["layer"] == 2 and "2,000,000 parameters" in r.json()["message"]
+    assert time.perf_counter() - started < 5.0
+    r = client.post("/api/sessions", json={"dataset": {"name": "digits"}, "model": {
+        "input_shape": [4096, 16, 16], "layers": [{"type": "conv2d", "filters": 256, "kernel_size": 15},
+                                                  {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}]}})
+    assert r.status_code == 422 and "input_shape [4096, 16, 16] does not match dataset 'digits'" in r.json()["message"]
+
+
+def test_concurrent_changes_never_undo_each_other(client: httpx.Client, server) -> None:
+    """A model change and a training change sent at the same moment both take effect, and what the
+    session says it runs is what it runs (the merge happens under the session's lock)."""
+    import threading
+
+    big = [{"type": "dense", "units": 16, "activation": "tanh"}, {"type": "dense", "units": 1, "activation": "sigmoid"}]
+    for attempt in range(8):
+        sid, auth = create(client)
+        barrier = threading.Barrier(2)
+
+        def send(body: dict) -> None:
+            with httpx.Client(base_url=server.url, timeout=10) as c:
+                barrier.wait()
+                assert c.patch(f"/api/sessions/{sid}", json=body, headers=auth).status_code == 200
+
+        threads = [threading.Thread(target=send, args=(b,)) for b in
+                   ({"model": {"layers": big}}, {"training": {"learning_rate": 0.5}})]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        view = client.get(f"/api/sessions/{sid}").json()
+        assert [l["units"] for l in view["model"]["layers"]] == [16, 1], attempt
+        assert [l["output_shape"] for l in view["layers"]] == [[16], [1]], attempt
+        assert view["training"]["learning_rate"] == 0.5, attempt
+
+
+def test_a_refused_training_change_changes_nothing(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    r = client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 5, "batch_size": 200, "loss": "cross_entropy"}},
+                     headers=auth)
+    assert r.status_code == 422
+    command(client, sid, auth, "step", "epoch")
+    view = client.get(f"/api/sessions/{sid}").json()
+    assert view["training"]["learning_rate"] == 0.03 and view["step"] == 25  # batch 10: 25 steps an epoch

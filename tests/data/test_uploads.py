@@ -102,7 +102,7 @@ def test_not_a_zip_and_other_formats_and_limits() -> None:
     Image.new("L", (4, 4)).save(gif, format="GIF")
     with pytest.raises(UploadError, match="is GIF, not PNG or JPEG"):
         parse_image_zip(zip_bytes({"a/x.gif": gif.getvalue(), "b/y.png": png_bytes(1)}))
-    with pytest.raises(UploadError, match="too large"):
+    with pytest.raises(UploadError, match="pixels per image"):
         parse_image_zip(zip_bytes({"a/x.png": png_bytes(1, (300, 300)), "b/y.png": png_bytes(1)}),
                         limits=UploadLimits(max_image_pixels=1000))
     with pytest.raises(UploadError, match="3 files; the limit is 2"):
@@ -119,3 +119,9 @@ def test_symlink_entries_are_refused() -> None:
         z.writestr("dogs/b.png", png_bytes(1))
     with pytest.raises(UploadError, match="symbolic link"):
         parse_image_zip(buf.getvalue())
+
+
+def test_the_pixels_of_a_whole_archive_are_capped() -> None:
+    entries = {f"{c}/{i}.png": png_bytes(1, (100, 100)) for c in ("a", "b") for i in range(3)}
+    with pytest.raises(UploadError, match="more than 50,000 pixels in all"):
+        parse_image_zip(zip_bytes(entries), limits=UploadLimits(max_total_pixels=50_000))

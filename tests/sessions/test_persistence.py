@@ -99,8 +99,7 @@ def test_every_change_is_checkpointed() -> None:
     session = Session("s3", "hash", SPECS, on_checkpoint=saved.append, **SETTINGS)
     session.command("step", "batch")
     assert saved[-1].step == 1
-    session.change(Specs(SPECS.model, SPECS.dataset, SPECS.training.model_copy(update={"learning_rate": 0.5})),
-                   rebuild_data=False, rebuild_model=False)
+    session.change(Specs(SPECS.model, SPECS.dataset, SPECS.training.model_copy(update={"learning_rate": 0.5})))
     assert saved[-1].training.learning_rate == 0.5
     session.command("reset")
     assert saved[-1].step == 0 and saved[-1].generation == 2
@@ -114,7 +113,7 @@ def test_a_training_change_while_running_is_checkpointed_and_training_goes_on() 
     session.command("play")
     try:
         faster = SPECS.training.model_copy(update={"learning_rate": 0.2})
-        session.change(Specs(SPECS.model, SPECS.dataset, faster), rebuild_data=False, rebuild_model=False)
+        session.change(Specs(SPECS.model, SPECS.dataset, faster))
         assert saved[-1].training.learning_rate == 0.2 and saved[-1].status == "running"
         step = session.step
         deadline = time.monotonic() + 10

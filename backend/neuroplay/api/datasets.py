@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from ..data.augment import augment
-from ..data.dataset import make_dataset
+from ..data.dataset import uploaded_info
 from ..data.uploads import UploadError, UploadLimits, parse_csv, parse_image_zip
 from ..schemas.dataset import DatasetSpec, UploadRef
 from ..schemas.errors import ErrorResponse
@@ -53,13 +53,19 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
     except UploadError as exc:
         raise HTTPException(422, str(exc)) from None
     digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")
-    old = session.specs
-    dataset = DatasetSpec(name="upload", upload=ref.model_copy(update={"digest": digest}),
-                          validation_share=old.dataset.validation_share, seed=old.dataset.seed)
-    built = make_dataset(dataset, manager.store.get_upload)
-    model = default_model(built.info, dataset, built.input_shape)
-    training = old.training.model_copy(update={"loss": None})
-    session.change(Specs(model, dataset, training), rebuild_data=True, rebuild_model=True)
+    ref = ref.model_copy(update={"digest": digest})
+    manager.parsed_uploads.put(ref, parsed)  # decoded once: the rebuild below reuses it
+    kind = "table" if ref.format == "csv" else "image"
+    input_shape = tuple(parsed.x.shape[1:])
+    info = uploaded_info(ref, parsed, kind)
+
+    def switched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
+        dataset = DatasetSpec(name="upload", upload=ref,
+                              validation_share=old.dataset.validation_share, seed=old.dataset.seed)
+        model = default_model(info, dataset, input_shape)
+        return Specs(model, dataset, old.training.model_copy(update={"loss": None}))
+
+    session.change(switched)
     return view_of(session)
 
 

@@ -93,11 +93,15 @@ def _merge(name: str, model: type[BaseModel], current: BaseModel, patch: BaseMod
 def change_session(session_id: str, body: SessionPatch, request: Request) -> SessionView:
     session = manager_of(request).get(session_id)
     require_owner(request, session)
-    old = session.specs
-    model = _merge("model", NetworkSpec, old.model, body.model)
-    dataset = _merge("dataset", DatasetSpec, old.dataset, body.dataset)
-    training = _merge("training", TrainingConfig, old.training, body.training, body.clear)
-    session.change(Specs(model, dataset, training), rebuild_data=dataset != old.dataset, rebuild_model=model != old.model)
+
+    def patched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
+        return Specs(
+            _merge("model", NetworkSpec, old.model, body.model),
+            _merge("dataset", DatasetSpec, old.dataset, body.dataset),
+            _merge("training", TrainingConfig, old.training, body.training, body.clear),
+        )
+
+    session.change(patched)
     return view_of(session)
 
 

@@ -128,6 +128,10 @@ async def stream(ws: WebSocket, session_id: str) -> None:
             event = receive.result()
             if event["type"] == "websocket.disconnect":
                 break
+            if sub.overflowed:  # it sends and never reads: its outbox would grow without bound
+                with contextlib.suppress(Exception):
+                    await ws.close(code=1008, reason="too many unread messages; read what the server sends")
+                break
             if event.get("text") is None:
                 _error(sub, "bad_message", "binary frames from clients are not understood; send JSON text")
                 continue

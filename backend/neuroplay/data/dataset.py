@@ -6,12 +6,12 @@ from typing import Callable
 
 import numpy as np
 
-from ..schemas.dataset import DatasetSpec
+from ..schemas.dataset import DatasetSpec, UploadRef
 from .augment import Augmentation, augment
 from .errors import DataError
 from .features import derive
 from .registry import DATASETS, IMAGE_LAYERS, DatasetInfo
-from .uploads import parse_csv, parse_image_zip
+from .uploads import ParsedData
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,11 @@ def _targets(y: np.ndarray) -> np.ndarray:
     return y.reshape(len(y), 1) if y.ndim == 1 else y
 
 
-UploadSource = Callable[[str], "bytes | None"]
+UploadSource = Callable[[UploadRef], ParsedData]  # the parsed file an upload reference names
 
 
 def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Dataset:
-    """Generate (or read the uploaded file through `uploads`, digest -> bytes), split (at least one
+    """Generate (or read the uploaded file through `uploads`), split (at least one
     training sample always stays), derive features, apply the learner's added and removed points
     (training set only)."""
     rng = np.random.default_rng(spec.seed)
@@ -95,18 +95,17 @@ def _read_upload(
     spec: DatasetSpec, uploads: UploadSource | None
 ) -> tuple[DatasetInfo, np.ndarray, np.ndarray, tuple[str, ...]]:
     ref = spec.upload
-    data = uploads(ref.digest) if uploads is not None else None
-    if data is None:
-        raise DataError(f"the uploaded file {ref.filename or ref.digest[:12]!r} is no longer on the server")
-    if ref.format == "csv":
-        parsed = parse_csv(data, ref.label_column or "")
-        kind, suits = "table", ("dense", "activation", "dropout", "batch_norm")
-    else:
-        parsed = parse_image_zip(data, ref.side, ref.color)
-        kind, suits = "image", IMAGE_LAYERS
-    info = DatasetInfo(
+    if uploads is None:
+        raise DataError("this server cannot read uploaded files here")
+    parsed, kind = uploads(ref), "table" if ref.format == "csv" else "image"
+    return uploaded_info(ref, parsed, kind), parsed.x, parsed.labels.astype(np.float64), tuple(parsed.feature_names)
+
+
+def uploaded_info(ref, parsed: ParsedData, kind: str) -> DatasetInfo:
+    """What an uploaded file is, as a DatasetInfo (uploads are always classification)."""
+    suits = ("dense", "activation", "dropout", "batch_norm") if kind == "table" else IMAGE_LAYERS
+    return DatasetInfo(
         name="upload", label=ref.filename or "uploaded data", description=", ".join(parsed.feature_names),
         task="multiclass", kind=kind, classes=len(parsed.class_names), suits=suits,
         generate=lambda spec, rng: (parsed.x, parsed.labels), class_names=tuple(parsed.class_names),
     )
-    return info, parsed.x, parsed.labels.astype(np.float64), tuple(parsed.feature_names)

@@ -28,7 +28,8 @@ class UploadLimits:
     max_classes: int = 100
     max_images: int = 5_000
     max_uncompressed_bytes: int = 100 * 1024 * 1024
-    max_image_pixels: int = 4096 * 4096  # larger images are refused before decoding (bombs)
+    max_image_pixels: int = 1024 * 1024  # larger images are refused before decoding (bombs)
+    max_total_pixels: int = 100_000_000  # decoded pixels over the whole archive (decoding time)
     max_side: int = 64  # images are resized to at most this
 
 
@@ -157,6 +158,7 @@ def parse_image_zip(
     strip = 1 if depth == {3} and len(tops) == 1 else 0  # one top folder around the class folders
     mode, channels = ("L", 1) if color == "grayscale" else ("RGB", 3)
     images, labels = [], []
+    total_pixels = 0
     for parts, info in entries:
         parts = parts[strip:]
         if len(parts) != 2:
@@ -167,7 +169,17 @@ def parse_image_zip(
                 if img.format not in ("PNG", "JPEG"):
                     raise UploadError(f"archive entry {info.filename!r} is {img.format}, not PNG or JPEG")
                 if img.width * img.height > limits.max_image_pixels:
-                    raise UploadError(f"archive entry {info.filename!r} is {img.width}×{img.height} pixels, too large")
+                    raise UploadError(
+                        f"archive entry {info.filename!r} is {img.width}×{img.height} pixels; the limit is "
+                        f"{limits.max_image_pixels:,} pixels per image"
+                    )
+                total_pixels += img.width * img.height
+                if total_pixels > limits.max_total_pixels:
+                    raise UploadError(
+                        f"the images up to {info.filename!r} hold more than {limits.max_total_pixels:,} pixels "
+                        "in all; send smaller images"
+                    )
+                img.draft(mode, (side, side))  # JPEG: decode at a reduced size straight away
                 pixels = img.convert(mode).resize((side, side), Image.Resampling.BILINEAR)
         except UploadError:
             raise

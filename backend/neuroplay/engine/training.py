@@ -179,8 +179,12 @@ class Trainer:
         found = self._first_non_finite_output()
         if found is None:
             norms = self.layer_grad_norms()
-            bad = max(i for i, v in norms.items() if not np.isfinite(v))
-            found = (f"gradients of layer {bad} ({self.network.layers[bad].type_tag})", bad)
+            bad_layers = [i for i, v in norms.items() if not np.isfinite(v)]
+            if bad_layers:
+                bad = max(bad_layers)
+                found = (f"gradients of layer {bad} ({self.network.layers[bad].type_tag})", bad)
+            else:  # every layer's norm is finite but their sum of squares overflows float32
+                found = ("the gradient norm (too large to represent)", None)
         return StepResult(loss, grad_norm, grad_norm, epoch_ended, found[0], found[1])
 
     def _first_non_finite_output(self) -> tuple[str, int] | None:

@@ -17,6 +17,7 @@ DatasetName = Literal[
 FeatureName = Literal["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"]
 
 MAX_ADDED_POINTS = 2000
+PLANE = 6.0  # 2-D sets live in [-6, 6]²
 
 
 class AugmentSpec(WireModel):
@@ -75,6 +76,14 @@ class DatasetSpec(WireModel):
         if (self.name == "upload") != (self.upload is not None):
             raise ValueError("name 'upload' and an `upload` reference go together")
         return self
+
+    @field_validator("added_points")
+    @classmethod
+    def _on_the_plane(cls, value: list[list[float]]) -> list[list[float]]:
+        for i, (x1, x2, _) in enumerate(value):
+            if not (-PLANE <= x1 <= PLANE and -PLANE <= x2 <= PLANE):
+                raise ValueError(f"added point {i} at ({x1:g}, {x2:g}) is off the plane [-{PLANE:g}, {PLANE:g}]²")
+        return value
 
     @field_validator("features")
     @classmethod

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..data import Dataset, make_dataset
 from ..data.dataset import UploadSource
 from ..engine import ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
@@ -37,9 +39,49 @@ def build_optimizer(t: TrainingConfig) -> Optimizer:
     return make_optimizer(t.optimizer, t.learning_rate, t.l2, **extra)
 
 
+def estimate_params(model: NetworkSpec) -> tuple[int, int | None]:
+    """An upper bound of the parameter count, read off the spec without allocating anything, and the
+    first layer at which the running total passes MAX_PARAMS (None if it never does)."""
+    shape, total = list(model.input_shape), 0
+    for i, layer in enumerate(model.layers):
+        kind = layer.type
+        if kind == "dense":
+            total += (shape[-1] + 1) * layer.units
+            shape = shape[:-1] + [layer.units]
+        elif kind == "conv2d" and len(shape) == 3:
+            total += layer.filters * (shape[0] * layer.kernel_size**2 + 1)
+            shape = [layer.filters, *shape[1:]]  # "same" keeps the size: an upper bound
+        elif kind in ("max_pool2d", "avg_pool2d") and len(shape) == 3:
+            shape = [shape[0], *(max(d // layer.pool_size, 1) for d in shape[1:])]
+        elif kind == "flatten":
+            shape = [int(np.prod(shape))]
+        elif kind == "simple_rnn":
+            total += layer.units * (shape[-1] + layer.units + 1)
+            shape = shape[:-1] + [layer.units] if layer.return_sequences else [layer.units]
+        elif kind == "batch_norm":
+            total += 2 * shape[0]
+        if total > MAX_PARAMS:
+            return total, i
+    return total, None
+
+
 def build_trainer(specs: Specs, data: Dataset) -> Trainer:
-    """Build a freshly initialised network and its trainer; ModelError names what does not fit."""
+    """Build a freshly initialised network and its trainer; ModelError names what does not fit.
+
+    The cheap checks (input shape against the data, the parameter count read off the spec) come
+    before anything is allocated, so an absurd spec costs nothing."""
     t = specs.training
+    if tuple(specs.model.input_shape) != tuple(data.input_shape):
+        raise ModelError(
+            f"input_shape {list(specs.model.input_shape)} does not match dataset '{data.info.name}', "
+            f"whose samples have shape {list(data.input_shape)}"
+        )
+    estimate, at = estimate_params(specs.model)
+    if at is not None:
+        raise ModelError(
+            f"layer {at} ({specs.model.layers[at].type}) takes the network past {MAX_PARAMS:,} parameters "
+            f"(at least {estimate:,}); make it smaller", at,
+        )
     network: Network = build_network(specs.model, seed=t.seed, init=t.init, init_scale=t.init_scale)
     if network.param_count() > MAX_PARAMS:
         raise ModelError(

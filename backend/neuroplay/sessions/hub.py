@@ -24,6 +24,9 @@ from .telemetry import TelemetryFrames, TensorFrame
 Role = Literal["owner", "viewer"]
 
 
+MAX_PENDING_TEXTS = 256  # unsent text messages (errors, pongs, states) before a watcher is dropped
+
+
 class Subscriber:
     """One websocket's outbox."""
 
@@ -32,6 +35,7 @@ class Subscriber:
         self.views: set[ViewName] = set()
         self.max_pending_points = max_pending_points
         self.texts: list[str] = []
+        self.overflowed = False  # more unread text messages than MAX_PENDING_TEXTS
         self.points: list[MetricPoint] = []
         self.metrics_due = False
         self.counters: tuple[int, str, int, int] = (0, "idle", 0, 0)
@@ -43,6 +47,10 @@ class Subscriber:
         self.wakeup = asyncio.Event()
 
     def push_text(self, text: str) -> None:
+        if len(self.texts) >= MAX_PENDING_TEXTS:
+            # The client sends faster than it reads: stop queueing; the connection gets closed.
+            self.overflowed = True
+            return
         self.texts.append(text)
         self.wakeup.set()
 

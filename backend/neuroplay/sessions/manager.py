@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from ..config import Settings
+from ..data.upload_cache import ParsedUploads
 from ..store import Checkpoint, CheckpointWriter, Store
 from .build import Specs
 from .capture import capture
@@ -48,6 +49,7 @@ class SessionManager:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
+        self.parsed_uploads = ParsedUploads(store.get_upload)
         self.writer = CheckpointWriter(store)
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
@@ -63,7 +65,7 @@ class SessionManager:
             max_neuron_maps=s.max_neuron_maps,
             checkpoint_seconds=s.checkpoint_seconds,
             on_checkpoint=self.writer.submit,
-            uploads=self.store.get_upload,
+            uploads=self.parsed_uploads,
         )
 
     def create(self, specs: Specs) -> tuple[Session, str]:

@@ -69,7 +69,7 @@ class Session:
         uploads: UploadSource | None = None,
     ) -> None:
         self.id = session_id
-        self.uploads = uploads  # digest -> bytes of an uploaded file, for datasets built from one
+        self.uploads = uploads  # upload reference -> parsed file, for datasets built from one
         self.owner_token_hash = owner_token_hash
         self.forked_from = forked_from  # the session this one was forked from
         self.created_at = utc_now()
@@ -191,11 +191,17 @@ class Session:
             if action != "play":  # a playing session's runner checkpoints as it goes
                 self._checkpoint()
 
-    def change(self, specs: Specs, rebuild_data: bool, rebuild_model: bool) -> None:
-        """Apply new specs. Training-only changes act on the running trainer; model or dataset
-        changes rebuild from scratch (new weights, history cleared) and keep playing if it was."""
+    def change(self, new_specs: Specs | Callable[[Specs], Specs]) -> None:
+        """Apply new specs, or a function from the current specs to new ones. The function runs under
+        the lock, so two concurrent changes (two tabs, an upload and a PATCH) never undo each other.
+        Training-only changes act on the running trainer; model or dataset changes rebuild from
+        scratch (new weights, history cleared) and keep playing if it was. Anything that fails
+        raises before the session is touched."""
         with self._control:
             self.last_used = time.monotonic()
+            specs = new_specs(self.specs) if callable(new_specs) else new_specs
+            rebuild_data = specs.dataset != self.specs.dataset
+            rebuild_model = specs.model != self.specs.model
             if rebuild_data and not rebuild_model and self._swap_data_keeping_weights(specs):
                 return
             if rebuild_data or rebuild_model:
@@ -256,18 +262,18 @@ class Session:
     def _apply_training_live(self, specs: Specs) -> None:
         new = specs.training
         trainer = self.trainer
+        new_loss = specs.resolved_loss() != self.specs.resolved_loss()
+        old = self.specs.training
+        new_optimizer = (new.optimizer, new.momentum) != (old.optimizer, old.momentum)
+        if new_loss:
+            # A new loss must fit the output layer; check before changing anything at all.
+            check_fits(trainer.network, self.data, specs.resolved_loss())
         trainer.optimizer.learning_rate = new.learning_rate
         trainer.optimizer.l2 = new.l2
         trainer.clip_norm = new.clip_norm
         trainer.clip_value = new.clip_value
         trainer.set_batch_size(new.batch_size)
         self._runner.steps_per_second = new.steps_per_second
-        new_loss = specs.resolved_loss() != self.specs.resolved_loss()
-        old = self.specs.training
-        new_optimizer = (new.optimizer, new.momentum) != (old.optimizer, old.momentum)
-        if new_loss:
-            # A new loss must fit the output layer; check before swapping anything.
-            check_fits(trainer.network, self.data, specs.resolved_loss())
         if new_loss or new_optimizer:
             was_running = self.running
             self._runner.stop()
@@ -333,23 +339,23 @@ class Session:
         display rate. Returns False to stop the runner."""
         try:
             ended = self._train_one()
-        except Exception as exc:  # an engine bug must pause this session, not kill it silently
+            if ended is None:
+                self._checkpoint()  # diverged: keep the weights of the last good step
+                return False
+            now = time.perf_counter()
+            if ended and now - self._last_point_time >= MIN_POINT_INTERVAL:
+                self._record_point(now)
+            if now - self._last_snapshot_time >= self.snapshot_interval:
+                self._publish_snapshot(now)
+            if now - self._last_checkpoint_time >= self.checkpoint_seconds:
+                self._checkpoint(now)
+            return True
+        except Exception as exc:  # a bug must pause this session visibly, not kill its thread silently
             logger.exception("session %s: engine error", self.id)
             self.error = f"engine error at step {self.step + 1}: {type(exc).__name__}: {exc}"
             self._set_status("paused")
             self._checkpoint()
             return False
-        if ended is None:
-            self._checkpoint()  # diverged: keep the weights of the last good step
-            return False
-        now = time.perf_counter()
-        if ended and now - self._last_point_time >= MIN_POINT_INTERVAL:
-            self._record_point(now)
-        if now - self._last_snapshot_time >= self.snapshot_interval:
-            self._publish_snapshot(now)
-        if now - self._last_checkpoint_time >= self.checkpoint_seconds:
-            self._checkpoint(now)
-        return True
 
     def _checkpoint(self, now: float | None = None) -> None:
         """Hand a copy to the writer. Only the engine's owner may call this: the runner thread while

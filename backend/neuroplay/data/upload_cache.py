@@ -1,0 +1,47 @@
+"""Parsed uploads, kept by what they were parsed with, so a file is decoded once and not again on
+every rebuild, fork or reload of a session that trains on it (an image zip can take seconds)."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Callable
+
+from ..schemas.dataset import UploadRef
+from .errors import DataError
+from .uploads import ParsedData, parse_csv, parse_image_zip
+
+CacheKey = tuple[str, str, str | None, int, str]
+
+
+class ParsedUploads:
+    """A small least-recently-used cache in front of the store's raw upload bytes."""
+
+    def __init__(self, read_bytes: Callable[[str], bytes | None], capacity: int = 8) -> None:
+        self.read_bytes = read_bytes
+        self.capacity = capacity
+        self._items: OrderedDict[CacheKey, ParsedData] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(ref: UploadRef) -> CacheKey:
+        return (ref.digest, ref.format, ref.label_column, ref.side, ref.color)
+
+    def put(self, ref: UploadRef, parsed: ParsedData) -> None:
+        with self._lock:
+            self._items[self.key(ref)] = parsed
+            self._items.move_to_end(self.key(ref))
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def __call__(self, ref: UploadRef) -> ParsedData:
+        with self._lock:
+            hit = self._items.get(self.key(ref))
+            if hit is not None:
+                self._items.move_to_end(self.key(ref))
+                return hit
+        data = self.read_bytes(ref.digest)
+        if data is None:
+            raise DataError(f"the uploaded file {ref.filename or ref.digest[:12]!r} is no longer on the server")
+        parsed = parse_csv(data, ref.label_column or "") if ref.format == "csv" else parse_image_zip(data, ref.side, ref.color)
+        self.put(ref, parsed)
+        return parsed
