@@ -62,6 +62,17 @@ export function className(entry, index) {
   return names && names[index] !== undefined ? names[index] : String(index);
 }
 
+/** Size `canvas` to the image and paint the values (shape [C, H, W], values in [0, 1]) on it. */
+export function drawImage(canvas, values, shape) {
+  const [, h, w] = shape;
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(w, h);
+  paintImage(image, values, shape);
+  ctx.putImageData(image, 0, 0);
+}
+
 /** Values in [0, 1] (images) → an ImageData-ready RGBA array; shape [C, H, W], C 1 or 3. */
 export function paintImage(image, values, shape, offset = 0) {
   const [c, h, w] = shape;

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from ..data.augment import augment
 from ..data.dataset import uploaded_info
-from ..data.uploads import UploadError, UploadLimits, parse_csv, parse_image_zip
+from ..data.uploads import UploadError, UploadLimits, parse_upload
 from ..schemas.dataset import DatasetSpec, UploadRef
 from ..schemas.errors import ErrorResponse
 from ..schemas.session import AugmentPreview, SessionView
@@ -47,17 +47,14 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
     session = manager.get(session_id)
     require_owner(request, session)
     try:
-        parsed = parse_csv(data, ref.label_column or "", LIMITS) if ref.format == "csv" else parse_image_zip(
-            data, ref.side, ref.color, LIMITS
-        )
+        parsed = parse_upload(data, ref, LIMITS)
     except UploadError as exc:
         raise HTTPException(422, str(exc)) from None
     digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")
     ref = ref.model_copy(update={"digest": digest})
     manager.parsed_uploads.put(ref, parsed)  # decoded once: the rebuild below reuses it
-    kind = "table" if ref.format == "csv" else "image"
     input_shape = tuple(parsed.x.shape[1:])
-    info = uploaded_info(ref, parsed, kind)
+    info = uploaded_info(ref, parsed)
 
     def switched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
         dataset = DatasetSpec(name="upload", upload=ref,

@@ -93,8 +93,7 @@ async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
         frames = sub.take_tensors()
         if frames:
             # One binary message per display frame, its tensor records back to back: each socket
-            # write makes this thread wait for the GIL the runner holds, so ten writes a frame
-            # cost the training thread a third of its speed (benchmarks/bench_session.py).
+            # write makes this thread wait for the GIL the runner holds (docs/decisions.md).
             await ws.send_bytes(b"".join(frames))
 
 

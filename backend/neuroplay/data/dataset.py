@@ -97,12 +97,13 @@ def _read_upload(
     ref = spec.upload
     if uploads is None:
         raise DataError("this server cannot read uploaded files here")
-    parsed, kind = uploads(ref), "table" if ref.format == "csv" else "image"
-    return uploaded_info(ref, parsed, kind), parsed.x, parsed.labels.astype(np.float64), tuple(parsed.feature_names)
+    parsed = uploads(ref)
+    return uploaded_info(ref, parsed), parsed.x, parsed.labels.astype(np.float64), tuple(parsed.feature_names)
 
 
-def uploaded_info(ref, parsed: ParsedData, kind: str) -> DatasetInfo:
+def uploaded_info(ref: UploadRef, parsed: ParsedData) -> DatasetInfo:
     """What an uploaded file is, as a DatasetInfo (uploads are always classification)."""
+    kind = "table" if ref.format == "csv" else "image"
     suits = ("dense", "activation", "dropout", "batch_norm") if kind == "table" else IMAGE_LAYERS
     return DatasetInfo(
         name="upload", label=ref.filename or "uploaded data", description=", ".join(parsed.feature_names),

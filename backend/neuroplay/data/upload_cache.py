@@ -8,7 +8,7 @@ from typing import Callable
 
 from ..schemas.dataset import UploadRef
 from .errors import DataError
-from .uploads import ParsedData, parse_csv, parse_image_zip
+from .uploads import ParsedData, parse_upload
 
 CacheKey = tuple[str, str, str | None, int, str]
 
@@ -42,6 +42,6 @@ class ParsedUploads:
         data = self.read_bytes(ref.digest)
         if data is None:
             raise DataError(f"the uploaded file {ref.filename or ref.digest[:12]!r} is no longer on the server")
-        parsed = parse_csv(data, ref.label_column or "") if ref.format == "csv" else parse_image_zip(data, ref.side, ref.color)
+        parsed = parse_upload(data, ref)
         self.put(ref, parsed)
         return parsed

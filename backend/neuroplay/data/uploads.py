@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
+from ..schemas.dataset import UploadRef
 from .errors import DataError
 
 
@@ -190,3 +191,10 @@ def parse_image_zip(
         labels.append(parts[0])
     indices, names = _classes(labels, "the archive", limits)
     return ParsedData(np.stack(images), indices, names, [f"{mode} {side}×{side}"])
+
+
+def parse_upload(data: bytes, ref: UploadRef, limits: UploadLimits = UploadLimits()) -> ParsedData:
+    """Parse a file the way its upload reference says (CSV with its label column, or an image zip)."""
+    if ref.format == "csv":
+        return parse_csv(data, ref.label_column or "", limits)
+    return parse_image_zip(data, ref.side, ref.color, limits)

@@ -11,7 +11,7 @@ from ..engine import ModelError, Network, Optimizer, Trainer, build_network, get
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import NetworkSpec
 from ..schemas.training import TrainingConfig
-from .compatibility import check_fits
+from .compatibility import check_fits, check_input
 from .defaults import TASK_OUTPUT, task_of
 
 
@@ -71,11 +71,7 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
     The cheap checks (input shape against the data, the parameter count read off the spec) come
     before anything is allocated, so an absurd spec costs nothing."""
     t = specs.training
-    if tuple(specs.model.input_shape) != tuple(data.input_shape):
-        raise ModelError(
-            f"input_shape {list(specs.model.input_shape)} does not match dataset '{data.info.name}', "
-            f"whose samples have shape {list(data.input_shape)}"
-        )
+    check_input(specs.model.input_shape, data)
     estimate, at = estimate_params(specs.model)
     if at is not None:
         raise ModelError(

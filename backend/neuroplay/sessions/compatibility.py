@@ -1,18 +1,25 @@
 """Does a built network fit the dataset and the loss? Errors name the layer to change."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..data import Dataset
 from ..engine import ModelError, Network
+
+
+def check_input(input_shape: Sequence[int], data: Dataset) -> None:
+    """The model's input shape must be the shape of the data's samples (checked before building)."""
+    if tuple(input_shape) != tuple(data.input_shape):
+        raise ModelError(
+            f"input_shape {list(input_shape)} does not match dataset '{data.info.name}', "
+            f"whose samples have shape {list(data.input_shape)}"
+        )
 
 
 def check_fits(network: Network, data: Dataset, loss: str) -> None:
     """Raise ModelError (with the layer index where one is to blame) when network, data and loss clash."""
     info = data.info
-    if tuple(network.input_shape) != tuple(data.input_shape):
-        raise ModelError(
-            f"input_shape {list(network.input_shape)} does not match dataset '{info.name}', "
-            f"whose samples have shape {list(data.input_shape)}"
-        )
+    check_input(network.input_shape, data)
     last = len(network.layers) - 1
     want = tuple(data.output_shape)
     if tuple(network.output_shape) != want:

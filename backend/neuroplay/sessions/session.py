@@ -94,6 +94,8 @@ class Session:
         # Views someone watches (set by the hub); telemetry is computed only for these.
         self.telemetry_views: frozenset[ViewName] = frozenset()
         self.frames: TelemetryFrames | None = None
+        self._model_key_of: object = None  # the model spec _model_key_json was serialised from
+        self._model_key_json = ""
         self._telemetry = Telemetry(grid_size, max_neuron_maps)
         self._telemetry_lock = threading.Lock()
         # Build everything before assigning, so a bad spec leaves no half-made session.
@@ -390,12 +392,19 @@ class Session:
             step=self.step,
             epoch=self.epoch,
             weights=self.trainer.network.get_weights(),
-            model_key=self.specs.model.model_dump_json(),
+            model_key=self._model_key(),
             output_is_logit=self.trainer.loss.output == "logit",
             features=self.data.features or None,
         )
         if self.telemetry_views:
             self.refresh_telemetry()
+
+    def _model_key(self) -> str:
+        """The model spec as JSON, serialised once per spec rather than at every display frame."""
+        model = self.specs.model
+        if self._model_key_of is not model:
+            self._model_key_of, self._model_key_json = model, model.model_dump_json()
+        return self._model_key_json
 
     def refresh_telemetry(self) -> None:
         """Compute the watched views for the latest snapshot (also called by the hub when the set

@@ -7,7 +7,7 @@ import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { setAugment, loadAugmentPreview } from "../actions.js";
 import { t } from "../i18n.js";
-import { entryOf, className, paintImage } from "../datasets.js";
+import { entryOf, className, drawImage } from "../datasets.js";
 import { ShuffleIcon } from "./icons.js";
 
 /** name, the value a switch turns on, slider bounds and how the amount reads. */
@@ -40,14 +40,7 @@ function Change({ change, value, disabled }) {
 function Thumb({ values, shape, testid, label, big = false }) {
   const ref = useRef(null);
   useEffect(() => {
-    const canvas = ref.current;
-    const [, h, w] = shape;
-    canvas.width = w;
-    canvas.height = h;
-    const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(w, h);
-    paintImage(image, values, shape);
-    ctx.putImageData(image, 0, 0);
+    drawImage(ref.current, values, shape);
   }, [values, shape]);
   return html`<canvas ref=${ref} class=${`augment-thumb ${big ? "big" : ""}`} data-testid=${testid} role="img"
     aria-label=${label}></canvas>`;

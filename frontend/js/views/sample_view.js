@@ -5,7 +5,7 @@ import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { t, formatInt } from "../i18n.js";
-import { entryOf, className, paintImage } from "../datasets.js";
+import { entryOf, className, drawImage } from "../datasets.js";
 
 const INPUT_COLOUR = "#0877bd";
 const TARGET_COLOUR = "#f59322";
@@ -13,14 +13,7 @@ const TARGET_COLOUR = "#f59322";
 function ImageThumb({ values, shape, label }) {
   const ref = useRef(null);
   useEffect(() => {
-    const canvas = ref.current;
-    const [, h, w] = shape;
-    canvas.width = w;
-    canvas.height = h;
-    const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(w, h);
-    paintImage(image, values, shape);
-    ctx.putImageData(image, 0, 0);
+    drawImage(ref.current, values, shape);
   }, [values, shape]);
   return html`<figure class="sample" data-testid="sample">
     <canvas ref=${ref} class="sample-image" role="img" aria-label=${label}></canvas>

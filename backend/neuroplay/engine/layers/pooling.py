@@ -97,21 +97,10 @@ class MaxPool2D(_Pool2D):
 
     type_tag = "max_pool2d"
 
-    def __init__(
-        self,
-        input_shape: tuple[int, ...],
-        pool_size: int = 2,
-        stride: int | None = None,
-        padding: str = "valid",
-        *,
-        init: str = "xavier",
-        rng: np.random.Generator | None = None,
-    ) -> None:
-        super().__init__(input_shape, pool_size, stride, padding, init=init, rng=rng)
-        # Forward cache: winners (p*p, N, C, out_h, out_w) bool, True where offset k holds its
-        # window's first maximum (exactly one per window).
-        self.winners: np.ndarray | None = None
-        self._mask: np.ndarray | None = None  # argmax view, built from winners on first observe()
+    # Forward cache: winners (p*p, N, C, out_h, out_w) bool, True where offset k holds its window's
+    # first maximum (exactly one per window); the argmax view is built from it on first observe().
+    winners: np.ndarray | None = None
+    _mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         """x: (N, C, H, W) -> y: (N, C, out_h, out_w)."""
