@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database (e.g. postgresql+psycopg://user@host/db); "
         "None: SQLite in <data_dir>/neuroplay.db.",
     )
+    engine_spares: int = Field(
+        1, ge=0, le=16, description="Engine processes kept started and idle, so pressing play trains at once."
+    )
     checkpoint_seconds: float = Field(
         5.0, gt=0, le=3600, description="A running session is saved this often; a hard kill loses at most this."
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -16,12 +17,13 @@ from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs
 from neuroplay.sessions.capture import capture
+from neuroplay.sessions.engine_pool import EnginePool
 from neuroplay.sessions.manager import SessionManager, SessionNotFound
 from neuroplay.sessions.restore import restore
 from neuroplay.sessions.session import Session
 from neuroplay.store import Checkpoint, Store
 
-SETTINGS = dict(grid_size=8, display_hz=30.0, max_history_points=1000, max_neuron_maps=64)
+BASE_SETTINGS = dict(grid_size=8, display_hz=30.0, max_history_points=1000, max_neuron_maps=64)
 
 SPECS = Specs(
     NetworkSpec.model_validate({
@@ -47,6 +49,19 @@ def assert_same_run(a: Session, b: Session) -> None:
     assert a.history.points == b.history.points
 
 
+@pytest.fixture(scope="module")
+def engines() -> Iterator[EnginePool]:
+    pool = EnginePool(spares=1)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture()
+def settings(engines: EnginePool) -> dict:
+    """Session keyword arguments as the manager gives them, with real engine processes."""
+    return dict(BASE_SETTINGS, engines=engines)
+
+
 @pytest.fixture()
 def store(tmp_path: Path):
     s = Store(f"sqlite:///{tmp_path / 'neuroplay.db'}")
@@ -54,14 +69,14 @@ def store(tmp_path: Path):
     s.close()
 
 
-def test_a_restored_session_continues_exactly_as_the_original(store: Store) -> None:
-    original = Session("s1", "hash", SPECS, **SETTINGS)
+def test_a_restored_session_continues_exactly_as_the_original(store: Store, settings: dict) -> None:
+    original = Session("s1", "hash", SPECS, **settings)
     for _ in range(3):
         original.command("step", "epoch")
     for _ in range(5):
         original.command("step", "batch")  # stop in the middle of an epoch
     store.save(capture(original))
-    twin = restore(store.load("s1"), **SETTINGS)
+    twin = restore(store.load("s1"), **settings)
     assert_same_run(original, twin)
     assert twin.status == "paused"
     for _ in range(30):  # crosses epoch ends: reshuffles, dropout masks, Adam steps
@@ -70,7 +85,7 @@ def test_a_restored_session_continues_exactly_as_the_original(store: Store) -> N
     assert_same_run(original, twin)
 
 
-def test_a_session_saved_while_running_comes_back_paused(store: Store) -> None:
+def test_a_session_saved_while_running_comes_back_paused(store: Store, settings: dict) -> None:
     saved: list[Checkpoint] = []
     got_two = threading.Event()
 
@@ -79,7 +94,7 @@ def test_a_session_saved_while_running_comes_back_paused(store: Store) -> None:
         if sum(c.status == "running" for c in saved) >= 2:
             got_two.set()
 
-    session = Session("s2", "hash", SPECS, checkpoint_seconds=0.05, on_checkpoint=keep, **SETTINGS)
+    session = Session("s2", "hash", SPECS, checkpoint_seconds=0.05, on_checkpoint=keep, **settings)
     session.command("play")
     try:
         assert got_two.wait(10), "the runner made no periodic checkpoints"
@@ -89,14 +104,14 @@ def test_a_session_saved_while_running_comes_back_paused(store: Store) -> None:
     assert running[0].step < running[-1].step
     assert saved[-1].status == "paused" and saved[-1].step == session.step  # pause checkpoints too
     store.save(running[-1])
-    back = restore(store.load("s2"), **SETTINGS)
+    back = restore(store.load("s2"), **settings)
     assert back.status == "paused" and back.step == running[-1].step
     np.testing.assert_array_equal(back.trainer.network.get_weights()["layer0.W"], running[-1].weights["layer0.W"])
 
 
-def test_every_change_is_checkpointed() -> None:
+def test_every_change_is_checkpointed(settings: dict) -> None:
     saved: list[Checkpoint] = []
-    session = Session("s3", "hash", SPECS, on_checkpoint=saved.append, **SETTINGS)
+    session = Session("s3", "hash", SPECS, on_checkpoint=saved.append, **settings)
     session.command("step", "batch")
     assert saved[-1].step == 1
     session.change(Specs(SPECS.model, SPECS.dataset, SPECS.training.model_copy(update={"learning_rate": 0.5})))
@@ -107,9 +122,9 @@ def test_every_change_is_checkpointed() -> None:
     assert len(saved) == 4
 
 
-def test_a_training_change_while_running_is_checkpointed_and_training_goes_on() -> None:
+def test_a_training_change_while_running_is_checkpointed_and_training_goes_on(settings: dict) -> None:
     saved: list[Checkpoint] = []
-    session = Session("s4", "hash", SPECS, on_checkpoint=saved.append, **SETTINGS)
+    session = Session("s4", "hash", SPECS, on_checkpoint=saved.append, **settings)
     session.command("play")
     try:
         faster = SPECS.training.model_copy(update={"learning_rate": 0.2})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import numpy as np
@@ -32,7 +33,20 @@ class Dataset:
 
     def augment_batch(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Training batches only: the validation arrays never pass through here."""
-        return augment(x, self.augmentation, rng) if self.augmentation.active and x.ndim == 4 else x
+        return augment_images(self.augmentation, x, rng)
+
+    @property
+    def transform(self) -> Transform | None:
+        """The trainer's batch transform: augmentation when it is on. A partial of a module function,
+        so it pickles (the engine process receives it)."""
+        return partial(augment_images, self.augmentation) if self.augmentation.active else None
+
+
+Transform = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+
+def augment_images(augmentation: Augmentation, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return augment(x, augmentation, rng) if augmentation.active and x.ndim == 4 else x
 
 
 def _targets(y: np.ndarray) -> np.ndarray:

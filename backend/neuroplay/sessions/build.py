@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import Dataset, make_dataset
-from ..data.dataset import UploadSource
+from ..data.dataset import Transform, UploadSource
 from ..engine import ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import NetworkSpec
@@ -83,17 +83,40 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
         raise ModelError(
             f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}"
         )
-    loss = specs.resolved_loss()
-    check_fits(network, data, loss)
+    check_fits(network, data, specs.resolved_loss())
+    return make_trainer(specs, network, TrainingArrays.of(data))
+
+
+@dataclass(frozen=True)
+class TrainingArrays:
+    """What a trainer and its metric points need of a dataset: plain arrays and settings that pickle
+    (a Dataset's info holds generator functions), so the engine process can get them."""
+
+    task: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    transform: Transform | None  # data augmentation of training batches
+
+    @classmethod
+    def of(cls, data: Dataset) -> TrainingArrays:
+        return cls(data.info.task, data.x_train, data.y_train, data.x_val, data.y_val, data.transform)
+
+
+def make_trainer(specs: Specs, network: Network, arrays: TrainingArrays) -> Trainer:
+    """A trainer for an already checked network (build_trainer checks; the engine process rebuilds
+    a checked network and lays the running state over it)."""
+    t = specs.training
     return Trainer(
         network,
-        get_loss(loss),
+        get_loss(specs.resolved_loss()),
         build_optimizer(t),
-        data.x_train,
-        data.y_train,
+        arrays.x_train,
+        arrays.y_train,
         batch_size=t.batch_size,
         seed=t.seed,
         clip_norm=t.clip_norm,
         clip_value=t.clip_value,
-        transform=data.augment_batch if data.augmentation.active else None,
+        transform=arrays.transform,
     )

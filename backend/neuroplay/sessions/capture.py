@@ -8,6 +8,7 @@ writer thread without waiting for the disk.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import numpy as np
@@ -71,25 +72,57 @@ def load_trainer_state(trainer: Trainer, state: Mapping[str, Any], arrays: Mappi
             generator.bit_generator.state = saved[name]
 
 
-def capture(session: Session) -> Checkpoint:
-    """A consistent copy of the session now (call between steps, from the thread that owns the engine)."""
-    trainer = session.trainer
-    state, arrays = trainer_state(trainer)
+@dataclass(frozen=True)
+class EngineState:
+    """Everything training changes in a trainer, as plain arrays and data: laid over a trainer built
+    from the same specs, it continues exactly where this one was. It travels between the server and
+    the engine process (sessions/engine_process.py) and into checkpoints."""
+
+    step: int
+    epoch: int
+    weights: dict[str, np.ndarray]
+    optimizer: dict[str, np.ndarray]
+    trainer_state: dict[str, Any]
+    trainer_arrays: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, trainer: Trainer, step: int, epoch: int) -> EngineState:
+        state, arrays = trainer_state(trainer)
+        return cls(
+            step=step,
+            epoch=epoch,
+            weights=trainer.network.get_weights(),
+            optimizer={name: np.array(value, copy=True) for name, value in trainer.optimizer.state_arrays().items()},
+            trainer_state=state,
+            trainer_arrays=arrays,
+        )
+
+    def load_into(self, trainer: Trainer) -> None:
+        trainer.network.set_weights(self.weights)
+        trainer.optimizer.load_state_arrays(self.optimizer)
+        load_trainer_state(trainer, self.trainer_state, self.trainer_arrays)
+
+
+def capture(session: Session, engine: EngineState | None = None) -> Checkpoint:
+    """A consistent copy of the session now (call between steps, from the thread that owns the
+    engine), or with `engine`: the session's specs and history with that engine state (a periodic
+    save sent by the engine process while it trains)."""
+    engine = engine or EngineState.of(session.trainer, session.step, session.epoch)
     return Checkpoint(
         id=session.id,
         owner_token_hash=session.owner_token_hash,
         status=session.status,
-        step=session.step,
-        epoch=session.epoch,
+        step=engine.step,
+        epoch=engine.epoch,
         generation=session.generation,
         model=session.specs.model,
         dataset=session.specs.dataset,
         training=session.specs.training,
-        history=list(session.history.points),
-        weights=trainer.network.get_weights(),
-        optimizer={name: np.array(value, copy=True) for name, value in trainer.optimizer.state_arrays().items()},
-        trainer_state=state,
-        trainer_arrays=arrays,
+        history=[p for p in session.history.points if p.step <= engine.step],
+        weights=engine.weights,
+        optimizer=engine.optimizer,
+        trainer_state=engine.trainer_state,
+        trainer_arrays=engine.trainer_arrays,
         divergence=session.divergence,
         error=session.error,
         forked_from=session.forked_from,

@@ -5,10 +5,10 @@ import math
 
 import numpy as np
 
-from ..data import Dataset
 from ..engine import Network
 from ..engine.losses import Loss
 from ..schemas.session import MetricPoint
+from .build import TrainingArrays
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -32,9 +32,9 @@ def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray
         return _finite_or_none(loss.value(p, y)), _accuracy(task, loss, p, y)
 
 
-def evaluate(network: Network, loss: Loss, data: Dataset, step: int, epoch: int) -> MetricPoint:
+def evaluate(network: Network, loss: Loss, data: TrainingArrays, step: int, epoch: int) -> MetricPoint:
     """One metric point: training-set and validation-set loss and accuracy with inference behaviour."""
-    task = data.info.task
+    task = data.task
     train_loss, train_acc = _split(network, loss, task, data.x_train, data.y_train)
     val_loss, val_acc = _split(network, loss, task, data.x_val, data.y_val)
     return MetricPoint(

@@ -32,6 +32,11 @@ class MetricHistory:
         points, steps = self.points, self.steps
         return points[bisect.bisect_right(steps, step, hi=len(points)) :]
 
+    def truncate_after(self, step: int) -> None:
+        """Drop the points after `step` (training went back to it: its engine process died)."""
+        keep = bisect.bisect_right(self.steps, step)
+        self.points, self.steps = self.points[:keep], self.steps[:keep]
+
     def clear(self) -> None:
         self.points, self.steps = [], []
 

@@ -20,6 +20,7 @@ from ..data.upload_cache import ParsedUploads
 from ..store import Checkpoint, CheckpointWriter, Store
 from .build import Specs
 from .capture import capture
+from .engine_pool import EnginePool
 from .hub import Hub
 from .restore import forked, restore
 from .session import Session, SessionError
@@ -51,6 +52,7 @@ class SessionManager:
         self.store = store
         self.parsed_uploads = ParsedUploads(store.get_upload)
         self.writer = CheckpointWriter(store)
+        self.engines = EnginePool(settings.engine_spares)
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
         self._lock = threading.Lock()  # guards _sessions
@@ -65,6 +67,7 @@ class SessionManager:
             max_neuron_maps=s.max_neuron_maps,
             checkpoint_seconds=s.checkpoint_seconds,
             on_checkpoint=self.writer.submit,
+            engines=self.engines,
             uploads=self.parsed_uploads,
         )
 
@@ -125,6 +128,7 @@ class SessionManager:
             sessions = list(self._sessions.values())
         for session in sessions:
             session.close()
+        self.engines.close()
         self.writer.close()
 
     # ---- internals ----

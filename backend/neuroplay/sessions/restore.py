@@ -9,7 +9,7 @@ from typing import Any
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
 from .build import Specs
-from .capture import load_trainer_state
+from .capture import EngineState
 from .session import Session
 
 
@@ -24,10 +24,7 @@ def restore(checkpoint: Checkpoint, **session_settings: Any) -> Session:
         forked_from=cp.forked_from,
         **session_settings,
     )
-    trainer = session.trainer
-    trainer.network.set_weights(cp.weights)
-    trainer.optimizer.load_state_arrays(cp.optimizer)
-    load_trainer_state(trainer, cp.trainer_state, cp.trainer_arrays)
+    EngineState(cp.step, cp.epoch, cp.weights, cp.optimizer, cp.trainer_state, cp.trainer_arrays).load_into(session.trainer)
     session.status = "paused" if cp.status == "running" else cp.status
     session.step, session.epoch, session.generation = cp.step, cp.epoch, cp.generation
     session.history.replace(cp.history)

@@ -1,63 +1,73 @@
-"""The thread that steps a session's engine while it plays, with an optional speed limit."""
+"""Trains a session in an engine process while it plays (see engine_process.py for why a process).
+
+`start` hands the session's engine state to a process from the pool; `stop` asks for it back and
+returns once the session holds it again. Between the two, the process's messages (progress, periodic
+saves, the final report, or its death) reach `on_message` on the worker's reader thread.
+"""
 from __future__ import annotations
 
 import threading
-import time
 from typing import Callable
 
-
-# Hand the GIL to other threads at least this often. A thread that wants the GIL (the event loop,
-# after every wake-up) otherwise waits for Python's 5 ms switch interval, and while it waits every
-# GIL release inside NumPy wakes it in vain: measured, that cost the training thread a fifth to a
-# third of its speed (docs/decisions.md). A voluntary yield every 2 ms costs almost nothing.
-YIELD_SECONDS = 0.002
+from .engine_messages import Start, Stopped
+from .engine_pool import EngineGone, EnginePool, EngineWorker
 
 
 class Runner:
-    """Calls `work()` in a loop on its own thread until `work` returns False or `stop()` is called.
-
-    `steps_per_second` (None = flat out) may be changed while it runs; pacing uses an absolute
-    schedule so the average rate is right even when single sleeps overshoot.
-    """
-
-    def __init__(self, work: Callable[[], bool]) -> None:
-        self.work = work
-        self.steps_per_second: float | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
+    def __init__(
+        self,
+        pool: EnginePool,
+        make_start: Callable[[str], Start],
+        on_message: Callable[[object], None],
+    ) -> None:
+        """`make_start(data_key_the_process_holds)` builds the Start message; `on_message` gets every
+        message of the job, the final Stopped or EngineGone last (the runner is not alive after it)."""
+        self.pool = pool
+        self.make_start = make_start
+        self.on_message = on_message
+        self._worker: EngineWorker | None = None
+        self._done = threading.Event()
 
     @property
     def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._worker is not None
+
+    @property
+    def pid(self) -> int | None:
+        """The engine process training now (tests and diagnostics)."""
+        worker = self._worker
+        return worker.pid if worker is not None else None
 
     def start(self) -> None:
-        if self.alive:
+        if self._worker is not None:
             return
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, args=(self._stop,), daemon=True, name="runner")
-        self._thread.start()
+        worker = self.pool.acquire()
+        try:
+            message = self.make_start(worker.data_key)
+        except BaseException:
+            self.pool.release(worker)
+            raise
+        self._done = threading.Event()
+        self._worker = worker
+        worker.start(message, self._receive)  # a dead process is reported to _receive as EngineGone
 
     def stop(self) -> None:
-        """Ask the loop to end and wait for it; it ends after the step in progress (milliseconds)."""
-        self._stop.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
-        self._thread = None
+        """Ask the process to stop and wait until its final report was handled (milliseconds: the
+        step in progress, then the state travels back)."""
+        worker, done = self._worker, self._done
+        if worker is None:
+            return
+        worker.stop()
+        done.wait()
 
-    def _loop(self, stop: threading.Event) -> None:
-        next_due = last_yield = time.perf_counter()
-        while not stop.is_set():
-            if not self.work():
-                return
-            rate = self.steps_per_second
-            if rate:
-                next_due = max(next_due + 1.0 / rate, time.perf_counter() - 1.0)
-                delay = next_due - time.perf_counter()
-                if delay > 0 and stop.wait(delay):
-                    return
-            else:
-                next_due = now = time.perf_counter()
-                if now - last_yield >= YIELD_SECONDS:
-                    time.sleep(0)
-                    last_yield = now
+    def _receive(self, message: object) -> None:
+        final = isinstance(message, (Stopped, EngineGone))
+        try:
+            self.on_message(message)
+        finally:
+            if final:
+                # Waiters go on first; giving the process back may take a while (it may be ended).
+                worker, self._worker = self._worker, None
+                self._done.set()
+                if worker is not None:
+                    self.pool.release(worker)

@@ -1,19 +1,22 @@
-"""One training run: its specs, its engine objects, its counters and its runner thread.
+"""One training run: its specs, its engine objects, its counters and its runner.
 
-Threads: the runner thread alone steps the engine while the session runs. Every change from outside
-(commands, patches) takes `_control`, stops the runner, changes things, and restarts it if it was
-running, so the engine is never touched by two threads at once. Readers (state, telemetry) never
-block training: they read counters and the latest weight snapshot, which the runner publishes by
-replacing one reference.
+Who owns the engine: while the session plays, an engine process trains a copy of it (runner.py) and
+the session's own trainer waits untouched; the process reports counters, metric points and weight
+snapshots at display rate, and the whole engine state every `checkpoint_seconds`, all handled here on
+the worker's reader thread. Every change from outside (commands, patches) takes `_control`, stops the
+runner (the final state comes back into `trainer`), changes things, and starts it again if it was
+running, so the engine is never touched by two parties at once. Manual steps run here, on a stopped
+session. Readers (state, telemetry) never block training: they read counters and the latest weight
+snapshot, published by replacing one reference.
 
-Persistence: the same rule decides who may copy the engine into a checkpoint. The runner does, between
-two steps, every `checkpoint_seconds` and when it stops by itself (divergence, engine error); every
-change from outside does, under `_control`, once it is made. The copy goes to `on_checkpoint` (the
-store's writer thread), so training never waits for the disk.
+Persistence: checkpoints are made from the engine process's periodic saves while it plays, when it
+stops by itself (divergence, engine error, the process dying), and by every change from outside once
+it is made. The copy goes to `on_checkpoint` (the store's writer thread), so nobody waits for the disk.
 """
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from typing import Callable
@@ -33,9 +36,12 @@ from ..schemas.stream import ViewName
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
 from ..data.dataset import UploadSource
-from .build import Specs, build_data, build_optimizer, build_trainer
-from .capture import capture
+from ..data import Dataset
+from .build import Specs, TrainingArrays, build_data, build_optimizer, build_trainer
+from .capture import EngineState, capture
 from .compatibility import check_fits
+from .engine_messages import Pace, Progress, Saved, Start, Stopped
+from .engine_pool import EngineGone, EnginePool
 from .evaluation import evaluate
 from .history import MetricHistory
 from .runner import Runner
@@ -53,12 +59,25 @@ class SessionError(Exception):
     """A command that cannot be carried out now (HTTP 409)."""
 
 
+def divergence_at(step: int, where: str) -> Divergence:
+    return Divergence(
+        step=step,
+        where=where,
+        message=(
+            f"training diverged at step {step}: the {where} became NaN or infinite. The weights are "
+            "those of the last good step: lower the learning rate (or turn on clipping) and play "
+            "again, or reset."
+        ),
+    )
+
+
 class Session:
     def __init__(
         self,
         session_id: str,
         owner_token_hash: str,
         specs: Specs,
+        engines: EnginePool,
         grid_size: int,
         display_hz: float,
         max_history_points: int,
@@ -75,7 +94,6 @@ class Session:
         self.created_at = utc_now()
         self.checkpoint_seconds = checkpoint_seconds
         self._on_checkpoint = on_checkpoint
-        self._last_checkpoint_time = time.perf_counter()
         self.grid_size = grid_size
         self.snapshot_interval = 1.0 / display_hz
         self.history = MetricHistory(max_history_points)
@@ -88,9 +106,11 @@ class Session:
         self.state_version = 0  # bumped whenever anything in state() other than step/epoch changes
         self.last_used = time.monotonic()
         self._control = threading.Lock()
-        self._runner = Runner(self._advance)
-        self._last_snapshot_time = 0.0
-        self._last_point_time = 0.0
+        self._runner = Runner(engines, self._start_message, self._on_engine_message)
+        self._steps_per_second: float | None = None  # the speed limit the runner gets
+        # The newest engine state known to be consistent while the process trains: the one it got,
+        # then each periodic save. A process that dies takes the session back to it.
+        self._last_engine_state: EngineState | None = None
         # Views someone watches (set by the hub); telemetry is computed only for these.
         self.telemetry_views: frozenset[ViewName] = frozenset()
         self.frames: TelemetryFrames | None = None
@@ -101,7 +121,8 @@ class Session:
         # Build everything before assigning, so a bad spec leaves no half-made session.
         data = build_data(specs.dataset, uploads)
         trainer = build_trainer(specs, data)
-        self.specs, self.data, self.trainer = specs, data, trainer
+        self.specs, self.trainer = specs, trainer
+        self._set_data(data)
         self._start_generation()
 
     # ---- reading ----
@@ -173,7 +194,11 @@ class Session:
                 self._set_status("running")
                 self.divergence = None
                 self.error = None
-                self._runner.start()
+                try:
+                    self._runner.start()
+                except Exception as exc:  # no engine process could be had (server shutting down)
+                    self._set_status("paused")
+                    raise SessionError(f"training could not start: {exc}") from exc
             elif action == "pause":
                 self._runner.stop()
                 if self.status == "running":
@@ -211,7 +236,8 @@ class Session:
                 trainer = build_trainer(specs, data)  # raises before anything is changed
                 was_running = self.running
                 self._runner.stop()
-                self.specs, self.data, self.trainer = specs, data, trainer
+                self.specs, self.trainer = specs, trainer
+                self._set_data(data)
                 self.divergence = None
                 self._start_generation()
                 self._set_status("running" if was_running else "idle")
@@ -219,8 +245,13 @@ class Session:
                 if was_running:
                     self._runner.start()
                 return
-            self._apply_training_live(specs)
-            self._checkpoint_between_steps()
+            # The running process has its own copy of the trainer: take it back, change it, go on.
+            was_running = self._runner.alive
+            self._runner.stop()
+            self._apply_training(specs)
+            self._checkpoint()
+            if was_running:
+                self._runner.start()
 
     # Dataset fields whose change keeps the weights: the learner edits points or augmentation and
     # watches the same network adapt, instead of starting over.
@@ -236,8 +267,9 @@ class Session:
             return False
         was_running = self.running
         self._runner.stop()
-        self.trainer.replace_data(data.x_train, data.y_train, data.augment_batch if data.augmentation.active else None)
-        self.specs, self.data = specs, data
+        self.trainer.replace_data(data.x_train, data.y_train, data.transform)
+        self.specs = specs
+        self._set_data(data)
         self.state_version += 1
         self._record_point()
         self._checkpoint()
@@ -261,12 +293,13 @@ class Session:
             self.state_version += 1
 
     # ---- internals ----
-    def _apply_training_live(self, specs: Specs) -> None:
+    def _apply_training(self, specs: Specs) -> None:
+        """Training settings onto the stopped trainer (weights and optimizer state kept unless the
+        optimizer itself changes)."""
         new = specs.training
         trainer = self.trainer
         new_loss = specs.resolved_loss() != self.specs.resolved_loss()
         old = self.specs.training
-        new_optimizer = (new.optimizer, new.momentum) != (old.optimizer, old.momentum)
         if new_loss:
             # A new loss must fit the output layer; check before changing anything at all.
             check_fits(trainer.network, self.data, specs.resolved_loss())
@@ -275,25 +308,25 @@ class Session:
         trainer.clip_norm = new.clip_norm
         trainer.clip_value = new.clip_value
         trainer.set_batch_size(new.batch_size)
-        self._runner.steps_per_second = new.steps_per_second
-        if new_loss or new_optimizer:
-            was_running = self.running
-            self._runner.stop()
-            if new_loss:
-                trainer.set_loss(get_loss(specs.resolved_loss()))
-            if new_optimizer:
-                trainer.optimizer = build_optimizer(new)
-            if was_running:
-                self._runner.start()
+        self._steps_per_second = new.steps_per_second
+        if new_loss:
+            trainer.set_loss(get_loss(specs.resolved_loss()))
+        if (new.optimizer, new.momentum) != (old.optimizer, old.momentum):
+            trainer.optimizer = build_optimizer(new)
         self.specs = specs
         self.state_version += 1
+
+    def _set_data(self, data: Dataset) -> None:
+        self.data = data
+        self._arrays = TrainingArrays.of(data)
+        self._data_key = secrets.token_hex(8)  # tells an engine process whether it holds this data
 
     def _start_generation(self) -> None:
         self.generation += 1
         self.step = 0
         self.epoch = 0
         self.history.clear()
-        self._runner.steps_per_second = self.specs.training.steps_per_second
+        self._steps_per_second = self.specs.training.steps_per_second
         self._record_point()
         self._publish_snapshot()
         self.state_version += 1
@@ -319,15 +352,7 @@ class Session:
         """One optimizer step. Returns whether it ended an epoch, or None when training diverged."""
         result = self.trainer.train_step()
         if result.diverged:
-            self.divergence = Divergence(
-                step=self.step + 1,
-                where=result.diverged,
-                message=(
-                    f"training diverged at step {self.step + 1}: the {result.diverged} became NaN or "
-                    "infinite. The weights are those of the last good step: lower the learning rate "
-                    "(or turn on clipping) and play again, or reset."
-                ),
-            )
+            self.divergence = divergence_at(self.step + 1, result.diverged)
             self._set_status("diverged")
             self._publish_snapshot()
             return None
@@ -336,62 +361,83 @@ class Session:
             self.epoch = self.trainer.batches.epoch
         return result.epoch_ended
 
-    def _advance(self) -> bool:
-        """The runner's unit of work: one step, a metric point at each epoch end, snapshots at
-        display rate. Returns False to stop the runner."""
-        try:
-            ended = self._train_one()
-            if ended is None:
-                self._checkpoint()  # diverged: keep the weights of the last good step
-                return False
-            now = time.perf_counter()
-            if ended and now - self._last_point_time >= MIN_POINT_INTERVAL:
-                self._record_point(now)
-            if now - self._last_snapshot_time >= self.snapshot_interval:
-                self._publish_snapshot(now)
-            if now - self._last_checkpoint_time >= self.checkpoint_seconds:
-                self._checkpoint(now)
-            return True
-        except Exception as exc:  # a bug must pause this session visibly, not kill its thread silently
-            logger.exception("session %s: engine error", self.id)
-            self.error = f"engine error at step {self.step + 1}: {type(exc).__name__}: {exc}"
-            self._set_status("paused")
-            self._checkpoint()
-            return False
+    # ---- the engine process ----
+    def _start_message(self, data_key_held: str) -> Start:
+        """What the runner sends to start training (called by it under _control)."""
+        state = EngineState.of(self.trainer, self.step, self.epoch)
+        self._last_engine_state = state
+        return Start(
+            specs=self.specs,
+            data_key=self._data_key,
+            data=None if data_key_held == self._data_key else self._arrays,
+            state=state,
+            pace=Pace(self._steps_per_second, self.snapshot_interval, MIN_POINT_INTERVAL, self.checkpoint_seconds),
+        )
 
-    def _checkpoint(self, now: float | None = None) -> None:
-        """Hand a copy to the writer. Only the engine's owner may call this: the runner thread while
-        it runs, otherwise a holder of _control with the runner stopped. Never raises: a failed copy
-        is logged and training goes on (the next checkpoint tries again)."""
-        self._last_checkpoint_time = now if now is not None else time.perf_counter()
+    def _on_engine_message(self, message: object) -> None:
+        """Reports of the engine process, on its reader thread; the last is Stopped or EngineGone."""
+        if isinstance(message, Progress):
+            self._take_points(message.points)
+            self.step, self.epoch = message.step, message.epoch
+            self._publish_snapshot(message.weights)
+        elif isinstance(message, Saved):
+            self._take_points(message.points)
+            self._last_engine_state = message.state
+            self._checkpoint(message.state)
+        elif isinstance(message, Stopped):
+            self._take_points(message.points)
+            self._take_back(message.state)
+            if message.diverged:
+                self.divergence = divergence_at(self.step + 1, message.diverged)
+                self._set_status("diverged")
+            elif message.error:
+                logger.error("session %s: %s", self.id, message.error)
+                self.error = message.error
+                self._set_status("paused")
+            if message.diverged or message.error:  # it stopped by itself: show and keep where
+                self._publish_snapshot()
+                self._checkpoint()
+        elif isinstance(message, EngineGone):
+            state = self._last_engine_state
+            if state is not None:  # None only if it died before it was sent anything
+                self._take_back(state)
+                self.history.truncate_after(state.step)
+            logger.error("session %s: %s", self.id, message)
+            self.error = f"{message}; the session went back to step {self.step}, the last state it saved"
+            self._set_status("paused")
+            self._publish_snapshot()
+            self._checkpoint()
+
+    def _take_points(self, points: list[MetricPoint]) -> None:
+        for point in points:
+            self.history.append(point)
+
+    def _take_back(self, state: EngineState) -> None:
+        state.load_into(self.trainer)
+        self.step, self.epoch = state.step, state.epoch
+
+    def _checkpoint(self, engine: EngineState | None = None) -> None:
+        """Hand a copy to the writer: of the stopped trainer (only a holder of _control, or the
+        runner's final report, may call this without `engine`), or of an engine state the process
+        sent. Never raises: a failed copy is logged and training goes on (the next one tries again)."""
         if self._on_checkpoint is None:
             return
         try:
-            self._on_checkpoint(capture(self))
+            self._on_checkpoint(capture(self, engine))
         except Exception:
             logger.exception("session %s: checkpoint failed", self.id)
 
-    def _checkpoint_between_steps(self) -> None:
-        """Checkpoint from a holder of _control: a running runner is stopped for the copy (after its
-        step in progress, milliseconds) and started again."""
-        was_running = self._runner.alive
-        self._runner.stop()
-        self._checkpoint()
-        if was_running:
-            self._runner.start()
-
-    def _record_point(self, now: float | None = None) -> None:
-        self._last_point_time = now if now is not None else time.perf_counter()
+    def _record_point(self) -> None:
         t = self.trainer
-        self.history.append(evaluate(t.network, t.loss, self.data, self.step, self.epoch))
+        self.history.append(evaluate(t.network, t.loss, self._arrays, self.step, self.epoch))
 
-    def _publish_snapshot(self, now: float | None = None) -> None:
-        self._last_snapshot_time = now if now is not None else time.perf_counter()
+    def _publish_snapshot(self, weights: dict[str, np.ndarray] | None = None) -> None:
+        """Show `weights` (sent by the engine process), or the stopped trainer's."""
         self.snapshot = Snapshot(
             generation=self.generation,
             step=self.step,
             epoch=self.epoch,
-            weights=self.trainer.network.get_weights(),
+            weights=weights if weights is not None else self.trainer.network.get_weights(),
             model_key=self._model_key(),
             output_is_logit=self.trainer.loss.output == "logit",
             features=self.data.features or None,

@@ -1,0 +1,71 @@
+"""What the server and an engine process (engine_process.py) say to each other over their socket.
+
+Both ends are this same package in the same version, so the messages are pickled dataclasses rather
+than pydantic models: nothing outside the server ever sees them (docs/decisions.md).
+One `Start` is answered by `Progress` and `Saved` messages while training runs and by exactly one
+`Stopped`, whether the server asked for it (`Stop`) or training ended by itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..schemas.session import MetricPoint
+from .build import Specs, TrainingArrays
+from .capture import EngineState
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How the engine process paces its loop and its reports."""
+
+    steps_per_second: float | None  # None: flat out
+    snapshot_interval: float  # seconds between weight snapshots (the display rate)
+    point_interval: float  # at most one metric point per this many seconds (at epoch ends)
+    checkpoint_interval: float  # seconds between Saved messages
+
+
+# ---- server -> engine process ----
+@dataclass(frozen=True)
+class Start:
+    specs: Specs
+    data_key: str  # names `data`; the process keeps the last one, so a repeated play sends None
+    data: TrainingArrays | None
+    state: EngineState
+    pace: Pace
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+# ---- engine process -> server ----
+@dataclass(frozen=True)
+class Progress:
+    """Sent at display rate: the counters, the metric points since the last message, the weights."""
+
+    step: int
+    epoch: int
+    points: list[MetricPoint]
+    weights: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The whole engine state, every `checkpoint_interval`, for the store."""
+
+    state: EngineState
+    points: list[MetricPoint]  # points not yet sent, so the checkpoint's history is complete
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Training ended: asked to (`Stop`), diverged, or failed. `state` is where it ended (for a
+    divergence: the weights of the last good step)."""
+
+    state: EngineState
+    points: list[MetricPoint]
+    diverged: str | None = None  # where a NaN/Inf appeared (at step state.step + 1)
+    error: str | None = None  # an unexpected engine failure, for the user

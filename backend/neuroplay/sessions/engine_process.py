@@ -1,0 +1,138 @@
+"""The engine process: trains one session at a time for the server, outside the server's GIL.
+
+Why a process: a training thread in the server shares the GIL with the event loop, and each of the
+loop's wake-ups then costs training far more than the loop's own work (docs/decisions.md). Here one
+thread does everything: it waits for a Start, trains flat out, and looks at its socket every
+POLL_SECONDS for a Stop. (A second thread blocked on the socket would need the GIL to act on a Stop,
+and a thread waiting for the GIL while NumPy keeps releasing and retaking it can wait for a tenth of
+a second.) The process ends when the server's end of the socket closes, so a killed server leaves no
+orphans.
+
+Run by the server as `python -m neuroplay.sessions.engine_process <socket fd>`.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from multiprocessing.connection import Connection
+
+from ..engine import Trainer, build_network
+from ..schemas.session import MetricPoint
+from .build import TrainingArrays, make_trainer
+from .capture import EngineState
+from .engine_messages import Progress, Saved, Start, Stop, Stopped
+from .evaluation import evaluate
+
+POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
+
+
+def receive(conn: Connection) -> object:
+    try:
+        return conn.recv()
+    except (EOFError, OSError):
+        os._exit(0)  # the server is gone, and with it this process's purpose
+
+
+def stop_requested(conn: Connection, timeout: float = 0.0) -> bool:
+    """Whether a Stop arrived (waiting up to `timeout` for one)."""
+    if not conn.poll(timeout):
+        return False
+    message = receive(conn)
+    if not isinstance(message, Stop):  # the server waits for Stopped before it sends a Start
+        print(f"engine process: unexpected {type(message).__name__} while training", file=sys.stderr)
+    return isinstance(message, Stop)
+
+
+class Job:
+    """One Start: rebuilds the trainer, trains until stopped, reports as it goes."""
+
+    def __init__(self, conn: Connection, start: Start, data: TrainingArrays) -> None:
+        self.conn, self.start, self.data = conn, start, data
+        specs = start.specs
+        t = specs.training
+        network = build_network(specs.model, seed=t.seed, init=t.init, init_scale=t.init_scale)
+        self.trainer: Trainer = make_trainer(specs, network, data)
+        start.state.load_into(self.trainer)
+        self.step, self.epoch = start.state.step, start.state.epoch
+        self.points: list[MetricPoint] = []
+
+    def state(self) -> EngineState:
+        return EngineState.of(self.trainer, self.step, self.epoch)
+
+    def take_points(self) -> list[MetricPoint]:
+        points, self.points = self.points, []
+        return points
+
+    def run(self) -> Stopped:
+        """Train until stopped; returns the final report. The loop body is kept lean: at tens of
+        microseconds per step, every attribute lookup shows in the speed."""
+        pace, trainer, conn = self.start.pace, self.trainer, self.conn
+        train_step, send = trainer.train_step, conn.send
+        now = time.perf_counter()
+        next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
+        next_snapshot, next_save = now + pace.snapshot_interval, now + pace.checkpoint_interval
+        while True:
+            result = train_step()
+            if result.diverged:
+                return Stopped(self.state(), self.take_points(), diverged=result.diverged)
+            self.step += 1
+            now = time.perf_counter()
+            if result.epoch_ended:
+                self.epoch = trainer.batches.epoch
+                if now - last_point >= pace.point_interval:
+                    last_point = now
+                    self.points.append(evaluate(trainer.network, trainer.loss, self.data, self.step, self.epoch))
+            if now >= next_snapshot:
+                next_snapshot = now + pace.snapshot_interval
+                send(Progress(self.step, self.epoch, self.take_points(), trainer.network.get_weights()))
+            if now >= next_save:
+                next_save = now + pace.checkpoint_interval
+                send(Saved(self.state(), self.take_points()))
+            if pace.steps_per_second:
+                # An absolute schedule keeps the average rate right when single sleeps overshoot.
+                next_due = max(next_due + 1.0 / pace.steps_per_second, now - 1.0)
+                if stop_requested(conn, max(0.0, next_due - now)):
+                    break
+            elif now >= next_poll:
+                next_poll = now + POLL_SECONDS
+                if stop_requested(conn):
+                    break
+        return Stopped(self.state(), self.take_points())
+
+
+def serve(conn: Connection) -> None:
+    data_key, data = "", None
+    while True:
+        start = receive(conn)
+        if not isinstance(start, Start):
+            continue  # a Stop for a job that had already ended by itself
+        if start.data is not None:
+            data_key, data = start.data_key, start.data
+        try:
+            if data is None or data_key != start.data_key:
+                raise RuntimeError("the engine process lacks this session's data")  # a server bug
+            job = Job(conn, start, data)
+        except Exception as exc:
+            conn.send(Stopped(start.state, [], error=f"the engine could not start: {type(exc).__name__}: {exc}"))
+            continue
+        try:
+            report = job.run()
+        except Exception as exc:  # a bug must pause the session visibly, with what it had reached
+            report = Stopped(
+                job.state(), job.take_points(),
+                error=f"engine error at step {job.step + 1}: {type(exc).__name__}: {exc}",
+            )
+        conn.send(report)
+
+
+def main() -> None:
+    # Ctrl-C in a terminal reaches the whole process group; the server stops us in order instead,
+    # after taking back every session's state.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    serve(Connection(int(sys.argv[1])))
+
+
+if __name__ == "__main__":
+    main()
