@@ -53,6 +53,22 @@ class LiveServer:
                 time.sleep(0.1)
         raise RuntimeError(f"server did not answer within 30 s:\n{self.log_path.read_text()}")
 
+    def engine_pids(self) -> list[int]:
+        """The server's engine processes (sessions/engine_process.py), found through /proc."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue  # ended meanwhile
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.process.pid and b"neuroplay.sessions.engine_process" in cmdline:
+                pids.append(int(entry.name))
+        return pids
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> bool:
         """Send `sig` (SIGTERM: a graceful stop that saves every session; SIGKILL: a crash) and wait.
         Returns whether the process ended by itself within `timeout` (else it is killed)."""
@@ -67,6 +83,15 @@ class LiveServer:
                 self.process.wait()
         self._log.close()
         return ended
+
+
+def process_running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (an ended child nobody reaped yet)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     engine_spares: int = Field(
         1, ge=0, le=16, description="Engine processes kept started and idle, so pressing play trains at once."
     )
+    max_training_sessions: int = Field(
+        32, ge=1, description="Sessions training at once (each in its own engine process); play beyond is refused."
+    )
     checkpoint_seconds: float = Field(
         5.0, gt=0, le=3600, description="A running session is saved this often; a hard kill loses at most this."
     )

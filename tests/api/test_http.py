@@ -9,6 +9,7 @@ import pytest
 from neuroplay.data import DATASETS
 from neuroplay.engine import ACTIVATIONS, LAYER_CLASSES, LOSSES
 
+from ..conftest import LiveServer
 from .helpers import command, create, wait_for
 
 
@@ -244,3 +245,21 @@ def test_a_refused_training_change_changes_nothing(client: httpx.Client) -> None
     command(client, sid, auth, "step", "epoch")
     view = client.get(f"/api/sessions/{sid}").json()
     assert view["training"]["learning_rate"] == 0.03 and view["step"] == 25  # batch 10: 25 steps an epoch
+
+
+def test_play_beyond_the_servers_training_limit_is_refused_and_nothing_breaks(tmp_path) -> None:
+    server = LiveServer(tmp_path, env={"NEUROPLAY_MAX_TRAINING_SESSIONS": "1"})
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as c:
+            first, first_auth = create(c)
+            second, second_auth = create(c)
+            command(c, first, first_auth, "play")
+            r = c.post(f"/api/sessions/{second}/commands", json={"action": "play"}, headers=second_auth)
+            assert r.status_code == 409 and "trains at most 1 sessions" in r.text, r.text
+            assert c.get(f"/api/sessions/{second}").json()["status"] == "idle"
+            command(c, first, first_auth, "pause")
+            assert command(c, second, second_auth, "play")["status"] == "running"  # room again
+            wait_for(lambda: c.get(f"/api/sessions/{second}").json()["step"] > 50, what="the second to train")
+            command(c, second, second_auth, "pause")
+    finally:
+        server.stop()

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from ..conftest import LiveServer
+from ..conftest import LiveServer, process_running
 from .helpers import command, create, wait_for
 
 
@@ -57,8 +57,11 @@ def test_a_graceful_restart_brings_every_session_back_exactly(tmp_path: Path) ->
             play_until(c, running, auth_running, 50)  # still running when the server stops
             idle, _ = create(c, {"dataset": {"name": "xor"}})
             idle_before = view(c, idle)
+            engines = first.engine_pids()
+            assert len(engines) >= 2  # the running session's and a spare
     finally:
         assert first.stop(signal.SIGTERM), "the server did not stop by itself on SIGTERM"
+    assert not [pid for pid in engines if process_running(pid)], "engine processes outlived the server"
 
     second = LiveServer(tmp_path)
     try:
@@ -105,8 +108,12 @@ def test_a_hard_kill_loses_at_most_the_last_checkpoint_interval(tmp_path: Path) 
             wait_for(lambda: time.monotonic() - seen_at >= 1.0, what="1 s after the step was seen")
             assert view(c, sid)["status"] == "running"
             last_seen = view(c, sid)["step"]
+            engines = first.engine_pids()
+            assert engines
     finally:
         first.stop(signal.SIGKILL)
+    # Killed, the server cannot stop its engine processes: each one ends when its socket closes.
+    wait_for(lambda: not [pid for pid in engines if process_running(pid)], what="orphaned engine processes to end")
 
     second = LiveServer(tmp_path)
     try:

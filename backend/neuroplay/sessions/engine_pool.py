@@ -124,20 +124,36 @@ class EngineWorker:
                 return
 
 
+class PoolFull(RuntimeError):
+    """As many sessions train as the server allows (each one is a process with its own memory)."""
+
+
 class EnginePool:
-    def __init__(self, spares: int = 1) -> None:
+    def __init__(self, spares: int = 1, max_busy: int = 32) -> None:
         self.spares = spares
+        self.max_busy = max_busy
         self._idle: list[EngineWorker] = []
         self._busy: set[EngineWorker] = set()
         self._closed = False
         self._lock = threading.Lock()
         self._top_up()
 
+    @property
+    def idle_pids(self) -> list[int]:
+        """Processes started and waiting for a job (diagnostics and tests)."""
+        with self._lock:
+            return [worker.pid for worker in self._idle]
+
     def acquire(self) -> EngineWorker:
         """An idle process (started now if there is none), and a new spare started behind it."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the server is shutting down")
+            if len(self._busy) >= self.max_busy:
+                raise PoolFull(
+                    f"this server trains at most {self.max_busy} sessions at once and that many are "
+                    "training; pause one of them or try again later"
+                )
             while self._idle and not self._idle[-1].alive:
                 self._idle.pop().close()
             worker = self._idle.pop() if self._idle else EngineWorker()

@@ -52,7 +52,7 @@ class SessionManager:
         self.store = store
         self.parsed_uploads = ParsedUploads(store.get_upload)
         self.writer = CheckpointWriter(store)
-        self.engines = EnginePool(settings.engine_spares)
+        self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions)
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
         self._lock = threading.Lock()  # guards _sessions

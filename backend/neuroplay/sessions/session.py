@@ -191,13 +191,15 @@ class Session:
         with self._control:
             self.last_used = time.monotonic()
             if action == "play":
+                before = (self.status, self.divergence, self.error)
                 self._set_status("running")
                 self.divergence = None
                 self.error = None
                 try:
                     self._runner.start()
-                except Exception as exc:  # no engine process could be had (server shutting down)
-                    self._set_status("paused")
+                except Exception as exc:  # no engine process could be had: too many train, or shutdown
+                    status, self.divergence, self.error = before
+                    self._set_status(status)
                     raise SessionError(f"training could not start: {exc}") from exc
             elif action == "pause":
                 self._runner.stop()
