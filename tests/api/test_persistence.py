@@ -102,7 +102,7 @@ def test_a_hard_kill_loses_at_most_the_last_checkpoint_interval(tmp_path: Path) 
             play_until(c, sid, auth, 100)
             seen = view(c, sid)["step"]
             seen_at = time.monotonic()
-            # Nothing pauses it: only the runner's periodic checkpoints can put this step on disk.
+            # Nothing pauses it: only the engine process's periodic saves can put this step on disk.
             wait_for(lambda: saved_step(tmp_path / "neuroplay.db", sid) >= seen, timeout=10,
                      what="a periodic checkpoint at or after the step seen")
             wait_for(lambda: time.monotonic() - seen_at >= 1.0, what="1 s after the step was seen")

@@ -97,7 +97,7 @@ def test_a_session_saved_while_running_comes_back_paused(store: Store, settings:
     session = Session("s2", "hash", SPECS, checkpoint_seconds=0.05, on_checkpoint=keep, **settings)
     session.command("play")
     try:
-        assert got_two.wait(10), "the runner made no periodic checkpoints"
+        assert got_two.wait(10), "the engine process sent no periodic saves"
     finally:
         session.command("pause")
     running = [c for c in saved if c.status == "running"]

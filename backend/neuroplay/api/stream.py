@@ -92,8 +92,8 @@ async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
             await ws.send_text(metrics)
         frames = sub.take_tensors()
         if frames:
-            # One binary message per display frame, its tensor records back to back: each socket
-            # write makes this thread wait for the GIL the runner holds (docs/decisions.md).
+            # One binary message per display frame, its tensor records back to back: one socket
+            # write instead of one per tensor.
             await ws.send_bytes(b"".join(frames))
 
 

@@ -1,1 +1,1 @@
-"""Training sessions: one Session per run, a runner thread each, hubs fanning telemetry out."""
+"""Training sessions: one Session per run, an engine process while it plays, hubs fanning telemetry out."""

@@ -1,10 +1,10 @@
 """Copy a session into a Checkpoint, and a trainer's hidden state (batch order, random generators)
 into plain data and back.
 
-Only the thread that owns the engine may capture: the runner while the session plays, otherwise a
-holder of the session's `_control` lock (see session.py). The copy is cheap (the weights of a
-playground network are kilobytes), so the runner makes it between two steps and hands it to the store's
-writer thread without waiting for the disk.
+Only the owner of the engine may capture: a holder of the session's `_control` lock with the runner
+stopped (see session.py); while the session plays, the engine process sends an EngineState of its
+own every checkpoint interval and the session captures with that. The copy is cheap (the weights of
+a playground network are kilobytes) and goes to the store's writer thread without waiting for the disk.
 """
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ from .engine_messages import Progress, Saved, Start, Stop, Stopped
 from .evaluation import evaluate
 
 POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
+SNAPSHOT_SHARE = 20  # weight snapshots take at most a twentieth of the training time
 
 
 def receive(conn: Connection) -> object:
@@ -85,8 +86,11 @@ class Job:
                     last_point = now
                     self.points.append(evaluate(trainer.network, trainer.loss, self.data, self.step, self.epoch))
             if now >= next_snapshot:
-                next_snapshot = now + pace.snapshot_interval
                 send(Progress(self.step, self.epoch, self.take_points(), trainer.network.get_weights()))
+                # A big network's weights take milliseconds to copy and send: space the snapshots
+                # out so they never take more than 1/SNAPSHOT_SHARE of the time.
+                sent = time.perf_counter()
+                next_snapshot = sent + max(pace.snapshot_interval, (sent - now) * SNAPSHOT_SHARE)
             if now >= next_save:
                 next_save = now + pace.checkpoint_interval
                 send(Saved(self.state(), self.take_points()))

@@ -1,7 +1,7 @@
 """What the views show, computed from a weight snapshot: boundary and neuron maps over the input
 plane, weights and biases. Computed once per display frame per session, whatever the number of
-watchers: by the runner thread while the session plays (no hand-over between threads, which under
-the GIL would cost the event loop milliseconds each), otherwise by whoever changed the weights."""
+watchers: on the engine process's reader thread when a snapshot arrives while the session plays
+(the process itself does nothing for watchers), otherwise by whoever changed the weights."""
 from __future__ import annotations
 
 import json
