@@ -51,7 +51,9 @@ def watch(ws_url: str, stop: threading.Event, counts: dict[str, int]) -> None:
                 counts["texts"] += 1
 
 
-def live_session_steps_per_second(server: LiveServer, watched: bool) -> tuple[float, dict[str, int]]:
+def live_session_steps_per_second(
+    server: LiveServer, watched: bool, seconds: float = SECONDS
+) -> tuple[float, dict[str, int]]:
     client = httpx.Client(base_url=server.url, timeout=10)
     created = client.post("/api/sessions", json={}).json()
     sid, auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
@@ -64,7 +66,7 @@ def live_session_steps_per_second(server: LiveServer, watched: bool) -> tuple[fl
     client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth)
     time.sleep(1.0)  # warm-up
     s0, t0 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter()
-    time.sleep(SECONDS)
+    time.sleep(seconds)
     s1, t1 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter()
     client.post(f"/api/sessions/{sid}/commands", json={"action": "pause"}, headers=auth)
     stop.set()
@@ -73,13 +75,13 @@ def live_session_steps_per_second(server: LiveServer, watched: bool) -> tuple[fl
     return (s1 - s0) / (t1 - t0), counts
 
 
-def control_latency_ms(server: LiveServer) -> dict[str, float]:
+def control_latency_ms(server: LiveServer, rounds: int = 15) -> dict[str, float]:
     """Median round-trip time of play, pause and step commands over HTTP while training."""
     client = httpx.Client(base_url=server.url, timeout=10)
     created = client.post("/api/sessions", json={}).json()
     sid, auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
     times: dict[str, list[float]] = {"play": [], "pause": [], "step": []}
-    for _ in range(15):
+    for _ in range(rounds):
         for action in ("play", "pause", "step"):
             start = time.perf_counter()
             client.post(f"/api/sessions/{sid}/commands", json={"action": action}, headers=auth).raise_for_status()

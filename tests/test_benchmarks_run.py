@@ -31,4 +31,11 @@ def test_the_hand_fused_floor_and_the_issue_2_benchmark_steps_run() -> None:
     for make in (bench_engine.engine_step, bench_engine.fused_numpy_step):
         make(data.x_train, data.y_train)()
     bench_engine.torch_step(data.x_train, data.y_train, 1)()
-    assert callable(bench_session.bare_engine_steps_per_second)
+
+
+def test_the_live_session_benchmark_runs_against_a_real_server(server) -> None:
+    steps_per_second, counts = bench_session.live_session_steps_per_second(server, watched=True, seconds=0.5)
+    assert steps_per_second > 0
+    assert counts["binary messages"] > 0 and counts["tensors"] >= counts["binary messages"]
+    latency = bench_session.control_latency_ms(server, rounds=2)
+    assert sorted(latency) == ["pause", "play", "step"] and all(ms > 0 for ms in latency.values())

@@ -9,9 +9,6 @@ export const KINDS = [
   ["sequence", "data.group.sequence"],
 ];
 
-/** Upload limits, as the server enforces them (data/uploads.py UploadLimits). */
-export const UPLOAD_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, columns: 256, images: 5000 };
-
 /** The catalog entry of a dataset name (null for "upload", which has none). */
 export function entryOf(catalog, name) {
   return (catalog && catalog.datasets.find((d) => d.name === name)) || null;

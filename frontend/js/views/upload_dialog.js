@@ -6,7 +6,6 @@ import { useState } from "preact/hooks";
 import * as S from "../state.js";
 import { uploadFile, closeDialog } from "../actions.js";
 import { t, formatInt } from "../i18n.js";
-import { UPLOAD_LIMITS } from "../datasets.js";
 import { Modal } from "./popover.js";
 import { UploadIcon } from "./icons.js";
 
@@ -49,10 +48,14 @@ function mb(bytes) {
   return Number.isInteger(v) || v >= 10 ? String(Math.round(v)) : v.toFixed(1);
 }
 
+/** What the server accepts (the catalog's upload_limits, from data/uploads.py): one source of truth. */
+function limits() {
+  return S.catalog.value.upload_limits;
+}
+
 function tooLarge(file) {
-  return file.size > UPLOAD_LIMITS.bytes
-    ? t("upload.tooLarge", { size: mb(file.size), limit: mb(UPLOAD_LIMITS.bytes) })
-    : null;
+  const max = limits().max_bytes;
+  return file.size > max ? t("upload.tooLarge", { size: mb(file.size), limit: mb(max) }) : null;
 }
 
 function CsvForm({ busy, setBusy, error, setError }) {
@@ -85,7 +88,7 @@ function CsvForm({ busy, setBusy, error, setError }) {
   };
   return html`<form class="upload-form" onSubmit=${submit} data-testid="upload-csv-form">
     <p class="hint" data-testid="upload-limits">${t("upload.csvLimits", {
-      size: mb(UPLOAD_LIMITS.bytes), rows: formatInt(UPLOAD_LIMITS.rows), columns: formatInt(UPLOAD_LIMITS.columns) })}</p>
+      size: mb(limits().max_bytes), rows: formatInt(limits().max_rows), columns: formatInt(limits().max_columns) })}</p>
     <label class="field">
       <span class="field-label">${t("upload.chooseCsv")}</span>
       <input type="file" accept=".csv,text/csv" data-testid="upload-file" onChange=${choose} disabled=${busy} />
@@ -139,7 +142,7 @@ function ImagesForm({ busy, setBusy, error, setError }) {
   };
   return html`<form class="upload-form" onSubmit=${submit} data-testid="upload-images-form">
     <p class="hint" data-testid="upload-limits">${t("upload.imageLimits", {
-      size: mb(UPLOAD_LIMITS.bytes), images: formatInt(UPLOAD_LIMITS.images) })}</p>
+      size: mb(limits().max_bytes), images: formatInt(limits().max_images) })}</p>
     <label class="field">
       <span class="field-label">${t("upload.chooseZip")}</span>
       <input type="file" accept=".zip,application/zip" data-testid="upload-file" onChange=${choose} disabled=${busy} />
