@@ -140,6 +140,8 @@ async def stream(ws: WebSocket, session_id: str) -> None:
                 continue
             try:
                 await _handle(msg, sub, session, manager, hub)
+            except SessionError as exc:  # cannot be done now (e.g. the server's training limit)
+                _error(sub, "conflict", str(exc))
             except Exception as exc:  # a failing command must not drop the connection
                 logger.exception("stream command failed")
                 _error(sub, "failed", f"{type(exc).__name__}: {exc}")

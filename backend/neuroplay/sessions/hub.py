@@ -44,6 +44,7 @@ class Subscriber:
         self.generation = 0
         self.started = False  # the history (or a resume's catch-up) was sent: points may follow
         self.needs_history = False
+        self._history_text: str | None = None  # the last history message queued (maybe sent)
         self.wakeup = asyncio.Event()
 
     def push_text(self, text: str) -> None:
@@ -59,7 +60,13 @@ class Subscriber:
         self.started = True
         self.points.clear()
         self.min_step = points[-1].step if points else -1
-        self.push_text(HistoryMessage(generation=generation, points=points).model_dump_json())
+        # A history still unsent is superseded by this one: a stalled watcher of a long run keeps
+        # at most one (up to max_history_points points) in its outbox, not one per catch-up.
+        stale = self._history_text
+        if stale is not None:
+            self.texts = [text for text in self.texts if text is not stale]
+        self._history_text = HistoryMessage(generation=generation, points=points).model_dump_json()
+        self.push_text(self._history_text)
 
     def push_catch_up(self, counters: tuple[int, str, int, int], since_step: int, points: list[MetricPoint]) -> None:
         """Resume: the points after `since_step` go out in the next metrics message."""
