@@ -366,6 +366,32 @@ def test_draw_and_remove_points(server, client, watched):
     expect(page.get_by_test_id("split")).to_contain_text(f"{generated} training")
 
 
+def test_points_can_be_drawn_and_removed_with_the_keyboard(server, client, watched):
+    page = watched.page
+    open_app(page, server.url)
+    sid = session_id(page)
+    page.get_by_test_id("draw-toggle").click()
+    page.get_by_test_id("draw-class-1").focus()
+    page.keyboard.press("Tab")  # on to the plane
+    canvas = page.get_by_test_id("boundary-canvas")
+    expect(canvas).to_be_focused()
+    expect(page.get_by_test_id("draw-hint")).to_contain_text("(0.00, 0.00)")
+    page.keyboard.press("Shift+ArrowRight")
+    for _ in range(5):
+        page.keyboard.press("Shift+ArrowUp")  # (1, 5): a corner the circle set leaves empty
+    expect(page.get_by_test_id("draw-hint")).to_contain_text("(1.00, 5.00)")
+    page.keyboard.press("0")
+    expect(page.get_by_test_id("draw-class-0")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Enter")
+    view = wait_for_server(client, sid, lambda v: len(v["dataset"]["added_points"]) == 1, what="a drawn point")
+    assert view["dataset"]["added_points"] == [[1.0, 5.0, 0]]
+    expect(page.get_by_test_id("split")).to_contain_text("training")
+    page.wait_for_function("async () => (await import('/js/state.js')).points.value.train.x.some("
+                           "p => p[0] === 1 && p[1] === 5)")
+    page.keyboard.press("Enter")  # the cross is on the drawn point: it goes
+    wait_for_server(client, sid, lambda v: v["dataset"]["added_points"] == [], what="the point removed")
+
+
 # ---------------------------------------------------------------------------------------- augmentation
 def _layer_types(client) -> set[str]:
     return {layer["type"] for layer in client.get("/api/catalog").json()["layers"]}

@@ -2,9 +2,11 @@
 // heatmap, with the training points (and, on request, the validation points) drawn over it.
 // Hovering a neuron in the graph shows that neuron's map here instead. In drawing mode a click
 // adds a training point of the chosen class (or value) and a click on a training point removes
-// it; the session keeps its weights and trains on the changed set.
+// it; the session keeps its weights and trains on the changed set. The keyboard does the same:
+// the focused canvas shows a cross that the arrow keys move (Shift: further), Enter or Space acts
+// at the cross, 0 and 1 pick the class.
 import { html } from "htm/preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
 import { onFrame, requestFrame } from "../frame.js";
 import { t } from "../i18n.js";
@@ -84,6 +86,39 @@ function planeAt(event, canvas, grid) {
   };
 }
 
+/** The same description for a plane point (the keyboard cross). */
+function planePoint(x1, x2, canvas, grid) {
+  const scale = canvas.getBoundingClientRect().width / (grid.x_max - grid.x_min);
+  return { x1, x2, px: (x1 - grid.x_min) * scale, py: (grid.y_max - x2) * scale, scale };
+}
+
+/** Arrow keys move the keyboard cross this far in plane units (with Shift: KEY_STEP_BIG). */
+const KEY_STEP = 0.25;
+const KEY_STEP_BIG = 1;
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+
+/** The keyboard cross: a circle with a gap in its middle, visible on any colour. */
+function drawCross(ctx, cross, grid, W) {
+  const x = ((cross.x1 - grid.x_min) / (grid.x_max - grid.x_min)) * W;
+  const y = ((grid.y_max - cross.x2) / (grid.y_max - grid.y_min)) * W;
+  const r = W / 40;
+  for (const [colour, width] of [["#ffffff", 4], ["#1f2933", 2]]) {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.moveTo(x - 2 * r, y);
+    ctx.lineTo(x - r / 2, y);
+    ctx.moveTo(x + r / 2, y);
+    ctx.lineTo(x + 2 * r, y);
+    ctx.moveTo(x, y - 2 * r);
+    ctx.lineTo(x, y - r / 2);
+    ctx.moveTo(x, y + r / 2);
+    ctx.lineTo(x, y + 2 * r);
+    ctx.stroke();
+  }
+}
+
 /** The index of the training point nearest to the pointer, if within a few pixels; else -1. */
 function hitPoint(pts, grid, at) {
   const radius = 7;
@@ -131,6 +166,8 @@ function DrawTools({ state }) {
 
 export function BoundaryView() {
   const canvasRef = useRef(null);
+  const crossRef = useRef(null); // {x1, x2} while the canvas has keyboard focus in drawing mode
+  const [cross, setCross] = useState(null); // the same, for the text people (and screen readers) read
   const state = S.session.value;
   const showVal = S.showValidation.value;
   const focus = S.focusNeuron.value;
@@ -201,6 +238,7 @@ export function BoundaryView() {
         drawPoints(ctx, pts.train, current.grid, W, false, regression, drawnFrom);
         if (S.showValidation.peek()) drawPoints(ctx, pts.validation, current.grid, W, true, regression);
       }
+      if (crossRef.current) drawCross(ctx, crossRef.current, current.grid, W);
       if (fresh) {
         frames += 1;
         canvas.dataset.frames = String(frames);
@@ -221,10 +259,8 @@ export function BoundaryView() {
 
   const mode = S.drawMode.value;
   const drawing = mode.on && !S.readOnly.value;
-  const onClick = (e) => {
-    if (!drawing || !state) return;
-    const canvas = canvasRef.current;
-    const at = planeAt(e, canvas, state.grid);
+  /** Remove the training point at `at`, or add one there (click, Enter or Space). */
+  const actAt = (at) => {
     const pts = S.points.peek();
     const fresh = pts && pts.key === JSON.stringify(S.session.peek().dataset);
     const hit = pts ? hitPoint(pts, state.grid, at) : -1;
@@ -235,6 +271,39 @@ export function BoundaryView() {
     const { x_min, x_max, y_min, y_max } = state.grid;
     if (at.x1 < x_min || at.x1 > x_max || at.x2 < y_min || at.x2 > y_max) return;
     addPoint(at.x1, at.x2, state.task === "regression" ? mode.label : mode.label >= 0.5 ? 1 : 0);
+  };
+  const onClick = (e) => {
+    if (drawing && state) actAt(planeAt(e, canvasRef.current, state.grid));
+  };
+  const moveCross = (next) => {
+    crossRef.current = next;
+    setCross(next);
+    const canvas = canvasRef.current;
+    if (canvas) canvas.dispatchEvent(new CustomEvent("np-redraw"));
+  };
+  const onKeyDown = (e) => {
+    if (!drawing || !state) return;
+    const { x_min, x_max, y_min, y_max } = state.grid;
+    const here = crossRef.current || { x1: 0, x2: 0 };
+    if (ARROWS[e.key]) {
+      const step = e.shiftKey ? KEY_STEP_BIG : KEY_STEP;
+      const [dx, dy] = ARROWS[e.key];
+      const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, Math.round(v / KEY_STEP) * KEY_STEP));
+      moveCross({ x1: clamp(here.x1 + dx * step, x_min, x_max), x2: clamp(here.x2 + dy * step, y_min, y_max) });
+    } else if (e.key === "Enter" || e.key === " ") {
+      if (crossRef.current) actAt(planePoint(here.x1, here.x2, canvasRef.current, state.grid));
+      else moveCross(here); // focused by a click: show where the keys act first
+    } else if ((e.key === "0" || e.key === "1") && state.task !== "regression") {
+      setDrawMode({ label: Number(e.key) });
+    } else return;
+    e.preventDefault();
+  };
+  const onFocus = (e) => {
+    // Only keyboard focus shows the cross; a click focuses the canvas too.
+    if (drawing && !crossRef.current && e.currentTarget.matches(":focus-visible")) moveCross({ x1: 0, x2: 0 });
+  };
+  const onBlur = () => {
+    if (crossRef.current) moveCross(null);
   };
   const onMove = (e) => {
     if (!drawing || !state) return;
@@ -256,9 +325,12 @@ export function BoundaryView() {
       <div class="boundary-canvas-wrap">
         <canvas ref=${canvasRef} class=${`boundary-canvas ${drawing ? "is-drawing" : ""}`} data-testid="boundary-canvas"
           data-frames="0" role="img" aria-label=${drawing ? t("draw.canvasLabel") : t("out.boundary")}
-          onClick=${onClick} onMouseMove=${onMove}></canvas>
+          tabindex=${drawing ? 0 : -1} onClick=${onClick} onMouseMove=${onMove}
+          onKeyDown=${onKeyDown} onFocus=${onFocus} onBlur=${onBlur}></canvas>
         ${focus ? html`<div class="focus-tag">${t("out.focus", { name: focus.name })}</div>` : null}
-        ${drawing ? html`<div class="draw-tag" data-testid="draw-hint">${t("draw.hint")}</div>` : null}
+        ${drawing ? html`<div class="draw-tag" data-testid="draw-hint" aria-live="polite">${cross
+          ? t("draw.crossAt", { x1: cross.x1.toFixed(2), x2: cross.x2.toFixed(2) })
+          : t("draw.hint")}</div>` : null}
       </div>
       <div class="ticks ticks-x" aria-hidden="true">${TICKS.map((v) => html`<span>${v}</span>`)}</div>
       <div class="ticks ticks-y" aria-hidden="true">${TICKS.slice().reverse().map((v) => html`<span>${v}</span>`)}</div>
