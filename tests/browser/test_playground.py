@@ -400,3 +400,24 @@ def test_chart_data_stays_bounded(server, watched):
     assert result["n1"] <= 10000 and result["first"] == 1 and result["last"] == 25000
     assert result["n2"] == result["n1"] + 1 and result["last2"] == 25001  # stale points are ignored
     page.wait_for_function("document.querySelector('[data-testid=loss-chart]').dataset.points > 5000")
+
+
+def test_an_optional_layer_setting_emptied_goes_back_to_auto(server, client, watched):
+    page = watched.page
+    open_app(page, server.url)
+    page.get_by_test_id("dataset-digits").click()  # image data: the starting CNN has a max pool
+    view = wait_for_server(client, page, lambda v: v["dataset"]["name"] == "digits")
+    pool = next(i for i, layer in enumerate(view["model"]["layers"]) if layer["type"] == "max_pool2d")
+    card = cards(page).nth(pool)
+    stride = card.get_by_test_id("setting-stride")
+    expect(stride).to_have_attribute("placeholder", re.compile(".+"))  # "auto" while unset
+    expect(card.get_by_test_id("layer-shape")).to_have_text("(8, 4, 4)")
+    stride.fill("1")
+    stride.press("Enter")
+    wait_for_server(client, page, lambda v: v["model"]["layers"][pool].get("stride") == 1)
+    expect(card.get_by_test_id("layer-shape")).to_have_text("(8, 7, 7)")
+    stride.fill("")
+    stride.press("Enter")
+    wait_for_server(client, page, lambda v: v["model"]["layers"][pool].get("stride") is None)
+    expect(card.get_by_test_id("layer-shape")).to_have_text("(8, 4, 4)")
+    expect(stride).to_have_value("")

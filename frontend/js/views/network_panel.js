@@ -53,7 +53,10 @@ function SettingEditor({ index, setting, value, disabled }) {
   } else {
     const commit = () => {
       const v = Number(text);
-      if (text.trim() === "" || !Number.isFinite(v) || (setting.kind === "int" && !Number.isInteger(v))) {
+      if (text.trim() === "" && setting.default === null) {
+        // Emptied: back to "auto" (e.g. a pool's stride follows its size again).
+        if (value !== null && value !== undefined) updateLayer(index, { [setting.name]: null });
+      } else if (text.trim() === "" || !Number.isFinite(v) || (setting.kind === "int" && !Number.isInteger(v))) {
         setText(shown);
       } else if (v !== value) updateLayer(index, { [setting.name]: v });
     };
