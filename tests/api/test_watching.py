@@ -1,10 +1,15 @@
 """Many watchers, one computation: two viewers of one run receive the same metric points (and the same
-final tensors); a watcher whose connection drops resumes with since_step and misses nothing."""
+final tensors); a watcher whose connection drops resumes with since_step and misses nothing; when the
+engine process dies, watchers get the curve cut back to the last save."""
 from __future__ import annotations
+
+import os
+import signal
 
 import httpx
 from websockets.sync.client import connect
 
+from ..conftest import LiveServer
 from .helpers import StreamReader, command, create, wait_for
 
 
@@ -105,3 +110,34 @@ def test_a_watcher_from_another_generation_gets_the_whole_history(server, client
         reader.send({"type": "subscribe", "views": [], "since_step": 9999, "generation": 2})
         msg = reader.read_until(lambda m: m["type"] in ("history", "metrics") and m["points"])
         assert msg["type"] == "history"
+
+
+def test_a_dead_engine_process_takes_the_run_and_its_watchers_back_to_the_last_save(tmp_path) -> None:
+    # Its own server: every engine process of it gets killed.
+    server = LiveServer(tmp_path, env={"NEUROPLAY_CHECKPOINT_SECONDS": "60"})
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            sid, auth = create(client, {"training": {"batch_size": 25, "steps_per_second": 400}})
+            for _ in range(3):
+                command(client, sid, auth, "step", "epoch")
+            saved_step = client.get(f"/api/sessions/{sid}").json()["step"]
+            with open_stream(server, sid) as ws:
+                reader = StreamReader(ws)
+                reader.send({"type": "subscribe", "views": ["boundary"]})
+                reader.read_until(lambda m: m["type"] == "history")
+                command(client, sid, auth, "play")
+                reader.read_until(lambda m: m["type"] == "metrics" and m["points"] and m["points"][-1]["step"] > saved_step + 100)
+                for pid in server.engine_pids():
+                    os.kill(pid, signal.SIGKILL)
+                wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["status"] == "paused", what="the session to pause")
+                view = client.get(f"/api/sessions/{sid}").json()
+                assert "ended unexpectedly" in view["error"] and view["step"] == saved_step
+                assert view["history"][-1]["step"] == saved_step
+                # The watcher is told: its curve is replaced by the one cut back to the save.
+                assert collect(reader, saved_step) == view["history"]
+            command(client, sid, auth, "play")  # a fresh process trains on
+            wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["step"] > saved_step + 100, what="training again")
+            after = command(client, sid, auth, "pause")
+            assert after["status"] == "paused" and client.get(f"/api/sessions/{sid}").json()["error"] is None
+    finally:
+        server.stop()

@@ -1,6 +1,7 @@
-"""The engine process that trains a playing session: its state goes there and back exactly, a stop
-is never lost, a process that dies takes the session back to its last save (and play goes on), and
-the pool replaces dead spares."""
+"""The engine process that trains a playing session: its state goes there and back exactly (also
+through changes made while it runs), a stop is never lost, a process that dies takes the session
+back to its last save (and play goes on), a command that lands while a job's last report is being
+handled waits for it, and the pool replaces dead spares."""
 from __future__ import annotations
 
 import os
@@ -12,7 +13,11 @@ from typing import Iterator
 import numpy as np
 import pytest
 
+from neuroplay.schemas.dataset import AugmentSpec, DatasetSpec
+from neuroplay.schemas.model import NetworkSpec
+from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs
+from neuroplay.sessions.capture import trainer_state
 from neuroplay.sessions.engine_pool import EnginePool
 from neuroplay.sessions.session import Session
 from neuroplay.store import Checkpoint
@@ -35,13 +40,26 @@ def wait_until(predicate, timeout: float = 15.0, what: str = "condition") -> Non
         time.sleep(0.01)
 
 
-def engine_state(session: Session) -> dict[str, np.ndarray]:
+def engine_state(session: Session) -> dict[str, object]:
+    """Everything that decides how training goes on, generators included."""
     t = session.trainer
-    arrays = {f"w/{k}": v for k, v in t.network.get_weights().items()}
-    arrays |= {f"opt/{k}": np.asarray(v) for k, v in t.optimizer.state_arrays().items()}
-    arrays["order"] = t.batches.order
-    arrays["position"] = np.array([t.batches.position, t.batches.epoch, t.step_count])
-    return arrays
+    state, arrays = trainer_state(t)
+    out: dict[str, object] = {f"w/{k}": v for k, v in t.network.get_weights().items()}
+    out |= {f"opt/{k}": np.asarray(v) for k, v in t.optimizer.state_arrays().items()}
+    out |= {f"arrays/{k}": v for k, v in arrays.items()}
+    out["state"] = state
+    out["settings"] = (t.batches.batch_size, t.optimizer.learning_rate, t.clip_norm, type(t.optimizer).__name__)
+    return out
+
+
+def assert_same_engine(a: Session, b: Session) -> None:
+    sa, sb = engine_state(a), engine_state(b)
+    assert sorted(sa) == sorted(sb)
+    for key in sa:
+        if isinstance(sa[key], np.ndarray):
+            np.testing.assert_array_equal(sa[key], sb[key], err_msg=key)
+        else:
+            assert sa[key] == sb[key], key
 
 
 def test_training_in_the_process_is_exactly_training_here(engines: EnginePool) -> None:
@@ -57,10 +75,59 @@ def test_training_in_the_process_is_exactly_training_here(engines: EnginePool) -
     assert played.step > 30 and played.epoch >= 1
     for _ in range(played.step):
         stepped.command("step", "batch")
-    a, b = engine_state(played), engine_state(stepped)
-    assert sorted(a) == sorted(b)
-    for key in a:
-        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    assert_same_engine(played, stepped)
+
+
+def training(**update):
+    return lambda cur: Specs(cur.model, cur.dataset, cur.training.model_copy(update=update))
+
+
+def data(**update):
+    return lambda cur: Specs(cur.model, cur.dataset.model_copy(update=update), cur.training)
+
+
+DIGITS_AUGMENTED = Specs(
+    NetworkSpec.model_validate({"input_shape": [1, 8, 8], "layers": [
+        {"type": "flatten"}, {"type": "dense", "units": 16, "activation": "relu"},
+        {"type": "dropout", "rate": 0.2}, {"type": "dense", "units": 10, "activation": "softmax"}]}),
+    DatasetSpec(name="digits", points=300, augment=AugmentSpec(rotation=10, noise=0.1)),
+    TrainingConfig(optimizer="momentum", learning_rate=0.05, batch_size=8, steps_per_second=300),
+)
+XOR_CLIPPED = Specs(
+    NetworkSpec.model_validate({"input_shape": [2], "layers": [
+        {"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 1, "activation": "sigmoid"}]}),
+    DatasetSpec(name="xor", points=200),
+    TrainingConfig(optimizer="sgd", learning_rate=0.1, batch_size=7, steps_per_second=300, clip_norm=0.5),
+)
+
+
+@pytest.mark.parametrize("specs, changes", [
+    (DIGITS_AUGMENTED, [training(batch_size=13, learning_rate=0.02), data(augment=AugmentSpec(shift=0.1, flip=True)),
+                        training(optimizer="adam")]),
+    (XOR_CLIPPED, [data(added_points=[[0.5, 0.5, 1.0], [1, -1, 0.0]]), training(batch_size=3, clip_norm=None, l2=0.01),
+                   data(removed_points=[0, 3, 5])]),
+], ids=["augmented digits, optimizer and batch changes", "plain SGD, drawn and removed points, clipping off"])
+def test_changes_made_while_it_trains_are_exactly_those_made_by_hand(engines: EnginePool, specs, changes) -> None:
+    # (Adapted from a reviewer's script.) Changes land at whatever step the process has reached; a
+    # twin stepped by hand gets the same changes at the same steps and must end bit-identical.
+    played = Session("p", "hash", specs, engines=engines, **BASE_SETTINGS)
+    twin = Session("q", "hash", specs, engines=engines, **BASE_SETTINGS)
+    played.command("play")
+    plan = []
+    for change in changes:
+        time.sleep(0.2)
+        played.change(change)
+        plan.append((played.step, change))
+    time.sleep(0.2)
+    played.command("pause")
+    assert played.step > plan[-1][0] > plan[0][0]
+    for at, change in plan:
+        while twin.step < at:
+            twin.command("step", "batch")
+        twin.change(change)
+    while twin.step < played.step:
+        twin.command("step", "batch")
+    assert_same_engine(played, twin)
 
 
 def test_a_stop_right_after_a_start_is_never_lost(engines: EnginePool) -> None:
@@ -75,7 +142,11 @@ def test_a_stop_right_after_a_start_is_never_lost(engines: EnginePool) -> None:
 
     threading.Thread(target=toggle, daemon=True).start()
     assert done.wait(60), "play/pause hung"
-    assert session.status == "paused" and not session.running
+    assert session.status == "paused" and not session._runner.alive
+    step = session.step
+    time.sleep(0.2)
+    assert session.step == step, "the process went on training after the pause"
+    assert engines.busy_count == 0
 
 
 def test_a_killed_engine_process_takes_the_session_back_to_its_last_save(engines: EnginePool) -> None:
@@ -104,6 +175,49 @@ def test_a_killed_engine_process_takes_the_session_back_to_its_last_save(engines
         assert session.error is None and session._runner.pid != pid
     finally:
         session.command("pause")
+
+
+def test_a_killed_engine_process_goes_back_to_its_last_periodic_save(engines: EnginePool) -> None:
+    saved: list[Checkpoint] = []
+    session = Session("k2", "hash", SPECS, engines=engines, checkpoint_seconds=0.1, on_checkpoint=saved.append,
+                      **BASE_SETTINGS)
+    session.command("play")
+    wait_until(lambda: sum(c.status == "running" for c in saved) >= 2, what="periodic saves")
+    os.kill(session._runner.pid, signal.SIGKILL)
+    wait_until(lambda: session.status == "paused", what="the session to notice")
+    last_save = [c for c in saved if c.status == "running"][-1]  # the saves come in order with the end
+    assert session.step == last_save.step > 0
+    assert session.history.points == last_save.history
+    for key, value in last_save.weights.items():
+        np.testing.assert_array_equal(session.trainer.network.get_weights()[key], value, err_msg=key)
+
+
+def test_commands_landing_while_a_jobs_last_report_is_handled_wait_for_it(engines: EnginePool) -> None:
+    # The report of a job that ended by itself is handled on the engine's reader thread; a slow
+    # checkpoint there widens the window in which the learner presses play or changes something.
+    def slow(cp: Checkpoint) -> None:
+        if cp.error:
+            time.sleep(0.3)
+
+    for act in (lambda s: s.command("play"), lambda s: s.change(training(learning_rate=0.02))):
+        session = Session("w", "hash", SPECS, engines=engines, on_checkpoint=slow, checkpoint_seconds=60,
+                          **BASE_SETTINGS)
+        session.command("play")
+        wait_until(lambda: session.step > 50, what="training")
+        os.kill(session._runner.pid, signal.SIGKILL)
+        wait_until(lambda: session.status == "paused", what="the report to start landing")
+        act(session)
+        if session.status == "running":  # play: a fresh process trains
+            step = session.step
+            wait_until(lambda: session.step > step + 50, what="training to go on")
+            assert session._runner.alive
+            session.command("pause")
+        else:  # a change to a session that had stopped: it stays stopped
+            step = session.step
+            time.sleep(0.2)
+            assert session.status == "paused" and not session._runner.alive and session.step == step
+            assert session.specs.training.learning_rate == 0.02
+    assert engines.busy_count == 0
 
 
 def test_the_pool_replaces_a_spare_that_died() -> None:

@@ -106,7 +106,13 @@ def test_a_session_saved_while_running_comes_back_paused(store: Store, settings:
     store.save(running[-1])
     back = restore(store.load("s2"), **settings)
     assert back.status == "paused" and back.step == running[-1].step
-    np.testing.assert_array_equal(back.trainer.network.get_weights()["layer0.W"], running[-1].weights["layer0.W"])
+    cp = running[-1]
+    assert sorted(back.trainer.network.get_weights()) == sorted(cp.weights)
+    for key, value in back.trainer.network.get_weights().items():
+        np.testing.assert_array_equal(value, cp.weights[key], err_msg=key)
+    for key, value in back.trainer.optimizer.state_arrays().items():  # Adam's moments, from the process
+        np.testing.assert_array_equal(value, cp.optimizer[key], err_msg=key)
+    assert cp.optimizer and capture(back).trainer_state == cp.trainer_state  # batch position, generators
 
 
 def test_every_change_is_checkpointed(settings: dict) -> None:

@@ -29,6 +29,7 @@ class Pace:
 # ---- server -> engine process ----
 @dataclass(frozen=True)
 class Start:
+    job: int  # numbered by the process's EngineWorker; a Stop names the job it stops
     specs: Specs
     data_key: str  # names `data`; the process keeps the last one, so a repeated play sends None
     data: TrainingArrays | None
@@ -38,7 +39,7 @@ class Start:
 
 @dataclass(frozen=True)
 class Stop:
-    pass
+    job: int
 
 
 # ---- engine process -> server ----

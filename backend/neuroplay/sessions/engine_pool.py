@@ -8,7 +8,9 @@ processes beyond that are ended. Owned by the SessionManager.
 """
 from __future__ import annotations
 
+import itertools
 import logging
+import pickle
 import socket
 import subprocess
 import sys
@@ -44,9 +46,11 @@ class EngineWorker:
         theirs.close()
         self.conn = Connection(ours.detach())
         self.data_key = ""  # the data the process holds (it keeps the last it was sent)
+        self._job_ids = itertools.count(1)
         self._listener: Listener | None = None
         self._gone: EngineGone | None = None  # set when the process has ended
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _listener and _gone
+        self._send_lock = threading.Lock()  # one message at a time on the socket
         self._reader = threading.Thread(target=self._read, daemon=True, name=f"engine-{self.process.pid}")
         self._reader.start()
 
@@ -58,31 +62,39 @@ class EngineWorker:
     def alive(self) -> bool:
         return self.process.poll() is None and not self.conn.closed
 
+    def new_job_id(self) -> int:
+        """Jobs are numbered per process, so a late Stop can never stop somebody else's job."""
+        return next(self._job_ids)
+
     def start(self, message: Start, listener: Listener) -> None:
-        """Send a job; its messages go to `listener`. Never raises for a dead process: the listener
-        then gets EngineGone (from the reader thread, or from here if the reader already ended)."""
+        """Send a job; its messages go to `listener`. Raises only if the message cannot be pickled
+        (then nothing was sent). A dead process is not an error here: the listener gets EngineGone
+        (from the reader thread, or from here if the reader already ended)."""
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             self._listener, gone = listener, self._gone
         if gone is not None:
             listener(gone)
             return
-        try:
-            self.conn.send(message)
+        if self._send(payload):
             self.data_key = message.data_key
-        except OSError:
-            pass  # the reader thread sees end-of-file and reports EngineGone
 
-    def stop(self) -> None:
-        """Ask the job to stop; its Stopped message reaches the listener."""
-        try:
-            self.conn.send(Stop())
-        except OSError:
-            pass  # already gone: the reader reports that
+    def stop(self, job: int) -> None:
+        """Ask job `job` to stop; its Stopped message reaches the listener. (A job that has already
+        ended, or another job, is not touched.)"""
+        self._send(pickle.dumps(Stop(job)))
 
     def release(self) -> None:
         """The listener's job is over: later messages (none are expected) are dropped."""
         with self._lock:
             self._listener = None
+
+    def kill(self) -> None:
+        """End the process at once; the reader thread then reports EngineGone."""
+        try:
+            self.process.kill()
+        except OSError:
+            pass
 
     def close(self) -> None:
         """End the process: it sees end-of-file and exits. Shut the socket down rather than only
@@ -101,16 +113,27 @@ class EngineWorker:
             self._reader.join(timeout=5)
         self.conn.close()
 
+    def _send(self, payload: bytes) -> bool:
+        try:
+            with self._send_lock:
+                self.conn.send_bytes(payload)
+            return True
+        except OSError:
+            return False  # the process is gone: the reader thread sees end-of-file and reports it
+
     def _read(self) -> None:
         while True:
             try:
                 message: object = self.conn.recv()
             except (EOFError, OSError):
-                code = self.process.wait()
-                message = EngineGone(code)
-                ended = True
-            else:
-                ended = False
+                message = EngineGone(self.process.wait())
+            except Exception:
+                # Not a message we understand (a bug, or a process from other code): the stream can
+                # no longer be trusted, so the process ends and its job with it.
+                logger.exception("engine %s sent something unreadable; ending it", self.pid)
+                self.kill()
+                message = EngineGone(self.process.wait())
+            ended = isinstance(message, EngineGone)
             with self._lock:
                 listener = self._listener
                 if ended:
@@ -144,6 +167,12 @@ class EnginePool:
         with self._lock:
             return [worker.pid for worker in self._idle]
 
+    @property
+    def busy_count(self) -> int:
+        """Processes handed out and not given back (diagnostics and tests)."""
+        with self._lock:
+            return len(self._busy)
+
     def acquire(self) -> EngineWorker:
         """An idle process (started now if there is none), and a new spare started behind it."""
         with self._lock:
@@ -154,14 +183,18 @@ class EnginePool:
                     f"this server trains at most {self.max_busy} sessions at once and that many are "
                     "training; pause one of them or try again later"
                 )
-            while self._idle and not self._idle[-1].alive:
-                self._idle.pop().close()
-            worker = self._idle.pop() if self._idle else EngineWorker()
+            dead = [worker for worker in self._idle if not worker.alive]
+            self._idle = [worker for worker in self._idle if worker.alive]
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                worker = EngineWorker()
             self._busy.add(worker)
+        self._close_in_background(dead)
         threading.Thread(target=self._top_up, daemon=True, name="engine-spares").start()
         return worker
 
     def release(self, worker: EngineWorker) -> None:
+        """Take a process back (fast: one that is not kept is ended in the background)."""
         worker.release()
         with self._lock:
             self._busy.discard(worker)
@@ -169,7 +202,7 @@ class EnginePool:
             if keep:
                 self._idle.append(worker)
         if not keep:
-            worker.close()
+            self._close_in_background([worker])
 
     def close(self) -> None:
         """End every process (call after every session has stopped training)."""
@@ -185,4 +218,17 @@ class EnginePool:
             with self._lock:
                 if self._closed or len(self._idle) >= self.spares:
                     return
-                self._idle.append(EngineWorker())
+            worker = EngineWorker()  # outside the lock: starting a process takes milliseconds
+            with self._lock:
+                if not self._closed:
+                    self._idle.append(worker)
+                    continue
+            worker.close()
+            return
+
+    @staticmethod
+    def _close_in_background(workers: list[EngineWorker]) -> None:
+        if workers:
+            threading.Thread(
+                target=lambda: [worker.close() for worker in workers], daemon=True, name="engine-close"
+            ).start()

@@ -36,14 +36,14 @@ def receive(conn: Connection) -> object:
         os._exit(0)  # the server is gone, and with it this process's purpose
 
 
-def stop_requested(conn: Connection, timeout: float = 0.0) -> bool:
-    """Whether a Stop arrived (waiting up to `timeout` for one)."""
+def stop_requested(conn: Connection, job: int, timeout: float = 0.0) -> bool:
+    """Whether a Stop for `job` arrived (waiting up to `timeout` for a message)."""
     if not conn.poll(timeout):
         return False
     message = receive(conn)
     if not isinstance(message, Stop):  # the server waits for Stopped before it sends a Start
         print(f"engine process: unexpected {type(message).__name__} while training", file=sys.stderr)
-    return isinstance(message, Stop)
+    return isinstance(message, Stop) and message.job == job
 
 
 class Job:
@@ -69,7 +69,7 @@ class Job:
     def run(self) -> Stopped:
         """Train until stopped; returns the final report. The loop body is kept lean: at tens of
         microseconds per step, every attribute lookup shows in the speed."""
-        pace, trainer, conn = self.start.pace, self.trainer, self.conn
+        pace, trainer, conn, job = self.start.pace, self.trainer, self.conn, self.start.job
         train_step, send = trainer.train_step, conn.send
         now = time.perf_counter()
         next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
@@ -97,11 +97,11 @@ class Job:
             if pace.steps_per_second:
                 # An absolute schedule keeps the average rate right when single sleeps overshoot.
                 next_due = max(next_due + 1.0 / pace.steps_per_second, now - 1.0)
-                if stop_requested(conn, max(0.0, next_due - now)):
+                if stop_requested(conn, job, max(0.0, next_due - now)):
                     break
             elif now >= next_poll:
                 next_poll = now + POLL_SECONDS
-                if stop_requested(conn):
+                if stop_requested(conn, job):
                     break
         return Stopped(self.state(), self.take_points())
 
@@ -111,7 +111,7 @@ def serve(conn: Connection) -> None:
     while True:
         start = receive(conn)
         if not isinstance(start, Start):
-            continue  # a Stop for a job that had already ended by itself
+            continue  # a Stop for a job that has already ended by itself
         if start.data is not None:
             data_key, data = start.data_key, start.data
         try:

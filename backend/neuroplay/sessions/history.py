@@ -14,6 +14,9 @@ class MetricHistory:
         self.max_points = max_points
         self.points: list[MetricPoint] = []
         self.steps: list[int] = []
+        # Bumped whenever points are taken away or replaced (not appended or thinned): a watcher
+        # then needs the whole history again.
+        self.revision = 0
 
     def append(self, point: MetricPoint) -> None:
         if self.steps and point.step <= self.steps[-1]:
@@ -36,11 +39,14 @@ class MetricHistory:
         """Drop the points after `step` (training went back to it: its engine process died)."""
         keep = bisect.bisect_right(self.steps, step)
         self.points, self.steps = self.points[:keep], self.steps[:keep]
+        self.revision += 1
 
     def clear(self) -> None:
         self.points, self.steps = [], []
+        self.revision += 1
 
     def replace(self, points: list[MetricPoint]) -> None:
         """Take over saved points (a restored or forked session), oldest first."""
         points = list(points)
         self.points, self.steps = points, [p.step for p in points]
+        self.revision += 1

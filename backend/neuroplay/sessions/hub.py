@@ -126,6 +126,7 @@ class Hub:
         self.subscribers: set[Subscriber] = set()
         self._state_version = -1
         self._generation = -1
+        self._history_revision = -1
         self._last_step = -1
         self._frames: TelemetryFrames | None = None
         self._views_dirty = False
@@ -175,8 +176,9 @@ class Hub:
             for sub in subs:
                 sub.push_text(text)
         history = s.history
-        if s.generation != self._generation:
-            self._generation = s.generation
+        if s.generation != self._generation or history.revision != self._history_revision:
+            # A new run, or points taken back (an engine process died): everyone starts over.
+            self._generation, self._history_revision = s.generation, history.revision
             points = list(history.points)
             self._last_step = points[-1].step if points else -1
             for sub in subs:

@@ -19,7 +19,8 @@ import logging
 import secrets
 import threading
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -177,20 +178,17 @@ class Session:
     def checkpoint_copy(self) -> Checkpoint:
         """A consistent copy of everything (for a fork): a running session pauses for the copy, a
         millisecond or so, and goes on."""
-        with self._control:
-            was_running = self._runner.alive
-            self._runner.stop()
-            try:
-                return capture(self)
-            finally:
-                if was_running:
-                    self._runner.start()
+        with self._control, self._engine_back():
+            return capture(self)
 
     # ---- changing (each takes _control) ----
     def command(self, action: str, unit: str = "batch") -> None:
         with self._control:
             self.last_used = time.monotonic()
             if action == "play":
+                self._runner.settle()  # a job that is ending by itself: let its report land first
+                if self._runner.alive:
+                    return  # already playing
                 before = (self.status, self.divergence, self.error)
                 self._set_status("running")
                 self.divergence = None
@@ -236,24 +234,18 @@ class Session:
             if rebuild_data or rebuild_model:
                 data = build_data(specs.dataset, self.uploads) if rebuild_data else self.data
                 trainer = build_trainer(specs, data)  # raises before anything is changed
-                was_running = self.running
-                self._runner.stop()
-                self.specs, self.trainer = specs, trainer
-                self._set_data(data)
-                self.divergence = None
-                self._start_generation()
-                self._set_status("running" if was_running else "idle")
-                self._checkpoint()
-                if was_running:
-                    self._runner.start()
+                with self._engine_back() as was_running:
+                    self.specs, self.trainer = specs, trainer
+                    if rebuild_data:
+                        self._set_data(data)
+                    self.divergence = None
+                    self._start_generation()
+                    self._set_status("running" if was_running else "idle")
+                    self._checkpoint()
                 return
-            # The running process has its own copy of the trainer: take it back, change it, go on.
-            was_running = self._runner.alive
-            self._runner.stop()
-            self._apply_training(specs)
-            self._checkpoint()
-            if was_running:
-                self._runner.start()
+            with self._engine_back():
+                self._apply_training(specs)
+                self._checkpoint()
 
     # Dataset fields whose change keeps the weights: the learner edits points or augmentation and
     # watches the same network adapt, instead of starting over.
@@ -267,16 +259,13 @@ class Session:
         data = build_data(specs.dataset, self.uploads)  # raises before anything is changed
         if (data.input_shape, data.output_shape) != (self.data.input_shape, self.data.output_shape):
             return False
-        was_running = self.running
-        self._runner.stop()
-        self.trainer.replace_data(data.x_train, data.y_train, data.transform)
-        self.specs = specs
-        self._set_data(data)
-        self.state_version += 1
-        self._record_point()
-        self._checkpoint()
-        if was_running:
-            self._runner.start()
+        with self._engine_back():
+            self.trainer.replace_data(data.x_train, data.y_train, data.transform)
+            self.specs = specs
+            self._set_data(data)
+            self.state_version += 1
+            self._record_point()
+            self._checkpoint()
         return True
 
     def close(self) -> None:
@@ -295,6 +284,30 @@ class Session:
             self.state_version += 1
 
     # ---- internals ----
+    @contextmanager
+    def _engine_back(self) -> Iterator[bool]:
+        """Take the engine state back from a running process for a change (under _control), and
+        let training go on afterwards on the same process, whatever happened inside. Yields whether
+        the session was playing (it may have stopped by itself just now)."""
+        self._runner.stop(keep=True)
+        was_running = self.running
+        try:
+            yield was_running
+        finally:
+            if was_running and self.running:
+                self._resume()
+            else:
+                self._runner.release()
+
+    def _resume(self) -> None:
+        try:
+            self._runner.start()
+        except Exception as exc:  # no process could be had (shutdown): stop visibly, keep all
+            logger.exception("session %s: training could not go on", self.id)
+            self.error = f"training could not go on: {exc}"
+            self._set_status("paused")
+            self._checkpoint()
+
     def _apply_training(self, specs: Specs) -> None:
         """Training settings onto the stopped trainer (weights and optimizer state kept unless the
         optimizer itself changes)."""
@@ -369,6 +382,7 @@ class Session:
         state = EngineState.of(self.trainer, self.step, self.epoch)
         self._last_engine_state = state
         return Start(
+            job=0,  # numbered by the runner
             specs=self.specs,
             data_key=self._data_key,
             data=None if data_key_held == self._data_key else self._arrays,
@@ -386,7 +400,16 @@ class Session:
             self._take_points(message.points)
             self._last_engine_state = message.state
             self._checkpoint(message.state)
-        elif isinstance(message, Stopped):
+        elif isinstance(message, (Stopped, EngineGone)):
+            try:
+                self._on_final_message(message)
+            except Exception as exc:  # never leave the session looking like it trains
+                logger.exception("session %s: the engine's last report could not be handled", self.id)
+                self.error = f"the end of training could not be handled: {type(exc).__name__}: {exc}"
+                self._set_status("paused")
+
+    def _on_final_message(self, message: Stopped | EngineGone) -> None:
+        if isinstance(message, Stopped):
             self._take_points(message.points)
             self._take_back(message.state)
             if message.diverged:
