@@ -1,7 +1,9 @@
 """Uploads, the augmentation preview and point editing over HTTP against a real server."""
 from __future__ import annotations
 
+import hashlib
 import io
+import sqlite3
 import zipfile
 
 import httpx
@@ -9,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ..conftest import LiveServer
 from .helpers import command, create, wait_for
 
 CSV = b"petal,sepal,kind\n" + b"".join(
@@ -161,3 +164,51 @@ def test_bad_image_archives_name_the_entry_over_http(client: httpx.Client, entri
     r = client.post(f"/api/sessions/{sid}/uploads/images", content=zip_of(entries), headers=auth)
     assert r.status_code == 422 and words in r.json()["message"], r.text
     assert client.get(f"/api/sessions/{sid}").json()["dataset"]["name"] == "circle"
+
+
+def big_csv(seed: int, rows: int = 4000, columns: int = 20) -> bytes:
+    """About 0.6 MB of numeric CSV with two classes."""
+    rng = np.random.default_rng(seed)
+    header = ",".join(f"f{i}" for i in range(columns)) + ",kind\n"
+    lines = [",".join(f"{v:.5f}" for v in row) + f",{'ab'[i % 2]}" for i, row in enumerate(rng.random((rows, columns)))]
+    return (header + "\n".join(lines) + "\n").encode()
+
+
+def test_upload_storage_keeps_to_its_limit_and_deletes_only_unused_files(tmp_path) -> None:
+    server = LiveServer(tmp_path, env={"NEUROPLAY_MAX_UPLOAD_STORAGE_MB": "1", "NEUROPLAY_UPLOAD_GRACE_SECONDS": "0"})
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            first, first_auth = create(c)
+            second, second_auth = create(c)
+
+            def upload(sid: str, auth: dict, data: bytes) -> httpx.Response:
+                return c.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=data,
+                              headers={**auth, "content-type": "text/csv"})
+
+            a, b, other = big_csv(1), big_csv(2), big_csv(3)
+            assert 0.5e6 < len(a) < 0.9e6
+            assert upload(first, first_auth, a).status_code == 200
+            assert upload(first, first_auth, a).status_code == 200  # the same file again costs nothing
+            # The first session moves on to b: a is used by nobody and makes room for it.
+            assert upload(first, first_auth, b).status_code == 200
+            # Now b is in use and a third file does not fit: refused, and nothing changes.
+            before = c.get(f"/api/sessions/{second}").json()
+            r = upload(second, second_auth, other)
+            assert r.status_code == 507 and "room for uploaded files (1 MB) is full" in r.json()["message"], r.text
+            assert c.get(f"/api/sessions/{second}").json() == before
+            assert kept_uploads(tmp_path) == {hashlib.sha256(b).hexdigest()}
+            # A fork uses b too: the first session may not give it up for another file.
+            fork = c.post(f"/api/sessions/{first}/fork").json()["id"]
+            assert upload(first, first_auth, a).status_code == 507
+            # The file in use still works, in both.
+            command(c, first, first_auth, "step", "epoch")
+            for sid in (first, fork):
+                assert c.get(f"/api/sessions/{sid}").json()["dataset"]["upload"]["digest"] == hashlib.sha256(b).hexdigest()
+                assert c.get(f"/api/sessions/{sid}/data").json()["train"]["x"]
+    finally:
+        server.stop()
+
+
+def kept_uploads(data_dir) -> set[str]:
+    with sqlite3.connect(data_dir / "neuroplay.db", timeout=10) as conn:
+        return {row[0] for row in conn.execute("SELECT digest FROM uploads")}

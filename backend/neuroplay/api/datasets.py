@@ -21,10 +21,14 @@ from ..schemas.errors import ErrorResponse
 from ..schemas.session import AugmentPreview, SessionView
 from ..sessions.build import Specs
 from ..sessions.defaults import default_model
+from ..sessions.manager import UploadStorageFull
 from .deps import manager_of, require_owner
 from .sessions import view_of
 
-router = APIRouter(prefix="/api/sessions", responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(
+    prefix="/api/sessions",
+    responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 507: {"model": ErrorResponse}},
+)
 LIMITS = UploadLimits()
 
 
@@ -50,6 +54,10 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
         parsed = parse_upload(data, ref, LIMITS)
     except UploadError as exc:
         raise HTTPException(422, str(exc)) from None
+    try:
+        manager.make_room_for_upload(data, session)
+    except UploadStorageFull as exc:
+        raise HTTPException(507, str(exc)) from None
     digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")
     ref = ref.model_copy(update={"digest": digest})
     manager.parsed_uploads.put(ref, parsed)  # decoded once: the rebuild below reuses it
@@ -63,6 +71,8 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
         return Specs(model, dataset, old.training.model_copy(update={"loss": None}))
 
     session.change(switched)
+    if manager.upload_storage_exceeded():  # the file it used before may be unused now
+        manager.collect_unused_uploads()
     return view_of(session)
 
 

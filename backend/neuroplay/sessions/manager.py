@@ -46,6 +46,10 @@ class SessionNotFound(KeyError):
     pass
 
 
+class UploadStorageFull(RuntimeError):
+    """The server keeps as many uploaded bytes as it may, and all of them are in use."""
+
+
 class SessionManager:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
@@ -120,6 +124,41 @@ class SessionManager:
     def forget_hub(self, hub: Hub) -> None:
         if not hub.subscribers and self._hubs.get(hub.session.id) is hub:
             del self._hubs[hub.session.id]
+
+    def make_room_for_upload(self, data: bytes, session: Session) -> None:
+        """Make sure `data` can be kept within `max_upload_storage_mb` when `session` switches to
+        it: a file already kept costs nothing; files nobody uses are deleted; the file the session
+        uses now counts as free if no other session uses it (it will be unused after the switch).
+        Raises UploadStorageFull otherwise. (Two uploads at the same moment may overshoot.)"""
+        store, cap = self.store, self.settings.max_upload_storage_mb * 1024 * 1024
+        if store.has_upload(hashlib.sha256(data).hexdigest()) or store.upload_bytes() + len(data) <= cap:
+            return
+        self.collect_unused_uploads()
+        own = session.specs.dataset.upload
+        freed = 0
+        if own is not None and own.digest not in self._uploads_in_use(except_session=session.id):
+            freed = store.upload_size(own.digest)
+        if store.upload_bytes() - freed + len(data) > cap:
+            raise UploadStorageFull(
+                f"the server's room for uploaded files ({self.settings.max_upload_storage_mb} MB) is full "
+                "of files that sessions use; try a smaller file or ask whoever runs this server for more room"
+            )
+
+    def collect_unused_uploads(self) -> int:
+        """Delete the uploaded files no session uses, saved or live (after the grace period)."""
+        self.writer.flush()  # the saved sessions must say what they use now
+        return self.store.delete_uploads_except(self._uploads_in_use(), self.settings.upload_grace_seconds)
+
+    def upload_storage_exceeded(self) -> bool:
+        return self.store.upload_bytes() > self.settings.max_upload_storage_mb * 1024 * 1024
+
+    def _uploads_in_use(self, except_session: str | None = None) -> set[str]:
+        with self._lock:
+            live = {
+                s.specs.dataset.upload.digest for s in self._sessions.values()
+                if s.id != except_session and s.specs.dataset.upload is not None
+            }
+        return live | self.store.referenced_uploads(except_session)
 
     def close_all(self) -> None:
         """Graceful shutdown: stop every runner, checkpoint every live session, and return only when

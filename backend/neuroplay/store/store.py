@@ -3,11 +3,12 @@ one file under the data directory, no server) and PostgreSQL (NEUROPLAY_DATABASE
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
@@ -130,6 +131,47 @@ class Store:
     def get_upload(self, digest: str) -> bytes | None:
         with self.engine.connect() as conn:
             return conn.execute(select(tables.uploads.c.data).where(tables.uploads.c.digest == digest)).scalar()
+
+    def has_upload(self, digest: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(tables.uploads.c.digest).where(tables.uploads.c.digest == digest)).first() is not None
+
+    def upload_bytes(self) -> int:
+        """The size of every kept upload together."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.sum(func.length(tables.uploads.c.data)), 0))).scalar())
+
+    def upload_size(self, digest: str) -> int:
+        with self.engine.connect() as conn:
+            size = conn.execute(
+                select(func.length(tables.uploads.c.data)).where(tables.uploads.c.digest == digest)
+            ).scalar()
+        return int(size or 0)
+
+    def referenced_uploads(self, except_session: str | None = None) -> set[str]:
+        """The digests of the uploads saved sessions use (all but `except_session`)."""
+        query = select(tables.sessions.c.id, tables.sessions.c.dataset).where(
+            tables.sessions.c.dataset.like('%"digest"%')
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        digests = set()
+        for session_id, dataset in rows:
+            upload = json.loads(dataset).get("upload") or {}
+            if session_id != except_session and upload.get("digest"):
+                digests.add(upload["digest"])
+        return digests
+
+    def delete_uploads_except(self, keep: set[str], older_than_seconds: float) -> int:
+        """Delete the uploads not in `keep` that were stored longer ago than `older_than_seconds`
+        (one just stored may be about to be used). Returns how many went."""
+        cutoff = utc_now() - timedelta(seconds=older_than_seconds)
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(tables.uploads.c.digest, tables.uploads.c.created_at)).all()
+            unused = [digest for digest, created in rows if digest not in keep and _utc(created) < cutoff]
+            if unused:
+                conn.execute(delete(tables.uploads).where(tables.uploads.c.digest.in_(unused)))
+        return len(unused)
 
     def close(self) -> None:
         self.engine.dispose()
