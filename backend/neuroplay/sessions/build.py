@@ -7,7 +7,7 @@ import numpy as np
 
 from ..data import Dataset, make_dataset
 from ..data.dataset import Transform, UploadSource
-from ..engine import ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
+from ..engine import LAYER_CLASSES, ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import NetworkSpec
 from ..schemas.training import TrainingConfig
@@ -40,26 +40,20 @@ def build_optimizer(t: TrainingConfig) -> Optimizer:
 
 
 def estimate_params(model: NetworkSpec) -> tuple[int, int | None]:
-    """An upper bound of the parameter count, read off the spec without allocating anything, and the
-    first layer at which the running total passes MAX_PARAMS (None if it never does)."""
-    shape, total = list(model.input_shape), 0
+    """The parameter count read off the spec without allocating anything (each layer class's
+    `estimate`), and the first layer at which the running total passes MAX_PARAMS (None if it never
+    does, or if a layer's settings cannot be sized: building then names what is wrong with it)."""
+    shape, total = tuple(model.input_shape), 0
     for i, layer in enumerate(model.layers):
-        kind = layer.type
-        if kind == "dense":
-            total += (shape[-1] + 1) * layer.units
-            shape = shape[:-1] + [layer.units]
-        elif kind == "conv2d" and len(shape) == 3:
-            total += layer.filters * (shape[0] * layer.kernel_size**2 + 1)
-            shape = [layer.filters, *shape[1:]]  # "same" keeps the size: an upper bound
-        elif kind in ("max_pool2d", "avg_pool2d") and len(shape) == 3:
-            shape = [shape[0], *(max(d // layer.pool_size, 1) for d in shape[1:])]
-        elif kind == "flatten":
-            shape = [int(np.prod(shape))]
-        elif kind == "simple_rnn":
-            total += layer.units * (shape[-1] + layer.units + 1)
-            shape = shape[:-1] + [layer.units] if layer.return_sequences else [layer.units]
-        elif kind == "batch_norm":
-            total += 2 * shape[0]
+        settings = layer.model_dump()
+        tag = settings.pop("type")
+        try:
+            shape, count = LAYER_CLASSES[tag].estimate(shape, **settings)
+        except (ValueError, TypeError, KeyError, ZeroDivisionError):
+            return total, None
+        if min(shape, default=1) < 1:
+            return total, None  # an impossible shape: building names the layer
+        total += count
         if total > MAX_PARAMS:
             return total, i
     return total, None

@@ -48,5 +48,14 @@ class Layer:
         """Named arrays of the last pass for the views (e.g. 'output', 'mask'); batch axis first."""
         return {}
 
+    @classmethod
+    def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
+        """(output shape, parameter count) from the settings alone, allocating nothing: the server
+        sizes a spec with it before building anything (sessions/build.py). Layers with parameters
+        or a shape of their own override it next to their constructor; a test checks every one
+        against the built layer. A shape the layer cannot take gives (input_shape, 0): the
+        constructor names that problem."""
+        return tuple(input_shape), 0
+
     def param_count(self) -> int:
         return int(sum(p.size for p in self.params.values()))

@@ -30,6 +30,10 @@ from .base import Layer, ShapeError
 class BatchNorm(Layer):
     type_tag = "batch_norm"
 
+    @classmethod
+    def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
+        return tuple(input_shape), 2 * input_shape[0] if len(input_shape) in (1, 3) else 0
+
     def __init__(
         self,
         input_shape: tuple[int, ...],

@@ -42,6 +42,15 @@ PADDINGS = ("valid", "same")
 class Conv2D(Layer):
     type_tag = "conv2d"
 
+    @classmethod
+    def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
+        filters, k = int(settings.get("filters", 8)), int(settings.get("kernel_size", 3))
+        if len(input_shape) != 3:
+            return tuple(input_shape), 0
+        g = ConvGeometry.build(input_shape, k, int(settings.get("stride", 1)), settings.get("padding", "valid"))
+        bias = filters if settings.get("use_bias", True) else 0
+        return (filters, g.out_height, g.out_width), filters * input_shape[0] * k * k + bias
+
     def __init__(
         self,
         input_shape: tuple[int, ...],

@@ -18,6 +18,13 @@ from .base import Layer, ShapeError
 class Dense(Layer):
     type_tag = "dense"
 
+    @classmethod
+    def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
+        units, bias = int(settings["units"]), settings.get("use_bias", True)
+        if len(input_shape) not in (1, 2):
+            return tuple(input_shape), 0
+        return (*input_shape[:-1], units), input_shape[-1] * units + (units if bias else 0)
+
     def __init__(
         self,
         input_shape: tuple[int, ...],

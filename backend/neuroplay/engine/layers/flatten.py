@@ -16,6 +16,10 @@ from .base import Layer, ShapeError
 class Flatten(Layer):
     type_tag = "flatten"
 
+    @classmethod
+    def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
+        return (math.prod(input_shape),), 0
+
     def __init__(
         self,
         input_shape: tuple[int, ...],

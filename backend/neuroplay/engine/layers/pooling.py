@@ -31,6 +31,15 @@ from .im2col import (
 class _Pool2D(Layer):
     """Shared settings, checks and window geometry of the pooling layers."""
 
+    @classmethod
+    def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
+        size = int(settings.get("pool_size", 2))
+        stride = int(settings.get("stride") or size)
+        if len(input_shape) != 3:
+            return tuple(input_shape), 0
+        channels, height, width = input_shape
+        return (channels, pool_output_size(height, size, stride), pool_output_size(width, size, stride)), 0
+
     def __init__(
         self,
         input_shape: tuple[int, ...],

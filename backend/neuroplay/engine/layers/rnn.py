@@ -35,6 +35,15 @@ class SimpleRNN(Layer):
 
     type_tag = "simple_rnn"
 
+    @classmethod
+    def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
+        units = int(settings.get("units", 16))
+        if len(input_shape) != 2:
+            return tuple(input_shape), 0
+        time, features = input_shape
+        shape = (time, units) if settings.get("return_sequences", False) else (units,)
+        return shape, features * units + units * units + units
+
     def __init__(
         self,
         input_shape: tuple[int, ...],
