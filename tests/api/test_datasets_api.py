@@ -212,3 +212,54 @@ def test_upload_storage_keeps_to_its_limit_and_deletes_only_unused_files(tmp_pat
 def kept_uploads(data_dir) -> set[str]:
     with sqlite3.connect(data_dir / "neuroplay.db", timeout=10) as conn:
         return {row[0] for row in conn.execute("SELECT digest FROM uploads")}
+
+
+def test_a_session_on_an_uploaded_file_can_go_back_to_a_built_in_set(client: httpx.Client) -> None:
+    sid, auth = create(client)
+    r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV, headers=auth)
+    assert r.status_code == 200, r.text
+    r = client.patch(f"/api/sessions/{sid}", json={"dataset": {"name": "circle"},
+                                                   "model": {"input_shape": [2], "layers": [
+                                                       {"type": "dense", "units": 4, "activation": "tanh"},
+                                                       {"type": "dense", "units": 1, "activation": "sigmoid"}]}},
+                     headers=auth)
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["dataset"]["name"] == "circle" and view["dataset"]["upload"] is None
+    command(client, sid, auth, "step", "epoch")
+
+
+def test_a_file_being_switched_to_is_never_collected(tmp_path, monkeypatch) -> None:
+    # A file kept from earlier, unused and past its grace period, is uploaded again; another
+    # user's upload collects unused files at the worst moment: between storing and switching.
+    from fastapi.testclient import TestClient
+
+    from neuroplay.app import create_app
+    from neuroplay.config import Settings
+    from neuroplay.sessions.session import Session
+
+    app = create_app(Settings(data_dir=tmp_path, upload_grace_seconds=0, engine_spares=0))
+    manager = app.state.sessions
+    a, b = big_csv(1, rows=1000), big_csv(2, rows=1000)
+    with TestClient(app) as c:
+        def upload(sid: str, auth: dict, data: bytes) -> httpx.Response:
+            return c.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=data,
+                          headers={**auth, "content-type": "text/csv"})
+
+        first, first_auth = create(c)
+        assert upload(first, first_auth, a).status_code == 200
+        assert upload(first, first_auth, b).status_code == 200  # a is now used by nobody
+        second, second_auth = create(c)
+        collected: list[list[str]] = []
+        change = Session.change
+
+        def change_with_a_collection_first(self, new_specs):
+            collected.append(manager.collect_unused_uploads())
+            return change(self, new_specs)
+
+        monkeypatch.setattr(Session, "change", change_with_a_collection_first)
+        r = upload(second, second_auth, a)
+        monkeypatch.setattr(Session, "change", change)
+        assert r.status_code == 200 and collected == [[]]
+        digest = hashlib.sha256(a).hexdigest()
+        assert r.json()["dataset"]["upload"]["digest"] == digest and manager.store.has_upload(digest)

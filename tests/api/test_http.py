@@ -5,12 +5,13 @@ import time
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from neuroplay.data import DATASETS
 from neuroplay.engine import ACTIVATIONS, LAYER_CLASSES, LOSSES
 
 from ..conftest import LiveServer
-from .helpers import command, create, wait_for
+from .helpers import StreamReader, command, create, wait_for
 
 
 def test_health(client: httpx.Client) -> None:
@@ -257,6 +258,15 @@ def test_play_beyond_the_servers_training_limit_is_refused_and_nothing_breaks(tm
             r = c.post(f"/api/sessions/{second}/commands", json={"action": "play"}, headers=second_auth)
             assert r.status_code == 409 and "trains at most 1 sessions" in r.text, r.text
             assert c.get(f"/api/sessions/{second}").json()["status"] == "idle"
+            # The same over the websocket: an error frame naming the limit; the connection goes on.
+            with connect(f"{server.ws_url}/api/sessions/{second}/stream", compression=None) as ws:
+                reader = StreamReader(ws)
+                reader.send({"type": "auth", "token": second_auth["Authorization"].split()[1]})
+                reader.send({"type": "command", "action": "play"})
+                error = reader.read_until(lambda m: m["type"] == "error")
+                assert error["code"] == "conflict" and "trains at most 1 sessions" in error["message"]
+                reader.send({"type": "ping"})
+                reader.read_until(lambda m: m["type"] == "pong")
             command(c, first, first_auth, "pause")
             assert command(c, second, second_auth, "play")["status"] == "running"  # room again
             wait_for(lambda: c.get(f"/api/sessions/{second}").json()["step"] > 50, what="the second to train")

@@ -416,6 +416,13 @@ def test_an_optional_layer_setting_emptied_goes_back_to_auto(server, client, wat
     stride.press("Enter")
     wait_for_server(client, page, lambda v: v["model"]["layers"][pool].get("stride") == 1)
     expect(card.get_by_test_id("layer-shape")).to_have_text("(8, 7, 7)")
+    # A typo the number field cannot read is not "empty": nothing changes.
+    stride.click()
+    stride.press("Control+a")
+    page.keyboard.type("1e")
+    stride.press("Enter")
+    expect(stride).to_have_value("1")
+    assert server_view(client, page)["model"]["layers"][pool]["stride"] == 1
     stride.fill("")
     stride.press("Enter")
     wait_for_server(client, page, lambda v: v["model"]["layers"][pool].get("stride") is None)

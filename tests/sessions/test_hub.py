@@ -30,3 +30,49 @@ def test_a_history_already_taken_for_sending_is_left_alone() -> None:
     sub.push_history(2, points(1))
     assert len(sent) == 1 and len(sub.texts) == 1
     assert json.loads(sub.texts[0])["generation"] == 2
+
+
+def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() -> None:
+    # (Adapted from a reviewer's script.) The socket is slow on the first history; meanwhile a
+    # newer history and two points after it are queued. The client must end with all of them.
+    import asyncio
+
+    from neuroplay.api.stream import _send_loop
+
+    class SlowSocket:
+        def __init__(self) -> None:
+            self.sent: list[dict] = []
+            self.gate = asyncio.Event()
+
+        async def send_text(self, text: str) -> None:
+            message = json.loads(text)
+            if message["type"] == "history" and not self.gate.is_set():
+                await self.gate.wait()
+            self.sent.append(message)
+
+        async def send_bytes(self, data: bytes) -> None:
+            pass
+
+    async def run() -> list[int]:
+        sub = Subscriber("viewer", max_pending_points=1000)
+        sub.push_history(1, points(5))
+        ws = SlowSocket()
+        sender = asyncio.create_task(_send_loop(ws, sub))
+        await asyncio.sleep(0.05)  # stuck sending the first history
+        sub.push_history(1, points(10))
+        sub.push_points(1, [MetricPoint(step=s, epoch=s, loss=0.1, val_loss=None, accuracy=None, val_accuracy=None)
+                            for s in (10, 11)])
+        sub.set_counters((1, "running", 11, 11))
+        ws.gate.set()
+        await asyncio.sleep(0.05)
+        sender.cancel()
+        curve: list[int] = []  # what the client does: a history replaces, metrics append
+        for message in ws.sent:
+            if message["type"] == "history":
+                curve = [p["step"] for p in message["points"]]
+            elif message["type"] == "metrics":
+                curve += [p["step"] for p in message["points"] if not curve or p["step"] > curve[-1]]
+        assert sub._history_text is None, "a sent history is not kept"
+        return curve
+
+    assert asyncio.run(run()) == list(range(12))

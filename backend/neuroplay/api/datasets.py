@@ -7,6 +7,7 @@ fitting default network, so it is saved, shared and forked with the session.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
 import numpy as np
@@ -54,25 +55,27 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
         parsed = parse_upload(data, ref, LIMITS)
     except UploadError as exc:
         raise HTTPException(422, str(exc)) from None
-    try:
-        manager.make_room_for_upload(data, session)
-    except UploadStorageFull as exc:
-        raise HTTPException(507, str(exc)) from None
-    digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")
-    ref = ref.model_copy(update={"digest": digest})
-    manager.parsed_uploads.put(ref, parsed)  # decoded once: the rebuild below reuses it
     input_shape = tuple(parsed.x.shape[1:])
-    info = uploaded_info(ref, parsed)
+    left = session.specs.dataset.upload
+    with manager.pin_uploads(hashlib.sha256(data).hexdigest()):  # nothing deletes it until the switch
+        try:
+            manager.make_room_for_upload(data, session)
+        except UploadStorageFull as exc:
+            raise HTTPException(507, str(exc)) from None
+        digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")
+        ref = ref.model_copy(update={"digest": digest})
+        manager.parsed_uploads.put(ref, parsed)  # decoded once: the rebuild below reuses it
+        info = uploaded_info(ref, parsed)
 
-    def switched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
-        dataset = DatasetSpec(name="upload", upload=ref,
-                              validation_share=old.dataset.validation_share, seed=old.dataset.seed)
-        model = default_model(info, dataset, input_shape)
-        return Specs(model, dataset, old.training.model_copy(update={"loss": None}))
+        def switched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
+            dataset = DatasetSpec(name="upload", upload=ref,
+                                  validation_share=old.dataset.validation_share, seed=old.dataset.seed)
+            model = default_model(info, dataset, input_shape)
+            return Specs(model, dataset, old.training.model_copy(update={"loss": None}))
 
-    session.change(switched)
-    if manager.upload_storage_exceeded():  # the file it used before may be unused now
-        manager.collect_unused_uploads()
+        session.change(switched)
+    if left is not None and left.digest != digest:
+        manager.after_upload_switch(session, left.digest)
     return view_of(session)
 
 

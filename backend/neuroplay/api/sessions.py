@@ -89,6 +89,12 @@ def _merge(name: str, model: type[BaseModel], current: BaseModel, patch: BaseMod
         raise RequestValidationError(errors) from None
 
 
+def _leaves_upload(current: DatasetSpec, patch: BaseModel | None) -> tuple[str, ...]:
+    """A patch naming a built-in dataset leaves the uploaded file behind (the reference goes too)."""
+    name = getattr(patch, "name", None)
+    return ("upload",) if current.upload is not None and name not in (None, "upload") else ()
+
+
 @router.patch("/{session_id}", response_model=SessionView, responses={404: {"model": ErrorResponse}})
 def change_session(session_id: str, body: SessionPatch, request: Request) -> SessionView:
     session = manager_of(request).get(session_id)
@@ -97,7 +103,7 @@ def change_session(session_id: str, body: SessionPatch, request: Request) -> Ses
     def patched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
         return Specs(
             _merge("model", NetworkSpec, old.model, body.model),
-            _merge("dataset", DatasetSpec, old.dataset, body.dataset),
+            _merge("dataset", DatasetSpec, old.dataset, body.dataset, _leaves_upload(old.dataset, body.dataset)),
             _merge("training", TrainingConfig, old.training, body.training, body.clear),
         )
 

@@ -84,9 +84,11 @@ async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
     while True:
         await sub.wakeup.wait()
         sub.wakeup.clear()
-        texts, sub.texts = sub.texts, []
-        for text in texts:
-            await ws.send_text(text)
+        # Every queued text goes before the metrics: a history queued while we were sending must
+        # reach the client before points that follow it, or the history would wipe them out.
+        while sub.texts:
+            for text in sub.take_texts():
+                await ws.send_text(text)
         metrics = sub.take_metrics()
         if metrics is not None:
             await ws.send_text(metrics)

@@ -33,6 +33,13 @@ class ParsedUploads:
             while len(self._items) > self.capacity:
                 self._items.popitem(last=False)
 
+    def forget(self, digests: list[str]) -> None:
+        """Drop the parsed forms of deleted files, so nothing can refer to them again."""
+        gone = set(digests)
+        with self._lock:
+            for key in [k for k in self._items if k[0] in gone]:
+                del self._items[key]
+
     def __call__(self, ref: UploadRef) -> ParsedData:
         with self._lock:
             hit = self._items.get(self.key(ref))

@@ -24,11 +24,20 @@ def _accuracy(task: str, loss: Loss, p: np.ndarray, y: np.ndarray) -> float | No
     return None
 
 
+# Samples per forward pass when scoring a split: the activations (and a convolution's im2col
+# columns) of a whole image set at once could take gigabytes; the outputs are small.
+EVAL_CHUNK = 1024
+
+
 def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray):
     if len(x) == 0:
         return None, None
     with np.errstate(all="ignore"):  # overflow shows up as a null point, not as a log warning
-        p = network.forward(x, training=False)
+        if len(x) <= EVAL_CHUNK:
+            p = network.forward(x, training=False)
+        else:
+            p = np.concatenate([network.forward(x[i : i + EVAL_CHUNK], training=False)
+                                for i in range(0, len(x), EVAL_CHUNK)])
         return _finite_or_none(loss.value(p, y)), _accuracy(task, loss, p, y)
 
 

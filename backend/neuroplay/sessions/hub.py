@@ -44,7 +44,7 @@ class Subscriber:
         self.generation = 0
         self.started = False  # the history (or a resume's catch-up) was sent: points may follow
         self.needs_history = False
-        self._history_text: str | None = None  # the last history message queued (maybe sent)
+        self._history_text: str | None = None  # a history message queued and not yet taken
         self.wakeup = asyncio.Event()
 
     def push_text(self, text: str) -> None:
@@ -77,6 +77,13 @@ class Subscriber:
         self.min_step = points[-1].step if points else since_step
         self.metrics_due = True
         self.wakeup.set()
+
+    def take_texts(self) -> list[str]:
+        """The text messages to send now, in order (a history among them is no longer held)."""
+        texts, self.texts = self.texts, []
+        if self._history_text is not None and any(text is self._history_text for text in texts):
+            self._history_text = None
+        return texts
 
     def push_points(self, generation: int, points: list[MetricPoint]) -> None:
         if not self.started or generation != self.generation:

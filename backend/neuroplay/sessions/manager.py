@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
-from typing import Any
+from collections import Counter
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from ..config import Settings
 from ..data.upload_cache import ParsedUploads
@@ -24,6 +27,8 @@ from .engine_pool import EnginePool
 from .hub import Hub
 from .restore import forked, restore
 from .session import Session, SessionError
+
+logger = logging.getLogger(__name__)
 
 # A session used this recently is never unloaded, so a request that has just looked it up cannot be
 # left holding a copy the manager no longer knows.
@@ -61,6 +66,8 @@ class SessionManager:
         self._hubs: dict[str, Hub] = {}
         self._lock = threading.Lock()  # guards _sessions
         self._load_lock = threading.Lock()  # one load at a time, so a session is never loaded twice
+        self._upload_lock = threading.Lock()  # a collection of unused uploads against pins
+        self._pinned: Counter[str] = Counter()  # uploads a switch, create or fork is about to use
 
     def _session_settings(self) -> dict[str, Any]:
         s = self.settings
@@ -79,21 +86,26 @@ class SessionManager:
         """A new session and its owner token (returned once, kept only as a hash). It is on disk
         before this returns, so a crash right after cannot lose it."""
         token = new_owner_token()
-        session = Session(
-            session_id=new_session_id(), owner_token_hash=hash_token(token), specs=specs, **self._session_settings()
-        )
-        self.store.save(capture(session))
-        self._add(session)
+        with self.pin_uploads(specs.dataset.upload.digest if specs.dataset.upload else None):
+            session = Session(
+                session_id=new_session_id(), owner_token_hash=hash_token(token), specs=specs,
+                **self._session_settings(),
+            )
+            self.store.save(capture(session))
+            self._add(session)
         return session, token
 
     def fork(self, source: Session) -> tuple[Session, str]:
         """A new session owned by the caller with copies of the source's model, weights, optimizer
         state, history and data settings; it records where it came from and starts paused."""
         token = new_owner_token()
-        checkpoint = forked(source.checkpoint_copy(), new_session_id(), hash_token(token))
-        session = self._restore(checkpoint)
-        self.store.save(checkpoint)
-        self._add(session)
+        uses = source.specs.dataset.upload
+        with self.pin_uploads(uses.digest if uses else None):
+            checkpoint = forked(source.checkpoint_copy(), new_session_id(), hash_token(token))
+            with self.pin_uploads(checkpoint.dataset.upload.digest if checkpoint.dataset.upload else None):
+                session = self._restore(checkpoint)
+                self.store.save(checkpoint)
+                self._add(session)
         return session, token
 
     def get(self, session_id: str) -> Session:
@@ -125,11 +137,28 @@ class SessionManager:
         if not hub.subscribers and self._hubs.get(hub.session.id) is hub:
             del self._hubs[hub.session.id]
 
+    # ---- uploaded files: a budget, and deleting only what nobody uses ----
+    @contextmanager
+    def pin_uploads(self, *digests: str | None) -> Iterator[None]:
+        """Count these files as in use while a switch, create or fork that will refer to them is
+        under way (before its session or checkpoint says so). Waits for a collection in progress, so
+        none can delete them once this has entered."""
+        pinned = [d for d in digests if d]
+        with self._upload_lock:
+            self._pinned.update(pinned)
+        try:
+            yield
+        finally:
+            with self._upload_lock:
+                self._pinned.subtract(pinned)
+                self._pinned += Counter()  # drop zero counts
+
     def make_room_for_upload(self, data: bytes, session: Session) -> None:
         """Make sure `data` can be kept within `max_upload_storage_mb` when `session` switches to
         it: a file already kept costs nothing; files nobody uses are deleted; the file the session
-        uses now counts as free if no other session uses it (it will be unused after the switch).
-        Raises UploadStorageFull otherwise. (Two uploads at the same moment may overshoot.)"""
+        uses now counts as free if no other session uses it (it is deleted after the switch when
+        the budget needs it). Raises UploadStorageFull otherwise. (Two uploads at the same moment
+        may overshoot.)"""
         store, cap = self.store, self.settings.max_upload_storage_mb * 1024 * 1024
         if store.has_upload(hashlib.sha256(data).hexdigest()) or store.upload_bytes() + len(data) <= cap:
             return
@@ -144,21 +173,40 @@ class SessionManager:
                 "of files that sessions use; try a smaller file or ask whoever runs this server for more room"
             )
 
-    def collect_unused_uploads(self) -> int:
-        """Delete the uploaded files no session uses, saved or live (after the grace period)."""
-        self.writer.flush()  # the saved sessions must say what they use now
-        return self.store.delete_uploads_except(self._uploads_in_use(), self.settings.upload_grace_seconds)
+    def after_upload_switch(self, session: Session, left: str | None) -> None:
+        """`session` switched files: over the budget, the file it left goes now if nobody uses it
+        (no grace period: it is not a file just stored). Never raises: the switch has happened."""
+        if left is None or not self.upload_storage_exceeded():
+            return
+        try:
+            self.writer.wait_for(session.id)  # its older checkpoints, naming `left`, are settled
+            self.collect_unused_uploads(left=left)
+        except Exception:
+            logger.exception("could not delete unused uploads")
+
+    def collect_unused_uploads(self, left: str | None = None) -> list[str]:
+        """Delete the uploaded files nobody uses: no live session, no saved one, no checkpoint on its
+        way to the disk, no switch, create or fork under way; stored longer ago than
+        `upload_grace_seconds` unless it is `left`. Returns the deleted digests."""
+        with self._upload_lock:
+            in_use = set(self._pinned) | self._uploads_in_use()
+            deleted = self.store.delete_uploads_except(
+                in_use, self.settings.upload_grace_seconds, frozenset([left] if left else [])
+            )
+        self.parsed_uploads.forget(deleted)
+        return deleted
 
     def upload_storage_exceeded(self) -> bool:
         return self.store.upload_bytes() > self.settings.max_upload_storage_mb * 1024 * 1024
 
     def _uploads_in_use(self, except_session: str | None = None) -> set[str]:
+        """Files that live sessions, checkpoints not yet written and saved sessions refer to (in
+        that order: a checkpoint leaves the writer's queue only after it is on disk)."""
         with self._lock:
-            live = {
-                s.specs.dataset.upload.digest for s in self._sessions.values()
-                if s.id != except_session and s.specs.dataset.upload is not None
-            }
-        return live | self.store.referenced_uploads(except_session)
+            live = [s.specs.dataset for s in self._sessions.values() if s.id != except_session]
+        unwritten = [cp.dataset for cp in self.writer.unwritten() if cp.id != except_session]
+        digests = {d.upload.digest for d in live + unwritten if d.upload is not None}
+        return digests | self.store.referenced_uploads(except_session)
 
     def close_all(self) -> None:
         """Graceful shutdown: stop every runner, checkpoint every live session, and return only when

@@ -115,7 +115,7 @@ class Store:
         """Keep an uploaded file once; returns its SHA-256 hex digest, by which sessions refer to it."""
         digest = hashlib.sha256(data).hexdigest()
         try:
-            with self.engine.begin() as conn:
+            with self.engine.execution_options(write_lock=True).begin() as conn:  # read, then write
                 known = conn.execute(select(tables.uploads.c.digest).where(tables.uploads.c.digest == digest)).first()
                 if known is None:
                     conn.execute(
@@ -162,16 +162,21 @@ class Store:
                 digests.add(upload["digest"])
         return digests
 
-    def delete_uploads_except(self, keep: set[str], older_than_seconds: float) -> int:
-        """Delete the uploads not in `keep` that were stored longer ago than `older_than_seconds`
-        (one just stored may be about to be used). Returns how many went."""
+    def delete_uploads_except(
+        self, keep: set[str], older_than_seconds: float, regardless_of_age: frozenset[str] = frozenset()
+    ) -> list[str]:
+        """Delete the uploads not in `keep` that were stored longer ago than `older_than_seconds`,
+        or are named in `regardless_of_age`. Returns the digests that went."""
         cutoff = utc_now() - timedelta(seconds=older_than_seconds)
-        with self.engine.begin() as conn:
+        with self.engine.execution_options(write_lock=True).begin() as conn:  # read, then write
             rows = conn.execute(select(tables.uploads.c.digest, tables.uploads.c.created_at)).all()
-            unused = [digest for digest, created in rows if digest not in keep and _utc(created) < cutoff]
+            unused = [
+                digest for digest, created in rows
+                if digest not in keep and (_utc(created) < cutoff or digest in regardless_of_age)
+            ]
             if unused:
                 conn.execute(delete(tables.uploads).where(tables.uploads.c.digest.in_(unused)))
-        return len(unused)
+        return unused
 
     def close(self) -> None:
         self.engine.dispose()

@@ -21,6 +21,7 @@ class CheckpointWriter:
         self.failures = 0  # checkpoints that could not be written (each is logged)
         self._pending: dict[str, Checkpoint] = {}
         self._writing: str | None = None
+        self._writing_checkpoint: Checkpoint | None = None
         self._closing = False
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._loop, daemon=True, name="checkpoint-writer")
@@ -33,6 +34,11 @@ class CheckpointWriter:
                 raise RuntimeError("the checkpoint writer is closed")
             self._pending[checkpoint.id] = checkpoint
             self._changed.notify_all()
+
+    def unwritten(self) -> list[Checkpoint]:
+        """The checkpoints queued or being written (what the disk does not say yet)."""
+        with self._changed:
+            return list(self._pending.values()) + ([self._writing_checkpoint] if self._writing_checkpoint else [])
 
     def wait_for(self, session_id: str) -> None:
         """Return once no checkpoint of this session is queued or being written."""
@@ -60,6 +66,7 @@ class CheckpointWriter:
                 session_id = next(iter(self._pending))
                 checkpoint = self._pending.pop(session_id)
                 self._writing = session_id
+                self._writing_checkpoint = checkpoint
             try:
                 self.store.save(checkpoint)
             except Exception:
@@ -69,4 +76,5 @@ class CheckpointWriter:
             finally:
                 with self._changed:
                     self._writing = None
+                    self._writing_checkpoint = None
                     self._changed.notify_all()

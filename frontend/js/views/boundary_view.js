@@ -86,10 +86,32 @@ function planeAt(event, canvas, grid) {
   };
 }
 
-/** The same description for a plane point (the keyboard cross). */
-function planePoint(x1, x2, canvas, grid) {
-  const scale = canvas.getBoundingClientRect().width / (grid.x_max - grid.x_min);
-  return { x1, x2, px: (x1 - grid.x_min) * scale, py: (grid.y_max - x2) * scale, scale };
+/** What the cross is on and what Enter will do there, for the live text. */
+function crossText(cross, state, mode) {
+  const at = { x1: cross.x1.toFixed(2), x2: cross.x2.toFixed(2) };
+  const pts = S.points.peek();
+  const hit = pts ? nearestPoint(pts, cross) : -1;
+  if (hit >= 0) {
+    const label = targetOf(pts.train.y[hit]);
+    const what = state.task === "regression" ? Number(label).toFixed(2) : t(`out.class${label >= 0.5 ? 1 : 0}`);
+    return t("draw.crossOnPoint", { ...at, what });
+  }
+  const what = state.task === "regression" ? Number(mode.label).toFixed(1) : t(`out.class${mode.label >= 0.5 ? 1 : 0}`);
+  return t("draw.crossAt", { ...at, what });
+}
+
+/** The training point the keyboard cross is on (within a quarter of an arrow step), else -1. */
+function nearestPoint(pts, cross) {
+  let best = -1;
+  let bestD = (KEY_STEP / 2) ** 2;
+  pts.train.x.forEach(([x1, x2], i) => {
+    const d = (x1 - cross.x1) ** 2 + (x2 - cross.x2) ** 2;
+    if (d <= bestD) {
+      bestD = d;
+      best = i;
+    }
+  });
+  return best;
 }
 
 /** Arrow keys move the keyboard cross this far in plane units (with Shift: KEY_STEP_BIG). */
@@ -259,11 +281,13 @@ export function BoundaryView() {
 
   const mode = S.drawMode.value;
   const drawing = mode.on && !S.readOnly.value;
-  /** Remove the training point at `at`, or add one there (click, Enter or Space). */
-  const actAt = (at) => {
+  /**
+   * Remove training point `hit` (>= 0), or add one at `at` (a click, or Enter or Space at the
+   * cross). Clicks find the point within a few pixels; the cross within a quarter of its step.
+   */
+  const actAt = (at, hit) => {
     const pts = S.points.peek();
     const fresh = pts && pts.key === JSON.stringify(S.session.peek().dataset);
-    const hit = pts ? hitPoint(pts, state.grid, at) : -1;
     if (hit >= 0) {
       if (fresh) removePoint(hit);
       return;
@@ -273,7 +297,10 @@ export function BoundaryView() {
     addPoint(at.x1, at.x2, state.task === "regression" ? mode.label : mode.label >= 0.5 ? 1 : 0);
   };
   const onClick = (e) => {
-    if (drawing && state) actAt(planeAt(e, canvasRef.current, state.grid));
+    if (!drawing || !state) return;
+    const at = planeAt(e, canvasRef.current, state.grid);
+    const pts = S.points.peek();
+    actAt(at, pts ? hitPoint(pts, state.grid, at) : -1);
   };
   const moveCross = (next) => {
     crossRef.current = next;
@@ -282,7 +309,12 @@ export function BoundaryView() {
     if (canvas) canvas.dispatchEvent(new CustomEvent("np-redraw"));
   };
   const onKeyDown = (e) => {
-    if (!drawing || !state) return;
+    // Leave the browser's own shortcuts (zoom, history) and held-down repeats alone.
+    if (!drawing || !state || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.repeat && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      return;
+    }
     const { x_min, x_max, y_min, y_max } = state.grid;
     const here = crossRef.current || { x1: 0, x2: 0 };
     if (ARROWS[e.key]) {
@@ -291,8 +323,10 @@ export function BoundaryView() {
       const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, Math.round(v / KEY_STEP) * KEY_STEP));
       moveCross({ x1: clamp(here.x1 + dx * step, x_min, x_max), x2: clamp(here.x2 + dy * step, y_min, y_max) });
     } else if (e.key === "Enter" || e.key === " ") {
-      if (crossRef.current) actAt(planePoint(here.x1, here.x2, canvasRef.current, state.grid));
-      else moveCross(here); // focused by a click: show where the keys act first
+      if (crossRef.current) {
+        const pts = S.points.peek();
+        actAt(here, pts ? nearestPoint(pts, here) : -1);
+      } else moveCross(here); // focused by a click: show where the keys act first
     } else if ((e.key === "0" || e.key === "1") && state.task !== "regression") {
       setDrawMode({ label: Number(e.key) });
     } else return;
@@ -305,6 +339,9 @@ export function BoundaryView() {
   const onBlur = () => {
     if (crossRef.current) moveCross(null);
   };
+  useEffect(() => {
+    if (!drawing && crossRef.current) moveCross(null); // drawing turned off with the canvas focused
+  }, [drawing]);
   const onMove = (e) => {
     if (!drawing || !state) return;
     const pts = S.points.peek();
@@ -324,12 +361,13 @@ export function BoundaryView() {
     <div class="boundary-frame">
       <div class="boundary-canvas-wrap">
         <canvas ref=${canvasRef} class=${`boundary-canvas ${drawing ? "is-drawing" : ""}`} data-testid="boundary-canvas"
-          data-frames="0" role="img" aria-label=${drawing ? t("draw.canvasLabel") : t("out.boundary")}
+          data-frames="0" role=${drawing ? "application" : "img"} aria-roledescription=${drawing ? t("draw.role") : undefined}
+          aria-label=${drawing ? t("draw.canvasLabel") : t("out.boundary")}
           tabindex=${drawing ? 0 : -1} onClick=${onClick} onMouseMove=${onMove}
           onKeyDown=${onKeyDown} onFocus=${onFocus} onBlur=${onBlur}></canvas>
         ${focus ? html`<div class="focus-tag">${t("out.focus", { name: focus.name })}</div>` : null}
         ${drawing ? html`<div class="draw-tag" data-testid="draw-hint" aria-live="polite">${cross
-          ? t("draw.crossAt", { x1: cross.x1.toFixed(2), x2: cross.x2.toFixed(2) })
+          ? crossText(cross, state, mode)
           : t("draw.hint")}</div>` : null}
       </div>
       <div class="ticks ticks-x" aria-hidden="true">${TICKS.map((v) => html`<span>${v}</span>`)}</div>

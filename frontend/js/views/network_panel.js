@@ -51,9 +51,13 @@ function SettingEditor({ index, setting, value, disabled }) {
       ${(setting.choices || []).map((c) => html`<option value=${c}>${c}</option>`)}
     </select>`;
   } else {
-    const commit = () => {
+    const commit = (e) => {
       const v = Number(text);
-      if (text.trim() === "" && setting.default === null) {
+      // A number input reports "" for text it cannot read ("1e", "-"): that is a typo, not "auto".
+      const unreadable = e && e.currentTarget && e.currentTarget.validity && e.currentTarget.validity.badInput;
+      if (unreadable) {
+        setText(shown);
+      } else if (text.trim() === "" && setting.default === null) {
         // Emptied: back to "auto" (e.g. a pool's stride follows its size again).
         if (value !== null && value !== undefined) updateLayer(index, { [setting.name]: null });
       } else if (text.trim() === "" || !Number.isFinite(v) || (setting.kind === "int" && !Number.isInteger(v))) {
