@@ -399,11 +399,15 @@ def _layer_types(client) -> set[str]:
     return {layer["type"] for layer in client.get("/api/catalog").json()["layers"]}
 
 
-def _thumbs(page) -> dict:
-    return page.evaluate("""() => ({
-        original: document.querySelector('[data-testid=augment-original]').toDataURL(),
-        samples: [...document.querySelectorAll('[data-testid=augment-sample]')].map(c => c.toDataURL()),
-    })""")
+def _thumbs(page, side: int = 8) -> dict:
+    """The preview's images once every canvas is drawn (read in the same moment): a canvas that a
+    re-render re-created is blank (300 x 150) until its effect paints it, and blank ones look alike."""
+    return page.wait_for_function("""side => {
+        const one = (id) => [...document.querySelectorAll(`[data-testid=${id}]`)];
+        const canvases = [...one('augment-original'), ...one('augment-sample')];
+        if (canvases.length !== 13 || !canvases.every(c => c.width === side && c.height === side)) return false;
+        return { original: canvases[0].toDataURL(), samples: canvases.slice(1).map(c => c.toDataURL()) };
+    }""", arg=side).json_value()
 
 
 def test_augmentation_preview_changes_when_rotation_is_on(server, client, watched):

@@ -36,6 +36,7 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
     # (Adapted from a reviewer's script.) The socket is slow on the first history; meanwhile a
     # newer history and two points after it are queued. The client must end with all of them.
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from neuroplay.api.stream import _send_loop
 
@@ -75,4 +76,6 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
         assert sub._history_text is None, "a sent history is not kept"
         return curve
 
-    assert asyncio.run(run()) == list(range(12))
+    # Its own thread and loop: a browser test's Playwright may have left a loop running on this one.
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, run()).result() == list(range(12))
