@@ -8,7 +8,6 @@ import os
 import signal
 import threading
 import time
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -22,22 +21,13 @@ from neuroplay.sessions.engine_pool import EnginePool
 from neuroplay.sessions.session import Session
 from neuroplay.store import Checkpoint
 
+from ..api.helpers import wait_for
+from ..conftest import process_running
 from .test_persistence import BASE_SETTINGS, SPECS
 
 
-@pytest.fixture(scope="module")
-def engines() -> Iterator[EnginePool]:
-    pool = EnginePool(spares=1)
-    yield pool
-    pool.close()
-
-
-def wait_until(predicate, timeout: float = 15.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
+def wait_until(predicate, what: str) -> None:
+    wait_for(predicate, timeout=15.0, what=what)  # longer than the API tests': a process may start cold
 
 
 def engine_state(session: Session) -> dict[str, object]:
@@ -226,18 +216,10 @@ def test_the_pool_replaces_a_spare_that_died() -> None:
         wait_until(lambda: len(pool.idle_pids) == 1, what="a spare")
         (dead,) = pool.idle_pids
         os.kill(dead, signal.SIGKILL)
-        wait_until(lambda: not os.path.exists(f"/proc/{dead}") or _is_zombie(dead), what="the kill")
+        wait_until(lambda: not process_running(dead), what="the kill")
         worker = pool.acquire()
         assert worker.pid != dead and worker.alive
         pool.release(worker)
     finally:
         pool.close()
     assert worker.process.poll() is not None, "closing the pool ends its processes"
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return False

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -47,13 +46,6 @@ def assert_same_run(a: Session, b: Session) -> None:
     for key in wa:
         np.testing.assert_array_equal(wa[key], wb[key], err_msg=key)
     assert a.history.points == b.history.points
-
-
-@pytest.fixture(scope="module")
-def engines() -> Iterator[EnginePool]:
-    pool = EnginePool(spares=1)
-    yield pool
-    pool.close()
 
 
 @pytest.fixture()

@@ -57,9 +57,10 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
         raise HTTPException(422, str(exc)) from None
     input_shape = tuple(parsed.x.shape[1:])
     left = session.specs.dataset.upload
-    with manager.pin_uploads(hashlib.sha256(data).hexdigest()):  # nothing deletes it until the switch
+    digest = hashlib.sha256(data).hexdigest()  # (the store computes the same key when it keeps it)
+    with manager.pin_uploads(digest):  # nothing deletes it until the switch
         try:
-            manager.make_room_for_upload(data, session)
+            manager.make_room_for_upload(len(data), digest, session)
         except UploadStorageFull as exc:
             raise HTTPException(507, str(exc)) from None
         digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")

@@ -64,7 +64,6 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
 
     The cheap checks (input shape against the data, the parameter count read off the spec) come
     before anything is allocated, so an absurd spec costs nothing."""
-    t = specs.training
     check_input(specs.model.input_shape, data)
     estimate, at = estimate_params(specs.model)
     if at is not None:
@@ -72,7 +71,7 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
             f"layer {at} ({specs.model.layers[at].type}) takes the network past {MAX_PARAMS:,} parameters "
             f"(at least {estimate:,}); make it smaller", at,
         )
-    network: Network = build_network(specs.model, seed=t.seed, init=t.init, init_scale=t.init_scale)
+    network = new_network(specs)
     if network.param_count() > MAX_PARAMS:
         raise ModelError(
             f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}"
@@ -96,6 +95,12 @@ class TrainingArrays:
     @classmethod
     def of(cls, data: Dataset) -> TrainingArrays:
         return cls(data.info.task, data.x_train, data.y_train, data.x_val, data.y_val, data.transform)
+
+
+def new_network(specs: Specs) -> Network:
+    """The spec's network with its seeded initial weights (before any checks; see build_trainer)."""
+    t = specs.training
+    return build_network(specs.model, seed=t.seed, init=t.init, init_scale=t.init_scale)
 
 
 def make_trainer(specs: Specs, network: Network, arrays: TrainingArrays) -> Trainer:

@@ -18,9 +18,9 @@ import sys
 import time
 from multiprocessing.connection import Connection
 
-from ..engine import Trainer, build_network
+from ..engine import Trainer
 from ..schemas.session import MetricPoint
-from .build import TrainingArrays, make_trainer
+from .build import TrainingArrays, make_trainer, new_network
 from .capture import EngineState
 from .engine_messages import Progress, Saved, Start, Stop, Stopped
 from .evaluation import evaluate
@@ -51,10 +51,7 @@ class Job:
 
     def __init__(self, conn: Connection, start: Start, data: TrainingArrays) -> None:
         self.conn, self.start, self.data = conn, start, data
-        specs = start.specs
-        t = specs.training
-        network = build_network(specs.model, seed=t.seed, init=t.init, init_scale=t.init_scale)
-        self.trainer: Trainer = make_trainer(specs, network, data)
+        self.trainer: Trainer = make_trainer(start.specs, new_network(start.specs), data)
         start.state.load_into(self.trainer)
         self.step, self.epoch = start.state.step, start.state.epoch
         self.points: list[MetricPoint] = []

@@ -153,21 +153,21 @@ class SessionManager:
                 self._pinned.subtract(pinned)
                 self._pinned += Counter()  # drop zero counts
 
-    def make_room_for_upload(self, data: bytes, session: Session) -> None:
-        """Make sure `data` can be kept within `max_upload_storage_mb` when `session` switches to
-        it: a file already kept costs nothing; files nobody uses are deleted; the file the session
-        uses now counts as free if no other session uses it (it is deleted after the switch when
-        the budget needs it). Raises UploadStorageFull otherwise. (Two uploads at the same moment
-        may overshoot.)"""
-        store, cap = self.store, self.settings.max_upload_storage_mb * 1024 * 1024
-        if store.has_upload(hashlib.sha256(data).hexdigest()) or store.upload_bytes() + len(data) <= cap:
+    def make_room_for_upload(self, size: int, digest: str, session: Session) -> None:
+        """Make sure a file of `size` bytes and SHA-256 `digest` can be kept within
+        `max_upload_storage_mb` when `session` switches to it: a file already kept costs nothing;
+        files nobody uses are deleted; the file the session uses now counts as free if no other
+        session uses it (it is deleted after the switch when the budget needs it). Raises
+        UploadStorageFull otherwise. (Two uploads at the same moment may overshoot.)"""
+        store, cap = self.store, self._upload_budget_bytes
+        if store.has_upload(digest) or store.upload_bytes() + size <= cap:
             return
         self.collect_unused_uploads()
         own = session.specs.dataset.upload
         freed = 0
         if own is not None and own.digest not in self._uploads_in_use(except_session=session.id):
             freed = store.upload_size(own.digest)
-        if store.upload_bytes() - freed + len(data) > cap:
+        if store.upload_bytes() - freed + size > cap:
             raise UploadStorageFull(
                 f"the server's room for uploaded files ({self.settings.max_upload_storage_mb} MB) is full "
                 "of files that sessions use; try a smaller file or ask whoever runs this server for more room"
@@ -197,7 +197,11 @@ class SessionManager:
         return deleted
 
     def upload_storage_exceeded(self) -> bool:
-        return self.store.upload_bytes() > self.settings.max_upload_storage_mb * 1024 * 1024
+        return self.store.upload_bytes() > self._upload_budget_bytes
+
+    @property
+    def _upload_budget_bytes(self) -> int:
+        return self.settings.max_upload_storage_mb * 1024 * 1024
 
     def _uploads_in_use(self, except_session: str | None = None) -> set[str]:
         """Files that live sessions, checkpoints not yet written and saved sessions refer to (in

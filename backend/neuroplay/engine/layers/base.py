@@ -16,6 +16,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 
+def present(arrays: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
+    """The arrays of an `observe()` that exist (a pass not yet run leaves its caches None)."""
+    return {name: value for name, value in arrays.items() if value is not None}
+
+
 class ShapeError(ValueError):
     """A layer cannot take the shape it is given; the message names the shapes."""
 

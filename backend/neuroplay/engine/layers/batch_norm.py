@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Layer, ShapeError
+from .base import Layer, ShapeError, present
 
 
 class BatchNorm(Layer):
@@ -152,7 +152,7 @@ class BatchNorm(Layer):
             "batch_mean": self.batch_mean,
             "batch_var": self.batch_var,
         }
-        out = {k: v for k, v in seen.items() if v is not None}
+        out = present(seen)
         # Copies: the buffers are updated in place by the next training step.
         out["running_mean"] = self.buffers["running_mean"].copy()
         out["running_var"] = self.buffers["running_var"].copy()

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..activations import get_activation
 from ..init import get_initialiser
-from .base import Layer
+from .base import Layer, present
 from .im2col import (
     TRANSPOSE_COPY_MIN_ROWS,
     ConvGeometry,
@@ -134,7 +134,7 @@ class Conv2D(Layer):
     def observe(self) -> dict[str, np.ndarray]:
         """input (N, C, H, W); preactivation and output, the feature maps (N, filters, out_h, out_w)."""
         seen = {"input": self.x, "preactivation": self.u, "output": self.y}
-        return {k: v for k, v in seen.items() if v is not None}
+        return present(seen)
 
     def config(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..activations import get_activation
 from ..init import get_initialiser
-from .base import Layer, ShapeError
+from .base import Layer, ShapeError, present
 
 
 class Dense(Layer):
@@ -89,7 +89,7 @@ class Dense(Layer):
 
     def observe(self) -> dict[str, np.ndarray]:
         seen = {"input": self.x, "preactivation": self.u, "output": self.y}
-        return {k: v for k, v in seen.items() if v is not None}
+        return present(seen)
 
     def config(self) -> dict[str, Any]:
         return {

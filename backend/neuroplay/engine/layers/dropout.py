@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Layer, ShapeError
+from .base import Layer, ShapeError, present
 
 
 class Dropout(Layer):
@@ -107,7 +107,7 @@ class Dropout(Layer):
     def observe(self) -> dict[str, np.ndarray]:
         """mask: the last training step's mask (bool, batch first); output: the last pass's output."""
         seen = {"mask": self.mask, "output": self.y}
-        return {k: v for k, v in seen.items() if v is not None}
+        return present(seen)
 
     def config(self) -> dict[str, Any]:
         return {"type": self.type_tag, "rate": self.rate}

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Layer
+from .base import Layer, present
 from .im2col import (
     image_shape,
     offset_view,
@@ -94,7 +94,7 @@ class _Pool2D(Layer):
 
     def observe(self) -> dict[str, np.ndarray]:
         seen = {"input": self.x, "output": self.y}
-        return {k: v for k, v in seen.items() if v is not None}
+        return present(seen)
 
     def config(self) -> dict[str, Any]:
         return {"type": self.type_tag, "pool_size": self.pool_size, "stride": self.stride_setting}

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..activations import get_activation
 from ..init import Initialiser, get_initialiser
-from .base import Layer, ShapeError
+from .base import Layer, ShapeError, present
 
 #: The activations a recurrent layer may use (linear and softmax make no sense inside the recurrence).
 RNN_ACTIVATIONS = ("tanh", "relu", "sigmoid")
@@ -241,7 +241,7 @@ class SimpleRNN(Layer):
             seen["hidden_states"] = states
             seen["output"] = states if self.return_sequences else self.hs[-1]
         seen["grad_norms_per_step"] = self.grad_norms
-        return {k: v for k, v in seen.items() if v is not None}
+        return present(seen)
 
     def config(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,15 @@
+"""Session tests train in real engine processes: one pool per test module."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from neuroplay.sessions.engine_pool import EnginePool
+
+
+@pytest.fixture(scope="module")
+def engines() -> Iterator[EnginePool]:
+    pool = EnginePool(spares=1)
+    yield pool
+    pool.close()
