@@ -14,6 +14,7 @@ networks, measured once in Chromium on this machine class; (c) uses all seven in
 x1², x2², x1·x2, sin x1, sin x2) as TF Playground's run did. This is a report, not a test: it always
 exits 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,13 @@ sys.path.insert(0, str(ROOT / "backend"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -61,8 +67,13 @@ ALL_FEATURES = ["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_
 CONFIGS = [
     Config("(a) circle 2-4-2-1 tanh", {"name": "circle", **DATASET}, [4, 2], 120.0, 59.5),
     Config("(b) circle 6 x 8 tanh", {"name": "circle", **DATASET}, [8] * 6, 52.0, 17.4),
-    Config("(c) spiral 8-8-8 tanh, 7 features", {"name": "spiral", "features": ALL_FEATURES, **DATASET},
-           [8, 8, 8], 75.0, 25.2),
+    Config(
+        "(c) spiral 8-8-8 tanh, 7 features",
+        {"name": "spiral", "features": ALL_FEATURES, **DATASET},
+        [8, 8, 8],
+        75.0,
+        25.2,
+    ),
 ]
 TRAINING = {"learning_rate": 0.03, "batch_size": 10}
 
@@ -79,11 +90,26 @@ class Server:
     def __init__(self, data_dir: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(data_dir / "server.log", "wb")
+        self.log = open(data_dir / "server.log", "wb")  # noqa: SIM115 (closed with the server)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "neuroplay", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(data_dir), "--log-level", "warning"],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            [
+                sys.executable,
+                "-m",
+                "neuroplay",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(data_dir),
+                "--log-level",
+                "warning",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -146,9 +172,14 @@ def read_counters(page) -> tuple[float, int, int, int, int]:
 
 
 def browser_run(browser, server: Server, config: Config, seconds: float) -> dict:
-    r = httpx.post(server.url + "/api/sessions", json={
-        "model": config.model(), "dataset": config.dataset, "training": TRAINING,
-    })
+    r = httpx.post(
+        server.url + "/api/sessions",
+        json={
+            "model": config.model(),
+            "dataset": config.dataset,
+            "training": TRAINING,
+        },
+    )
     r.raise_for_status()
     created = r.json()
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
@@ -160,13 +191,16 @@ def browser_run(browser, server: Server, config: Config, seconds: float) -> dict
     ws_frames = {"binary": 0}
 
     def on_ws(ws) -> None:
-        ws.on("framereceived", lambda payload: ws_frames.__setitem__(
-            "binary", ws_frames["binary"] + (0 if isinstance(payload, str) else 1)))
+        ws.on(
+            "framereceived",
+            lambda payload: ws_frames.__setitem__(
+                "binary", ws_frames["binary"] + (0 if isinstance(payload, str) else 1)
+            ),
+        )
 
     page.on("websocket", on_ws)
     page.goto(f"{server.url}/s/{created['id']}")
-    page.wait_for_function("document.querySelector('[data-testid=boundary-canvas]')?.dataset.frames > 0",
-                           timeout=20000)
+    page.wait_for_function("document.querySelector('[data-testid=boundary-canvas]')?.dataset.frames > 0", timeout=20000)
     page.get_by_test_id("play-pause").click()
     page.wait_for_function("document.querySelector('[data-testid=status]').textContent === 'running'")
     page.wait_for_timeout(1000)  # let it reach its pace
@@ -213,22 +247,33 @@ def main() -> int:
         print(f"engine:  {config.name} ...", flush=True)
         engine[config.name] = bare_engine_epochs_per_second(config, min(args.seconds, 4.0))
 
-    header = ("config", "browser ep/s", "target", "TF Playground", "bare engine ep/s", "browser/engine",
-              "view Hz (>=20)", "graph Hz", "stream Hz")
+    header = (
+        "config",
+        "browser ep/s",
+        "target",
+        "TF Playground",
+        "bare engine ep/s",
+        "browser/engine",
+        "view Hz (>=20)",
+        "graph Hz",
+        "stream Hz",
+    )
     table = [header]
     for config, run in rows:
         bare = engine[config.name]
-        table.append((
-            config.name,
-            f"{run['epochs_per_s']:.1f}",
-            f"{config.target:.0f}",
-            f"{config.tf_playground:.1f}",
-            f"{bare:.1f}",
-            f"{run['epochs_per_s'] / bare:.2f}",
-            f"{run['view_hz']:.1f}",
-            f"{run['graph_hz']:.1f}",
-            f"{run['stream_hz']:.1f}",
-        ))
+        table.append(
+            (
+                config.name,
+                f"{run['epochs_per_s']:.1f}",
+                f"{config.target:.0f}",
+                f"{config.tf_playground:.1f}",
+                f"{bare:.1f}",
+                f"{run['epochs_per_s'] / bare:.2f}",
+                f"{run['view_hz']:.1f}",
+                f"{run['graph_hz']:.1f}",
+                f"{run['stream_hz']:.1f}",
+            )
+        )
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     print()
     for i, row in enumerate(table):
@@ -239,7 +284,9 @@ def main() -> int:
         if run["errors"]:
             print(f"page errors in {config.name}: {run['errors']}")
     print("\nbrowser ep/s: epochs per second read off the page's epoch counter while playing with every view open;")
-    print("view Hz: boundary-canvas redraws from new tensors per second; stream Hz: telemetry ticks received per second;")
+    print(
+        "view Hz: boundary-canvas redraws from new tensors per second; stream Hz: telemetry ticks received per second;"
+    )
     print("graph Hz: network-graph repaints per second (one tick's frames of a deep network may land in two frames).")
     return 0
 

@@ -5,6 +5,7 @@ default circle data (250 training points). Target: engine at least 4x PyTorch's 
 floor: a hand-fused NumPy step of exactly the same maths (target: engine within 1.5x of it).
 Run: .venv/bin/python benchmarks/bench_engine.py   (needs `pip install torch==2.13.0`; make bench does it)
 """
+
 from __future__ import annotations
 
 import platform
@@ -14,8 +15,8 @@ import torch
 
 from common import mlp_spec, print_table, rate
 from neuroplay.data import make_dataset
-from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
+from neuroplay.schemas.dataset import DatasetSpec
 
 LR, BATCH = 0.03, 10
 
@@ -53,9 +54,12 @@ def torch_step(x: np.ndarray, y: np.ndarray, threads: int):
 def fused_numpy_step(x: np.ndarray, y: np.ndarray):
     """The same maths written out by hand: the floor for any NumPy engine."""
     rng = np.random.default_rng(0)
-    w1 = rng.uniform(-1, 1, (2, 4)).astype(np.float32); b1 = np.zeros(4, np.float32)
-    w2 = rng.uniform(-1, 1, (4, 2)).astype(np.float32); b2 = np.zeros(2, np.float32)
-    w3 = rng.uniform(-1, 1, (2, 1)).astype(np.float32); b3 = np.zeros(1, np.float32)
+    w1 = rng.uniform(-1, 1, (2, 4)).astype(np.float32)
+    b1 = np.zeros(4, np.float32)
+    w2 = rng.uniform(-1, 1, (4, 2)).astype(np.float32)
+    b2 = np.zeros(2, np.float32)
+    w3 = rng.uniform(-1, 1, (2, 1)).astype(np.float32)
+    b3 = np.zeros(1, np.float32)
     lr = np.float32(LR)
     state = {"order": rng.permutation(len(x)), "pos": 0}
 
@@ -74,9 +78,12 @@ def fused_numpy_step(x: np.ndarray, y: np.ndarray):
         d2 = (d3 @ w3.T) * (1 - h2 * h2)
         d1 = (d2 @ w2.T) * (1 - h1 * h1)
         g3, g2, g1 = h2.T @ d3, h1.T @ d2, xb.T @ d1
-        w3 -= lr * g3; b3 -= lr * d3.sum(0)
-        w2 -= lr * g2; b2 -= lr * d2.sum(0)
-        w1 -= lr * g1; b1 -= lr * d1.sum(0)
+        w3 -= lr * g3
+        b3 -= lr * d3.sum(0)
+        w2 -= lr * g2
+        b2 -= lr * d2.sum(0)
+        w1 -= lr * g1
+        b1 -= lr * d1.sum(0)
 
     return step
 
@@ -88,17 +95,26 @@ def main() -> None:
     engine = rate(engine_step(x, y))
     floor = rate(fused_numpy_step(x, y))
     reference = max(rate(torch_step(x, y, threads)) for threads in (1, 2))  # PyTorch at its best
-    print(f"machine: {platform.machine()}, numpy {np.__version__}, torch {torch.__version__} "
-          "(best of 1 and 2 threads)")
+    print(f"machine: {platform.machine()}, numpy {np.__version__}, torch {torch.__version__} (best of 1 and 2 threads)")
     print_table(
         "2-4-2-1 tanh MLP, batch 10, SGD step (steps/s, median of 5)",
         ["implementation", "steps/s", "us/step", "ratio", "target"],
         [
             ["neuroplay engine", f"{engine:,.0f}", f"{1e6 / engine:.1f}", "1.00", ""],
-            ["PyTorch 2.13 CPU", f"{reference:,.0f}", f"{1e6 / reference:.1f}",
-             f"engine {engine / reference:.2f}x faster", ">= 4x"],
-            ["hand-fused NumPy", f"{floor:,.0f}", f"{1e6 / floor:.1f}",
-             f"engine takes {floor / engine:.2f}x its time", "<= 1.5x"],
+            [
+                "PyTorch 2.13 CPU",
+                f"{reference:,.0f}",
+                f"{1e6 / reference:.1f}",
+                f"engine {engine / reference:.2f}x faster",
+                ">= 4x",
+            ],
+            [
+                "hand-fused NumPy",
+                f"{floor:,.0f}",
+                f"{1e6 / floor:.1f}",
+                f"engine takes {floor / engine:.2f}x its time",
+                "<= 1.5x",
+            ],
         ],
     )
 

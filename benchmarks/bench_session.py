@@ -6,6 +6,7 @@ The session runs in a real server process (`python -m neuroplay serve`), trains 
 the same Trainer.train_step loop in this process, measured in the same run. Target: >= 85 %.
 Run: .venv/bin/python benchmarks/bench_session.py
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,8 @@ from websockets.sync.client import connect
 from common import mlp_spec, print_table, rate
 from conftest import LiveServer
 from neuroplay.data import make_dataset
-from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
+from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.sessions.frames import decode_tensor_message
 
 SECONDS = 5.0
@@ -31,8 +32,9 @@ VIEWS = ["boundary", "neurons", "weights"]  # every view the browser shows
 def bare_engine_steps_per_second() -> float:
     data = make_dataset(DatasetSpec())  # circle, 500 points, noise 0.1, half for validation
     net = build_network(mlp_spec([4, 2]), seed=0)
-    trainer = Trainer(net, get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.03),
-                      data.x_train, data.y_train, 10, 0)
+    trainer = Trainer(
+        net, get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.03), data.x_train, data.y_train, 10, 0
+    )
     return rate(trainer.train_step, seconds=SECONDS / 5)
 
 
@@ -106,13 +108,23 @@ def main() -> None:
         [
             ["bare engine (Trainer.train_step)", f"{bare:,.0f}", f"{bare / 25:,.0f}", "100 %", ""],
             ["session, nobody watching", f"{unwatched:,.0f}", f"{unwatched / 25:,.0f}", f"{unwatched / bare:.0%}", ""],
-            ["session, one watcher, all views", f"{watched:,.0f}", f"{watched / 25:,.0f}", f"{watched / bare:.0%}", ">= 85 %"],
+            [
+                "session, one watcher, all views",
+                f"{watched:,.0f}",
+                f"{watched / 25:,.0f}",
+                f"{watched / bare:.0%}",
+                ">= 85 %",
+            ],
         ],
     )
-    print("command round trip over HTTP (median of 15, target < 100 ms): "
-          + ", ".join(f"{action} {ms:.1f} ms" for action, ms in latency.items()))
-    print(f"watcher received {counts['tensors'] / SECONDS:.0f} tensors/s in {counts['binary messages'] / SECONDS:.0f} "
-          f"binary messages/s and {counts['texts'] / SECONDS:.0f} text messages/s (counted over the warm-up too)")
+    print(
+        "command round trip over HTTP (median of 15, target < 100 ms): "
+        + ", ".join(f"{action} {ms:.1f} ms" for action, ms in latency.items())
+    )
+    print(
+        f"watcher received {counts['tensors'] / SECONDS:.0f} tensors/s in {counts['binary messages'] / SECONDS:.0f} "
+        f"binary messages/s and {counts['texts'] / SECONDS:.0f} text messages/s (counted over the warm-up too)"
+    )
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ random batch, engine and PyTorch alike, and prints the ratio PyTorch time / engi
 target. The last row compares the engine's tiny-MLP step with a hand-fused NumPy step of the same maths.
 Run: .venv/bin/python benchmarks/bench_workloads.py   (make bench installs torch==2.13.0)
 """
+
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -43,25 +44,79 @@ POOL = {"type": "max_pool2d", "pool_size": 2}
 FLATTEN = {"type": "flatten"}
 
 WORKLOADS = [
-    Workload("2-8-8-1 tanh MLP, batch 10", {"input_shape": [2], "layers": [dense(8, "tanh"), dense(8, "tanh"), dense(1, "sigmoid")]},
-             "binary_cross_entropy", 10, (2,), None,
-             lambda: nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 1)), 4.0),
-    Workload("784-128-10 ReLU MLP, batch 64", {"input_shape": [784], "layers": [dense(128, "relu"), dense(10, "softmax")]},
-             "cross_entropy", 64, (784,), 10,
-             lambda: nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)), 0.7),
-    Workload("8x8 digits CNN, batch 32",
-             {"input_shape": [1, 8, 8], "layers": [conv(8, "same"), POOL, conv(16, "valid"), FLATTEN, dense(10, "softmax")]},
-             "cross_entropy", 32, (1, 8, 8), 10,
-             lambda: nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3),
-                                   nn.ReLU(), nn.Flatten(), nn.Linear(64, 10)), 1.0),
-    Workload("28x28 CNN, batch 32",
-             {"input_shape": [1, 28, 28], "layers": [conv(16, "same"), POOL, conv(32, "valid"), POOL, FLATTEN, dense(10, "softmax")]},
-             "cross_entropy", 32, (1, 28, 28), 10,
-             lambda: nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3),
-                                   nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 6 * 6, 10)), 0.5),
-    Workload("simple RNN, seq 20, hidden 32, batch 16, BPTT",
-             {"input_shape": [20, 8], "layers": [{"type": "simple_rnn", "units": 32, "activation": "tanh"}, dense(1, "linear")]},
-             "mse", 16, (20, 8), None, lambda: TorchRNN(), 1.0),
+    Workload(
+        "2-8-8-1 tanh MLP, batch 10",
+        {"input_shape": [2], "layers": [dense(8, "tanh"), dense(8, "tanh"), dense(1, "sigmoid")]},
+        "binary_cross_entropy",
+        10,
+        (2,),
+        None,
+        lambda: nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 1)),
+        4.0,
+    ),
+    Workload(
+        "784-128-10 ReLU MLP, batch 64",
+        {"input_shape": [784], "layers": [dense(128, "relu"), dense(10, "softmax")]},
+        "cross_entropy",
+        64,
+        (784,),
+        10,
+        lambda: nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)),
+        0.7,
+    ),
+    Workload(
+        "8x8 digits CNN, batch 32",
+        {"input_shape": [1, 8, 8], "layers": [conv(8, "same"), POOL, conv(16, "valid"), FLATTEN, dense(10, "softmax")]},
+        "cross_entropy",
+        32,
+        (1, 8, 8),
+        10,
+        lambda: nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(8, 16, 3),
+            nn.ReLU(),
+            nn.Flatten(),
+            nn.Linear(64, 10),
+        ),
+        1.0,
+    ),
+    Workload(
+        "28x28 CNN, batch 32",
+        {
+            "input_shape": [1, 28, 28],
+            "layers": [conv(16, "same"), POOL, conv(32, "valid"), POOL, FLATTEN, dense(10, "softmax")],
+        },
+        "cross_entropy",
+        32,
+        (1, 28, 28),
+        10,
+        lambda: nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(32 * 6 * 6, 10),
+        ),
+        0.5,
+    ),
+    Workload(
+        "simple RNN, seq 20, hidden 32, batch 16, BPTT",
+        {
+            "input_shape": [20, 8],
+            "layers": [{"type": "simple_rnn", "units": 32, "activation": "tanh"}, dense(1, "linear")],
+        },
+        "mse",
+        16,
+        (20, 8),
+        None,
+        lambda: TorchRNN(),
+        1.0,
+    ),
 ]
 
 
@@ -147,8 +202,10 @@ def fused_tiny_mlp_step() -> Callable[[], object]:
 
 
 def main() -> None:
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-          f"numpy {np.__version__}, torch {torch.__version__} (best of 1 and 2 threads per workload)")
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+        f"numpy {np.__version__}, torch {torch.__version__} (best of 1 and 2 threads per workload)"
+    )
     # Every NumPy measurement runs before PyTorch computes anything: once PyTorch has run, its
     # OpenMP threads spin-wait between calls and steal the second core from OpenBLAS (seen here:
     # the 784-128-10 step went from 0.4 ms to 30 ms).
@@ -159,17 +216,29 @@ def main() -> None:
     rows = []
     for w in WORKLOADS:
         # PyTorch's best: one thread is faster for small tensors, two for the larger convolutions
-        reference = max(rate(torch_step(w, threads), seconds=seconds[w.name], repeats=5, warmup=20) for threads in (1, 2))
+        reference = max(
+            rate(torch_step(w, threads), seconds=seconds[w.name], repeats=5, warmup=20) for threads in (1, 2)
+        )
         ratio = engine[w.name] / reference
-        rows.append([w.name, f"{1e3 / engine[w.name]:.3f}", f"{1e3 / reference:.3f}", f"{ratio:.2f}",
-                     f">= {w.target:g}", "ok" if ratio >= w.target else "BELOW"])
+        rows.append(
+            [
+                w.name,
+                f"{1e3 / engine[w.name]:.3f}",
+                f"{1e3 / reference:.3f}",
+                f"{ratio:.2f}",
+                f">= {w.target:g}",
+                "ok" if ratio >= w.target else "BELOW",
+            ]
+        )
     print_table(
         "training step time, engine vs PyTorch 2.13 CPU (ms, median of 5 windows)",
         ["workload", "engine ms", "torch ms", "torch/engine", "target", ""],
         rows,
     )
-    print(f"\ntiny MLP engine step {1e6 / tiny:.1f} us vs hand-fused NumPy {1e6 / floor:.1f} us: "
-          f"{floor / tiny:.2f}x its time (target <= 1.5x) {'ok' if floor / tiny <= 1.5 else 'ABOVE'}")
+    print(
+        f"\ntiny MLP engine step {1e6 / tiny:.1f} us vs hand-fused NumPy {1e6 / floor:.1f} us: "
+        f"{floor / tiny:.2f}x its time (target <= 1.5x) {'ok' if floor / tiny <= 1.5 else 'ABOVE'}"
+    )
 
 
 if __name__ == "__main__":

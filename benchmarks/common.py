@@ -1,11 +1,12 @@
 """Shared bits of the benchmarks: timing, the reference workloads, a server process."""
+
 from __future__ import annotations
 
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # reuse LiveServer from the test fixtures

@@ -1,5 +1,6 @@
 """The benchmarks are not timed tests, but their code must keep working: build every workload and
 run a few steps of each, engine and PyTorch reference alike (no timing is asserted)."""
+
 from __future__ import annotations
 
 import sys
@@ -9,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-import bench_engine  # noqa: E402
-import bench_session  # noqa: E402
-import bench_workloads  # noqa: E402
+import bench_engine
+import bench_session
+import bench_workloads
 
 
 @pytest.mark.parametrize("workload", bench_workloads.WORKLOADS, ids=lambda w: w.name)

@@ -1,5 +1,6 @@
 """Set-up files checked statically: no Docker engine runs here, so the compose file and Dockerfile are
 parsed and compared with what `make run` does; README and CI must use the same two commands."""
+
 from __future__ import annotations
 
 import re
@@ -44,6 +45,8 @@ def test_readme_has_exactly_two_setup_commands_and_ci_uses_the_test_one() -> Non
 
 
 def test_cli_offers_serve_with_host_port_and_data_dir() -> None:
-    out = subprocess.run([sys.executable, "-m", "neuroplay", "serve", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "neuroplay", "serve", "--help"], capture_output=True, text=True, check=True
+    )
     for flag in ("--host", "--port", "--data-dir"):
         assert flag in out.stdout

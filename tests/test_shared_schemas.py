@@ -1,4 +1,5 @@
 """shared_schemas/ must equal what the pydantic models generate (`python -m neuroplay schemas`)."""
+
 from __future__ import annotations
 
 from pathlib import Path

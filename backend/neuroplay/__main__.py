@@ -1,4 +1,5 @@
 """Command line: `python -m neuroplay serve --host H --port P --data-dir D` and `schemas`."""
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,10 @@ def main(argv: list[str] | None = None) -> None:
         except DatabaseInUse as exc:
             raise SystemExit(f"neuroplay: {exc}") from None
         uvicorn.run(
-            app, host=args.host, port=args.port, ws_per_message_deflate=False,
+            app,
+            host=args.host,
+            port=args.port,
+            ws_per_message_deflate=False,
             log_level=args.log_level,
         )
     elif args.command == "schemas":

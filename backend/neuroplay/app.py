@@ -1,8 +1,9 @@
 """The FastAPI application: API routers, error handlers and the static frontend."""
+
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse

@@ -1,4 +1,5 @@
 """All server settings in one place; each can be set by an environment variable NEUROPLAY_<NAME>."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,11 +42,15 @@ class Settings(BaseSettings):
         32, ge=1, description="Sessions training at once (each in its own engine process); play beyond is refused."
     )
     max_upload_storage_mb: int = Field(
-        1024, ge=1, description="Uploaded files kept at most; beyond it files no session uses are deleted, "
+        1024,
+        ge=1,
+        description="Uploaded files kept at most; beyond it files no session uses are deleted, "
         "and if that is not enough the upload is refused (507).",
     )
     upload_grace_seconds: float = Field(
-        600, ge=0, description="An unused upload is only deleted this long after it was stored.",
+        600,
+        ge=0,
+        description="An unused upload is only deleted this long after it was stored.",
     )
     checkpoint_seconds: float = Field(
         5.0, gt=0, le=3600, description="A running session is saved this often; a hard kill loses at most this."

@@ -1,9 +1,11 @@
 """Small helpers for talking to the live server in tests."""
+
 from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 from websockets.sync.client import ClientConnection
@@ -69,7 +71,9 @@ class StreamReader:
             msg = self.read(timeout=deadline - time.monotonic())
             if msg is not None and predicate(msg):
                 return msg
-        raise AssertionError(f"no matching message within {timeout} s; got types {[m['type'] for m in self.messages[-10:]]}")
+        raise AssertionError(
+            f"no matching message within {timeout} s; got types {[m['type'] for m in self.messages[-10:]]}"
+        )
 
     def send(self, obj: Any) -> None:
         self.ws.send(obj if isinstance(obj, (str, bytes)) else json.dumps(obj))

@@ -1,4 +1,5 @@
 """Uploads, the augmentation preview and point editing over HTTP against a real server."""
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,12 @@ def image_zip() -> bytes:
 
 def test_a_csv_upload_becomes_the_sessions_data_and_trains(client: httpx.Client) -> None:
     sid, auth = create(client)
-    r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind", "filename": "flowers.csv"},
-                    content=CSV, headers={**auth, "content-type": "text/csv"})
+    r = client.post(
+        f"/api/sessions/{sid}/uploads/csv",
+        params={"label_column": "kind", "filename": "flowers.csv"},
+        content=CSV,
+        headers={**auth, "content-type": "text/csv"},
+    )
     assert r.status_code == 200, r.text
     view = r.json()
     assert view["dataset"]["name"] == "upload" and view["dataset"]["upload"]["filename"] == "flowers.csv"
@@ -52,8 +57,12 @@ def test_a_csv_upload_becomes_the_sessions_data_and_trains(client: httpx.Client)
 
 def test_an_image_zip_upload_builds_a_small_cnn(client: httpx.Client) -> None:
     sid, auth = create(client)
-    r = client.post(f"/api/sessions/{sid}/uploads/images", params={"side": 8}, content=image_zip(),
-                    headers={**auth, "content-type": "application/zip"})
+    r = client.post(
+        f"/api/sessions/{sid}/uploads/images",
+        params={"side": 8},
+        content=image_zip(),
+        headers={**auth, "content-type": "application/zip"},
+    )
     assert r.status_code == 200, r.text
     view = r.json()
     assert view["model"]["input_shape"] == [1, 8, 8] and view["layers"][0]["type"] == "conv2d"
@@ -86,8 +95,12 @@ def test_uploads_need_the_owner(client: httpx.Client) -> None:
     sid, _ = create(client)
     r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV)
     assert r.status_code == 401
-    r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV,
-                    headers={"Authorization": "Bearer wrong"})
+    r = client.post(
+        f"/api/sessions/{sid}/uploads/csv",
+        params={"label_column": "kind"},
+        content=CSV,
+        headers={"Authorization": "Bearer wrong"},
+    )
     assert r.status_code == 403
 
 
@@ -116,8 +129,11 @@ def test_drawing_points_keeps_the_weights_and_retrains_on_them(client: httpx.Cli
     sid, auth = create(client)
     command(client, sid, auth, "step", "epoch")
     weights_before = client.get(f"/api/sessions/{sid}/weights").content
-    r = client.patch(f"/api/sessions/{sid}", json={"dataset": {"added_points": [[0, 0, 0], [5, 5, 1]], "removed_points": [0]}},
-                     headers=auth)
+    r = client.patch(
+        f"/api/sessions/{sid}",
+        json={"dataset": {"added_points": [[0, 0, 0], [5, 5, 1]], "removed_points": [0]}},
+        headers=auth,
+    )
     assert r.status_code == 200, r.text
     view = r.json()
     assert view["generation"] == 1 and view["step"] == 25 and view["train_size"] == 251
@@ -182,8 +198,12 @@ def test_upload_storage_keeps_to_its_limit_and_deletes_only_unused_files(tmp_pat
             second, second_auth = create(c)
 
             def upload(sid: str, auth: dict, data: bytes) -> httpx.Response:
-                return c.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=data,
-                              headers={**auth, "content-type": "text/csv"})
+                return c.post(
+                    f"/api/sessions/{sid}/uploads/csv",
+                    params={"label_column": "kind"},
+                    content=data,
+                    headers={**auth, "content-type": "text/csv"},
+                )
 
             a, b, other = big_csv(1), big_csv(2), big_csv(3)
             assert 0.5e6 < len(a) < 0.9e6
@@ -203,7 +223,9 @@ def test_upload_storage_keeps_to_its_limit_and_deletes_only_unused_files(tmp_pat
             # The file in use still works, in both.
             command(c, first, first_auth, "step", "epoch")
             for sid in (first, fork):
-                assert c.get(f"/api/sessions/{sid}").json()["dataset"]["upload"]["digest"] == hashlib.sha256(b).hexdigest()
+                assert (
+                    c.get(f"/api/sessions/{sid}").json()["dataset"]["upload"]["digest"] == hashlib.sha256(b).hexdigest()
+                )
                 assert c.get(f"/api/sessions/{sid}/data").json()["train"]["x"]
     finally:
         server.stop()
@@ -218,11 +240,20 @@ def test_a_session_on_an_uploaded_file_can_go_back_to_a_built_in_set(client: htt
     sid, auth = create(client)
     r = client.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=CSV, headers=auth)
     assert r.status_code == 200, r.text
-    r = client.patch(f"/api/sessions/{sid}", json={"dataset": {"name": "circle"},
-                                                   "model": {"input_shape": [2], "layers": [
-                                                       {"type": "dense", "units": 4, "activation": "tanh"},
-                                                       {"type": "dense", "units": 1, "activation": "sigmoid"}]}},
-                     headers=auth)
+    r = client.patch(
+        f"/api/sessions/{sid}",
+        json={
+            "dataset": {"name": "circle"},
+            "model": {
+                "input_shape": [2],
+                "layers": [
+                    {"type": "dense", "units": 4, "activation": "tanh"},
+                    {"type": "dense", "units": 1, "activation": "sigmoid"},
+                ],
+            },
+        },
+        headers=auth,
+    )
     assert r.status_code == 200, r.text
     view = r.json()
     assert view["dataset"]["name"] == "circle" and view["dataset"]["upload"] is None
@@ -242,9 +273,14 @@ def test_a_file_being_switched_to_is_never_collected(tmp_path, monkeypatch) -> N
     manager = app.state.sessions
     a, b = big_csv(1, rows=1000), big_csv(2, rows=1000)
     with TestClient(app) as c:
+
         def upload(sid: str, auth: dict, data: bytes) -> httpx.Response:
-            return c.post(f"/api/sessions/{sid}/uploads/csv", params={"label_column": "kind"}, content=data,
-                          headers={**auth, "content-type": "text/csv"})
+            return c.post(
+                f"/api/sessions/{sid}/uploads/csv",
+                params={"label_column": "kind"},
+                content=data,
+                headers={**auth, "content-type": "text/csv"},
+            )
 
         first, first_auth = create(c)
         assert upload(first, first_auth, a).status_code == 200

@@ -1,5 +1,6 @@
 """Downloads over HTTP: weights (.npz without pickle, every layer's parameters and buffers), the specs
 (a valid body for POST /api/sessions) and the PyTorch script, which reproduces the session's network."""
+
 from __future__ import annotations
 
 import io
@@ -14,13 +15,16 @@ from neuroplay.engine import build_network
 
 from .helpers import command, create
 
-MODEL = {"input_shape": [2], "layers": [
-    {"type": "dense", "units": 6, "activation": "relu"},
-    {"type": "batch_norm"},
-    {"type": "dropout", "rate": 0.3},
-    {"type": "dense", "units": 3, "activation": "leaky_relu"},
-    {"type": "dense", "units": 1, "activation": "sigmoid"},
-]}
+MODEL = {
+    "input_shape": [2],
+    "layers": [
+        {"type": "dense", "units": 6, "activation": "relu"},
+        {"type": "batch_norm"},
+        {"type": "dropout", "rate": 0.3},
+        {"type": "dense", "units": 3, "activation": "leaky_relu"},
+        {"type": "dense", "units": 1, "activation": "sigmoid"},
+    ],
+}
 
 
 def trained_session(client: httpx.Client) -> str:
@@ -69,8 +73,13 @@ def test_the_pytorch_script_reproduces_the_sessions_outputs(client: httpx.Client
     (tmp_path / "weights.npz").write_bytes(weights)
     x = np.random.default_rng(0).uniform(-6, 6, (64, 2)).astype(np.float32)
     np.save(tmp_path / "inputs.npy", x)
-    run = subprocess.run([sys.executable, "model.py", "weights.npz", "inputs.npy", "outputs.npy"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "model.py", "weights.npz", "inputs.npy", "outputs.npy"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
 
     network = build_network(client.get(f"/api/sessions/{sid}").json()["model"])

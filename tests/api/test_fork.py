@@ -1,5 +1,6 @@
 """POST /api/sessions/{id}/fork: a copy owned by the caller, remembering its origin, that goes its own
 way: training the fork leaves the original untouched."""
+
 from __future__ import annotations
 
 import httpx
@@ -35,9 +36,14 @@ def test_a_fork_copies_everything_and_is_independent(client: httpx.Client) -> No
 
     # Train the fork hard, change its settings: the original does not move.
     command(client, fid, fork_auth, "step", "epoch")
-    assert client.patch(f"/api/sessions/{fid}", json={"training": {"learning_rate": 0.3}}, headers=fork_auth).status_code == 200
+    assert (
+        client.patch(f"/api/sessions/{fid}", json={"training": {"learning_rate": 0.3}}, headers=fork_auth).status_code
+        == 200
+    )
     command(client, fid, fork_auth, "play")
-    wait_for(lambda: client.get(f"/api/sessions/{fid}").json()["step"] > original["step"] + 200, what="the fork to train")
+    wait_for(
+        lambda: client.get(f"/api/sessions/{fid}").json()["step"] > original["step"] + 200, what="the fork to train"
+    )
     command(client, fid, fork_auth, "pause")
     assert client.get(f"/api/sessions/{sid}/weights").content == original_weights
     assert client.get(f"/api/sessions/{sid}").json() == original

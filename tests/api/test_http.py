@@ -1,4 +1,5 @@
 """The HTTP API against a real server process."""
+
 from __future__ import annotations
 
 import time
@@ -38,7 +39,11 @@ def test_create_gives_the_familiar_default(client: httpx.Client) -> None:
     assert len(body["id"]) >= 22 and body["owner_token"] and body["share_url"].endswith("/s/" + body["id"])
     view = client.get(f"/api/sessions/{body['id']}").json()
     assert view["status"] == "idle" and view["step"] == 0 and view["epoch"] == 0
-    assert [(l["output_shape"], l["role"]) for l in view["layers"]] == [([4], "hidden"), ([2], "hidden"), ([1], "output")]
+    assert [(l["output_shape"], l["role"]) for l in view["layers"]] == [
+        ([4], "hidden"),
+        ([2], "hidden"),
+        ([1], "output"),
+    ]
     assert view["dataset"]["name"] == "circle" and view["training"]["learning_rate"] == 0.03
     assert view["training"]["batch_size"] == 10 and view["loss"] == "binary_cross_entropy"
     assert view["total_params"] == 12 + 10 + 3
@@ -56,15 +61,36 @@ def test_unknown_session_is_404(client: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("model", "layer", "words"),
     [
-        ({"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "dense", "units": 0}]}, 1, "greater than or equal to 1"),
-        ({"input_shape": [2], "layers": [{"type": "transformer"}, {"type": "dense", "units": 1, "activation": "sigmoid"}]}, 0, "transformer"),
-        ({"input_shape": [3], "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}]}, None, "input_shape [3]"),
-        ({"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "dense", "units": 3}]}, 1, "needs [1]"),
+        (
+            {"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "dense", "units": 0}]},
+            1,
+            "greater than or equal to 1",
+        ),
+        (
+            {
+                "input_shape": [2],
+                "layers": [{"type": "transformer"}, {"type": "dense", "units": 1, "activation": "sigmoid"}],
+            },
+            0,
+            "transformer",
+        ),
+        (
+            {"input_shape": [3], "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}]},
+            None,
+            "input_shape [3]",
+        ),
+        (
+            {"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "dense", "units": 3}]},
+            1,
+            "needs [1]",
+        ),
         ({"input_shape": [2], "layers": [{"type": "dense", "units": 100000}]}, 0, "less than or equal to 1024"),
         ({"input_shape": [2], "layers": [{"type": "dense", "units": 1, "activation": "tanh"}]}, 0, "must be sigmoid"),
     ],
 )
-def test_impossible_models_get_422_naming_the_layer(client: httpx.Client, model: dict, layer: int | None, words: str) -> None:
+def test_impossible_models_get_422_naming_the_layer(
+    client: httpx.Client, model: dict, layer: int | None, words: str
+) -> None:
     r = client.post("/api/sessions", json={"model": model})
     assert r.status_code == 422, r.text
     body = r.json()
@@ -72,7 +98,9 @@ def test_impossible_models_get_422_naming_the_layer(client: httpx.Client, model:
 
 
 def test_nan_and_garbage_bodies_are_refused(client: httpx.Client) -> None:
-    r = client.post("/api/sessions", content=b'{"training": {"learning_rate": NaN}}', headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/sessions", content=b'{"training": {"learning_rate": NaN}}', headers={"content-type": "application/json"}
+    )
     assert r.status_code == 422 and "learning_rate" in r.json()["message"]
     r = client.post("/api/sessions", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422
@@ -83,8 +111,13 @@ def test_nan_and_garbage_bodies_are_refused(client: httpx.Client) -> None:
 def test_changes_need_the_owner_token(client: httpx.Client) -> None:
     sid, auth = create(client)
     for headers, status in (({}, 401), ({"Authorization": "Bearer wrong"}, 403), ({"Authorization": "Basic x"}, 401)):
-        assert client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 1}}, headers=headers).status_code == status
-        assert client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=headers).status_code == status
+        assert (
+            client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 1}}, headers=headers).status_code
+            == status
+        )
+        assert (
+            client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=headers).status_code == status
+        )
     view = client.get(f"/api/sessions/{sid}").json()
     assert view["training"]["learning_rate"] == 0.03 and view["status"] == "idle"
 
@@ -136,13 +169,18 @@ def test_learning_rate_and_batch_size_change_while_running(client: httpx.Client)
 def test_model_change_rebuilds_and_keeps_playing(client: httpx.Client) -> None:
     sid, auth = create(client)
     command(client, sid, auth, "play")
-    layers = [{"type": "dense", "units": 6, "activation": "relu"}, {"type": "dense", "units": 1, "activation": "sigmoid"}]
+    layers = [
+        {"type": "dense", "units": 6, "activation": "relu"},
+        {"type": "dense", "units": 1, "activation": "sigmoid"},
+    ]
     r = client.patch(f"/api/sessions/{sid}", json={"model": {"layers": layers}}, headers=auth)
     assert r.status_code == 200, r.text
     view = r.json()
     assert view["generation"] == 2 and [l["output_shape"] for l in view["layers"]] == [[6], [1]]
     assert view["status"] == "running"
-    bad = client.patch(f"/api/sessions/{sid}", json={"model": {"layers": [{"type": "dense", "units": 5}]}}, headers=auth)
+    bad = client.patch(
+        f"/api/sessions/{sid}", json={"model": {"layers": [{"type": "dense", "units": 5}]}}, headers=auth
+    )
     assert bad.status_code == 422 and bad.json()["layer"] == 0
     assert client.get(f"/api/sessions/{sid}").json()["generation"] == 2, "a refused change must change nothing"
     command(client, sid, auth, "pause")
@@ -205,9 +243,20 @@ def test_a_huge_network_is_refused_before_anything_is_allocated(client: httpx.Cl
     r = client.post("/api/sessions", json={"model": {"input_shape": [2], "layers": layers}})
     assert r.status_code == 422 and r.json()["layer"] == 2 and "2,000,000 parameters" in r.json()["message"]
     assert time.perf_counter() - started < 5.0
-    r = client.post("/api/sessions", json={"dataset": {"name": "digits"}, "model": {
-        "input_shape": [4096, 16, 16], "layers": [{"type": "conv2d", "filters": 256, "kernel_size": 15},
-                                                  {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}]}})
+    r = client.post(
+        "/api/sessions",
+        json={
+            "dataset": {"name": "digits"},
+            "model": {
+                "input_shape": [4096, 16, 16],
+                "layers": [
+                    {"type": "conv2d", "filters": 256, "kernel_size": 15},
+                    {"type": "flatten"},
+                    {"type": "dense", "units": 10, "activation": "softmax"},
+                ],
+            },
+        },
+    )
     assert r.status_code == 422 and "input_shape [4096, 16, 16] does not match dataset 'digits'" in r.json()["message"]
 
 
@@ -221,13 +270,15 @@ def test_concurrent_changes_never_undo_each_other(client: httpx.Client, server) 
         sid, auth = create(client)
         barrier = threading.Barrier(2)
 
-        def send(body: dict) -> None:
+        def send(body: dict, sid: str = sid, auth: dict = auth, barrier: threading.Barrier = barrier) -> None:
             with httpx.Client(base_url=server.url, timeout=10) as c:
                 barrier.wait()
                 assert c.patch(f"/api/sessions/{sid}", json=body, headers=auth).status_code == 200
 
-        threads = [threading.Thread(target=send, args=(b,)) for b in
-                   ({"model": {"layers": big}}, {"training": {"learning_rate": 0.5}})]
+        threads = [
+            threading.Thread(target=send, args=(b,))
+            for b in ({"model": {"layers": big}}, {"training": {"learning_rate": 0.5}})
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -240,8 +291,11 @@ def test_concurrent_changes_never_undo_each_other(client: httpx.Client, server) 
 
 def test_a_refused_training_change_changes_nothing(client: httpx.Client) -> None:
     sid, auth = create(client)
-    r = client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 5, "batch_size": 200, "loss": "cross_entropy"}},
-                     headers=auth)
+    r = client.patch(
+        f"/api/sessions/{sid}",
+        json={"training": {"learning_rate": 5, "batch_size": 200, "loss": "cross_entropy"}},
+        headers=auth,
+    )
     assert r.status_code == 422
     command(client, sid, auth, "step", "epoch")
     view = client.get(f"/api/sessions/{sid}").json()

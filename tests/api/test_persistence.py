@@ -1,6 +1,7 @@
 """Sessions outlive the server process: a graceful stop (SIGTERM) writes every session and a new server
 on the same data directory brings them back exactly; a hard kill (SIGKILL) loses at most the last
 checkpoint interval of a running session, never the session."""
+
 from __future__ import annotations
 
 import io
@@ -44,10 +45,21 @@ def test_a_graceful_restart_brings_every_session_back_exactly(tmp_path: Path) ->
     first = LiveServer(tmp_path)
     try:
         with httpx.Client(base_url=first.url, timeout=10) as c:
-            paused, auth = create(c, {"model": {"input_shape": [2], "layers": [
-                {"type": "dense", "units": 6, "activation": "tanh"}, {"type": "batch_norm"},
-                {"type": "dropout", "rate": 0.2}, {"type": "dense", "units": 1, "activation": "sigmoid"}]},
-                "training": {"optimizer": "adam", "learning_rate": 0.01}})
+            paused, auth = create(
+                c,
+                {
+                    "model": {
+                        "input_shape": [2],
+                        "layers": [
+                            {"type": "dense", "units": 6, "activation": "tanh"},
+                            {"type": "batch_norm"},
+                            {"type": "dropout", "rate": 0.2},
+                            {"type": "dense", "units": 1, "activation": "sigmoid"},
+                        ],
+                    },
+                    "training": {"optimizer": "adam", "learning_rate": 0.01},
+                },
+            )
             for _ in range(3):
                 command(c, paused, auth, "step", "epoch")
             play_until(c, paused, auth, 300)
@@ -103,8 +115,11 @@ def test_a_hard_kill_loses_at_most_the_last_checkpoint_interval(tmp_path: Path) 
             seen = view(c, sid)["step"]
             seen_at = time.monotonic()
             # Nothing pauses it: only the engine process's periodic saves can put this step on disk.
-            wait_for(lambda: saved_step(tmp_path / "neuroplay.db", sid) >= seen, timeout=10,
-                     what="a periodic checkpoint at or after the step seen")
+            wait_for(
+                lambda: saved_step(tmp_path / "neuroplay.db", sid) >= seen,
+                timeout=10,
+                what="a periodic checkpoint at or after the step seen",
+            )
             wait_for(lambda: time.monotonic() - seen_at >= 1.0, what="1 s after the step was seen")
             assert view(c, sid)["status"] == "running"
             last_seen = view(c, sid)["step"]

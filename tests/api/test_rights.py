@@ -1,6 +1,7 @@
 """The authorisation matrix: owner, viewer (no token) and stranger (someone else's token, or junk)
 against every endpoint that changes a session, over HTTP and over the websocket. Refused requests
 change nothing; reading, downloading and forking are open to anyone holding the link."""
+
 from __future__ import annotations
 
 import httpx
@@ -86,7 +87,13 @@ def test_only_the_owner_commands_over_the_websocket(server, client: httpx.Client
         if who != "viewer":
             token = "not-the-token" if who == "stranger" else other_owner["Authorization"].removeprefix("Bearer ")
             assert refused(reader, {"type": "auth", "token": token})
-        for action, unit in (("play", "batch"), ("pause", "batch"), ("reset", "batch"), ("step", "batch"), ("step", "epoch")):
+        for action, unit in (
+            ("play", "batch"),
+            ("pause", "batch"),
+            ("reset", "batch"),
+            ("step", "batch"),
+            ("step", "epoch"),
+        ):
             assert refused(reader, {"type": "command", "action": action, "unit": unit}), action
     assert snapshot(client, sid) == before
 

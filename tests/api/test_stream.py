@@ -1,4 +1,5 @@
 """The websocket stream against a real server: messages, tensors, robustness, rights."""
+
 from __future__ import annotations
 
 import time
@@ -58,7 +59,9 @@ def test_views_arrive_as_binary_tensors_matching_the_engine(server, client: http
     np.testing.assert_allclose(boundary, out[:, 0].reshape(50, 50), rtol=1e-5, atol=1e-6)
     # row 0 is the top of the plane (largest x2), column 0 its left edge
     np.testing.assert_allclose(
-        reader.tensors[("neurons", 0)][1][:, 0, 0], net.layers[0].forward(np.array([[-5.88, 5.88]], np.float32), False)[0], atol=1e-5
+        reader.tensors[("neurons", 0)][1][:, 0, 0],
+        net.layers[0].forward(np.array([[-5.88, 5.88]], np.float32), False)[0],
+        atol=1e-5,
     )
 
 
@@ -105,7 +108,7 @@ def test_garbage_gets_an_error_frame_and_the_connection_stays_usable(server, cli
             ("{not json", "bad_json"),
             ('{"type": "dance"}', "bad_message"),
             ('{"type": "subscribe", "views": ["everything"]}', "bad_message"),
-            ('[1, 2, 3]', "bad_message"),
+            ("[1, 2, 3]", "bad_message"),
             (b"\x00\x01binary", "bad_message"),
             ("x" * 20000, "too_large"),
             ('{"type": "command", "action": "play"}', "forbidden"),

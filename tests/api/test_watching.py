@@ -1,6 +1,7 @@
 """Many watchers, one computation: two viewers of one run receive the same metric points (and the same
 final tensors); a watcher whose connection drops resumes with since_step and misses nothing; when the
 engine process dies, watchers get the curve cut back to the last save."""
+
 from __future__ import annotations
 
 import os
@@ -78,8 +79,10 @@ def test_a_dropped_watcher_resumes_where_it_was(server, client: httpx.Client) ->
             received += reader.read_until(lambda m: m["type"] == "metrics")["points"]
     # The connection is gone; training goes on and makes points this watcher has not seen.
     last = received[-1]["step"]
-    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["history"][-1]["step"] > last + 100,
-             what="points made while disconnected")
+    wait_for(
+        lambda: client.get(f"/api/sessions/{sid}").json()["history"][-1]["step"] > last + 100,
+        what="points made while disconnected",
+    )
     with open_stream(server, sid) as ws:
         reader = StreamReader(ws)
         reader.send({"type": "subscribe", "views": [], "since_step": last, "generation": generation})
@@ -126,17 +129,23 @@ def test_a_dead_engine_process_takes_the_run_and_its_watchers_back_to_the_last_s
                 reader.send({"type": "subscribe", "views": ["boundary"]})
                 reader.read_until(lambda m: m["type"] == "history")
                 command(client, sid, auth, "play")
-                reader.read_until(lambda m: m["type"] == "metrics" and m["points"] and m["points"][-1]["step"] > saved_step + 100)
+                reader.read_until(
+                    lambda m: m["type"] == "metrics" and m["points"] and m["points"][-1]["step"] > saved_step + 100
+                )
                 for pid in server.engine_pids():
                     os.kill(pid, signal.SIGKILL)
-                wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["status"] == "paused", what="the session to pause")
+                wait_for(
+                    lambda: client.get(f"/api/sessions/{sid}").json()["status"] == "paused", what="the session to pause"
+                )
                 view = client.get(f"/api/sessions/{sid}").json()
                 assert "ended unexpectedly" in view["error"] and view["step"] == saved_step
                 assert view["history"][-1]["step"] == saved_step
                 # The watcher is told: its curve is replaced by the one cut back to the save.
                 assert collect(reader, saved_step) == view["history"]
             command(client, sid, auth, "play")  # a fresh process trains on
-            wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["step"] > saved_step + 100, what="training again")
+            wait_for(
+                lambda: client.get(f"/api/sessions/{sid}").json()["step"] > saved_step + 100, what="training again"
+            )
             after = command(client, sid, auth, "pause")
             assert after["status"] == "paused" and client.get(f"/api/sessions/{sid}").json()["error"] is None
     finally:

@@ -1,8 +1,9 @@
 """Browser-test fixtures: a fresh context per test and a page whose console errors fail the test."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -33,7 +34,10 @@ FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 @pytest.fixture(scope="session", autouse=True)
 def frontend_installed() -> None:
     """The page imports its libraries from frontend/node_modules (see frontend/README.md)."""
-    missing = [name for name in ("preact", "htm", "uplot", "@preact/signals", "@preact/signals-core")
-               if not (FRONTEND / "node_modules" / name / "package.json").exists()]
+    missing = [
+        name
+        for name in ("preact", "htm", "uplot", "@preact/signals", "@preact/signals-core")
+        if not (FRONTEND / "node_modules" / name / "package.json").exists()
+    ]
     if missing:
         pytest.fail(f"frontend libraries missing ({', '.join(missing)}): run `npm ci` in frontend/", pytrace=False)

@@ -1,4 +1,5 @@
 """What the browser tests share: recording console errors, and small readers of what the page shows."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The playground in a real Chromium against a real server: what a learner sees and does."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import number, open_app, owner_token, server_view, session_id, watch, VIEWPORT
+from .helpers import VIEWPORT, number, open_app, owner_token, server_view, session_id, watch
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +22,12 @@ def settled(page):
 
 
 def hidden_units(page) -> list[int]:
-    return [int(v) for v in page.locator('[data-role="hidden"] [data-testid="units-input"]').evaluate_all(
-        "els => els.map(e => e.value)")]
+    return [
+        int(v)
+        for v in page.locator('[data-role="hidden"] [data-testid="units-input"]').evaluate_all(
+            "els => els.map(e => e.value)"
+        )
+    ]
 
 
 def displayed(page, testid: str) -> int:
@@ -108,8 +113,7 @@ def test_play_trains_and_pause_stops(server, client, watched):
     # A log-scale loss axis, while points keep coming.
     page.get_by_test_id("log-scale").check()
     points = int(chart.get_attribute("data-points"))
-    page.wait_for_function(
-        "n => document.querySelector('[data-testid=loss-chart]').dataset.points > n", arg=points)
+    page.wait_for_function("n => document.querySelector('[data-testid=loss-chart]').dataset.points > n", arg=points)
     page.get_by_test_id("play-pause").click()
     expect(page.get_by_test_id("status")).to_have_text("paused")
     view = wait_for_server(client, page, lambda v: v["status"] == "paused")
@@ -183,8 +187,11 @@ def test_units_and_activation_edit(server, client, watched):
     expect(first.get_by_test_id("layer-shape")).to_have_text("(5)")
     first.get_by_test_id("activation").select_option("relu")
     expect(first.get_by_test_id("layer-shape")).to_have_text("(5)")
-    wait_for_server(client, page, lambda v: v["model"]["layers"][0] == {
-        "type": "dense", "units": 5, "activation": "relu", "use_bias": True})
+    wait_for_server(
+        client,
+        page,
+        lambda v: v["model"]["layers"][0] == {"type": "dense", "units": 5, "activation": "relu", "use_bias": True},
+    )
     expect(page.get_by_test_id("total-params")).to_contain_text(str(server_view(client, page)["total_params"]))
 
 
@@ -349,8 +356,7 @@ def test_view_only_when_opening_someone_elses_link(server, client, browser, watc
         # The viewer watches the owner's run live.
         owner.get_by_test_id("play-pause").click()
         expect(viewer.get_by_test_id("status")).to_have_text("running")
-        viewer.wait_for_function(
-            "document.querySelector('[data-testid=loss-chart]').dataset.points > 3")
+        viewer.wait_for_function("document.querySelector('[data-testid=loss-chart]').dataset.points > 3")
         owner.get_by_test_id("play-pause").click()
         expect(viewer.get_by_test_id("status")).to_have_text("paused")
         assert not seen.unexpected(), seen.errors
@@ -359,16 +365,24 @@ def test_view_only_when_opening_someone_elses_link(server, client, browser, watc
 
 
 def test_divergence_is_shown_clearly(server, client, context, watched):
-    r = client.post("/api/sessions", json={
-        "model": {"input_shape": [2], "layers": [
-            {"type": "dense", "units": 8, "activation": "relu"},
-            {"type": "dense", "units": 8, "activation": "relu"},
-            {"type": "dense", "units": 1, "activation": "linear"}]},
-        "training": {"learning_rate": 10, "loss": "mse"},
-    })
+    r = client.post(
+        "/api/sessions",
+        json={
+            "model": {
+                "input_shape": [2],
+                "layers": [
+                    {"type": "dense", "units": 8, "activation": "relu"},
+                    {"type": "dense", "units": 8, "activation": "relu"},
+                    {"type": "dense", "units": 1, "activation": "linear"},
+                ],
+            },
+            "training": {"learning_rate": 10, "loss": "mse"},
+        },
+    )
     created = r.json()
     context.add_init_script(
-        "localStorage.setItem('neuroplay.tokens', JSON.stringify({%r: %r}))" % (created["id"], created["owner_token"]))
+        f"localStorage.setItem('neuroplay.tokens', JSON.stringify({{{created['id']!r}: {created['owner_token']!r}}}))"
+    )
     page = watched.page
     open_app(page, f"{server.url}/s/{created['id']}")
     expect(page.get_by_test_id("play-pause")).to_be_enabled()

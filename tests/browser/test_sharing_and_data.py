@@ -1,5 +1,6 @@
 """Share links, forks, my sessions, reconnecting, and the learner's own data, in a real Chromium
 against a real server: what a person sees and does."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import VIEWPORT, number, open_app, owner_token, server_view, session_id, watch
+from .helpers import VIEWPORT, open_app, server_view, session_id, watch
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,9 @@ def wait_for_server(client, sid, predicate, timeout=15.0, what="state"):
         view = client.get(f"/api/sessions/{sid}").json()
         if predicate(view):
             return view
-        assert time.monotonic() < deadline, f"the server's {what} never matched; last: {view.get('status')} step {view.get('step')}"
+        assert time.monotonic() < deadline, (
+            f"the server's {what} never matched; last: {view.get('status')} step {view.get('step')}"
+        )
         time.sleep(0.1)
 
 
@@ -33,7 +36,8 @@ def shown_loss(page) -> float:
 
 def wait_for_loss_below(page, value: float) -> None:
     page.wait_for_function(
-        "v => parseFloat(document.querySelector('[data-testid=loss-value]').textContent) < v", arg=value)
+        "v => parseFloat(document.querySelector('[data-testid=loss-value]').textContent) < v", arg=value
+    )
 
 
 def chart_points(page) -> int:
@@ -42,7 +46,8 @@ def chart_points(page) -> int:
 
 def wait_for_chart_points(page, n: int) -> None:
     page.wait_for_function(
-        "n => Number(document.querySelector('[data-testid=loss-chart]').dataset.points) === n", arg=n)
+        "n => Number(document.querySelector('[data-testid=loss-chart]').dataset.points) === n", arg=n
+    )
 
 
 def separable_csv(rows: int = 150) -> str:
@@ -52,7 +57,9 @@ def separable_csv(rows: int = 150) -> str:
     lines = ["petal,sepal,stem,species"]
     for i in range(rows):
         k = i % 3
-        lines.append(f"{2 * k + rng.gauss(0, 0.3):.3f},{rng.gauss(0, 1):.3f},{1 - k + rng.gauss(0, 0.3):.3f},{names[k]}")
+        lines.append(
+            f"{2 * k + rng.gauss(0, 0.3):.3f},{rng.gauss(0, 1):.3f},{1 - k + rng.gauss(0, 0.3):.3f},{names[k]}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -164,7 +171,9 @@ def test_share_link_view_only_then_fork(server, client, browser, watched):
         # The same network and the same history as the owner's.
         expect(viewer.get_by_test_id("layer-card")).to_have_count(3)
         expect(viewer.get_by_test_id("layer-shape")).to_have_text(owner.get_by_test_id("layer-shape").all_inner_texts())
-        expect(viewer.get_by_test_id("layer-params")).to_have_text(owner.get_by_test_id("layer-params").all_inner_texts())
+        expect(viewer.get_by_test_id("layer-params")).to_have_text(
+            owner.get_by_test_id("layer-params").all_inner_texts()
+        )
         wait_for_chart_points(viewer, len(before["history"]))
         expect(viewer.get_by_test_id("epoch-counter")).to_have_text("2")
         # Nothing the viewer does changes the session.
@@ -175,12 +184,18 @@ def test_share_link_view_only_then_fork(server, client, browser, watched):
         expect(viewer.get_by_test_id("draw-toggle")).to_have_count(0)
         viewer.get_by_test_id("play-pause").click(force=True)
         viewer.get_by_test_id("dataset-xor").click(force=True)
-        viewer.evaluate("async () => { const a = await import('/js/actions.js'); await a.command('play'); "
-                        "await a.changeDataset({name: 'xor'}); }")
+        viewer.evaluate(
+            "async () => { const a = await import('/js/actions.js'); await a.command('play'); "
+            "await a.changeDataset({name: 'xor'}); }"
+        )
         viewer.wait_for_timeout(300)
         now = server_view(client, owner)
         assert (now["status"], now["step"], now["dataset"]["name"], now["generation"]) == (
-            "paused", before["step"], "circle", before["generation"])
+            "paused",
+            before["step"],
+            "circle",
+            before["generation"],
+        )
         assert viewer.evaluate("localStorage.getItem('neuroplay.tokens')") in (None, "{}")
 
         # Fork: the viewer now owns a copy with the same network and history.
@@ -294,7 +309,8 @@ def test_stream_resumes_after_a_dropped_connection(server, client, watched):
     wait_for_server(client, sid, lambda v: len(v["history"]) > offline_points + 20, what="history")
     expect(page.get_by_test_id("connection")).to_have_count(0, timeout=10000)  # live again
     page.wait_for_function(
-        "n => document.querySelector('[data-testid=loss-chart]').dataset.points > n", arg=offline_points + 20)
+        "n => document.querySelector('[data-testid=loss-chart]').dataset.points > n", arg=offline_points + 20
+    )
     page.get_by_test_id("play-pause").click()
     expect(page.get_by_test_id("status")).to_have_text("paused")
     view = wait_for_server(client, sid, lambda v: v["status"] == "paused")
@@ -332,7 +348,7 @@ def test_draw_and_remove_points(server, client, watched):
     # A corner of the plane where the circle set has no points.
     canvas.click(position=_canvas_point(page, 5.4, 5.4))
     view = wait_for_server(client, sid, lambda v: len(v["dataset"]["added_points"]) == 1, what="drawn points")
-    (x1, x2, label), = view["dataset"]["added_points"]
+    ((x1, x2, label),) = view["dataset"]["added_points"]
     assert abs(x1 - 5.4) < 0.1 and abs(x2 - 5.4) < 0.1 and label == 0
     assert view["generation"] == before["generation"]  # the network keeps its weights
     data = _data(client, sid)
@@ -402,12 +418,15 @@ def _layer_types(client) -> set[str]:
 def _thumbs(page, side: int = 8) -> dict:
     """The preview's images once every canvas is drawn (read in the same moment): a canvas that a
     re-render re-created is blank (300 x 150) until its effect paints it, and blank ones look alike."""
-    return page.wait_for_function("""side => {
+    return page.wait_for_function(
+        """side => {
         const one = (id) => [...document.querySelectorAll(`[data-testid=${id}]`)];
         const canvases = [...one('augment-original'), ...one('augment-sample')];
         if (canvases.length !== 13 || !canvases.every(c => c.width === side && c.height === side)) return false;
         return { original: canvases[0].toDataURL(), samples: canvases.slice(1).map(c => c.toDataURL()) };
-    }""", arg=side).json_value()
+    }""",
+        arg=side,
+    ).json_value()
 
 
 def test_augmentation_preview_changes_when_rotation_is_on(server, client, watched):
@@ -441,7 +460,8 @@ def test_augmentation_preview_changes_when_rotation_is_on(server, client, watche
     page.get_by_test_id("augment-shuffle").click()
     page.wait_for_function(
         "old => [...document.querySelectorAll('[data-testid=augment-sample]')].map(c => c.toDataURL()).join() !== old",
-        arg=",".join(on["samples"]))
+        arg=",".join(on["samples"]),
+    )
     # The network kept its weights through the change, and trains on.
     page.get_by_test_id("step-epoch").click()
     expect(page.get_by_test_id("epoch-counter")).to_have_text("1")

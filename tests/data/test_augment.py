@@ -1,4 +1,5 @@
 """Augmentation: the right transforms, labels untouched, validation never augmented."""
+
 from __future__ import annotations
 
 import numpy as np

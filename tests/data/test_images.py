@@ -1,4 +1,5 @@
 """The real digits and the generated shapes."""
+
 from __future__ import annotations
 
 import numpy as np

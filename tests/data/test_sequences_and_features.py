@@ -1,4 +1,5 @@
 """Sequence sets, derived 2-D features, the regression sets and learner-drawn points."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,7 +38,9 @@ def test_derived_features_in_the_order_chosen() -> None:
 
 
 def test_dataset_with_features_keeps_the_points_for_drawing() -> None:
-    d = make_dataset(DatasetSpec(name="spiral", features=["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"]))
+    d = make_dataset(
+        DatasetSpec(name="spiral", features=["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"])
+    )
     assert d.input_shape == (7,) and d.x_train.shape[1] == 7 and d.points_train.shape[1] == 2
     np.testing.assert_allclose(d.x_train[:, 4], d.points_train[:, 0] * d.points_train[:, 1], rtol=1e-5)
 
@@ -51,7 +54,9 @@ def test_regression_sets_have_targets_in_range(name: str) -> None:
 
 def test_drawn_points_join_the_training_set_and_removed_ones_leave_it() -> None:
     base = make_dataset(DatasetSpec(name="circle", points=100))
-    edited = make_dataset(DatasetSpec(name="circle", points=100, added_points=[[1, 1, 1], [5, 5, 0]], removed_points=[0, 3]))
+    edited = make_dataset(
+        DatasetSpec(name="circle", points=100, added_points=[[1, 1, 1], [5, 5, 0]], removed_points=[0, 3])
+    )
     assert len(edited.x_train) == len(base.x_train) - 2 + 2
     np.testing.assert_array_equal(edited.points_train[-2:], [[1, 1], [5, 5]])
     assert edited.y_train[-2:].ravel().tolist() == [1, 0]

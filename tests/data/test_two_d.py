@@ -1,4 +1,5 @@
 """The 2-D generators: shapes, ranges, balance, the split, and seeds."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,7 +13,9 @@ NAMES = sorted(name for name, info in DATASETS.items() if info.kind == "points" 
 
 
 def make_dataset(name: str, points: int, noise: float, validation_share: float, seed: int):
-    return make_from_spec(DatasetSpec(name=name, points=points, noise=noise, validation_share=validation_share, seed=seed))
+    return make_from_spec(
+        DatasetSpec(name=name, points=points, noise=noise, validation_share=validation_share, seed=seed)
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

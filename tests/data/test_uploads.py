@@ -1,4 +1,5 @@
 """Parsing the learner's files: good ones load, every malformed kind names its problem."""
+
 from __future__ import annotations
 
 import io
@@ -69,8 +70,15 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
 
 
 def test_a_good_image_zip_loads_resized_in_both_colour_modes() -> None:
-    archive = zip_bytes({"top/cats/a.png": png_bytes(255), "top/cats/b.jpg": png_bytes(250, fmt="JPEG"),
-                         "top/dogs/c.png": png_bytes(0), "top/.DS_Store": b"junk", "__MACOSX/x": b"junk"})
+    archive = zip_bytes(
+        {
+            "top/cats/a.png": png_bytes(255),
+            "top/cats/b.jpg": png_bytes(250, fmt="JPEG"),
+            "top/dogs/c.png": png_bytes(0),
+            "top/.DS_Store": b"junk",
+            "__MACOSX/x": b"junk",
+        }
+    )
     gray = parse_image_zip(archive, side=8)
     assert gray.x.shape == (3, 1, 8, 8) and gray.class_names == ["cats", "dogs"]
     assert gray.labels.tolist() == [0, 0, 1] and gray.x[0].min() == 1.0 and gray.x[2].max() == 0.0
@@ -103,11 +111,15 @@ def test_not_a_zip_and_other_formats_and_limits() -> None:
     with pytest.raises(UploadError, match="is GIF, not PNG or JPEG"):
         parse_image_zip(zip_bytes({"a/x.gif": gif.getvalue(), "b/y.png": png_bytes(1)}))
     with pytest.raises(UploadError, match="pixels per image"):
-        parse_image_zip(zip_bytes({"a/x.png": png_bytes(1, (300, 300)), "b/y.png": png_bytes(1)}),
-                        limits=UploadLimits(max_image_pixels=1000))
+        parse_image_zip(
+            zip_bytes({"a/x.png": png_bytes(1, (300, 300)), "b/y.png": png_bytes(1)}),
+            limits=UploadLimits(max_image_pixels=1000),
+        )
     with pytest.raises(UploadError, match="3 files; the limit is 2"):
-        parse_image_zip(zip_bytes({"a/1.png": png_bytes(1), "a/2.png": png_bytes(1), "b/3.png": png_bytes(1)}),
-                        limits=UploadLimits(max_images=2))
+        parse_image_zip(
+            zip_bytes({"a/1.png": png_bytes(1), "a/2.png": png_bytes(1), "b/3.png": png_bytes(1)}),
+            limits=UploadLimits(max_images=2),
+        )
 
 
 def test_symlink_entries_are_refused() -> None:

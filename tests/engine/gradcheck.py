@@ -1,7 +1,8 @@
 """Central differences in float64, and a checker for any layer that follows the engine contract."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """batch_norm and dropout: gradient checks (float64), PyTorch golden values, statistics and contract."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,9 +50,8 @@ def _rebuild(layer):
 
 # ----------------------------------------------------------------------------------------- gradients
 
-@pytest.mark.parametrize(
-    "shape, batch", [((4,), 6), ((3, 3, 2), 2), ((2, 1, 1), 3)], ids=["dense", "conv", "conv1x1"]
-)
+
+@pytest.mark.parametrize("shape, batch", [((4,), 6), ((3, 3, 2), 2), ((2, 1, 1), 3)], ids=["dense", "conv", "conv1x1"])
 @pytest.mark.parametrize("mode", ["training", "inference"])
 def test_batch_norm_gradients(shape: tuple[int, ...], batch: int, mode: str) -> None:
     rng = np.random.default_rng(21)
@@ -80,6 +80,7 @@ def test_dropout_gradients_with_fixed_mask(per_sample: bool) -> None:
 
 # --------------------------------------------------------------------------------- PyTorch goldens
 
+
 @pytest.mark.parametrize("name, shape", [("bn1d", (4,)), ("bn2d", (3, 4, 5))])
 def test_batch_norm_matches_pytorch(name: str, shape: tuple[int, ...]) -> None:
     """Three training steps, then an inference pass; float32 engine vs PyTorch float64."""
@@ -106,10 +107,13 @@ def test_batch_norm_matches_pytorch(name: str, shape: tuple[int, ...]) -> None:
 
 # ---------------------------------------------------------------------------------- batch_norm
 
+
 def test_batch_norm_training_normalises_per_channel() -> None:
     rng = np.random.default_rng(24)
-    x = (np.array([3.0, -2.0]).reshape(1, 2, 1, 1) + np.array([0.5, 4.0]).reshape(1, 2, 1, 1)
-         * rng.standard_normal((8, 2, 5, 5))).astype(np.float32)
+    x = (
+        np.array([3.0, -2.0]).reshape(1, 2, 1, 1)
+        + np.array([0.5, 4.0]).reshape(1, 2, 1, 1) * rng.standard_normal((8, 2, 5, 5))
+    ).astype(np.float32)
     bn = BatchNorm((2, 5, 5))
     y = bn.forward(x, training=True)
     assert y.dtype == np.float32 and y.shape == x.shape
@@ -121,9 +125,7 @@ def test_batch_norm_training_normalises_per_channel() -> None:
     # running = 0.9 * initial + 0.1 * batch statistics, with the unbiased variance
     m = 8 * 5 * 5
     np.testing.assert_allclose(seen["running_mean"], 0.1 * x.mean(axis=(0, 2, 3)), rtol=1e-5)
-    np.testing.assert_allclose(
-        seen["running_var"], 0.9 + 0.1 * x.var(axis=(0, 2, 3)) * m / (m - 1), rtol=1e-5
-    )
+    np.testing.assert_allclose(seen["running_var"], 0.9 + 0.1 * x.var(axis=(0, 2, 3)) * m / (m - 1), rtol=1e-5)
 
 
 def test_batch_norm_inference_uses_running_statistics() -> None:
@@ -145,7 +147,9 @@ def test_batch_norm_running_statistics_converge_to_data_statistics() -> None:
     rng = np.random.default_rng(26)
     bn = BatchNorm((2,), momentum=0.1)
     for _ in range(300):
-        bn.forward((np.array([5.0, -1.0]) + np.array([2.0, 0.5]) * rng.standard_normal((32, 2))).astype(np.float32), True)
+        bn.forward(
+            (np.array([5.0, -1.0]) + np.array([2.0, 0.5]) * rng.standard_normal((32, 2))).astype(np.float32), True
+        )
     np.testing.assert_allclose(bn.buffers["running_mean"], [5.0, -1.0], atol=0.15)
     np.testing.assert_allclose(bn.buffers["running_var"], [4.0, 0.25], rtol=0.15)
 
@@ -229,6 +233,7 @@ def test_batch_norm_wrong_input_shape() -> None:
 
 
 # ------------------------------------------------------------------------------------------- dropout
+
 
 def test_dropout_statistics() -> None:
     rate = 0.3
@@ -339,8 +344,18 @@ def test_dropout_config_round_trip() -> None:
     assert Dropout((2, 5, 5)).output_shape == (2, 5, 5)
 
 
-@pytest.mark.parametrize("rate, word", [(-0.1, "-0.1"), (1.0, "1.0"), (1.5, "1.5"), ("half", "'half'"),
-                                        (True, "True"), (float("nan"), "nan"), (None, "None")])
+@pytest.mark.parametrize(
+    "rate, word",
+    [
+        (-0.1, "-0.1"),
+        (1.0, "1.0"),
+        (1.5, "1.5"),
+        ("half", "'half'"),
+        (True, "True"),
+        (float("nan"), "nan"),
+        (None, "None"),
+    ],
+)
 def test_dropout_bad_rate(rate, word: str) -> None:
     with pytest.raises(ValueError, match="rate") as info:
         Dropout((4,), rate=rate)

@@ -1,5 +1,6 @@
 """conv2d, max_pool2d, avg_pool2d and flatten: gradients (float64 central differences), PyTorch golden
 values (float32, from tests/engine/golden/make_conv_pool_golden.py), shapes, errors, config, views."""
+
 from __future__ import annotations
 
 import json
@@ -26,10 +27,9 @@ GOLDEN_CASES = sorted({key.split(".")[0] for key in GOLDEN.files})
 # --------------------------------------------------------------------------------------------
 # Gradient checks (float64 central differences; check_layer casts params and x to float64)
 
+
 def _conv(filters: int, k: int, stride: int, padding: str, bias: bool, activation: str) -> dict:
-    return dict(
-        filters=filters, kernel_size=k, stride=stride, padding=padding, use_bias=bias, activation=activation
-    )
+    return dict(filters=filters, kernel_size=k, stride=stride, padding=padding, use_bias=bias, activation=activation)
 
 
 CONV_GRAD_CASES = [
@@ -218,8 +218,15 @@ def test_conv_output_shape(shape: tuple, settings: dict, expected: tuple) -> Non
 
 @pytest.mark.parametrize(
     ("size", "kernel", "stride", "pads"),
-    [(7, 3, 1, (1, 1)), (6, 2, 1, (0, 1)), (6, 4, 1, (1, 2)), (7, 3, 2, (1, 1)), (6, 3, 2, (0, 1)),
-     (5, 1, 3, (0, 0)), (8, 5, 1, (2, 2))],
+    [
+        (7, 3, 1, (1, 1)),
+        (6, 2, 1, (0, 1)),
+        (6, 4, 1, (1, 2)),
+        (7, 3, 2, (1, 1)),
+        (6, 3, 2, (0, 1)),
+        (5, 1, 3, (0, 0)),
+        (8, 5, 1, (2, 2)),
+    ],
 )
 def test_same_padding_splits_like_tensorflow_and_pytorch(size: int, kernel: int, stride: int, pads: tuple) -> None:
     assert same_padding(size, kernel, stride) == pads
@@ -227,8 +234,14 @@ def test_same_padding_splits_like_tensorflow_and_pytorch(size: int, kernel: int,
 
 @pytest.mark.parametrize(
     ("shape", "pool", "stride", "expected"),
-    [((8, 8, 8), 2, None, (8, 4, 4)), ((3, 7, 7), 2, None, (3, 3, 3)), ((3, 7, 6), 3, 2, (3, 3, 2)),
-     ((2, 8, 7), 2, 3, (2, 3, 2)), ((2, 5, 5), 5, None, (2, 1, 1)), ((2, 3, 4), 1, None, (2, 3, 4))],
+    [
+        ((8, 8, 8), 2, None, (8, 4, 4)),
+        ((3, 7, 7), 2, None, (3, 3, 3)),
+        ((3, 7, 6), 3, 2, (3, 3, 2)),
+        ((2, 8, 7), 2, 3, (2, 3, 2)),
+        ((2, 5, 5), 5, None, (2, 1, 1)),
+        ((2, 3, 4), 1, None, (2, 3, 4)),
+    ],
 )
 def test_pool_output_shape(shape: tuple, pool: int, stride: int | None, expected: tuple) -> None:
     for cls in (MaxPool2D, AvgPool2D):
@@ -349,8 +362,15 @@ def test_config_round_trips(cls: type, shape: tuple, settings: dict) -> None:
 
 def test_conv_defaults_and_init() -> None:
     layer = Conv2D((2, 8, 8), rng=np.random.default_rng(0))
-    assert layer.config() == {"type": "conv2d", "filters": 8, "kernel_size": 3, "stride": 1, "padding": "valid",
-                              "use_bias": True, "activation": "relu"}
+    assert layer.config() == {
+        "type": "conv2d",
+        "filters": 8,
+        "kernel_size": 3,
+        "stride": 1,
+        "padding": "valid",
+        "use_bias": True,
+        "activation": "relu",
+    }
     assert set(layer.params) == set(layer.grads) == {"W", "b"}
     assert layer.params["W"].dtype == np.float32 and not layer.params["b"].any()
     limit = np.sqrt(6.0 / (2 * 9 + 8 * 9))  # xavier with fan_in = in_ch*k*k, fan_out = filters*k*k
@@ -367,22 +387,24 @@ def test_conv_defaults_and_init() -> None:
 
 def test_max_pool_argmax_marks_the_first_maximum() -> None:
     x = np.array(
-        [[[[1, 5, 0, 0, 9],
-           [2, 3, 0, 0, 9],
-           [7, 7, 4, 1, 9],
-           [7, 6, 1, 4, 9],
-           [9, 9, 9, 9, 9]]]],
+        [[[[1, 5, 0, 0, 9], [2, 3, 0, 0, 9], [7, 7, 4, 1, 9], [7, 6, 1, 4, 9], [9, 9, 9, 9, 9]]]],
         dtype=np.float32,
     )
     layer = MaxPool2D((1, 5, 5), pool_size=2)
     y = layer.forward(x, training=True)
     np.testing.assert_array_equal(y, [[[[5, 0], [7, 4]]]])
     expected = np.array(
-        [[[[0, 1, 1, 0, 0],  # 5 wins; the all-zero window's first cell wins the tie
-           [0, 0, 0, 0, 0],
-           [1, 0, 1, 0, 0],  # 7 7 / 7 6: the first 7 (row-major); 4 1 / 1 4: the first 4
-           [0, 0, 0, 0, 0],
-           [0, 0, 0, 0, 0]]]],  # the dropped last row and column never win
+        [
+            [
+                [
+                    [0, 1, 1, 0, 0],  # 5 wins; the all-zero window's first cell wins the tie
+                    [0, 0, 0, 0, 0],
+                    [1, 0, 1, 0, 0],  # 7 7 / 7 6: the first 7 (row-major); 4 1 / 1 4: the first 4
+                    [0, 0, 0, 0, 0],
+                    [0, 0, 0, 0, 0],
+                ]
+            ]
+        ],  # the dropped last row and column never win
         dtype=bool,
     )
     seen = layer.observe()
@@ -394,9 +416,7 @@ def test_max_pool_argmax_marks_the_first_maximum() -> None:
 
 
 def test_max_pool_argmax_with_overlapping_windows() -> None:
-    x = np.array([[[[1, 2, 3],
-                    [4, 9, 5],
-                    [6, 7, 8]]]], dtype=np.float32)
+    x = np.array([[[[1, 2, 3], [4, 9, 5], [6, 7, 8]]]], dtype=np.float32)
     layer = MaxPool2D((1, 3, 3), pool_size=2, stride=1)
     np.testing.assert_array_equal(layer.forward(x, training=True), [[[[9, 9], [9, 9]]]])
     np.testing.assert_array_equal(layer.observe()["argmax"][0, 0], [[0, 0, 0], [0, 1, 0], [0, 0, 0]])
@@ -427,9 +447,15 @@ def test_float32_in_float32_out_without_upcasts() -> None:
     rng = np.random.default_rng(16)
     x = rng.standard_normal((4, 3, 9, 9)).astype(np.float32)
     shape = (3, 9, 9)
-    layers = [Conv2D(shape, filters=4, padding="same", rng=rng), Conv2D(shape, filters=4, stride=2, rng=rng),
-              MaxPool2D(shape), MaxPool2D(shape, pool_size=3, stride=2), AvgPool2D(shape),
-              AvgPool2D(shape, pool_size=3, stride=1), Flatten(shape)]
+    layers = [
+        Conv2D(shape, filters=4, padding="same", rng=rng),
+        Conv2D(shape, filters=4, stride=2, rng=rng),
+        MaxPool2D(shape),
+        MaxPool2D(shape, pool_size=3, stride=2),
+        AvgPool2D(shape),
+        AvgPool2D(shape, pool_size=3, stride=1),
+        Flatten(shape),
+    ]
     for layer in layers:
         y = layer.forward(x, training=True)
         assert y.dtype == np.float32, layer.type_tag
@@ -453,10 +479,15 @@ def test_conv_accepts_non_contiguous_and_read_only_inputs(channels: int, row_mod
 
 @pytest.mark.parametrize("batch", [0, 1])
 def test_empty_and_single_batches(batch: int, row_mode: str) -> None:
-    layers = [Conv2D((2, 5, 5), filters=3), Conv2D((1, 5, 5), filters=2, padding="same"),
-              Conv2D((3, 9, 9), filters=2, stride=2), MaxPool2D((2, 5, 5)),
-              MaxPool2D((2, 5, 5), pool_size=3, stride=1), AvgPool2D((2, 5, 5), pool_size=3, stride=1),
-              Flatten((2, 5, 5))]
+    layers = [
+        Conv2D((2, 5, 5), filters=3),
+        Conv2D((1, 5, 5), filters=2, padding="same"),
+        Conv2D((3, 9, 9), filters=2, stride=2),
+        MaxPool2D((2, 5, 5)),
+        MaxPool2D((2, 5, 5), pool_size=3, stride=1),
+        AvgPool2D((2, 5, 5), pool_size=3, stride=1),
+        Flatten((2, 5, 5)),
+    ]
     for layer in layers:
         y = layer.forward(np.ones((batch,) + layer.input_shape, np.float32), training=True)
         assert y.shape == (batch,) + layer.output_shape, layer.type_tag

@@ -1,5 +1,6 @@
 """Every layer type's `estimate` (the size check run before anything is allocated) agrees with the
 layer it builds: same output shape, same parameter count. A new layer type without a case fails."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,11 +40,16 @@ def test_every_layer_type_has_a_case() -> None:
 
 
 def test_a_spec_past_the_limit_is_caught_at_the_layer_that_passes_it() -> None:
-    spec = NetworkSpec.model_validate({"input_shape": [1, 28, 28], "layers": [
-        {"type": "conv2d", "filters": 64, "kernel_size": 3, "padding": "same"},
-        {"type": "flatten"},
-        {"type": "dense", "units": 64, "activation": "relu"},  # 50,176 * 64 weights: past the limit
-        {"type": "dense", "units": 10, "activation": "softmax"},
-    ]})
+    spec = NetworkSpec.model_validate(
+        {
+            "input_shape": [1, 28, 28],
+            "layers": [
+                {"type": "conv2d", "filters": 64, "kernel_size": 3, "padding": "same"},
+                {"type": "flatten"},
+                {"type": "dense", "units": 64, "activation": "relu"},  # 50,176 * 64 weights: past the limit
+                {"type": "dense", "units": 10, "activation": "softmax"},
+            ],
+        }
+    )
     total, at = estimate_params(spec)
     assert at == 2 and total > MAX_PARAMS

@@ -2,6 +2,7 @@
 
 The values were written by golden/make_core_golden.py; this test only reads them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -64,16 +65,28 @@ def test_fused_losses_match_pytorch_from_logits(case: str, name: str) -> None:
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adam", "rmsprop"])
 def test_five_optimizer_steps_match_pytorch(name: str) -> None:
-    spec = {"input_shape": [3], "layers": [{"type": "dense", "units": 4, "activation": "tanh"},
-                                          {"type": "dense", "units": 2, "activation": "linear"}]}
+    spec = {
+        "input_shape": [3],
+        "layers": [
+            {"type": "dense", "units": 4, "activation": "tanh"},
+            {"type": "dense", "units": 2, "activation": "linear"},
+        ],
+    }
     net = build_network(spec)
     for i, (w, b) in enumerate((("W1", "b1"), ("W2", "b2"))):
         net.layers[i].params["W"][...] = GOLDEN[f"opt.{w}"]
         net.layers[i].params["b"][...] = GOLDEN[f"opt.{b}"]
     lr = 0.1 if name in ("sgd", "momentum", "nesterov") else 0.01
     extra = {"momentum": 0.9} if name in ("momentum", "nesterov") else {}
-    trainer = Trainer(net, get_loss("mse"), make_optimizer(name, lr, l2=0.01, **extra),
-                      GOLDEN["opt.x"], GOLDEN["opt.y"], batch_size=8, seed=0)
+    trainer = Trainer(
+        net,
+        get_loss("mse"),
+        make_optimizer(name, lr, l2=0.01, **extra),
+        GOLDEN["opt.x"],
+        GOLDEN["opt.y"],
+        batch_size=8,
+        seed=0,
+    )
     losses = [trainer.train_step().loss for _ in range(5)]
     np.testing.assert_allclose(losses, GOLDEN[f"opt.{name}.losses"], rtol=RTOL)
     for i, (w, b) in enumerate((("W1", "b1"), ("W2", "b2"))):

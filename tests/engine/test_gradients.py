@@ -1,4 +1,5 @@
 """Central-difference gradient checks in float64 for every layer, activation and loss."""
+
 from __future__ import annotations
 
 import numpy as np

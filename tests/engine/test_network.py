@@ -1,4 +1,5 @@
 """Building, shape errors, config round-trip, determinism and the training step."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -55,8 +56,15 @@ def test_config_round_trips_for_every_registered_layer() -> None:
         "version": 1,
         "input_shape": [1, 9, 9],
         "layers": [
-            {"type": "conv2d", "filters": 3, "kernel_size": 3, "stride": 1, "padding": "same", "use_bias": True,
-             "activation": "relu"},
+            {
+                "type": "conv2d",
+                "filters": 3,
+                "kernel_size": 3,
+                "stride": 1,
+                "padding": "same",
+                "use_bias": True,
+                "activation": "relu",
+            },
             {"type": "max_pool2d", "pool_size": 2, "stride": None},
             {"type": "avg_pool2d", "pool_size": 2, "stride": 1},
             {"type": "flatten"},
@@ -160,7 +168,7 @@ def test_divergence_stops_before_the_update_and_keeps_the_weights() -> None:
     net = build_network(spec, seed=0)
     trainer = Trainer(net, get_loss("mse"), make_optimizer("sgd", 1e4), x, y, 50, 0)
     with np.errstate(all="ignore"):
-        for step in range(100):
+        for _ in range(100):
             before = net.get_weights()
             result = trainer.train_step()
             if result.diverged:

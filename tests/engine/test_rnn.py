@@ -1,5 +1,6 @@
 """SimpleRNN: float64 gradient checks (inputs, params, initial state), PyTorch goldens, shapes,
 settings, config round trip, the views (grad_norms_per_step, vanishing gradients) and training."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -317,7 +318,7 @@ def test_grad_norms_per_step_are_norms_of_dl_dh() -> None:
         tail = SimpleRNN((T - t - 1 or 1, F), units=H, return_sequences=True)
         tail.params = {k: v for k, v in layer.params.items()}
 
-        def objective() -> float:
+        def objective(h_t: np.ndarray = h_t, t: int = t, tail: SimpleRNN = tail) -> float:
             own = float(np.sum(h_t * r[:, t]))  # h_t's own output term
             if t == T - 1:
                 return own

@@ -1,4 +1,5 @@
 """Optimizer state, clipping, divergence reports, initialisers and phase-by-phase stepping."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -99,8 +100,13 @@ def test_divergence_in_gradients_names_the_layer() -> None:
 
 def test_zero_init_keeps_units_of_a_layer_identical() -> None:
     x, y = data()
-    spec = {"input_shape": [2], "layers": [{"type": "dense", "units": 4, "activation": "tanh", "use_bias": True},
-                                          {"type": "dense", "units": 1, "activation": "sigmoid"}]}
+    spec = {
+        "input_shape": [2],
+        "layers": [
+            {"type": "dense", "units": 4, "activation": "tanh", "use_bias": True},
+            {"type": "dense", "units": 1, "activation": "sigmoid"},
+        ],
+    }
     net = build_network(spec, init="zeros")
     t = Trainer(net, get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.5), x, y, 8, 0)
     for _ in range(50):
@@ -139,8 +145,16 @@ def test_phase_stepping_reproduces_a_full_step_bit_for_bit() -> None:
         phases.append((phase.kind, phase.layer))
         if result is not None:
             results.append(result)
-    assert phases[:8] == [("forward", 0), ("forward", 1), ("forward", 2), ("loss", None),
-                          ("backward", 2), ("backward", 1), ("backward", 0), ("update", None)]
+    assert phases[:8] == [
+        ("forward", 0),
+        ("forward", 1),
+        ("forward", 2),
+        ("loss", None),
+        ("backward", 2),
+        ("backward", 1),
+        ("backward", 0),
+        ("update", None),
+    ]
     assert [r.loss for r in results] == [r.loss for r in expected]
     w_full, w_step = full.network.get_weights(), stepped.network.get_weights()
     assert all(np.array_equal(w_full[k], w_step[k]) for k in w_full)
@@ -182,12 +196,40 @@ def test_a_transform_changes_training_batches_reproducibly() -> None:
         return -batch * rng.uniform(1, 2)
 
     x, y = data()
-    t = Trainer(build_network(SPEC, seed=3), get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.1), x, y, 8, 0,
-                transform=flip_sign)
+    t = Trainer(
+        build_network(SPEC, seed=3),
+        get_loss("binary_cross_entropy"),
+        make_optimizer("sgd", 0.1),
+        x,
+        y,
+        8,
+        0,
+        transform=flip_sign,
+    )
     t.train_step()
     assert len(seen) == 1 and seen[0].shape == (8, 2)
     assert np.all(np.sign(t.network.layers[0].observe()["input"]) == -np.sign(seen[0]))
-    t2 = Trainer(build_network(SPEC, seed=3), get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.1), x, y, 8, 0,
-                 transform=flip_sign)
-    assert t2.train_step().loss == pytest.approx(Trainer(build_network(SPEC, seed=3), get_loss("binary_cross_entropy"),
-                                                         make_optimizer("sgd", 0.1), x, y, 8, 0, transform=flip_sign).train_step().loss)
+    t2 = Trainer(
+        build_network(SPEC, seed=3),
+        get_loss("binary_cross_entropy"),
+        make_optimizer("sgd", 0.1),
+        x,
+        y,
+        8,
+        0,
+        transform=flip_sign,
+    )
+    assert t2.train_step().loss == pytest.approx(
+        Trainer(
+            build_network(SPEC, seed=3),
+            get_loss("binary_cross_entropy"),
+            make_optimizer("sgd", 0.1),
+            x,
+            y,
+            8,
+            0,
+            transform=flip_sign,
+        )
+        .train_step()
+        .loss
+    )

@@ -1,5 +1,6 @@
 """The exported PyTorch script rebuilds the network: run with PyTorch (CPU) on the same inputs, it gives
 the engine's inference outputs to 1e-5. Covers every layer type the engine registry has."""
+
 from __future__ import annotations
 
 import subprocess
@@ -32,12 +33,25 @@ FLAT = {
 IMAGE = {
     "input_shape": [2, 11, 10],
     "layers": [
-        {"type": "conv2d", "filters": 3, "kernel_size": 2, "padding": "same", "activation": "relu"},  # odd total padding
+        {
+            "type": "conv2d",
+            "filters": 3,
+            "kernel_size": 2,
+            "padding": "same",
+            "activation": "relu",
+        },  # odd total padding
         {"type": "batch_norm"},
         {"type": "max_pool2d", "pool_size": 2},
         {"type": "max_pool2d", "pool_size": 3, "stride": 1},
         {"type": "conv2d", "filters": 4, "kernel_size": 2, "stride": 2, "padding": "same", "activation": "tanh"},
-        {"type": "conv2d", "filters": 4, "kernel_size": 2, "padding": "valid", "activation": "linear", "use_bias": False},
+        {
+            "type": "conv2d",
+            "filters": 4,
+            "kernel_size": 2,
+            "padding": "valid",
+            "activation": "linear",
+            "use_bias": False,
+        },
         {"type": "avg_pool2d", "pool_size": 1},
         {"type": "flatten"},
         {"type": "dense", "units": 3, "activation": "softmax"},
@@ -52,7 +66,8 @@ SEQUENCE = {
     ],
 }
 CASES = {
-    name: spec for name, spec in {"flat": FLAT, "image": IMAGE, "sequence": SEQUENCE}.items()
+    name: spec
+    for name, spec in {"flat": FLAT, "image": IMAGE, "sequence": SEQUENCE}.items()
     if all(layer["type"] in LAYER_CLASSES for layer in spec["layers"])
 }
 
@@ -93,7 +108,10 @@ def test_the_script_reproduces_the_engine(tmp_path: Path, name: str) -> None:
     script.write_text(pytorch_script(network), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, str(script), "weights.npz", "inputs.npy", "outputs.npy"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stderr
     got = np.load(tmp_path / "outputs.npy", allow_pickle=False)
@@ -105,8 +123,9 @@ def test_the_script_without_inputs_prints_the_model(tmp_path: Path) -> None:
     network = build_network(FLAT, seed=1)
     (tmp_path / "weights.npz").write_bytes(encode_arrays(network.get_weights()))
     (tmp_path / "model.py").write_text(pytorch_script(network), encoding="utf-8")
-    run = subprocess.run([sys.executable, "model.py", "weights.npz"], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "model.py", "weights.npz"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert "Linear(in_features=3, out_features=8" in run.stdout and "BatchNorm1d(8" in run.stdout
 

@@ -1,7 +1,8 @@
 """Session tests train in real engine processes: one pool per test module."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

@@ -2,6 +2,7 @@
 through changes made while it runs), a stop is never lost, a process that dies takes the session
 back to its last save (and play goes on), a command that lands while a job's last report is being
 handled waits for it, and the pool replaces dead spares."""
+
 from __future__ import annotations
 
 import os
@@ -77,26 +78,57 @@ def data(**update):
 
 
 DIGITS_AUGMENTED = Specs(
-    NetworkSpec.model_validate({"input_shape": [1, 8, 8], "layers": [
-        {"type": "flatten"}, {"type": "dense", "units": 16, "activation": "relu"},
-        {"type": "dropout", "rate": 0.2}, {"type": "dense", "units": 10, "activation": "softmax"}]}),
+    NetworkSpec.model_validate(
+        {
+            "input_shape": [1, 8, 8],
+            "layers": [
+                {"type": "flatten"},
+                {"type": "dense", "units": 16, "activation": "relu"},
+                {"type": "dropout", "rate": 0.2},
+                {"type": "dense", "units": 10, "activation": "softmax"},
+            ],
+        }
+    ),
     DatasetSpec(name="digits", points=300, augment=AugmentSpec(rotation=10, noise=0.1)),
     TrainingConfig(optimizer="momentum", learning_rate=0.05, batch_size=8, steps_per_second=300),
 )
 XOR_CLIPPED = Specs(
-    NetworkSpec.model_validate({"input_shape": [2], "layers": [
-        {"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 1, "activation": "sigmoid"}]}),
+    NetworkSpec.model_validate(
+        {
+            "input_shape": [2],
+            "layers": [
+                {"type": "dense", "units": 8, "activation": "tanh"},
+                {"type": "dense", "units": 1, "activation": "sigmoid"},
+            ],
+        }
+    ),
     DatasetSpec(name="xor", points=200),
     TrainingConfig(optimizer="sgd", learning_rate=0.1, batch_size=7, steps_per_second=300, clip_norm=0.5),
 )
 
 
-@pytest.mark.parametrize("specs, changes", [
-    (DIGITS_AUGMENTED, [training(batch_size=13, learning_rate=0.02), data(augment=AugmentSpec(shift=0.1, flip=True)),
-                        training(optimizer="adam")]),
-    (XOR_CLIPPED, [data(added_points=[[0.5, 0.5, 1.0], [1, -1, 0.0]]), training(batch_size=3, clip_norm=None, l2=0.01),
-                   data(removed_points=[0, 3, 5])]),
-], ids=["augmented digits, optimizer and batch changes", "plain SGD, drawn and removed points, clipping off"])
+@pytest.mark.parametrize(
+    "specs, changes",
+    [
+        (
+            DIGITS_AUGMENTED,
+            [
+                training(batch_size=13, learning_rate=0.02),
+                data(augment=AugmentSpec(shift=0.1, flip=True)),
+                training(optimizer="adam"),
+            ],
+        ),
+        (
+            XOR_CLIPPED,
+            [
+                data(added_points=[[0.5, 0.5, 1.0], [1, -1, 0.0]]),
+                training(batch_size=3, clip_norm=None, l2=0.01),
+                data(removed_points=[0, 3, 5]),
+            ],
+        ),
+    ],
+    ids=["augmented digits, optimizer and batch changes", "plain SGD, drawn and removed points, clipping off"],
+)
 def test_changes_made_while_it_trains_are_exactly_those_made_by_hand(engines: EnginePool, specs, changes) -> None:
     # (Adapted from a reviewer's script.) Changes land at whatever step the process has reached; a
     # twin stepped by hand gets the same changes at the same steps and must end bit-identical.
@@ -142,8 +174,9 @@ def test_a_stop_right_after_a_start_is_never_lost(engines: EnginePool) -> None:
 def test_a_killed_engine_process_takes_the_session_back_to_its_last_save(engines: EnginePool) -> None:
     # With saves far apart, the last state the server holds is the one it sent at play.
     saved: list[Checkpoint] = []
-    session = Session("k", "hash", SPECS, engines=engines, checkpoint_seconds=60, on_checkpoint=saved.append,
-                      **BASE_SETTINGS)
+    session = Session(
+        "k", "hash", SPECS, engines=engines, checkpoint_seconds=60, on_checkpoint=saved.append, **BASE_SETTINGS
+    )
     for _ in range(5):
         session.command("step", "batch")
     at_play = session.trainer.network.get_weights()
@@ -169,8 +202,9 @@ def test_a_killed_engine_process_takes_the_session_back_to_its_last_save(engines
 
 def test_a_killed_engine_process_goes_back_to_its_last_periodic_save(engines: EnginePool) -> None:
     saved: list[Checkpoint] = []
-    session = Session("k2", "hash", SPECS, engines=engines, checkpoint_seconds=0.1, on_checkpoint=saved.append,
-                      **BASE_SETTINGS)
+    session = Session(
+        "k2", "hash", SPECS, engines=engines, checkpoint_seconds=0.1, on_checkpoint=saved.append, **BASE_SETTINGS
+    )
     session.command("play")
     wait_until(lambda: sum(c.status == "running" for c in saved) >= 2, what="periodic saves")
     os.kill(session._runner.pid, signal.SIGKILL)
@@ -190,16 +224,17 @@ def test_commands_landing_while_a_jobs_last_report_is_handled_wait_for_it(engine
             time.sleep(0.3)
 
     for act in (lambda s: s.command("play"), lambda s: s.change(training(learning_rate=0.02))):
-        session = Session("w", "hash", SPECS, engines=engines, on_checkpoint=slow, checkpoint_seconds=60,
-                          **BASE_SETTINGS)
+        session = Session(
+            "w", "hash", SPECS, engines=engines, on_checkpoint=slow, checkpoint_seconds=60, **BASE_SETTINGS
+        )
         session.command("play")
-        wait_until(lambda: session.step > 50, what="training")
+        wait_until(lambda s=session: s.step > 50, what="training")
         os.kill(session._runner.pid, signal.SIGKILL)
-        wait_until(lambda: session.status == "paused", what="the report to start landing")
+        wait_until(lambda s=session: s.status == "paused", what="the report to start landing")
         act(session)
         if session.status == "running":  # play: a fresh process trains
             step = session.step
-            wait_until(lambda: session.step > step + 50, what="training to go on")
+            wait_until(lambda s=session, at=step: s.step > at + 50, what="training to go on")
             assert session._runner.alive
             session.command("pause")
         else:  # a change to a session that had stopped: it stays stopped

@@ -1,4 +1,5 @@
 """Scoring a split in chunks gives the same metric point as scoring it whole."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,17 @@ from neuroplay.sessions.build import TrainingArrays
 
 def test_chunked_scoring_matches_one_pass(monkeypatch) -> None:
     rng = np.random.default_rng(0)
-    net = build_network({"input_shape": [1, 6, 6], "layers": [
-        {"type": "conv2d", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
-        {"type": "flatten"}, {"type": "dense", "units": 4, "activation": "softmax"}]}, seed=1)
+    net = build_network(
+        {
+            "input_shape": [1, 6, 6],
+            "layers": [
+                {"type": "conv2d", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
+                {"type": "flatten"},
+                {"type": "dense", "units": 4, "activation": "softmax"},
+            ],
+        },
+        seed=1,
+    )
     x = rng.normal(size=(50, 1, 6, 6)).astype(np.float32)
     y = rng.integers(0, 4, size=(50, 1)).astype(np.float32)
     data = TrainingArrays("multiclass", x[:30], y[:30], x[30:], y[30:], None)

@@ -1,4 +1,5 @@
 """A watcher's outbox stays bounded: a newer history replaces one still unsent."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,10 @@ from neuroplay.sessions.hub import Subscriber
 
 
 def points(n: int) -> list[MetricPoint]:
-    return [MetricPoint(step=i, epoch=i, loss=1.0 / (i + 1), val_loss=None, accuracy=None, val_accuracy=None)
-            for i in range(n)]
+    return [
+        MetricPoint(step=i, epoch=i, loss=1.0 / (i + 1), val_loss=None, accuracy=None, val_accuracy=None)
+        for i in range(n)
+    ]
 
 
 def test_a_newer_history_replaces_an_unsent_one_and_other_messages_stay_in_order() -> None:
@@ -61,8 +64,10 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
         sender = asyncio.create_task(_send_loop(ws, sub))
         await asyncio.sleep(0.05)  # stuck sending the first history
         sub.push_history(1, points(10))
-        sub.push_points(1, [MetricPoint(step=s, epoch=s, loss=0.1, val_loss=None, accuracy=None, val_accuracy=None)
-                            for s in (10, 11)])
+        sub.push_points(
+            1,
+            [MetricPoint(step=s, epoch=s, loss=0.1, val_loss=None, accuracy=None, val_accuracy=None) for s in (10, 11)],
+        )
         sub.set_counters((1, "running", 11, 11))
         ws.gate.set()
         await asyncio.sleep(0.05)

@@ -1,6 +1,7 @@
 """Sessions survive being written and read back: a restored session continues exactly as the original
 would have (same batches, same dropout masks, same optimizer moments), forks are independent, and the
 manager reloads sessions it unloaded from memory."""
+
 from __future__ import annotations
 
 import threading
@@ -25,15 +26,17 @@ from neuroplay.store import Checkpoint, Store
 BASE_SETTINGS = dict(grid_size=8, display_hz=30.0, max_history_points=1000, max_neuron_maps=64)
 
 SPECS = Specs(
-    NetworkSpec.model_validate({
-        "input_shape": [2],
-        "layers": [
-            {"type": "dense", "units": 8, "activation": "tanh"},
-            {"type": "dropout", "rate": 0.3},
-            {"type": "batch_norm"},
-            {"type": "dense", "units": 1, "activation": "sigmoid"},
-        ],
-    }),
+    NetworkSpec.model_validate(
+        {
+            "input_shape": [2],
+            "layers": [
+                {"type": "dense", "units": 8, "activation": "tanh"},
+                {"type": "dropout", "rate": 0.3},
+                {"type": "batch_norm"},
+                {"type": "dense", "units": 1, "activation": "sigmoid"},
+            ],
+        }
+    ),
     DatasetSpec(name="xor", points=200),
     TrainingConfig(optimizer="adam", learning_rate=0.01, batch_size=16),
 )

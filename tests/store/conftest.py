@@ -1,11 +1,12 @@
 """Store tests run on SQLite, and also on PostgreSQL when NEUROPLAY_TEST_POSTGRES_URL names an empty
 database the tests may fill and wipe (e.g. postgresql+psycopg://user@127.0.0.1:5432/neuroplay_test,
 with `pip install 'psycopg[binary]'`): the same code must serve both."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text

@@ -1,4 +1,5 @@
 """A checkpoint with every kind of content, built by hand so store tests need no session."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -25,8 +26,14 @@ def make_checkpoint(**changes: Any) -> Checkpoint:
         epoch=49,
         generation=3,
         model=NetworkSpec.model_validate(
-            {"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "batch_norm"},
-                                             {"type": "dense", "units": 1, "activation": "sigmoid"}]}
+            {
+                "input_shape": [2],
+                "layers": [
+                    {"type": "dense", "units": 4},
+                    {"type": "batch_norm"},
+                    {"type": "dense", "units": 1, "activation": "sigmoid"},
+                ],
+            }
         ),
         dataset=DatasetSpec(name="xor", points=300, seed=5),
         training=TrainingConfig(optimizer="adam", learning_rate=0.01, clip_norm=1.5),
@@ -48,7 +55,9 @@ def make_checkpoint(**changes: Any) -> Checkpoint:
             "layer0.W.t": np.asarray(1234),
         },
         trainer_state={
-            "step_count": 1234, "position": 40, "epoch": 49,
+            "step_count": 1234,
+            "position": 40,
+            "epoch": 49,
             "generators": {"batches.rng": generator.bit_generator.state},
         },
         trainer_arrays={"order": rng.permutation(150)},
@@ -60,8 +69,22 @@ def make_checkpoint(**changes: Any) -> Checkpoint:
 
 
 def assert_same(a: Checkpoint, b: Checkpoint) -> None:
-    for name in ("id", "owner_token_hash", "status", "step", "epoch", "generation", "model", "dataset",
-                 "training", "history", "divergence", "error", "forked_from", "trainer_state"):
+    for name in (
+        "id",
+        "owner_token_hash",
+        "status",
+        "step",
+        "epoch",
+        "generation",
+        "model",
+        "dataset",
+        "training",
+        "history",
+        "divergence",
+        "error",
+        "forked_from",
+        "trainer_state",
+    ):
         assert getattr(a, name) == getattr(b, name), name
     for name in ("weights", "optimizer", "trainer_arrays"):
         left, right = getattr(a, name), getattr(b, name)

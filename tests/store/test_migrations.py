@@ -1,8 +1,9 @@
 """Schema created and upgraded automatically: an older database is brought up to date with its rows."""
+
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import MetaData, Table, create_engine, inspect, insert, text
+from sqlalchemy import MetaData, Table, create_engine, insert, inspect, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
 

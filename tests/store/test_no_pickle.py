@@ -1,5 +1,6 @@
 """Saved arrays never go through pickle: object arrays are refused on the way in, and every np.load in
 the backend (and in the exported PyTorch script) passes allow_pickle=False."""
+
 from __future__ import annotations
 
 import ast
@@ -41,8 +42,7 @@ def _np_load_calls(source: str):
 
 def _loads_safely(call: ast.Call) -> bool:
     return any(
-        k.arg == "allow_pickle" and isinstance(k.value, ast.Constant) and k.value.value is False
-        for k in call.keywords
+        k.arg == "allow_pickle" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords
     )
 
 

@@ -1,4 +1,5 @@
 """One server per SQLite file."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The store on a real SQLite file: checkpoints round-trip exactly, rows are replaced, WAL is on."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,5 +1,6 @@
 """The background writer: latest checkpoint wins, flush and wait_for mean 'on disk', failures are
 logged and do not stop it."""
+
 from __future__ import annotations
 
 import threading

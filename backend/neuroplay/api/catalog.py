@@ -1,5 +1,6 @@
 """GET /api/catalog: built from the pydantic models and the engine and data registries, so the
 palette always offers exactly what the server accepts."""
+
 from __future__ import annotations
 
 import types
@@ -11,8 +12,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from ..data import DATASETS
-from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..data.features import FEATURES
+from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo, UploadLimitsInfo
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import (
@@ -116,8 +117,12 @@ def build_catalog() -> Catalog:
         dataset_settings=settings_of(DatasetSpec, frozenset()),
         features=[NamedFormula(name=name, formula=label) for name, (label, _) in FEATURES.items()],
         upload_limits=UploadLimitsInfo(
-            max_bytes=LIMITS.max_bytes, max_rows=LIMITS.max_rows, max_columns=LIMITS.max_columns,
-            max_classes=LIMITS.max_classes, max_images=LIMITS.max_images, max_side=LIMITS.max_side,
+            max_bytes=LIMITS.max_bytes,
+            max_rows=LIMITS.max_rows,
+            max_columns=LIMITS.max_columns,
+            max_classes=LIMITS.max_classes,
+            max_images=LIMITS.max_images,
+            max_side=LIMITS.max_side,
         ),
         training_settings=settings_of(TrainingConfig, frozenset()),
     )

@@ -5,6 +5,7 @@ in memory; a file we refuse gets 413 (too large) or 422 with a message naming th
 archive entry. An accepted file is kept once by its SHA-256 and the session switches to it with a
 fitting default network, so it is saved, shared and forked with the session.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -69,8 +70,9 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
         info = uploaded_info(ref, parsed)
 
         def switched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
-            dataset = DatasetSpec(name="upload", upload=ref,
-                                  validation_share=old.dataset.validation_share, seed=old.dataset.seed)
+            dataset = DatasetSpec(
+                name="upload", upload=ref, validation_share=old.dataset.validation_share, seed=old.dataset.seed
+            )
             model = default_model(info, dataset, input_shape)
             return Specs(model, dataset, old.training.model_copy(update={"loss": None}))
 
@@ -82,7 +84,8 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
 
 @router.post("/{session_id}/uploads/csv", response_model=SessionView)
 async def upload_csv(
-    session_id: str, request: Request,
+    session_id: str,
+    request: Request,
     label_column: str = Query(..., min_length=1, max_length=200, description="The column holding the class."),
     filename: str = Query("data.csv", max_length=255),
 ) -> SessionView:
@@ -94,7 +97,8 @@ async def upload_csv(
 
 @router.post("/{session_id}/uploads/images", response_model=SessionView)
 async def upload_images(
-    session_id: str, request: Request,
+    session_id: str,
+    request: Request,
     side: int = Query(28, ge=4, le=64, description="Images are resized to side × side."),
     color: Literal["grayscale", "rgb"] = Query("grayscale"),
     filename: str = Query("images.zip", max_length=255),
@@ -107,7 +111,8 @@ async def upload_images(
 
 @router.get("/{session_id}/augment-preview", response_model=AugmentPreview)
 def augment_preview(
-    session_id: str, request: Request,
+    session_id: str,
+    request: Request,
     index: int = Query(0, ge=0, description="Which training sample."),
     count: int = Query(12, ge=1, le=64, description="How many augmented versions."),
 ) -> AugmentPreview:
@@ -121,7 +126,9 @@ def augment_preview(
     batch = np.repeat(original[None], count, axis=0)
     samples = augment(batch, data.augmentation, np.random.default_rng())
     return AugmentPreview(
-        shape=list(original.shape), label=float(data.y_train[index].ravel()[0]),
-        original=original.ravel().tolist(), samples=samples.reshape(count, -1).tolist(),
+        shape=list(original.shape),
+        label=float(data.y_train[index].ravel()[0]),
+        original=original.ravel().tolist(),
+        samples=samples.reshape(count, -1).tolist(),
         active=data.augmentation.active,
     )

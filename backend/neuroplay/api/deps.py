@@ -1,4 +1,5 @@
 """Shared request plumbing: the session manager of this app and the owner check."""
+
 from __future__ import annotations
 
 from fastapi import HTTPException, Request

@@ -1,9 +1,11 @@
 """Every error the API gives is an ErrorResponse whose message names what is wrong (and the layer)."""
+
 from __future__ import annotations
 
 import logging
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -17,7 +19,6 @@ from ..export import ExportError
 from ..schemas.errors import ErrorResponse
 from ..sessions.manager import SessionNotFound
 from ..sessions.session import SessionError
-
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
 """Downloads of a session, for anyone holding the link: the weights (.npz), the specs (JSON that is
 also a valid POST /api/sessions body) and a PyTorch script that rebuilds the model."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response

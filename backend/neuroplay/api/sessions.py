@@ -1,4 +1,5 @@
 """/api/sessions: create, read, change and command training sessions."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,14 +40,13 @@ def view_of(session: Session) -> SessionView:
 def create_session(body: CreateSessionRequest, request: Request) -> CreateSessionResponse:
     model = body.model or default_model(DATASETS[body.dataset.name], body.dataset)
     session, token = manager_of(request).create(Specs(model, body.dataset, body.training))
-    return CreateSessionResponse(
-        id=session.id, owner_token=token, share_url=str(request.base_url) + f"s/{session.id}"
-    )
+    return CreateSessionResponse(id=session.id, owner_token=token, share_url=str(request.base_url) + f"s/{session.id}")
 
 
 @router.get("/{session_id}", response_model=SessionView, responses={404: {"model": ErrorResponse}})
 def read_session(
-    session_id: str, request: Request,
+    session_id: str,
+    request: Request,
     history: bool = Query(True, description="false: leave the metric history out (a list of sessions needs none)."),
 ) -> SessionView:
     view = view_of(manager_of(request).get(session_id))
@@ -54,8 +54,11 @@ def read_session(
 
 
 def _split(x: np.ndarray, y: np.ndarray, limit: int) -> DataSplit:
-    return DataSplit(x=x[:limit].reshape(min(limit, len(x)), -1).tolist(),
-                     y=y[:limit].reshape(min(limit, len(y)), -1).tolist(), total=len(x))
+    return DataSplit(
+        x=x[:limit].reshape(min(limit, len(x)), -1).tolist(),
+        y=y[:limit].reshape(min(limit, len(y)), -1).tolist(),
+        total=len(x),
+    )
 
 
 @router.get("/{session_id}/data", response_model=SessionData, responses={404: {"model": ErrorResponse}})
@@ -70,9 +73,13 @@ def read_data(session_id: str, request: Request, limit: int = Query(64, ge=1, le
         train, val = (data.x_train, data.y_train), (data.x_val, data.y_val)
         shape = list(data.input_shape)
     return SessionData(
-        kind=data.info.kind, sample_shape=shape, target_shape=list(data.y_train.shape[1:]),
-        class_names=list(data.info.class_names), feature_names=list(data.features or data.feature_names),
-        train=_split(*train, limit), validation=_split(*val, limit),
+        kind=data.info.kind,
+        sample_shape=shape,
+        target_shape=list(data.y_train.shape[1:]),
+        class_names=list(data.info.class_names),
+        feature_names=list(data.features or data.feature_names),
+        train=_split(*train, limit),
+        validation=_split(*val, limit),
     )
 
 
@@ -120,7 +127,9 @@ def command(session_id: str, body: CommandRequest, request: Request) -> CommandR
 
 
 @router.post(
-    "/{session_id}/fork", status_code=201, response_model=CreateSessionResponse,
+    "/{session_id}/fork",
+    status_code=201,
+    response_model=CreateSessionResponse,
     responses={404: {"model": ErrorResponse}},
 )
 def fork_session(session_id: str, request: Request) -> CreateSessionResponse:
@@ -128,6 +137,4 @@ def fork_session(session_id: str, request: Request) -> CreateSessionResponse:
     settings) is a new session owned by the caller; the original is not changed."""
     manager = manager_of(request)
     session, token = manager.fork(manager.get(session_id))
-    return CreateSessionResponse(
-        id=session.id, owner_token=token, share_url=str(request.base_url) + f"s/{session.id}"
-    )
+    return CreateSessionResponse(id=session.id, owner_token=token, share_url=str(request.base_url) + f"s/{session.id}")

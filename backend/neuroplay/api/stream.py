@@ -4,6 +4,7 @@ All writes to the socket go through the Subscriber's outbox and one sender task,
 their order and a slow socket only delays itself. Anything malformed from the client gets an error
 frame naming the problem; the connection stays open.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -74,7 +75,9 @@ async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: Se
             return
         await asyncio.to_thread(session.command, msg.action, msg.unit)
         ws_sub.push_text(
-            AckMessage(action=msg.action, status=session.status, step=session.step, epoch=session.epoch).model_dump_json()
+            AckMessage(
+                action=msg.action, status=session.status, step=session.step, epoch=session.epoch
+            ).model_dump_json()
         )
     elif isinstance(msg, PingMessage):
         ws_sub.push_text(PongMessage().model_dump_json())
@@ -106,7 +109,9 @@ async def stream(ws: WebSocket, session_id: str) -> None:
     try:
         session = await asyncio.to_thread(manager.get, session_id)  # may load it from the store
     except SessionNotFound:
-        await ws.send_text(ErrorMessage(code="not_found", message=f"no session with id {session_id!r}").model_dump_json())
+        await ws.send_text(
+            ErrorMessage(code="not_found", message=f"no session with id {session_id!r}").model_dump_json()
+        )
         await ws.close(code=4404)
         return
     except SessionError as exc:  # saved, but this version cannot restore it

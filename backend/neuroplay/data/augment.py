@@ -4,6 +4,7 @@ flip, brightness and gaussian noise, each with its own strength, applied per sam
 Images are NCHW float32 in [0, 1]. Geometry is one vectorised inverse affine map with bilinear
 sampling (zeros outside the image), so a batch costs a handful of array operations.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,9 +1,10 @@
 """Turn a dataset spec into float32 train/validation arrays, split by a seeded shuffle."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
 
 import numpy as np
 
@@ -80,7 +81,9 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
     else:
         common = dict(info=info, input_shape=info.input_shape(spec), output_shape=info.output_shape(spec))
     if info.kind == "table":
-        return Dataset(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, feature_names=feature_names, **common)
+        return Dataset(
+            x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, feature_names=feature_names, **common
+        )
     if info.kind != "points":
         a = spec.augment
         aug = Augmentation(a.rotation, a.shift, a.flip, a.brightness, a.noise)
@@ -99,9 +102,14 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
         raise DataError("every training point was removed; keep or add at least one")
     features = tuple(spec.features)
     return Dataset(
-        x_train=derive(x_train, list(features)), y_train=y_train,
-        x_val=derive(x_val, list(features)), y_val=y_val,
-        points_train=x_train, points_val=x_val, features=features, **common,
+        x_train=derive(x_train, list(features)),
+        y_train=y_train,
+        x_val=derive(x_val, list(features)),
+        y_val=y_val,
+        points_train=x_train,
+        points_val=x_val,
+        features=features,
+        **common,
     )
 
 
@@ -120,7 +128,13 @@ def uploaded_info(ref: UploadRef, parsed: ParsedData) -> DatasetInfo:
     kind = "table" if ref.format == "csv" else "image"
     suits = ("dense", "activation", "dropout", "batch_norm") if kind == "table" else IMAGE_LAYERS
     return DatasetInfo(
-        name="upload", label=ref.filename or "uploaded data", description=", ".join(parsed.feature_names),
-        task="multiclass", kind=kind, classes=len(parsed.class_names), suits=suits,
-        generate=lambda spec, rng: (parsed.x, parsed.labels), class_names=tuple(parsed.class_names),
+        name="upload",
+        label=ref.filename or "uploaded data",
+        description=", ".join(parsed.feature_names),
+        task="multiclass",
+        kind=kind,
+        classes=len(parsed.class_names),
+        suits=suits,
+        generate=lambda spec, rng: (parsed.x, parsed.labels),
+        class_names=tuple(parsed.class_names),
     )

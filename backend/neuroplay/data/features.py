@@ -1,9 +1,10 @@
 """Derived input features for 2-D data, as TensorFlow Playground offers them: the learner switches on
 x1², x2², x1·x2, sin x1, sin x2 as extra inputs and sees how much easier a problem becomes."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
 

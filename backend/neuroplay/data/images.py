@@ -1,4 +1,5 @@
 """Image sets, NCHW float32 in [0, 1]: the real 8×8 handwritten digits and generated 28×28 shapes."""
+
 from __future__ import annotations
 
 import gzip
@@ -47,8 +48,10 @@ def draw_shape(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
     else:
         corners = {"square": 4, "triangle": 3, "line": 2}[kind]
         turn = 2 * np.pi / corners if kind != "line" else np.pi
-        pts = [np.array([cx + radius * np.cos(angle + k * turn), cy + radius * np.sin(angle + k * turn)])
-               for k in range(corners)]
+        pts = [
+            np.array([cx + radius * np.cos(angle + k * turn), cy + radius * np.sin(angle + k * turn)])
+            for k in range(corners)
+        ]
         edges = list(zip(pts, pts[1:] + pts[:1])) if kind != "line" else [(pts[0], pts[1])]
         dist = np.min([_segment_distance(px, py, a, b) for a, b in edges], axis=0)
     # anti-aliased stroke: full inside half the thickness, fading over one pixel

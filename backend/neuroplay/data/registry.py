@@ -1,9 +1,10 @@
 """The one table of datasets: name -> what it is (task, shapes, classes) and how to generate it."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -50,7 +51,9 @@ SEQUENCE_LAYERS = ("simple_rnn", "dense", "activation")
 
 
 def _two_d(name: str, label: str, description: str, fn: Callable, task: str = "binary") -> DatasetInfo:
-    return DatasetInfo(name, label, description, task, "points", 2 if task == "binary" else 0, POINT_LAYERS, _points(fn))
+    return DatasetInfo(
+        name, label, description, task, "points", 2 if task == "binary" else 0, POINT_LAYERS, _points(fn)
+    )
 
 
 DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
@@ -62,23 +65,68 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
             _two_d("gaussians", "Two Gaussians", "Two blobs; noise makes them overlap.", two_d.gaussians),
             _two_d("spiral", "Spiral", "Two interleaved spiral arms, the hardest of the 2-D sets.", two_d.spiral),
             _two_d("moons", "Moons", "Two interleaved half circles.", two_d.moons),
-            _two_d("plane", "Plane (regression)", "The target rises steadily across the plane.", two_d.plane, "regression"),
-            _two_d("gaussian_sum", "Gaussian bumps (regression)", "The target is a sum of six signed bumps.",
-                   two_d.gaussian_sum, "regression"),
-            DatasetInfo("digits", "Handwritten digits 8×8", "The real 1,797 scanned digits (UCI, via scikit-learn).",
-                        "multiclass", "image", 10, IMAGE_LAYERS, _points(images.digits),
-                        tuple(str(d) for d in range(10))),
-            DatasetInfo("shapes", "Shapes 28×28", "Outlines of circles, squares, triangles and lines.",
-                        "multiclass", "image", 4, IMAGE_LAYERS, _points(images.shapes), images.SHAPE_NAMES),
-            DatasetInfo("sine", "Sine wave", "Predict the next value of a noisy sine at every step.",
-                        "sequence", "sequence", 0, SEQUENCE_LAYERS,
-                        lambda spec, rng: sequences.sine(spec.points, spec.noise, rng, spec.length)),
-            DatasetInfo("echo", "Echo", "Repeat the input from `delay` steps earlier: memory in a recurrent unit.",
-                        "sequence", "sequence", 0, SEQUENCE_LAYERS,
-                        lambda spec, rng: sequences.echo(spec.points, spec.noise, rng, spec.length, spec.delay)),
-            DatasetInfo("adding", "Adding problem", "Add the two marked numbers of a long sequence.",
-                        "regression", "sequence", 0, SEQUENCE_LAYERS,
-                        lambda spec, rng: sequences.adding(spec.points, spec.noise, rng, spec.length)),
+            _two_d(
+                "plane", "Plane (regression)", "The target rises steadily across the plane.", two_d.plane, "regression"
+            ),
+            _two_d(
+                "gaussian_sum",
+                "Gaussian bumps (regression)",
+                "The target is a sum of six signed bumps.",
+                two_d.gaussian_sum,
+                "regression",
+            ),
+            DatasetInfo(
+                "digits",
+                "Handwritten digits 8×8",
+                "The real 1,797 scanned digits (UCI, via scikit-learn).",
+                "multiclass",
+                "image",
+                10,
+                IMAGE_LAYERS,
+                _points(images.digits),
+                tuple(str(d) for d in range(10)),
+            ),
+            DatasetInfo(
+                "shapes",
+                "Shapes 28×28",
+                "Outlines of circles, squares, triangles and lines.",
+                "multiclass",
+                "image",
+                4,
+                IMAGE_LAYERS,
+                _points(images.shapes),
+                images.SHAPE_NAMES,
+            ),
+            DatasetInfo(
+                "sine",
+                "Sine wave",
+                "Predict the next value of a noisy sine at every step.",
+                "sequence",
+                "sequence",
+                0,
+                SEQUENCE_LAYERS,
+                lambda spec, rng: sequences.sine(spec.points, spec.noise, rng, spec.length),
+            ),
+            DatasetInfo(
+                "echo",
+                "Echo",
+                "Repeat the input from `delay` steps earlier: memory in a recurrent unit.",
+                "sequence",
+                "sequence",
+                0,
+                SEQUENCE_LAYERS,
+                lambda spec, rng: sequences.echo(spec.points, spec.noise, rng, spec.length, spec.delay),
+            ),
+            DatasetInfo(
+                "adding",
+                "Adding problem",
+                "Add the two marked numbers of a long sequence.",
+                "regression",
+                "sequence",
+                0,
+                SEQUENCE_LAYERS,
+                lambda spec, rng: sequences.adding(spec.points, spec.noise, rng, spec.length),
+            ),
         )
     }
 )

@@ -1,4 +1,5 @@
 """Sequence sets, (n, time, features) float32: next-value sine, echo (delay) and the adding problem."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,7 +16,9 @@ def sine(n: int, noise: float, rng: np.random.Generator, length: int = 20) -> tu
     return noisy[:, :-1, None].astype(np.float32), wave[:, 1:, None].astype(np.float32)
 
 
-def echo(n: int, noise: float, rng: np.random.Generator, length: int = 20, delay: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def echo(
+    n: int, noise: float, rng: np.random.Generator, length: int = 20, delay: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
     """Random values in [-1, 1]; the target at step t is the input at step t - delay (0 before that):
     the network must remember `delay` steps. x, y: (n, length, 1)."""
     x = rng.uniform(-1, 1, (n, length, 1))

@@ -4,6 +4,7 @@ Classification labels are 0/1; regression targets are in [-1, 1]. `noise` in [0,
 TF Playground's 0-50 % slider does (noise 0.5 here = 50 % there). Every generator takes its own seeded
 Generator, so the same seed gives the same points.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +22,7 @@ def circle(n: int, noise: float, rng: np.random.Generator) -> Points:
     xy = np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1)
     xy += rng.uniform(-radius, radius, (n, 2)) * noise
     # Labels come from the clean geometry, as in TF Playground, so noise makes the task harder.
-    label = (np.concatenate([np.ones(n_in), np.zeros(n - n_in)]))
+    label = np.concatenate([np.ones(n_in), np.zeros(n - n_in)])
     return xy, label
 
 

@@ -1,10 +1,11 @@
 """Parsed uploads, kept by what they were parsed with, so a file is decoded once and not again on
 every rebuild, fork or reload of a session that trains on it (an image zip can take seconds)."""
+
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 from ..schemas.dataset import UploadRef
 from .errors import DataError

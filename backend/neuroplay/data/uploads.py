@@ -2,6 +2,7 @@
 folder per class. Everything is parsed in memory (nothing is extracted to disk, nothing unpickled),
 every limit is enforced before the work it bounds, and every problem raises UploadError naming the
 row, column or archive entry at fault."""
+
 from __future__ import annotations
 
 import csv
@@ -163,7 +164,9 @@ def parse_image_zip(
     for parts, info in entries:
         parts = parts[strip:]
         if len(parts) != 2:
-            raise UploadError(f"archive entry {info.filename!r} is not inside a class folder (expected class/image.png)")
+            raise UploadError(
+                f"archive entry {info.filename!r} is not inside a class folder (expected class/image.png)"
+            )
         raw = archive.read(info)
         try:
             with Image.open(io.BytesIO(raw)) as img:

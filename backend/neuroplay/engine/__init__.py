@@ -2,6 +2,7 @@
 
 Entry point: `build_network(spec, seed=...)`; see docs/engine.md.
 """
+
 from .activations import ACTIVATIONS, get_activation
 from .init import INITIALISERS
 from .losses import LOSSES, get_loss

@@ -3,11 +3,12 @@
 Every derivative here can be written in terms of y = f(u) alone, so layers cache only y and
 backward needs no second evaluation of f. Softmax works on the last axis.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
 

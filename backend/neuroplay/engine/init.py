@@ -1,9 +1,10 @@
 """Weight initialisers. Each takes the fan-in, fan-out and a seeded Generator, returns float32."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import partial
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -21,9 +22,7 @@ def he(shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generat
     return (rng.standard_normal(size=shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
 
 
-def normal(
-    shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator, std: float = 0.1
-) -> np.ndarray:
+def normal(shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator, std: float = 0.1) -> np.ndarray:
     """Plain N(0, std²) whatever the layer size: the textbook 'small random numbers', which shows
     how a scale too small or too large makes gradients vanish or explode in deep nets."""
     return (rng.standard_normal(size=shape) * std).astype(np.float32)

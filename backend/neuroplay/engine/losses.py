@@ -6,11 +6,12 @@ probabilities and integer class labels. When the last layer's activation is the 
 (sigmoid for BCE, softmax for cross-entropy), `fused_activation` names it and `grad_wrt_logits`
 gives dL/du = (p - y) / m directly, which stays finite where the chained form would divide by zero.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
 

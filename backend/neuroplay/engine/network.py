@@ -1,7 +1,9 @@
 """A network: layers in spec order, run forward and backward whole or one layer at a time."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -58,9 +60,7 @@ class Network:
         """Backpropagate dL/d(output); returns dL/d(input) when asked (gradient checks, stepping)."""
         return self.backward_from(len(self.layers) - 1, dy, need_input_grad, preactivation=False)
 
-    def backward_from(
-        self, last: int, d: np.ndarray, need_input_grad: bool, preactivation: bool
-    ) -> np.ndarray | None:
+    def backward_from(self, last: int, d: np.ndarray, need_input_grad: bool, preactivation: bool) -> np.ndarray | None:
         """Backpropagate from layer `last`; `preactivation` says d is dL/du of that layer (fused loss)."""
         for i in range(last, -1, -1):
             layer = self.layers[i]
@@ -75,9 +75,7 @@ class Network:
     def parameters(self) -> list[tuple[tuple[int, str], np.ndarray, np.ndarray]]:
         """(layer index, name), param, grad for every parameter, in a stable order."""
         return [
-            ((i, name), p, layer.grads[name])
-            for i, layer in enumerate(self.layers)
-            for name, p in layer.params.items()
+            ((i, name), p, layer.grads[name]) for i, layer in enumerate(self.layers) for name, p in layer.params.items()
         ]
 
     def param_count(self) -> int:
@@ -108,7 +106,9 @@ class Network:
                     if key not in weights:
                         raise KeyError(f"no value for {key}")
                     if np.shape(weights[key]) != value.shape:
-                        raise ValueError(f"{key} has shape {list(np.shape(weights[key]))}, expected {list(value.shape)}")
+                        raise ValueError(
+                            f"{key} has shape {list(np.shape(weights[key]))}, expected {list(value.shape)}"
+                        )
                     value[...] = weights[key]
 
 

@@ -1,6 +1,7 @@
 """What the views show of a layer after a step, gathered from what forward and backward already
 cached: no extra pass through the network. Norms and histograms are computed here on demand, at
 display rate, never inside a training step."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

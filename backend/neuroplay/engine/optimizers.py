@@ -4,10 +4,12 @@ Update rules follow PyTorch's (torch.optim) so that golden values compare one to
 decay added to the gradient first (g ← g + λθ) as PyTorch's `weight_decay` does. `learning_rate` and
 `l2` are plain attributes: change them between steps and the state (velocities, moments) is kept.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -4,11 +4,13 @@ Every layer class takes `(input_shape, *, init, rng, **settings)`, where setting
 spec entry's fields other than "type". The same tags name layers in the JSON spec, the pydantic
 schema, the catalog and the palette (tests check they agree).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

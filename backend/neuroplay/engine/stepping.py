@@ -3,6 +3,7 @@ forward through layer 0, 1, …, the loss, backward through the last layer, …,
 
 Every phase leaves the layers' caches (observe()) as a full step would at that point.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

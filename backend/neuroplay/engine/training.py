@@ -3,10 +3,11 @@
 No threads and no I/O: the session runner calls `train_step` (or steps one phase at a time through
 `PhaseStepper`) and reads the results.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -92,7 +93,9 @@ class Trainer:
         self.fused = bool(loss.fused_activation and act is not None and act.name == loss.fused_activation)
 
     def replace_data(
-        self, x: np.ndarray, y: np.ndarray,
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
         transform: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     ) -> None:
         """Train on new arrays from the next step on, keeping weights, optimizer state and the epoch

@@ -7,11 +7,13 @@ naming the layer, and a test checks that every type in the engine's registry has
 The script reproduces the engine's forward pass in inference mode (dropout off, batch norm on its
 running statistics); a test runs it with PyTorch and compares the outputs at 1e-5.
 """
+
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .. import __version__
 from ..engine import Network
@@ -105,13 +107,19 @@ def _batch_norm(i: int, layer: Layer) -> TorchLayer:
     kind = "BatchNorm1d" if len(layer.input_shape) == 1 else "BatchNorm2d"
     channels = layer.input_shape[0]
     out = TorchLayer([(f"layer{i}", f"nn.{kind}({channels}, eps={cfg['eps']!r}, momentum={cfg['momentum']!r})")])
-    for torch_name, ours in (("weight", "gamma"), ("bias", "beta"), ("running_mean", "running_mean"),
-                             ("running_var", "running_var")):
+    for torch_name, ours in (
+        ("weight", "gamma"),
+        ("bias", "beta"),
+        ("running_mean", "running_mean"),
+        ("running_var", "running_var"),
+    ):
         out.loads.append(f'model.layer{i}.{torch_name}.copy_(t("layer{i}.{ours}"))')
     return out
 
 
-def _padding(i: int, layer: Layer, kernel: tuple[int, int], stride: tuple[int, int]) -> tuple[list[tuple[str, str]], tuple[int, int]]:
+def _padding(
+    i: int, layer: Layer, kernel: tuple[int, int], stride: tuple[int, int]
+) -> tuple[list[tuple[str, str]], tuple[int, int]]:
     """Zero padding that gives the engine's output size: symmetric padding goes into the conv itself,
     an odd total is split with the extra row/column after (bottom/right), as Keras and TensorFlow do."""
     (_, h_in, w_in), (_, h_out, w_out) = layer.input_shape, layer.output_shape
@@ -131,10 +139,15 @@ def _conv2d(i: int, layer: Layer) -> TorchLayer:
     bias = "b" in layer.params
     pad_modules, padding = _padding(i, layer, kernel, stride)
     channels, filters = layer.input_shape[0], layer.output_shape[0]
-    out = TorchLayer(pad_modules + [(
-        f"layer{i}",
-        f"nn.Conv2d({channels}, {filters}, kernel_size={kernel}, stride={stride}, padding={padding}, bias={bias})",
-    )])
+    out = TorchLayer(
+        pad_modules
+        + [
+            (
+                f"layer{i}",
+                f"nn.Conv2d({channels}, {filters}, kernel_size={kernel}, stride={stride}, padding={padding}, bias={bias})",
+            )
+        ]
+    )
     out.loads.append(f'model.layer{i}.weight.copy_(t("layer{i}.W"))  # (out_ch, in_ch, kh, kw) in both')
     if bias:
         out.loads.append(f'model.layer{i}.bias.copy_(t("layer{i}.b"))')
@@ -165,8 +178,13 @@ def _flatten(i: int, layer: Layer) -> TorchLayer:
 def _simple_rnn(i: int, layer: Layer) -> TorchLayer:
     cfg = layer.config()
     out = TorchLayer(
-        [(f"layer{i}", f"SimpleRNN({layer.input_shape[-1]}, {cfg['units']}, {cfg['activation']!r}, "
-                       f"{bool(cfg['return_sequences'])})")],
+        [
+            (
+                f"layer{i}",
+                f"SimpleRNN({layer.input_shape[-1]}, {cfg['units']}, {cfg['activation']!r}, "
+                f"{bool(cfg['return_sequences'])})",
+            )
+        ],
         helpers={"SimpleRNN"},
     )
     for name in ("W_x", "W_h", "b"):

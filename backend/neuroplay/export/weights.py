@@ -1,8 +1,9 @@
 """The weights download: every parameter and buffer as an .npz (no pickle), keyed 'layer{i}.{name}'
 as Network.get_weights names them, in the engine's (PyTorch-like) layouts."""
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

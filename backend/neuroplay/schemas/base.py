@@ -1,4 +1,5 @@
 """The base every wire model shares: unknown fields are errors and NaN/Inf are never valid numbers."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """GET /api/catalog: what the palette, pickers and selects are built from."""
+
 from __future__ import annotations
 
 from typing import Any

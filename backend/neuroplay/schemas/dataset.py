@@ -1,4 +1,5 @@
 """Which data a session trains on."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -8,10 +9,18 @@ from pydantic import Field, field_validator, model_validator
 from .base import WireModel
 
 DatasetName = Literal[
-    "circle", "xor", "gaussians", "spiral", "moons",  # 2-D classification
-    "plane", "gaussian_sum",  # 2-D regression
-    "digits", "shapes",  # images
-    "sine", "echo", "adding",  # sequences
+    "circle",
+    "xor",
+    "gaussians",
+    "spiral",
+    "moons",  # 2-D classification
+    "plane",
+    "gaussian_sum",  # 2-D regression
+    "digits",
+    "shapes",  # images
+    "sine",
+    "echo",
+    "adding",  # sequences
     "upload",  # the learner's own file (see `upload`)
 ]
 FeatureName = Literal["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"]
@@ -50,29 +59,31 @@ class DatasetSpec(WireModel):
     name: DatasetName = "circle"
     points: int = Field(500, ge=10, le=5000, description="Samples generated in all (digits: at most 1,797).")
     noise: float = Field(0.1, ge=0.0, le=1.0, description="0 = clean; 1 = as noisy as it gets.")
-    validation_share: float = Field(
-        0.5, ge=0.0, le=0.9, description="Share of the samples held out for validation."
-    )
+    validation_share: float = Field(0.5, ge=0.0, le=0.9, description="Share of the samples held out for validation.")
     seed: int = Field(7, ge=0, le=2**32 - 1, description="Same seed, same points.")
     features: list[FeatureName] = Field(
-        default_factory=lambda: ["x1", "x2"], min_length=1, max_length=7,
+        default_factory=lambda: ["x1", "x2"],
+        min_length=1,
+        max_length=7,
         description="2-D sets: the inputs the network sees, derived from (x1, x2).",
     )
     length: int = Field(20, ge=2, le=200, description="Sequence sets: time steps per sample.")
     delay: int = Field(2, ge=0, le=50, description="Echo: how many steps back the target repeats.")
     augment: AugmentSpec = Field(default_factory=AugmentSpec, description="Image sets: augmentation.")
     added_points: list[AddedPoint] = Field(
-        default_factory=list, max_length=MAX_ADDED_POINTS,
+        default_factory=list,
+        max_length=MAX_ADDED_POINTS,
         description="2-D sets: learner-drawn training points [x1, x2, label].",
     )
     removed_points: list[Annotated[int, Field(ge=0)]] = Field(
-        default_factory=list, max_length=5000,
+        default_factory=list,
+        max_length=5000,
         description="2-D sets: indices of generated training points the learner removed.",
     )
     upload: UploadRef | None = Field(None, description="name 'upload': the file to train on.")
 
     @model_validator(mode="after")
-    def _upload_named(self) -> "DatasetSpec":
+    def _upload_named(self) -> DatasetSpec:
         if (self.name == "upload") != (self.upload is not None):
             raise ValueError("name 'upload' and an `upload` reference go together")
         return self

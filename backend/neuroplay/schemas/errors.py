@@ -1,4 +1,5 @@
 """The body of every 4xx answer."""
+
 from __future__ import annotations
 
 from typing import Any

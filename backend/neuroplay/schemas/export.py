@@ -2,6 +2,7 @@
 
 tests/test_shared_schemas.py fails when the files drift from the models.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,7 +1,8 @@
 """The network spec the browser sends: versioned, Keras-like, one entry per layer."""
+
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -95,10 +96,15 @@ class SimpleRNNSpec(WireModel):
 
 
 LayerSpec = Annotated[
-    Union[
-        DenseSpec, ActivationSpec, Conv2DSpec, MaxPool2DSpec, AvgPool2DSpec, FlattenSpec, DropoutSpec,
-        BatchNormSpec, SimpleRNNSpec,
-    ],
+    DenseSpec
+    | ActivationSpec
+    | Conv2DSpec
+    | MaxPool2DSpec
+    | AvgPool2DSpec
+    | FlattenSpec
+    | DropoutSpec
+    | BatchNormSpec
+    | SimpleRNNSpec,
     Field(discriminator="type"),
 ]
 

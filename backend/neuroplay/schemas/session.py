@@ -1,4 +1,5 @@
 """Requests and responses of /api/sessions."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -137,7 +138,9 @@ class SessionData(WireModel):
     sample_shape: list[int]
     target_shape: list[int]
     class_names: list[str] = Field(default_factory=list, description="Label i is class_names[i] (classification).")
-    feature_names: list[str] = Field(default_factory=list, description="Names of the input columns (2-D sets, CSV uploads).")
+    feature_names: list[str] = Field(
+        default_factory=list, description="Names of the input columns (2-D sets, CSV uploads)."
+    )
     train: DataSplit
     validation: DataSplit
 

@@ -4,9 +4,10 @@ Text frames carry one JSON object with a `type`. Binary frames carry one tensor:
 little-endian header length, that many bytes of UTF-8 JSON (TensorHeader), space padding to a multiple
 of 4 bytes (so the data is aligned for a Float32Array view), then the raw little-endian float32 data in C order.
 """
+
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -48,9 +49,7 @@ class PingMessage(WireModel):
     type: Literal["ping"] = "ping"
 
 
-ClientMessage = Annotated[
-    Union[SubscribeMessage, AuthMessage, CommandMessage, PingMessage], Field(discriminator="type")
-]
+ClientMessage = Annotated[SubscribeMessage | AuthMessage | CommandMessage | PingMessage, Field(discriminator="type")]
 
 
 # ---- server -> client ----
@@ -108,7 +107,7 @@ class AckMessage(WireModel):
 
 
 ServerMessage = Annotated[
-    Union[HelloMessage, StateMessage, HistoryMessage, MetricsMessage, ErrorMessage, PongMessage, AckMessage],
+    HelloMessage | StateMessage | HistoryMessage | MetricsMessage | ErrorMessage | PongMessage | AckMessage,
     Field(discriminator="type"),
 ]
 

@@ -1,4 +1,5 @@
 """How a session trains. Every field has a default, so {} is a whole training config."""
+
 from __future__ import annotations
 
 from typing import Literal

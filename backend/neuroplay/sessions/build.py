@@ -1,4 +1,5 @@
 """Turn the three specs of a session into the things that train: data, network, trainer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,13 +70,12 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
     if at is not None:
         raise ModelError(
             f"layer {at} ({specs.model.layers[at].type}) takes the network past {MAX_PARAMS:,} parameters "
-            f"(at least {estimate:,}); make it smaller", at,
+            f"(at least {estimate:,}); make it smaller",
+            at,
         )
     network = new_network(specs)
     if network.param_count() > MAX_PARAMS:
-        raise ModelError(
-            f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}"
-        )
+        raise ModelError(f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}")
     check_fits(network, data, specs.resolved_loss())
     return make_trainer(specs, network, TrainingArrays.of(data))
 

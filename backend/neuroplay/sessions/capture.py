@@ -6,10 +6,12 @@ stopped (see session.py); while the session plays, the engine process sends an E
 own every checkpoint interval and the session captures with that. The copy is cheap (the weights of
 a playground network are kilobytes) and goes to the store's writer thread without waiting for the disk.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 

@@ -1,7 +1,8 @@
 """Does a built network fit the dataset and the loss? Errors name the layer to change."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..data import Dataset
 from ..engine import ModelError, Network

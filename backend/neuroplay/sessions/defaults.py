@@ -1,4 +1,5 @@
 """The network a new session starts with, and the loss and output layer a dataset's task implies."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +30,9 @@ def task_of(spec: DatasetSpec) -> str:
     return "multiclass" if spec.name == "upload" else DATASETS[spec.name].task
 
 
-def default_model(info: DatasetInfo, spec: DatasetSpec | None = None, input_shape: tuple[int, ...] | None = None) -> NetworkSpec:
+def default_model(
+    info: DatasetInfo, spec: DatasetSpec | None = None, input_shape: tuple[int, ...] | None = None
+) -> NetworkSpec:
     """The starting network for a dataset: TensorFlow Playground's hidden 4 and 2 tanh units on 2-D
     data, a small CNN on images, one recurrent layer on sequences, one hidden ReLU layer on tables."""
     spec = spec or DatasetSpec(name=info.name)
@@ -46,8 +49,10 @@ def default_model(info: DatasetInfo, spec: DatasetSpec | None = None, input_shap
     elif info.kind == "table":
         layers = [{"type": "dense", "units": 16, "activation": "relu"}, out]
     elif info.kind == "sequence":
-        layers = [{"type": "simple_rnn", "units": 16, "activation": "tanh",
-                   "return_sequences": info.task == "sequence"}, out]
+        layers = [
+            {"type": "simple_rnn", "units": 16, "activation": "tanh", "return_sequences": info.task == "sequence"},
+            out,
+        ]
     else:
         layers = [
             {"type": "dense", "units": 4, "activation": "tanh"},

@@ -5,6 +5,7 @@ than pydantic models: nothing outside the server ever sees them (docs/decisions.
 One `Start` is answered by `Progress` and `Saved` messages while training runs and by exactly one
 `Stopped`, whether the server asked for it (`Stop`) or training ended by itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,8 +6,10 @@ session stops. It keeps one more idle process than `spares`, so a learner toggli
 gets the same process back (which still holds the session's data) instead of a new one each time;
 processes beyond that are ended. Owned by the SessionManager.
 """
+
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import pickle
@@ -15,8 +17,8 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Callable
 
 from .engine_messages import Start, Stop
 
@@ -91,10 +93,8 @@ class EngineWorker:
 
     def kill(self) -> None:
         """End the process at once; the reader thread then reports EngineGone."""
-        try:
+        with contextlib.suppress(OSError):
             self.process.kill()
-        except OSError:
-            pass
 
     def close(self) -> None:
         """End the process: it sees end-of-file and exits. Shut the socket down rather than only

@@ -10,6 +10,7 @@ orphans.
 
 Run by the server as `python -m neuroplay.sessions.engine_process <socket fd>`.
 """
+
 from __future__ import annotations
 
 import os
@@ -122,7 +123,8 @@ def serve(conn: Connection) -> None:
             report = job.run()
         except Exception as exc:  # a bug must pause the session visibly, with what it had reached
             report = Stopped(
-                job.state(), job.take_points(),
+                job.state(),
+                job.take_points(),
                 error=f"engine error at step {job.step + 1}: {type(exc).__name__}: {exc}",
             )
         conn.send(report)

@@ -1,4 +1,5 @@
 """Loss and accuracy over whole splits, for the points of the loss curve."""
+
 from __future__ import annotations
 
 import math
@@ -36,8 +37,9 @@ def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray
         if len(x) <= EVAL_CHUNK:
             p = network.forward(x, training=False)
         else:
-            p = np.concatenate([network.forward(x[i : i + EVAL_CHUNK], training=False)
-                                for i in range(0, len(x), EVAL_CHUNK)])
+            p = np.concatenate(
+                [network.forward(x[i : i + EVAL_CHUNK], training=False) for i in range(0, len(x), EVAL_CHUNK)]
+            )
         return _finite_or_none(loss.value(p, y)), _accuracy(task, loss, p, y)
 
 

@@ -1,6 +1,7 @@
 """Binary tensor records: 4-byte little-endian header length, JSON header, spaces up to a multiple
 of 4 bytes, raw little-endian float32 data (C order). One websocket message carries one or more
 records back to back (all the tensors of a display frame). Layout: docs/protocol.md."""
+
 from __future__ import annotations
 
 import struct

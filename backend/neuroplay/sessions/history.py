@@ -1,4 +1,5 @@
 """The metric history of one session: every point, thinned evenly once it grows past a cap."""
+
 from __future__ import annotations
 
 import bisect

@@ -9,6 +9,7 @@ slows training or the others, and its outbox cannot grow without bound.
 A watcher's metric stream starts with its first subscribe (`Hub.start_stream`): the whole history, or
 for a reconnecting watcher that still has a prefix of it, only the points it lacks.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -114,7 +115,11 @@ class Subscriber:
             return None
         generation, status, step, epoch = self.counters
         msg = MetricsMessage(
-            generation=generation, status=status, step=step, epoch=epoch, points=self.points  # type: ignore[arg-type]
+            generation=generation,
+            status=status,
+            step=step,
+            epoch=epoch,
+            points=self.points,  # type: ignore[arg-type]
         )
         self.points = []
         self.metrics_due = False
@@ -167,6 +172,7 @@ class Hub:
         """A watcher opened or closed views: the session computes the union from now on."""
         self.session.telemetry_views = frozenset(v for sub in self.subscribers for v in sub.views)
         self._views_dirty = True
+
     async def run(self) -> None:
         """Runs while anyone watches; the manager starts it and drops it when it returns."""
         while self.subscribers:

@@ -5,6 +5,7 @@ Memory holds at most `max_sessions` sessions: beyond that the least recently use
 runs or watches are unloaded. Nothing is lost by that, or by a restart: `get` loads a session that is
 not in memory from its last checkpoint.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,9 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from ..config import Settings
 from ..data.upload_cache import ParsedUploads
@@ -88,7 +90,9 @@ class SessionManager:
         token = new_owner_token()
         with self.pin_uploads(specs.dataset.upload.digest if specs.dataset.upload else None):
             session = Session(
-                session_id=new_session_id(), owner_token_hash=hash_token(token), specs=specs,
+                session_id=new_session_id(),
+                owner_token_hash=hash_token(token),
+                specs=specs,
                 **self._session_settings(),
             )
             self.store.save(capture(session))
@@ -257,10 +261,7 @@ class SessionManager:
             return
         cutoff = time.monotonic() - UNLOAD_AFTER_SECONDS
         idle = sorted(
-            (
-                s for s in self._sessions.values()
-                if not s.running and s.id not in self._hubs and s.last_used < cutoff
-            ),
+            (s for s in self._sessions.values() if not s.running and s.id not in self._hubs and s.last_used < cutoff),
             key=lambda s: s.last_used,
         )
         for session in idle[:excess]:

@@ -1,6 +1,7 @@
 """Bring a session back from a Checkpoint: rebuild data and trainer from the specs (seeded, so the
 same), then lay the saved weights, optimizer state, batch order, generators, counters and history over
 them. A session saved while running comes back paused: nothing trains until its owner presses play."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,7 +25,9 @@ def restore(checkpoint: Checkpoint, **session_settings: Any) -> Session:
         forked_from=cp.forked_from,
         **session_settings,
     )
-    EngineState(cp.step, cp.epoch, cp.weights, cp.optimizer, cp.trainer_state, cp.trainer_arrays).load_into(session.trainer)
+    EngineState(cp.step, cp.epoch, cp.weights, cp.optimizer, cp.trainer_state, cp.trainer_arrays).load_into(
+        session.trainer
+    )
     session.status = "paused" if cp.status == "running" else cp.status
     session.step, session.epoch, session.generation = cp.step, cp.epoch, cp.generation
     session.history.replace(cp.history)

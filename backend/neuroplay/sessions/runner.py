@@ -9,12 +9,13 @@ job's final message has been handled, so the session is never changed while that
 `stop(keep=True)` keeps the process for the next `start` (a change to a running session: the same
 process goes on, so the server's limit of training processes cannot refuse it half-way).
 """
+
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 from .engine_messages import Start, Stopped
 from .engine_pool import EngineGone, EnginePool, EngineWorker

@@ -13,17 +13,20 @@ Persistence: checkpoints are made from the engine process's periodic saves while
 stops by itself (divergence, engine error, the process dying), and by every change from outside once
 it is made. The copy goes to `on_checkpoint` (the store's writer thread), so nobody waits for the disk.
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import numpy as np
 
+from ..data import Dataset
+from ..data.dataset import UploadSource
 from ..engine import get_loss
 from ..schemas.session import (
     Divergence,
@@ -36,8 +39,6 @@ from ..schemas.session import (
 from ..schemas.stream import ViewName
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
-from ..data.dataset import UploadSource
-from ..data import Dataset
 from .build import Specs, TrainingArrays, build_data, build_optimizer, build_trainer
 from .capture import EngineState, capture
 from .compatibility import check_fits
@@ -159,7 +160,10 @@ class Session:
             train_size=len(self.data.x_train),
             validation_size=len(self.data.x_val),
             grid=GridSpec(
-                x_min=-GRID_EXTENT, x_max=GRID_EXTENT, y_min=-GRID_EXTENT, y_max=GRID_EXTENT,
+                x_min=-GRID_EXTENT,
+                x_max=GRID_EXTENT,
+                y_min=-GRID_EXTENT,
+                y_max=GRID_EXTENT,
                 size=self.grid_size,
             ),
             divergence=self.divergence,

@@ -2,13 +2,13 @@
 plane, weights and biases. Computed once per display frame per session, whatever the number of
 watchers: on the engine process's reader thread when a snapshot arrives while the session plays
 (the process itself does nothing for watchers), otherwise by whoever changed the weights."""
+
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import numpy as np
-
-from dataclasses import dataclass
 
 from ..data.features import derive
 from ..engine import Network, build_network
@@ -72,7 +72,10 @@ class Telemetry:
 
         def add(key: str, view: ViewName, name: str, layer: int | None, data: np.ndarray) -> None:
             header = TensorHeader(
-                name=name, layer=layer, shape=list(data.shape), step=snapshot.step,
+                name=name,
+                layer=layer,
+                shape=list(data.shape),
+                step=snapshot.step,
                 generation=snapshot.generation,
             )
             frames.append((key, view, encode_tensor_frame(header, data)))

@@ -3,6 +3,7 @@
 `Store` saves and loads `Checkpoint`s; `CheckpointWriter` writes them on one background thread so
 training never waits for the disk; `migrations` creates and upgrades the schema on start.
 """
+
 from .checkpoint import Checkpoint
 from .store import Store, StoreError, default_database_url
 from .writer import CheckpointWriter

@@ -3,11 +3,13 @@
 It is a plain copy, taken between two training steps by the thread that owns the engine, so it can be
 handed to another thread and written at leisure while training goes on.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +20,7 @@ from ..schemas.training import TrainingConfig
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@
 `np.load` is always called with allow_pickle=False, so a stored blob can never run code when read,
 and object arrays (which would need pickle) are refused when written.
 """
+
 from __future__ import annotations
 
 import io
 import json
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

@@ -5,9 +5,10 @@ Each migration defines the tables it creates itself instead of importing `tables
 doing exactly what it did when it was written, however the current tables change later. To change the
 schema, append a function to MIGRATIONS and update `tables.py` to match; never edit an old one.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import (
     BigInteger,

@@ -1,6 +1,7 @@
 """One server per SQLite file: two processes would each overwrite the other's checkpoints without
 noticing (each saves whole rows). The lock is an OS file lock, so it goes away with the process, even
 after a hard kill."""
+
 from __future__ import annotations
 
 import fcntl
@@ -21,7 +22,7 @@ def lock_database(url: str) -> IO[bytes] | None:
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     lock_path = Path(parsed.database).with_suffix(".lock")
-    handle = open(lock_path, "ab")
+    handle = open(lock_path, "ab")  # noqa: SIM115 (held open for the server's lifetime: the lock)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -1,10 +1,11 @@
 """Saving and loading checkpoints through SQLAlchemy Core, so one code path serves SQLite (the default:
 one file under the data directory, no server) and PostgreSQL (NEUROPLAY_DATABASE_URL)."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def default_database_url(data_dir: Path) -> str:
 
 def _utc(value: datetime) -> datetime:
     # SQLite keeps no time zone: every timestamp written here is UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -120,7 +121,10 @@ class Store:
                 if known is None:
                     conn.execute(
                         insert(tables.uploads).values(
-                            digest=digest, name=name[:255], media_type=media_type[:100], data=data,
+                            digest=digest,
+                            name=name[:255],
+                            media_type=media_type[:100],
+                            data=data,
                             created_at=utc_now(),
                         )
                     )
@@ -134,7 +138,10 @@ class Store:
 
     def has_upload(self, digest: str) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(tables.uploads.c.digest).where(tables.uploads.c.digest == digest)).first() is not None
+            return (
+                conn.execute(select(tables.uploads.c.digest).where(tables.uploads.c.digest == digest)).first()
+                is not None
+            )
 
     def upload_bytes(self) -> int:
         """The size of every kept upload together."""
@@ -171,7 +178,8 @@ class Store:
         with self.engine.execution_options(write_lock=True).begin() as conn:  # read, then write
             rows = conn.execute(select(tables.uploads.c.digest, tables.uploads.c.created_at)).all()
             unused = [
-                digest for digest, created in rows
+                digest
+                for digest, created in rows
                 if digest not in keep and (_utc(created) < cutoff or digest in regardless_of_age)
             ]
             if unused:

@@ -3,6 +3,7 @@
 Queries use these definitions; `migrations.py` is what creates and changes the real tables, and a test
 checks that a fully migrated database has exactly these columns.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (

@@ -4,6 +4,7 @@ Each session has one slot: a newer checkpoint replaces one not yet written (late
 disk costs intermediate checkpoints, never memory or training speed. `wait_for` and `flush` let a
 caller that needs the row on disk (a load after eviction, shutdown) wait for it.
 """
+
 from __future__ import annotations
 
 import logging

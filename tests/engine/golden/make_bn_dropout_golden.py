@@ -16,6 +16,7 @@ y_eval, dx_eval, dgamma_eval, dbeta_eval. Also momentum, eps, gamma, beta.
 Dropout has no golden file: PyTorch's masks come from its own generator, so only the statistics and
 the scaling can be compared, and the tests check those directly.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -16,6 +16,7 @@ possibly asymmetric F.pad; for stride 1 it is checked against PyTorch's own padd
 One file, conv_pool_golden.npz, keys "<case>.<array>": config (the layer's spec entry as JSON, with
 "input_shape"), x, dy, y, dx, and for conv2d W, dW and, with a bias, b and db.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,7 @@ ACTIVATIONS = {"linear": lambda u: u, "relu": torch.relu, "tanh": torch.tanh, "s
 
 
 def conv(filters: int, k: int, stride: int, padding: str, bias: bool, activation: str) -> dict:
-    return dict(
-        filters=filters, kernel_size=k, stride=stride, padding=padding, use_bias=bias, activation=activation
-    )
+    return dict(filters=filters, kernel_size=k, stride=stride, padding=padding, use_bias=bias, activation=activation)
 
 
 # name: (input_shape, conv settings)

@@ -3,6 +3,7 @@
 Run once with torch installed (`make bench` installs it): .venv/bin/python tests/engine/golden/make_core_golden.py
 The tests only read the .npz files this writes; torch is never needed to run them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,8 +55,13 @@ def dropout(rng: np.random.Generator) -> dict[str, np.ndarray]:
     xt = t(x, True)
     y = xt * torch.tensor(mask, dtype=torch.float32) / (1 - 0.3)
     y.backward(t(r))
-    return {"dropout.x": x, "dropout.r": r, "dropout.mask": mask.astype(np.float32), "dropout.y": y.detach().numpy(),
-            "dropout.dx": xt.grad.numpy()}
+    return {
+        "dropout.x": x,
+        "dropout.r": r,
+        "dropout.mask": mask.astype(np.float32),
+        "dropout.y": y.detach().numpy(),
+        "dropout.dx": xt.grad.numpy(),
+    }
 
 
 def losses(rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -65,8 +71,14 @@ def losses(rng: np.random.Generator) -> dict[str, np.ndarray]:
         it = t(inp, True)
         value = fn(it)
         value.backward()
-        out.update({f"loss.{name}.input": inp.astype(np.float32), f"loss.{name}.target": target.astype(np.float32),
-                    f"loss.{name}.value": np.float32(value.item()), f"loss.{name}.grad": it.grad.numpy()})
+        out.update(
+            {
+                f"loss.{name}.input": inp.astype(np.float32),
+                f"loss.{name}.target": target.astype(np.float32),
+                f"loss.{name}.value": np.float32(value.item()),
+                f"loss.{name}.grad": it.grad.numpy(),
+            }
+        )
 
     pred, target = rng.standard_normal((6, 3)), rng.standard_normal((6, 3))
     record("mse", pred, target, lambda p: F.mse_loss(p, t(target)))

@@ -9,6 +9,7 @@ one), dy (the upstream gradient: (batch, time, hidden) with return_sequences, el
 the last step), and PyTorch's results: y, dx, dW_x, dW_h, db (= grad of b_ih, which equals that of
 b_hh) and dh0; plus the settings activation and return_sequences.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,8 +38,11 @@ def make_case(nonlinearity: str, return_sequences: bool, with_h0: bool, seed: in
         rnn.bias_ih_l0.uniform_(-0.5, 0.5)
         rnn.bias_hh_l0.uniform_(-0.5, 0.5)
     x = torch.randn(BATCH, TIME, FEATURES, dtype=torch.float64, requires_grad=True)
-    h0 = (torch.randn(1, BATCH, HIDDEN, dtype=torch.float64) * 0.5 if with_h0
-          else torch.zeros(1, BATCH, HIDDEN, dtype=torch.float64)).requires_grad_(True)
+    h0 = (
+        torch.randn(1, BATCH, HIDDEN, dtype=torch.float64) * 0.5
+        if with_h0
+        else torch.zeros(1, BATCH, HIDDEN, dtype=torch.float64)
+    ).requires_grad_(True)
     out, _ = rnn(x, h0)
     y = out if return_sequences else out[:, -1]
     dy = torch.randn(y.shape, dtype=torch.float64)

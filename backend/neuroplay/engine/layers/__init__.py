@@ -1,4 +1,5 @@
 """Layer families, one file each."""
+
 from .activation import Activation
 from .base import Layer, ShapeError
 from .batch_norm import BatchNorm
@@ -10,6 +11,15 @@ from .pooling import AvgPool2D, MaxPool2D
 from .rnn import SimpleRNN
 
 __all__ = [
-    "Activation", "AvgPool2D", "BatchNorm", "Conv2D", "Dense", "Dropout", "Flatten", "Layer", "MaxPool2D",
-    "ShapeError", "SimpleRNN",
+    "Activation",
+    "AvgPool2D",
+    "BatchNorm",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Layer",
+    "MaxPool2D",
+    "ShapeError",
+    "SimpleRNN",
 ]

@@ -1,4 +1,5 @@
 """A stand-alone activation layer, e.g. {"type": "activation", "activation": "softmax"}."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,9 +33,7 @@ class Activation(Layer):
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         return self.activation.backward(self.y, dy) if need_input_grad else None
 
-    def backward_from_preactivation(
-        self, du: np.ndarray, need_input_grad: bool = True
-    ) -> np.ndarray | None:
+    def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         return du if need_input_grad else None
 
     def observe(self) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ validate every setting, naming the bad value; `config()` returns the settings th
 Look parameters up in `self.params` at call time and never replace them once built: a Trainer moves
 them into one flat buffer (Network.flatten_parameters) and updates them in place there.
 """
+
 from __future__ import annotations
 
 from typing import Any, ClassVar

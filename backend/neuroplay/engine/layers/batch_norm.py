@@ -16,6 +16,7 @@ is left as it was, because the unbiased variance of one value is undefined and a
 inference divide by sqrt(eps). A learner who sets the batch size to 1 sees why that is a bad idea
 instead of a crash.
 """
+
 from __future__ import annotations
 
 import math
@@ -52,12 +53,7 @@ class BatchNorm(Layer):
             )
         if isinstance(momentum, bool) or not isinstance(momentum, Real) or not 0.0 <= momentum <= 1.0:
             raise ValueError(f"momentum must be a number from 0 to 1, got {momentum!r}")
-        if (
-            isinstance(eps, bool)
-            or not isinstance(eps, Real)
-            or not math.isfinite(eps)
-            or eps <= 0.0
-        ):
+        if isinstance(eps, bool) or not isinstance(eps, Real) or not math.isfinite(eps) or eps <= 0.0:
             raise ValueError(f"eps must be a positive number, got {eps!r}")
         self.momentum = float(momentum)  # weight of the batch statistics in the running ones
         self.eps = float(eps)  # added to the variance before the square root

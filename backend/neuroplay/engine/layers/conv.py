@@ -13,6 +13,7 @@ Forward builds im2col columns (see im2col.py) and does one batched matmul; backw
 matmul for dW (and db, through a row of ones) and one for the columns' gradient, which col2im adds
 back onto the pixels.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -113,9 +114,7 @@ class Conv2D(Layer):
         """dy: (N, filters, out_h, out_w) -> dx: (N, C, H, W); fills grads W and b."""
         return self.backward_from_preactivation(self.activation.backward(self.y, dy), need_input_grad)
 
-    def backward_from_preactivation(
-        self, du: np.ndarray, need_input_grad: bool = True
-    ) -> np.ndarray | None:
+    def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backward from dL/du (the gradient before the activation)."""
         g = self.geometry
         du_rows = image_to_positions(du, g)  # (N, filters, row_length)

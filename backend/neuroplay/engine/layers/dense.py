@@ -4,6 +4,7 @@ W has shape (in, out) and b shape (out,), as PyTorch's Linear stores W transpose
 (time, features) it acts on every time step alike, as Keras's Dense does on the last axis, so an RNN
 with return_sequences can feed it; a 3-D feature map needs a flatten layer first.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -69,13 +70,9 @@ class Dense(Layer):
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (batch, units) -> dx: (batch, in); fills grads W and b."""
-        return self.backward_from_preactivation(
-            self.activation.backward(self.y, dy), need_input_grad
-        )
+        return self.backward_from_preactivation(self.activation.backward(self.y, dy), need_input_grad)
 
-    def backward_from_preactivation(
-        self, du: np.ndarray, need_input_grad: bool = True
-    ) -> np.ndarray | None:
+    def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backward from dL/du, for losses fused with this layer's activation (softmax, sigmoid)."""
         x = self.x
         if x.ndim == 3:  # a sequence: every time step is one more sample for the weights

@@ -6,6 +6,7 @@ is why inference needs no rescaling. The mask comes from the Generator passed in
 build_network seeds), so a run with the same seed drops the same units. `set_fixed_mask` pins the
 mask for gradient checks and lessons.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,12 +32,7 @@ class Dropout(Layer):
         super().__init__(input_shape)
         if not self.input_shape or min(self.input_shape) < 1:
             raise ShapeError(f"dropout needs a non-empty input shape, got {list(self.input_shape)}")
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, Real)
-            or not math.isfinite(rate)
-            or not 0.0 <= rate < 1.0
-        ):
+        if isinstance(rate, bool) or not isinstance(rate, Real) or not math.isfinite(rate) or not 0.0 <= rate < 1.0:
             raise ValueError(f"rate must be a number with 0 <= rate < 1, got {rate!r}")
         self.rate = float(rate)  # probability that a value is dropped
         self.scale = 1.0 / (1.0 - self.rate)  # applied to the kept values

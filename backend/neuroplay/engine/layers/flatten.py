@@ -3,6 +3,7 @@
 So a dense layer after (C, H, W) feature maps sees channel 0's rows first, then channel 1's, ...,
 and weights copied to or from PyTorch line up one to one.
 """
+
 from __future__ import annotations
 
 import math

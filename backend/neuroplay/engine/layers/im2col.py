@@ -18,6 +18,7 @@ contiguous run, and so are the pixels they come from: im2col is one copy of N*kh
 col2im kh*kw adds of N long runs. Measured at the benchmark sizes this halves the im2col and col2im
 times; the cost is the wider matmuls, so small outputs only.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -212,16 +213,14 @@ def im2col(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, ones_row: bool) -> n
         # For kernel offset (i, j), the rows of channels 0..C-1 are the padded images shifted by
         # i * Wp + j: one run of C*Hp*Wp values per image, read straight from the buffer.
         run = c * g.plane
-        source = np.ndarray((n, k, k, run), dtype=buf.dtype, buffer=buf,
-                            strides=(run * e, g.padded_width * e, e, e))
+        source = np.ndarray((n, k, k, run), dtype=buf.dtype, buffer=buf, strides=(run * e, g.padded_width * e, e, e))
         np.copyto(cols[:, : g.rows].reshape(n, k, k, run), source)
     else:
         source = np.ndarray(
             (n, k, k, c, g.out_height, g.out_width),
             dtype=buf.dtype,
             buffer=buf,
-            strides=(c * g.plane * e, g.padded_width * e, e, g.plane * e,
-                     g.stride * g.padded_width * e, g.stride * e),
+            strides=(c * g.plane * e, g.padded_width * e, e, g.plane * e, g.stride * g.padded_width * e, g.stride * e),
         )
         np.copyto(cols[:, : g.rows].reshape(source.shape), source)
     if ones_row:
@@ -259,8 +258,9 @@ def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry) -> np.ndarray:
         strides = (c * g.plane * e, g.plane * e, g.stride * g.padded_width * e, g.stride * e)
         for i in range(k):
             for j in range(k):
-                target = np.ndarray(shape, dtype=buf.dtype, buffer=buf, offset=(i * g.padded_width + j) * e,
-                                    strides=strides)
+                target = np.ndarray(
+                    shape, dtype=buf.dtype, buffer=buf, offset=(i * g.padded_width + j) * e, strides=strides
+                )
                 start = (i * k + j) * c
                 target += dcols[:, start : start + c].reshape(shape)
     images = buf[:size].reshape(n, c, g.padded_height, g.padded_width)

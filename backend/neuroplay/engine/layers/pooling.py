@@ -10,6 +10,7 @@ all arithmetic on it (NumPy's contiguous loops are 5-10x faster than strided one
 trick x.reshape(N, C, H/p, p, W/p, p).max(axis=(3, 5)) is slower still, its innermost axis being p
 long); backward writes pool_size**2 strided slices of dx.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -57,9 +58,7 @@ class _Pool2D(Layer):
         self.stride_setting = None if stride is None else int(stride)  # as given: None follows pool_size
         self.stride = self.pool_size if stride is None else int(stride)  # step between windows
         if padding != "valid":
-            raise ValueError(
-                f"padding must be 'valid' for {self.type_tag} (no other is supported), got {padding!r}"
-            )
+            raise ValueError(f"padding must be 'valid' for {self.type_tag} (no other is supported), got {padding!r}")
         channels, height, width = image_shape(self.type_tag, self.input_shape)
         window_fits(self.type_tag, "pool_size", self.pool_size, self.input_shape)
         self.out_h = pool_output_size(height, self.pool_size, self.stride)

@@ -10,6 +10,7 @@ input projection, the activation's derivative, dW_x, dW_h, db and dx are one big
 all steps. Hidden states and step gradients are stored time-major, (time, batch, units), so every
 per-step slice is contiguous; the arrays handed out are (batch, time, ...) views of them.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -65,9 +66,7 @@ class SimpleRNN(Layer):
         if isinstance(units, bool) or not isinstance(units, int) or units < 1:
             raise ValueError(f"units must be a positive integer, got {units!r}")
         if activation not in RNN_ACTIVATIONS:
-            raise ValueError(
-                f"simple_rnn activation must be one of {', '.join(RNN_ACTIVATIONS)}, got {activation!r}"
-            )
+            raise ValueError(f"simple_rnn activation must be one of {', '.join(RNN_ACTIVATIONS)}, got {activation!r}")
         if not isinstance(return_sequences, (bool, np.bool_)):
             raise ValueError(f"return_sequences must be true or false, got {return_sequences!r}")
         self.units = units
@@ -112,9 +111,7 @@ class SimpleRNN(Layer):
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         """x: (batch, time, features) -> (batch, time, units) or, for the last step only, (batch, units)."""
         if x.ndim != 3 or x.shape[2] != self.input_shape[1]:
-            raise ShapeError(
-                f"simple_rnn expects input (batch, time, {self.input_shape[1]}), got {list(x.shape)}"
-            )
+            raise ShapeError(f"simple_rnn expects input (batch, time, {self.input_shape[1]}), got {list(x.shape)}")
         W_x, W_h, b = self.params["W_x"], self.params["W_h"], self.params["b"]
         n, t_len, features = x.shape
         # Input projection for every step at once, time-major so each step's slice is contiguous.
@@ -132,9 +129,7 @@ class SimpleRNN(Layer):
             hs[0] = 0
         else:
             if h0.ndim == 2 and h0.shape[0] != n:
-                raise ShapeError(
-                    f"simple_rnn initial state has batch {h0.shape[0]}, the input has batch {n}"
-                )
+                raise ShapeError(f"simple_rnn initial state has batch {h0.shape[0]}, the input has batch {n}")
             hs[0] = h0
         # The recurrence, in place in hs: three NumPy calls per step (tanh and relu are the
         # activation's own formula, applied in place; sigmoid goes through the ActivationFn).
@@ -167,9 +162,7 @@ class SimpleRNN(Layer):
             dh[-1] = dy
         return self._bptt(dh, None, need_input_grad)
 
-    def backward_from_preactivation(
-        self, du: np.ndarray, need_input_grad: bool = True
-    ) -> np.ndarray | None:
+    def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backward from dL/du of the output step(s), for a loss fused with this layer's activation."""
         t_len, n, units = self.hs.shape
         t_len -= 1
@@ -182,9 +175,7 @@ class SimpleRNN(Layer):
             direct[-1] = du
         return self._bptt(dh, direct, need_input_grad)
 
-    def _bptt(
-        self, dh: np.ndarray, direct: np.ndarray | None, need_input_grad: bool
-    ) -> np.ndarray | None:
+    def _bptt(self, dh: np.ndarray, direct: np.ndarray | None, need_input_grad: bool) -> np.ndarray | None:
         """Backpropagation through time over the whole sequence.
 
         dh: (time, batch, units) dL/dh_t from the outputs: every step with return_sequences, else
