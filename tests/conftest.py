@@ -154,3 +154,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped tests count as failures in this project: {reason}"
+
+
+# The fast tier (`make test-fast`, `pytest -m fast`): pure engine, data and schema tests with no server,
+# engine process or browser, for the edit-test loop. Marked by folder so a new test file there is in
+# the tier without anyone remembering to mark it.
+FAST_FOLDERS = ("engine", "data")
+FAST_FILES = ("test_shared_schemas.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        relative = Path(str(item.path)).relative_to(ROOT / "tests")
+        if relative.parts[0] in FAST_FOLDERS or relative.name in FAST_FILES:
+            item.add_marker(pytest.mark.fast)
+        if relative.parts[0] == "browser":
+            item.add_marker(pytest.mark.browser)

@@ -9,7 +9,8 @@ from ..sessions.session import Session
 
 
 def manager_of(request: Request) -> SessionManager:
-    return request.app.state.sessions
+    manager: SessionManager = request.app.state.sessions
+    return manager
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -52,7 +52,7 @@ def augment(images: np.ndarray, aug: Augmentation, rng: np.random.Generator) -> 
     if aug.rotation or aug.shift or aug.flip:
         angle = np.deg2rad(rng.uniform(-aug.rotation, aug.rotation, n)) if aug.rotation else np.zeros(n)
         shift = rng.uniform(-aug.shift, aug.shift, (n, 2)) * [h, w] if aug.shift else np.zeros((n, 2))
-        flip = rng.random(n) < 0.5 if aug.flip else np.zeros(n, bool)
+        flip = np.asarray(rng.random(n) < 0.5) if aug.flip else np.zeros(n, bool)
         cy, cx = (h - 1) / 2, (w - 1) / 2
         gy, gx = np.mgrid[0:h, 0:w].astype(np.float64)
         # output pixel -> source pixel: undo the shift, undo the rotation, then undo the flip

@@ -67,27 +67,46 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
     if spec.name == "upload":
         info, x, y, feature_names = _read_upload(spec, uploads)
     else:
-        info = DATASETS.get(spec.name)
-        if info is None:
+        known = DATASETS.get(spec.name)
+        if known is None:
             raise DataError(f"unknown dataset {spec.name!r} (known: {', '.join(DATASETS)})")
+        info = known
         x, y = info.generate(spec, rng)
     order = rng.permutation(len(x))
     x, y = x[order].astype(np.float32), _targets(y[order])
     n_val = min(int(round(len(x) * spec.validation_share)), len(x) - 1)
     n_train = len(x) - n_val
     x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
     if spec.name == "upload":
-        common = dict(info=info, input_shape=tuple(x.shape[1:]), output_shape=(info.classes,))
+        input_shape, output_shape = tuple(x.shape[1:]), (info.classes,)
     else:
-        common = dict(info=info, input_shape=info.input_shape(spec), output_shape=info.output_shape(spec))
+        input_shape, output_shape = info.input_shape(spec), info.output_shape(spec)
     if info.kind == "table":
         return Dataset(
-            x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, feature_names=feature_names, **common
+            x_train=x_train,
+            y_train=y_train,
+            x_val=x_val,
+            y_val=y_val,
+            feature_names=feature_names,
+            info=info,
+            input_shape=input_shape,
+            output_shape=output_shape,
         )
     if info.kind != "points":
         a = spec.augment
         aug = Augmentation(a.rotation, a.shift, a.flip, a.brightness, a.noise)
-        return Dataset(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val, augmentation=aug, **common)
+        return Dataset(
+            x_train=x_train,
+            y_train=y_train,
+            x_val=x_val,
+            y_val=y_val,
+            augmentation=aug,
+            info=info,
+            input_shape=input_shape,
+            output_shape=output_shape,
+        )
     keep = np.setdiff1d(np.arange(n_train), np.asarray(spec.removed_points, dtype=np.int64))
     x_train, y_train = x_train[keep], y_train[keep]
     if spec.added_points:
@@ -109,7 +128,9 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
         points_train=x_train,
         points_val=x_val,
         features=features,
-        **common,
+        info=info,
+        input_shape=input_shape,
+        output_shape=output_shape,
     )
 
 
@@ -117,6 +138,8 @@ def _read_upload(
     spec: DatasetSpec, uploads: UploadSource | None
 ) -> tuple[DatasetInfo, np.ndarray, np.ndarray, tuple[str, ...]]:
     ref = spec.upload
+    if ref is None:
+        raise DataError("an uploaded dataset names its file: set dataset.upload")
     if uploads is None:
         raise DataError("this server cannot read uploaded files here")
     parsed = uploads(ref)

@@ -41,7 +41,7 @@ class DatasetInfo:
         return (1,)
 
 
-def _points(fn: Callable) -> Generate:
+def _points(fn: Callable[..., tuple[np.ndarray, np.ndarray]]) -> Generate:
     return lambda spec, rng: fn(spec.points, spec.noise, rng)
 
 
@@ -50,7 +50,9 @@ IMAGE_LAYERS = ("conv2d", "max_pool2d", "avg_pool2d", "flatten", "dense", "dropo
 SEQUENCE_LAYERS = ("simple_rnn", "dense", "activation")
 
 
-def _two_d(name: str, label: str, description: str, fn: Callable, task: str = "binary") -> DatasetInfo:
+def _two_d(
+    name: str, label: str, description: str, fn: Callable[..., tuple[np.ndarray, np.ndarray]], task: str = "binary"
+) -> DatasetInfo:
     return DatasetInfo(
         name, label, description, task, "points", 2 if task == "binary" else 0, POINT_LAYERS, _points(fn)
     )

@@ -7,7 +7,7 @@ schema, the catalog and the palette (tests check they agree).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -35,4 +35,6 @@ LAYER_CLASSES: Mapping[str, type[Layer]] = MappingProxyType(
 
 
 def build_layer(tag: str, settings: dict[str, Any], input_shape: tuple[int, ...], ctx: BuildContext) -> Layer:
-    return LAYER_CLASSES[tag](input_shape, init=ctx.init, rng=ctx.rng, **settings)
+    # Every layer class takes (input_shape, *, init, rng, **settings); the base class does not say so.
+    make: Callable[..., Layer] = LAYER_CLASSES[tag]
+    return make(input_shape, init=ctx.init, rng=ctx.rng, **settings)

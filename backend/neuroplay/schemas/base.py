@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, create_model
 
@@ -17,6 +17,7 @@ def partial_model(model: type[WireModel], name: str) -> type[WireModel]:
     Derived from the full model so the two can never drift apart.
     """
     fields: dict[str, Any] = {
-        field_name: (info.annotation | None, None) for field_name, info in model.model_fields.items()
+        field_name: (Optional[info.annotation], None)  # noqa: UP045 (the annotation is a runtime value)
+        for field_name, info in model.model_fields.items()
     }
     return create_model(name, __base__=WireModel, __doc__=f"Some fields of {model.__name__}.", **fields)

@@ -62,7 +62,7 @@ class DatasetSpec(WireModel):
     validation_share: float = Field(0.5, ge=0.0, le=0.9, description="Share of the samples held out for validation.")
     seed: int = Field(7, ge=0, le=2**32 - 1, description="Same seed, same points.")
     features: list[FeatureName] = Field(
-        default_factory=lambda: ["x1", "x2"],
+        default_factory=lambda: list[FeatureName](["x1", "x2"]),
         min_length=1,
         max_length=7,
         description="2-D sets: the inputs the network sees, derived from (x1, x2).",

@@ -35,7 +35,7 @@ def default_model(
 ) -> NetworkSpec:
     """The starting network for a dataset: TensorFlow Playground's hidden 4 and 2 tanh units on 2-D
     data, a small CNN on images, one recurrent layer on sequences, one hidden ReLU layer on tables."""
-    spec = spec or DatasetSpec(name=info.name)
+    spec = spec or DatasetSpec.model_validate({"name": info.name})
     shape = input_shape or info.input_shape(spec)
     activation = TASK_OUTPUT[info.task][0]
     out: dict[str, Any] = {"type": "dense", "units": output_units(info), "activation": activation}

@@ -25,9 +25,9 @@ def restore(checkpoint: Checkpoint, **session_settings: Any) -> Session:
         forked_from=cp.forked_from,
         **session_settings,
     )
-    EngineState(cp.step, cp.epoch, cp.weights, cp.optimizer, cp.trainer_state, cp.trainer_arrays).load_into(
-        session.trainer
-    )
+    EngineState(
+        cp.step, cp.epoch, dict(cp.weights), dict(cp.optimizer), dict(cp.trainer_state), dict(cp.trainer_arrays)
+    ).load_into(session.trainer)
     session.status = "paused" if cp.status == "running" else cp.status
     session.step, session.epoch, session.generation = cp.step, cp.epoch, cp.generation
     session.history.replace(cp.history)

@@ -25,7 +25,7 @@ def encode_arrays(arrays: Mapping[str, np.ndarray]) -> bytes:
         if np.asarray(value).dtype.hasobject:
             raise ValueError(f"array {name!r} holds Python objects; only numeric arrays are saved")
     buffer = io.BytesIO()
-    np.savez(buffer, **{name: np.asarray(value) for name, value in arrays.items()})
+    np.savez(buffer, **{name: np.asarray(value) for name, value in arrays.items()})  # type: ignore[arg-type]
     return buffer.getvalue()
 
 

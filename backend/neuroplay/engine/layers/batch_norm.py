@@ -55,14 +55,14 @@ class BatchNorm(Layer):
             raise ValueError(f"momentum must be a number from 0 to 1, got {momentum!r}")
         if isinstance(eps, bool) or not isinstance(eps, Real) or not math.isfinite(eps) or eps <= 0.0:
             raise ValueError(f"eps must be a positive number, got {eps!r}")
-        self.momentum = float(momentum)  # weight of the batch statistics in the running ones
-        self.eps = float(eps)  # added to the variance before the square root
-        self.channels = shape[0]  # F for dense features, C for conv channels
-        self.conv = len(shape) == 3
-        # Reduce over the batch (and the spatial axes for conv); conv keeps dims so (1, C, 1, 1)
-        # broadcasts against (N, C, H, W), while (F,) already broadcasts against (N, F).
-        self._axes: int | tuple[int, ...] = (0, 2, 3) if self.conv else 0
-        self._pshape = (self.channels, 1, 1) if self.conv else (self.channels,)
+        self.momentum: float = float(momentum)  # weight of the batch statistics in the running ones
+        self.eps: float = float(eps)  # added to the variance before the square root
+        self.channels: int = shape[0]  # F for dense features, C for conv channels
+        self.conv: bool = len(shape) == 3
+        # Reduce over the batch (and the spatial axes for conv), keeping dims so that (1, C, 1, 1)
+        # broadcasts against (N, C, H, W) and (1, F) against (N, F).
+        self._axes: tuple[int, ...] = (0, 2, 3) if self.conv else (0,)
+        self._pshape: tuple[int, ...] = (self.channels, 1, 1) if self.conv else (self.channels,)
         self.params["gamma"] = np.ones(self.channels, dtype=np.float32)
         self.params["beta"] = np.zeros(self.channels, dtype=np.float32)
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -75,8 +75,8 @@ class BatchNorm(Layer):
         self.xhat: np.ndarray | None = None
         self.y: np.ndarray | None = None
         self.invstd: np.ndarray | None = None
-        self.trained = False  # whether the last forward was in training mode
-        self.m = 0  # values per channel in the last forward
+        self.trained: bool = False  # whether the last forward was in training mode
+        self.m: int = 0  # values per channel in the last forward
         self.batch_mean: np.ndarray | None = None
         self.batch_var: np.ndarray | None = None
 
@@ -87,15 +87,15 @@ class BatchNorm(Layer):
                 f"batch_norm was built for inputs of shape {list(self.input_shape)} (without the batch "
                 f"axis), got a batch of shape {list(x.shape)}"
             )
-        axes, keep, pshape = self._axes, self.conv, self._pshape
+        axes, pshape = self._axes, self._pshape
         m = x.size // self.channels
         if training:
             if m == 0:
                 raise ShapeError(f"batch_norm cannot train on an empty batch of shape {list(x.shape)}")
             inv_m = 1.0 / m
-            mean = np.add.reduce(x, axis=axes, keepdims=keep) * inv_m
+            mean = np.add.reduce(x, axis=axes, keepdims=True) * inv_m
             xc = x - mean
-            var = np.add.reduce(xc * xc, axis=axes, keepdims=keep) * inv_m  # biased, two-pass
+            var = np.add.reduce(xc * xc, axis=axes, keepdims=True) * inv_m  # biased, two-pass
             invstd = np.reciprocal(np.sqrt(var + self.eps))
             mean, var = mean.reshape(self.channels), var.reshape(self.channels)
             mom = self.momentum
@@ -125,9 +125,9 @@ class BatchNorm(Layer):
         """
         if self.xhat is None:
             raise RuntimeError("batch_norm: backward called before forward")
-        axes, keep, xhat = self._axes, self.conv, self.xhat
-        dbeta = np.add.reduce(dy, axis=axes, keepdims=keep)
-        dgamma = np.add.reduce(dy * xhat, axis=axes, keepdims=keep)
+        axes, xhat = self._axes, self.xhat
+        dbeta = np.add.reduce(dy, axis=axes, keepdims=True)
+        dgamma = np.add.reduce(dy * xhat, axis=axes, keepdims=True)
         self.grads["gamma"] = dgamma.reshape(self.channels)
         self.grads["beta"] = dbeta.reshape(self.channels)
         if not need_input_grad:

@@ -70,11 +70,13 @@ class Dense(Layer):
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (batch, units) -> dx: (batch, in); fills grads W and b."""
+        assert self.y is not None, "dense: backward before forward"
         return self.backward_from_preactivation(self.activation.backward(self.y, dy), need_input_grad)
 
     def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backward from dL/du, for losses fused with this layer's activation (softmax, sigmoid)."""
         x = self.x
+        assert x is not None, "dense: backward before forward"
         if x.ndim == 3:  # a sequence: every time step is one more sample for the weights
             x, du_flat = x.reshape(-1, x.shape[-1]), du.reshape(-1, du.shape[-1])
         else:

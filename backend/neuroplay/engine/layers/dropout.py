@@ -34,10 +34,10 @@ class Dropout(Layer):
             raise ShapeError(f"dropout needs a non-empty input shape, got {list(self.input_shape)}")
         if isinstance(rate, bool) or not isinstance(rate, Real) or not math.isfinite(rate) or not 0.0 <= rate < 1.0:
             raise ValueError(f"rate must be a number with 0 <= rate < 1, got {rate!r}")
-        self.rate = float(rate)  # probability that a value is dropped
-        self.scale = 1.0 / (1.0 - self.rate)  # applied to the kept values
+        self.rate: float = float(rate)  # probability that a value is dropped
+        self.scale: float = 1.0 / (1.0 - self.rate)  # applied to the kept values
         # The mask stream. Without a Generator (stand-alone use) a fixed seed keeps runs reproducible.
-        self.rng = rng if rng is not None else np.random.default_rng(0)
+        self.rng: np.random.Generator = rng if rng is not None else np.random.default_rng(0)
         self.fixed_mask: np.ndarray | None = None  # set_fixed_mask: used instead of random draws
         self.mask: np.ndarray | None = None  # the last training step's mask, bool, batch first
         self.y: np.ndarray | None = None

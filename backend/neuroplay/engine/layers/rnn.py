@@ -153,6 +153,7 @@ class SimpleRNN(Layer):
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (batch, time, units) or (batch, units) -> dx: (batch, time, features); fills grads."""
+        assert self.hs is not None, "simple_rnn: backward before forward"
         t_len, n, units = self.hs.shape
         t_len -= 1
         if self.return_sequences:
@@ -164,6 +165,7 @@ class SimpleRNN(Layer):
 
     def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backward from dL/du of the output step(s), for a loss fused with this layer's activation."""
+        assert self.hs is not None, "simple_rnn: backward before forward"
         t_len, n, units = self.hs.shape
         t_len -= 1
         dh = np.empty((t_len, n, units), dtype=self.hs.dtype)
@@ -183,6 +185,7 @@ class SimpleRNN(Layer):
         included. direct: (time, batch, units) dL/du_t handed over by a fused loss, or None.
         """
         hs, x = self.hs, self.x
+        assert hs is not None and x is not None, "simple_rnn: backward before forward"
         W_x, W_h = self.params["W_x"], self.params["W_h"]
         t_len, n, units = dh.shape
         # f'(u_t) for every step at once, from the outputs h_t (the activation's backward, dy = 1).
