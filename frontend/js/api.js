@@ -11,9 +11,28 @@ export class ApiError extends Error {
   }
 }
 
+/** @typedef {import("../types/wire").SessionView} SessionView */
+/** @typedef {import("../types/wire").Catalog} Catalog */
+/** @typedef {import("../types/wire").CreateSessionResponse} CreateSessionResponse */
+/** @typedef {import("../types/wire").CommandResponse} CommandResponse */
+
+/**
+ * @typedef {object} RequestOptions
+ * @property {unknown} [body] sent as JSON
+ * @property {Blob | ArrayBuffer} [raw] sent as it is, with `contentType`
+ * @property {string} [contentType]
+ * @property {string | null} [token] the owner token, for changes
+ * @property {AbortSignal} [signal]
+ * @property {"json" | "blob"} [as] "blob" for downloads: the answer's bytes and its file name
+ */
+
 /**
  * One request. `body` is sent as JSON, `raw` (a Blob/File/ArrayBuffer) as it is with `contentType`.
  * `as`: "json" (default) or "blob" (downloads: the answer's bytes and its file name).
+ * @param {string} method
+ * @param {string} path
+ * @param {RequestOptions} [options]
+ * @returns {Promise<any>}
  */
 async function request(method, path, { body, raw, contentType, token, signal, as = "json" } = {}) {
   const headers = { Accept: as === "json" ? "application/json" : "*/*" };
@@ -57,13 +76,21 @@ const enc = encodeURIComponent;
 const session = (id) => `/api/sessions/${enc(id)}`;
 
 export const api = {
+  /** @returns {Promise<Catalog>} */
   catalog: () => request("GET", "/api/catalog"),
+  /** @returns {Promise<CreateSessionResponse>} */
   createSession: (body = {}) => request("POST", "/api/sessions", { body }),
+  /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<SessionView>} */
   getSession: (id, opts) => request("GET", session(id), opts),
-  /** limit: how many image/sequence/table samples per split (2-D sets always send every point). */
+  /**
+   * limit: how many image/sequence/table samples per split (2-D sets always send every point).
+   * @param {string} id
+   * @param {{limit?: number, signal?: AbortSignal}} [options]
+   */
   getData: (id, { limit, signal } = {}) =>
     request("GET", `${session(id)}/data${limit ? `?limit=${limit}` : ""}`, { signal }),
   patchSession: (id, token, patch) => request("PATCH", session(id), { body: patch, token }),
+  /** @returns {Promise<CommandResponse>} */
   command: (id, token, action, unit = "batch") =>
     request("POST", `${session(id)}/commands`, { body: { action, unit }, token }),
   /** Anyone holding the link may fork: 201 {id, owner_token, share_url}. */

@@ -1,4 +1,5 @@
-"""Write every wire model's JSON Schema to shared_schemas/ (`python -m neuroplay schemas`).
+"""Write every wire model's JSON Schema to shared_schemas/ and the frontend's TypeScript declarations
+made from them to frontend/types/wire.d.ts (`python -m neuroplay schemas`).
 
 tests/test_shared_schemas.py fails when the files drift from the models.
 """
@@ -12,8 +13,10 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from . import catalog, dataset, errors, model, session, stream, training
+from .typescript import render_typescript
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
+TYPESCRIPT_PATH = Path(__file__).resolve().parents[3] / "frontend" / "types" / "wire.d.ts"
 
 EXPORTED: dict[str, object] = {
     "network_spec": model.NetworkSpec,
@@ -48,12 +51,17 @@ def render_schemas() -> dict[str, str]:
     return out
 
 
-def write_schemas(directory: Path | None = None) -> list[Path]:
+def write_schemas(directory: Path | None = None, typescript_path: Path | None = None) -> list[Path]:
     directory = directory or DEFAULT_DIR
+    typescript_path = typescript_path or TYPESCRIPT_PATH
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for file_name, text in render_schemas().items():
+    rendered = render_schemas()
+    for file_name, text in rendered.items():
         path = directory / file_name
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    typescript_path.parent.mkdir(parents=True, exist_ok=True)
+    typescript_path.write_text(render_typescript(rendered), encoding="utf-8")
+    written.append(typescript_path)
     return written

@@ -85,7 +85,9 @@ function drawDigits(ctx, size) {
   s.font = "bold 9px sans-serif";
   s.textAlign = "center";
   s.textBaseline = "middle";
-  [["3", 4, 4.5], ["7", 12, 4.5], ["0", 4, 12.5], ["5", 12, 12.5]].forEach(([d, x, y]) => s.fillText(d, x, y));
+  /** @type {[string, number, number][]} */
+  const digits = [["3", 4, 4.5], ["7", 12, 4.5], ["0", 4, 12.5], ["5", 12, 12.5]];
+  digits.forEach(([d, x, y]) => s.fillText(d, x, y));
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(small, 0, 0, size, size);
 }

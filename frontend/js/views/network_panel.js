@@ -20,8 +20,11 @@ function refocus(from, index, testid) {
     if (now && now !== document.body && now !== from) return; // the user has moved on: leave focus be
     const card = document.querySelector(`[data-testid="layer-card"][data-index="${index}"]`);
     if (!card) return;
+    /** @type {HTMLElement | null} */
     const wanted = card.querySelector(`[data-testid="${testid}"]:not([disabled])`);
-    (wanted || card.querySelector("button:not([disabled]), select:not([disabled]), input:not([disabled])"))?.focus();
+    /** @type {HTMLElement | null} */
+    const anyControl = card.querySelector("button:not([disabled]), select:not([disabled]), input:not([disabled])");
+    (wanted || anyControl)?.focus();
   });
 }
 
