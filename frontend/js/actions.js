@@ -4,7 +4,7 @@ import { batch } from "@preact/signals";
 import { api, ApiError } from "./api.js";
 import { openStream } from "./stream.js";
 import { onFrame, requestFrame } from "./frame.js";
-import { entryOf, kindOf, inputShapeFor, defaultModelFor } from "./datasets.js";
+import { kindOf } from "./datasets.js";
 import * as S from "./state.js";
 
 const TOKENS_KEY = "neuroplay.tokens"; // {sessionId: ownerToken} of every session this browser owns
@@ -482,40 +482,11 @@ export function updateLayer(index, changes) {
 }
 
 /**
- * Dataset changes. The network follows the data: the input shape always; on a switch to data of
- * another kind (or another task of non-2-D data) the whole network becomes that data's starting
- * network, since the old layers cannot fit; otherwise only the output layer changes.
+ * Dataset changes. The network follows the data on the server (sessions/follow_data.py): the input
+ * shape always, the starting network of the new data on a switch of kind, else the output layer.
  */
 export function changeDataset(changes) {
-  const state = S.session.peek();
-  const cat = S.catalog.peek();
-  const body = { dataset: changes };
-  const name = changes.name || state.dataset.name;
-  const entry = entryOf(cat, name);
-  const previous = entryOf(cat, state.dataset.name);
-  const next = { ...state.dataset, ...changes };
-  const model = {};
-  if (changes.name && changes.name !== state.dataset.name && entry) {
-    const oldKind = kindOf(cat, state.dataset);
-    if (oldKind !== entry.kind || (entry.kind !== "points" && previous && previous.task !== entry.task)) {
-      Object.assign(model, defaultModelFor(entry, next));
-    } else {
-      const layers = state.model.layers.map((l) => ({ ...l }));
-      const out = layers[layers.length - 1];
-      if (out.type === "dense" && (out.units !== entry.output_units || out.activation !== entry.output_activation)) {
-        layers[layers.length - 1] = { ...out, units: entry.output_units, activation: entry.output_activation };
-        model.layers = layers;
-      }
-    }
-    const oldTask = previous ? previous.task : "multiclass";
-    if (state.training.loss && oldTask !== entry.task) body.clear = ["loss"]; // back to the natural loss
-  }
-  if (entry) {
-    const inputShape = inputShapeFor(entry, next);
-    if (JSON.stringify(state.model.input_shape) !== JSON.stringify(inputShape)) model.input_shape = inputShape;
-  }
-  if (Object.keys(model).length) body.model = model;
-  return patch(body, "data");
+  return patch({ dataset: changes }, "data");
 }
 
 /** Training changes apply live while running. `clear` lists nullable fields to reset. */

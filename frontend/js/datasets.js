@@ -1,6 +1,6 @@
 // What the UI needs to know about datasets beyond the catalog entry: the kind of a session's data
-// (uploads have no catalog entry), which settings apply to each kind, the input shape a dataset
-// spec gives, and the network a dataset starts with when the learner switches to another kind.
+// (uploads have no catalog entry), class names, and drawing images. Which settings apply and what a
+// dataset change does to the network are the server's (the session state, sessions/follow_data.py).
 
 /** The kinds in the order the picker shows them, with the i18n key of their group title. */
 export const KINDS = [
@@ -20,37 +20,6 @@ export function kindOf(catalog, dataset) {
   if (dataset.name === "upload") return dataset.upload && dataset.upload.format === "images" ? "image" : "table";
   const entry = entryOf(catalog, dataset.name);
   return (entry && entry.kind) || "points";
-}
-
-/** Which dataset settings the panel shows for a kind (and dataset name). */
-export function settingsFor(kind, name) {
-  switch (kind) {
-    case "points":
-      return ["features", "noise", "points", "validation_share"];
-    case "image":
-      return name === "upload" ? ["validation_share", "augment"] : ["points", "noise", "validation_share", "augment"];
-    case "sequence":
-      return name === "echo" ? ["points", "noise", "length", "delay", "validation_share"] : ["points", "noise", "length", "validation_share"];
-    default:
-      return ["validation_share"];
-  }
-}
-
-/** The input shape the network gets from a catalog entry and a dataset spec. */
-export function inputShapeFor(entry, dataset) {
-  if (!entry) return null;
-  if (entry.kind === "points") return [(dataset.features || ["x1", "x2"]).length];
-  if (entry.kind === "sequence") return [dataset.length || entry.input_shape[0], entry.input_shape[1]];
-  return entry.input_shape.slice();
-}
-
-/**
- * The starting network for a dataset: the catalog's `default_model` (built by the server's
- * sessions/defaults.py), with the input shape this dataset spec gives (features, sequence length).
- * Used when the learner switches to data of another kind, where the old layers cannot fit.
- */
-export function defaultModelFor(entry, dataset) {
-  return { ...entry.default_model, input_shape: inputShapeFor(entry, dataset) };
 }
 
 /** A class index's name: the catalog's class names, else the index itself. */

@@ -355,6 +355,8 @@ export interface SessionPatch {
 /** Everything needed to show a session, apart from the metric history and the data points. */
 export interface SessionState {
   dataset: DatasetSpec;
+  /** The dataset settings that apply to this session's data, in the order to show them. */
+  dataset_settings: string[];
   divergence?: Divergence | null;
   epoch: number;
   /** An unexpected engine failure that paused the run. */
@@ -381,6 +383,8 @@ export interface SessionState {
 /** GET /api/sessions/{id}: the state plus the metric history. */
 export interface SessionView {
   dataset: DatasetSpec;
+  /** The dataset settings that apply to this session's data, in the order to show them. */
+  dataset_settings: string[];
   divergence?: Divergence | null;
   epoch: number;
   /** An unexpected engine failure that paused the run. */

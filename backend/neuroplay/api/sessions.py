@@ -26,6 +26,7 @@ from ..schemas.session import (
 from ..schemas.training import TrainingConfig
 from ..sessions.build import Specs
 from ..sessions.defaults import default_model
+from ..sessions.follow_data import follow_data
 from ..sessions.session import Session
 from .deps import manager_of, require_owner
 
@@ -108,11 +109,15 @@ def change_session(session_id: str, body: SessionPatch, request: Request) -> Ses
     require_owner(request, session)
 
     def patched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
-        return Specs(
-            _merge("model", NetworkSpec, old.model, body.model),
-            _merge("dataset", DatasetSpec, old.dataset, body.dataset, _leaves_upload(old.dataset, body.dataset)),
-            _merge("training", TrainingConfig, old.training, body.training, body.clear),
-        )
+        model = _merge("model", NetworkSpec, old.model, body.model)
+        dataset = _merge("dataset", DatasetSpec, old.dataset, body.dataset, _leaves_upload(old.dataset, body.dataset))
+        clear = list(body.clear)
+        if body.model is None and body.dataset is not None:  # the network follows the data
+            followed = follow_data(model, old.dataset, dataset)
+            model = followed.model
+            if followed.clear_loss and "loss" not in clear:
+                clear.append("loss")
+        return Specs(model, dataset, _merge("training", TrainingConfig, old.training, body.training, clear))
 
     session.change(patched)
     return view_of(session)

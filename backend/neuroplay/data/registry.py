@@ -33,6 +33,20 @@ class DatasetInfo:
             return (spec.length, 2 if self.name == "adding" else 1)
         return (1, 8, 8) if self.name == "digits" else (1, 28, 28)
 
+    @property
+    def settings(self) -> tuple[str, ...]:
+        """The DatasetSpec fields that mean something for this data, in the order the data panel
+        shows them (the panel shows these and no others)."""
+        if self.kind == "points":
+            return ("features", "noise", "points", "validation_share")
+        if self.kind == "image":
+            generated = ("points", "noise") if self.name != "upload" else ()
+            return (*generated, "validation_share", "augment")
+        if self.kind == "sequence":
+            delay = ("delay",) if self.name == "echo" else ()
+            return ("points", "noise", "length", *delay, "validation_share")
+        return ("validation_share",)  # an uploaded table: its rows are what they are
+
     def output_shape(self, spec: DatasetSpec) -> tuple[int, ...]:
         if self.task == "multiclass":
             return (self.classes,)

@@ -104,6 +104,9 @@ class SessionState(WireModel):
     total_params: int
     train_size: int
     validation_size: int
+    dataset_settings: list[str] = Field(
+        description="The dataset settings that apply to this session's data, in the order to show them."
+    )
     grid: GridSpec
     divergence: Divergence | None = None
     error: str | None = Field(None, description="An unexpected engine failure that paused the run.")

@@ -159,6 +159,7 @@ class Session:
             total_params=net.param_count(),
             train_size=len(self.data.x_train),
             validation_size=len(self.data.x_val),
+            dataset_settings=list(self.data.info.settings),
             grid=GridSpec(
                 x_min=-GRID_EXTENT,
                 x_max=GRID_EXTENT,

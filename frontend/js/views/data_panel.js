@@ -5,7 +5,7 @@ import * as S from "../state.js";
 import { changeDataset, changeTraining } from "../actions.js";
 import { t, tOr, formatInt } from "../i18n.js";
 import { featureMap, paintValues } from "../heatmap.js";
-import { kindOf, settingsFor, entryOf } from "../datasets.js";
+import { kindOf, entryOf } from "../datasets.js";
 import { Slider, Select, ErrorBox } from "./controls.js";
 import { DatasetPicker } from "./dataset_picker.js";
 import { AugmentSection } from "./augment.js";
@@ -78,7 +78,7 @@ export function DataPanel() {
   const ds = state.dataset;
   const tr = state.training;
   const kind = kindOf(cat, ds);
-  const shown = new Set(settingsFor(kind, ds.name));
+  const shown = new Set(state.dataset_settings); // the server says which settings this data has
   const setting = (name, fallback) => settingBounds(cat.dataset_settings, name, fallback);
   const pointsBounds = setting("points", [10, 5000]);
   const maxPoints = ds.name === "digits" ? Math.min(pointsBounds.max, 1797) : pointsBounds.max;
