@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import catalog, dataset, errors, model, session, stream, training
+from . import catalog, dataset, errors, inspect, model, session, stream, training
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
 
@@ -31,6 +31,7 @@ EXPORTED: dict[str, object] = {
     "stream_client_message": stream.ClientMessage,
     "stream_server_message": stream.ServerMessage,
     "stream_tensor_header": stream.TensorHeader,
+    "inspect_response": inspect.InspectResponse,
 }
 
 
