@@ -36,14 +36,18 @@ class PhaseStepper:
     def in_progress(self) -> bool:
         return self.batch is not None
 
-    def advance(self) -> tuple[Phase, StepResult | None]:
+    def advance(self, batch: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Phase, StepResult | None]:
         """Carry out the next phase. Returns it, and the StepResult once the update (or a
-        divergence) ends the step."""
+        divergence) ends the step.
+
+        `batch` (x, y) is what a step that starts with this call trains on instead of the trainer's
+        next batch (a learner steps through one sample); the batch order is then left as it is, and
+        the step ends no epoch. Ignored while a step is in progress."""
         t, net = self.trainer, self.trainer.network
         phase, last = self.next_phase, len(net.layers) - 1
         if phase.kind == "forward":
             if phase.layer == 0:
-                self.batch = t.next_batch()
+                self.batch = t.next_batch() if batch is None else (batch[0], batch[1], False)
                 self.activation = self.batch[0]
             self.activation = net.layers[phase.layer].forward(self.activation, True)
             self.next_phase = Phase("forward", phase.layer + 1) if phase.layer < last else Phase("loss")

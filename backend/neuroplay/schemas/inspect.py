@@ -11,6 +11,14 @@ from .base import WireModel
 
 ProbeSplit = Literal["train", "validation"]
 
+
+class ProbeRef(WireModel):
+    """One sample of the session's data: the probe a learner looks at (and may train on alone)."""
+
+    split: ProbeSplit
+    index: int = Field(ge=0)
+
+
 # An array as nested lists, the sample's own (no batch axis); a NaN or infinite entry is null.
 Tensor = TypeAliasType("Tensor", "float | None | list[Tensor]")
 
