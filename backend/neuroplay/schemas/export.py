@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import catalog, dataset, errors, inspect, model, session, stream, training
+from . import catalog, dataset, errors, inspect, model, params, session, stream, training
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
 
@@ -32,6 +32,8 @@ EXPORTED: dict[str, object] = {
     "stream_server_message": stream.ServerMessage,
     "stream_tensor_header": stream.TensorHeader,
     "inspect_response": inspect.InspectResponse,
+    "param_edit": params.ParamEdit,
+    "param_state": params.ParamState,
 }
 
 

@@ -133,6 +133,10 @@ class SessionState(WireModel):
     error: str | None = Field(None, description="An unexpected engine failure that paused the run.")
     forked_from: str | None = Field(None, description="The id of the session this one was forked from.")
     phase: StepPhase = Field(default_factory=StepPhase)
+    frozen: dict[str, list[list[int]]] = Field(
+        default_factory=dict,
+        description="The frozen entries of each parameter with any, keyed layer{i}.{name}: their indices.",
+    )
 
 
 class SessionView(SessionState):

@@ -29,6 +29,7 @@ from ..data import Dataset
 from ..data.dataset import UploadSource
 from ..engine import StepResult, get_loss
 from ..schemas.inspect import ProbeRef
+from ..schemas.params import ParamEdit
 from ..schemas.session import (
     Divergence,
     GridSpec,
@@ -47,6 +48,8 @@ from .engine_messages import Pace, Progress, Saved, Start, Stopped
 from .engine_pool import EngineGone, EnginePool
 from .evaluation import evaluate
 from .history import MetricHistory
+from .param_edits import apply as apply_param_edit
+from .param_edits import check as check_param_edit
 from .phase_steps import PhaseSteps, StepSource
 from .probe import probe_sample
 from .runner import Runner
@@ -174,6 +177,9 @@ class Session:
             error=self.error,
             forked_from=self.forked_from,
             phase=self._phases.view(),
+            frozen={
+                f"layer{i}.{name}": np.argwhere(mask).tolist() for (i, name), mask in self.trainer.frozen.masks.items()
+            },
         )
 
     def weights_copy(self) -> dict[str, np.ndarray]:
@@ -288,6 +294,23 @@ class Session:
             self._record_point()
             self._checkpoint()
         return True
+
+    def edit_params(self, edit: ParamEdit) -> tuple[np.ndarray, np.ndarray, int]:
+        """Set parameter values and frozen masks by hand (param_edits.py); a running session takes
+        the edit at its next step (its engine state comes back for it, as for any change). Returns
+        the parameter's values, its frozen mask and the step."""
+        with self._control:
+            self.last_used = time.monotonic()
+            check_param_edit(self.trainer, edit)  # raises before anything stops or changes
+            self._abandon_phase_step()
+            with self._engine_back():
+                apply_param_edit(self.trainer, edit)
+                self.state_version += 1
+                self._publish_snapshot()
+                self._checkpoint()
+                key = (edit.layer, edit.param)
+                values = self.trainer.network.layers[edit.layer].params[edit.param].copy()
+                return values, self.trainer.frozen.mask(key, values.shape), self.step
 
     def close(self) -> None:
         """Stop training and checkpoint (server shutdown): it comes back paused where it stopped."""
