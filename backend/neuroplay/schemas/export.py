@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import catalog, dataset, errors, inspect, model, params, session, stream, training
+from . import catalog, dataset, errors, inspect, landscape, model, params, session, stream, training
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
 
@@ -33,6 +33,7 @@ EXPORTED: dict[str, object] = {
     "stream_tensor_header": stream.TensorHeader,
     "inspect_response": inspect.InspectResponse,
     "param_edit": params.ParamEdit,
+    "landscape_response": landscape.LandscapeResponse,
     "param_state": params.ParamState,
 }
 
