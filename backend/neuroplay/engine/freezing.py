@@ -29,10 +29,12 @@ class FrozenEntries:
 
     def set(self, key: ParamKey, mask: np.ndarray | None) -> None:
         """Freeze the True entries of parameter `key` (None or all False: none of them)."""
+        masks = dict(self.masks)  # replaced whole: a reader on another thread never sees it change
         if mask is None or not mask.any():
-            self.masks.pop(key, None)
+            masks.pop(key, None)
         else:
-            self.masks[key] = np.array(mask, dtype=np.bool_, copy=True)
+            masks[key] = np.array(mask, dtype=np.bool_, copy=True)
+        self.masks = masks
         self._keep = None
 
     def mask(self, key: ParamKey, shape: tuple[int, ...]) -> np.ndarray:
@@ -62,8 +64,7 @@ class FrozenEntries:
 
     def load_arrays(self, arrays: Mapping[str, np.ndarray], network: Network) -> None:
         """Replace the masks by those among `arrays` (others are ignored); shapes must fit."""
-        self.masks = {}
-        self._keep = None
+        masks: dict[ParamKey, np.ndarray] = {}
         for full, mask in arrays.items():
             if not full.startswith(PREFIX):
                 continue
@@ -72,4 +73,7 @@ class FrozenEntries:
             shape = network.layers[i].params[name].shape
             if mask.shape != shape:
                 raise ValueError(f"saved frozen mask {full} has shape {list(mask.shape)}, expected {list(shape)}")
-            self.set((i, name), np.asarray(mask, dtype=np.bool_))
+            if mask.any():
+                masks[(i, name)] = np.array(mask, dtype=np.bool_, copy=True)
+        self.masks = masks
+        self._keep = None
