@@ -122,3 +122,27 @@ def test_too_much_work_asks_for_a_smaller_grid(client: httpx.Client) -> None:
     assert r.status_code == 422 and "use size" in r.json()["message"], r.text
     smaller = int(r.json()["message"].split("use size ")[1].split(" ")[0])
     assert smaller % 2 == 1 and smaller < 81
+
+
+def test_a_model_frozen_down_to_two_numbers_shows_their_landscape(client: httpx.Client) -> None:
+    sid, auth = create(client, {"model": MLP})
+    command(client, sid, auth, "step", "epoch")
+    for layer, param, mask in (
+        (0, "W", [[True] * 4] * 2),
+        (0, "b", [True] * 4),
+        (1, "W", [[True], [True], [False], [True]]),
+    ):
+        r = client.patch(
+            f"/api/sessions/{sid}/params", json={"layer": layer, "param": param, "frozen_mask": mask}, headers=auth
+        )
+        assert r.status_code == 200, r.text
+    got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 3, "span": 0.25}).json()
+    assert (got["axes"], got["x_label"], got["y_label"]) == ("entries", "layer1.W[2, 0]", "layer1.b[0]")
+    x, y = training_set(client, sid)
+    edited = weights(client, sid)
+    edited["layer1.W"][2, 0] += np.float32(0.25)
+    edited["layer1.b"][0] -= np.float32(0.25)
+    network = build_network(MLP)
+    network.set_weights(edited)
+    expected = get_loss("binary_cross_entropy").value(network.forward(x), y)
+    assert got["loss"][0][2] == pytest.approx(expected, rel=1e-6)

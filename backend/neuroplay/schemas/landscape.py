@@ -14,7 +14,8 @@ LandscapeAxes = Literal["entries", "random"]
 class LandscapeResponse(WireModel):
     """`loss[j][i]` is the training-set loss (inference mode) at x[i], y[j]; null where not finite.
 
-    axes "entries": x and y are the values of two parameter entries (the others as they are);
+    axes "entries": x and y are the values of two parameter entries (the others as they are; the
+    default when exactly two entries are trainable, the model's only two or the two left unfrozen);
     "random": offsets along two seeded random directions, each scaled per parameter array to that
     array's norm; (0, 0) is the current weights."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -31,12 +32,15 @@ class LandscapeError(ValueError):
         self.message = message
 
 
-def entry_names(network: Network, limit: int) -> list[str]:
-    """The first `limit` trainable entries' names, layer{i}.{name}[index], in parameter order."""
+def entry_names(network: Network, limit: int, frozen: Mapping[tuple[int, str], np.ndarray] | None = None) -> list[str]:
+    """The first `limit` entries' names, layer{i}.{name}[index], in parameter order, leaving out
+    those `frozen` marks."""
+    frozen = frozen or {}
     names = (
         f"layer{i}.{name}[{', '.join(map(str, idx))}]"
         for (i, name), p, _ in network.parameters()
         for idx in np.ndindex(p.shape)
+        if (i, name) not in frozen or not frozen[(i, name)][idx]
     )
     return list(islice(names, limit))
 
@@ -69,10 +73,13 @@ def landscape(
     snapshot, specs, data = session.snapshot, session.specs, session.data
     network = network_of(snapshot)
     count = network.param_count()
+    frozen = session.trainer.frozen.masks  # replaced whole on change: safe to read here
+    # Two numbers left to train (the model has two, or the learner froze all others): the true landscape.
+    trainable = count - sum(int(mask.sum()) for mask in frozen.values())
     if count == 0:
         raise LandscapeError("axes", "the model has no trainable parameters, so there is no landscape")
     if axes is None:
-        axes = "entries" if count == 2 or x is not None or y is not None else "random"
+        axes = "entries" if trainable == 2 or x is not None or y is not None else "random"
     work = size * size * len(data.x_train) * count
     if work > MAX_WORK:
         fits = int((MAX_WORK / (len(data.x_train) * count)) ** 0.5)
@@ -85,8 +92,8 @@ def landscape(
         )
     offsets = np.linspace(-span, span, size)
     if axes == "entries":
-        if count == 2 and x is None and y is None:
-            x, y = entry_names(network, 2)
+        if trainable == 2 and x is None and y is None:
+            x, y = entry_names(network, 2, frozen)
         if x is None or y is None:
             examples = ", ".join(entry_names(network, 3))
             raise LandscapeError(
