@@ -142,8 +142,8 @@ def test_frozen_entries_survive_training_a_restart_and_a_fork(tmp_path: Path) ->
             assert edit(c, sid, auth, layer=0, param="W", index=[0, 3], frozen=True).json()["frozen"][0][3] is True
             assert edit(c, sid, auth, layer=1, param="gamma", frozen=True).status_code == 200
             assert c.get(f"/api/sessions/{sid}").json()["frozen"] == {
-                "layer0.W": [[0, 3]],
-                "layer1.gamma": [[0], [1], [2], [3]],
+                "layer0.W": {"count": 1, "size": 8, "indices": [[0, 3]]},
+                "layer1.gamma": {"count": 4, "size": 4, "indices": [[0], [1], [2], [3]]},
             }
             kept = frozen_values(weights(c, sid))
             moving = weights(c, sid)["layer0.W"][1, 3]
@@ -160,7 +160,7 @@ def test_frozen_entries_survive_training_a_restart_and_a_fork(tmp_path: Path) ->
         server = LiveServer(tmp_path)
         with httpx.Client(base_url=server.url, timeout=10) as c:
             for session, owner in ((sid, auth), (fork, fork_auth)):
-                assert c.get(f"/api/sessions/{session}").json()["frozen"]["layer0.W"] == [[0, 3]]
+                assert c.get(f"/api/sessions/{session}").json()["frozen"]["layer0.W"]["indices"] == [[0, 3]]
                 for _ in range(2):
                     command(c, session, owner, "step", "epoch")
                 assert frozen_values(weights(c, session)) == kept
@@ -169,7 +169,7 @@ def test_frozen_entries_survive_training_a_restart_and_a_fork(tmp_path: Path) ->
             command(c, sid, auth, "step", "epoch")
             gamma = weights(c, sid)["layer1.gamma"].tolist()
             assert gamma[0] == kept[1][0] and gamma[1:] != kept[1][1:]
-            assert json.dumps(c.get(f"/api/sessions/{sid}").json()["frozen"]["layer1.gamma"]) == "[[0]]"
+            assert json.dumps(c.get(f"/api/sessions/{sid}").json()["frozen"]["layer1.gamma"]["indices"]) == "[[0]]"
     finally:
         server.stop()
 
@@ -186,3 +186,27 @@ def test_a_running_session_takes_an_edit_at_its_next_step(client: httpx.Client) 
     finally:
         command(client, sid, auth, "pause")
     assert weights(client, sid)["layer3.W"].tolist() == [[0.0]] * 4
+
+
+def test_anyone_reads_a_parameter_and_its_mask_and_big_masks_are_summed_up(client: httpx.Client) -> None:
+    wide = {
+        "input_shape": [2],
+        "layers": [
+            {"type": "dense", "units": 200, "activation": "tanh"},
+            {"type": "dense", "units": 1, "activation": "sigmoid"},
+        ],
+    }
+    sid, auth = create(client, {"model": wide})
+    command(client, sid, auth, "step", "batch")
+    assert edit(client, sid, auth, layer=0, param="W", frozen=True).status_code == 200
+    assert edit(client, sid, auth, layer=1, param="b", frozen=True).status_code == 200
+    summary = client.get(f"/api/sessions/{sid}").json()["frozen"]
+    assert summary["layer0.W"] == {"count": 400, "size": 400, "indices": None}  # too many to list
+    assert summary["layer1.b"] == {"count": 1, "size": 1, "indices": [[0]]}
+    r = client.get(f"/api/sessions/{sid}/params", params={"layer": 0, "param": "W"})  # no token needed
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["shape"] == [2, 200] and got["frozen"] == [[True] * 200] * 2 and got["step"] == 1
+    np.testing.assert_array_equal(np.array(got["values"], dtype=np.float32), weights(client, sid)["layer0.W"])
+    bad = client.get(f"/api/sessions/{sid}/params", params={"layer": 1, "param": "gamma"})
+    assert bad.status_code == 422 and "layer 1 (dense) has no parameter 'gamma'; it has W, b" in bad.json()["message"]

@@ -62,7 +62,7 @@ def test_an_edit_abandons_a_partial_phase_step_and_a_bad_one_changes_nothing(ses
     assert session.state().phase.stage == "forward"  # refused before anything happened
     session.edit_params(ParamEdit(layer=0, param="b", index=[2], frozen=True))
     assert session.state().phase.stage is None
-    assert session.state().frozen == {"layer0.b": [[2]]}
+    assert session.state().frozen["layer0.b"].model_dump() == {"count": 1, "size": 3, "indices": [[2]]}
     after = session.trainer.network.get_weights()
     for key, value in before.items():
         np.testing.assert_array_equal(after[key], value, err_msg=key)

@@ -41,6 +41,21 @@ class ParamEdit(WireModel):
         return self
 
 
+# state.frozen lists the indices of at most this many entries per parameter (a whole frozen kernel
+# would otherwise ride along in every state message); GET .../params gives any whole mask.
+MAX_LISTED_FROZEN = 256
+
+
+class FrozenSummary(WireModel):
+    """The frozen entries of one parameter."""
+
+    count: int
+    size: int = Field(description="Entries of the parameter in all.")
+    indices: list[list[int]] | None = Field(
+        description=f"The frozen entries' indices; null above {MAX_LISTED_FROZEN} (GET .../params has the mask)."
+    )
+
+
 class ParamState(WireModel):
     """A parameter after an edit: its values and its frozen mask, at `step`."""
 

@@ -10,6 +10,7 @@ from .base import WireModel, partial_model
 from .dataset import DatasetSpec
 from .inspect import ProbeRef
 from .model import NetworkSpec
+from .params import FrozenSummary
 from .training import LossName, TrainingConfig
 
 SessionStatus = Literal["idle", "running", "paused", "diverged"]
@@ -133,9 +134,8 @@ class SessionState(WireModel):
     error: str | None = Field(None, description="An unexpected engine failure that paused the run.")
     forked_from: str | None = Field(None, description="The id of the session this one was forked from.")
     phase: StepPhase = Field(default_factory=StepPhase)
-    frozen: dict[str, list[list[int]]] = Field(
-        default_factory=dict,
-        description="The frozen entries of each parameter with any, keyed layer{i}.{name}: their indices.",
+    frozen: dict[str, FrozenSummary] = Field(
+        default_factory=dict, description="Each parameter with frozen entries, keyed layer{i}.{name}."
     )
 
 

@@ -4,12 +4,13 @@ and the frozen masks updated."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from ..engine import Trainer
-from ..schemas.params import ParamEdit
+from ..schemas.params import MAX_LISTED_FROZEN, FrozenSummary, ParamEdit
 
 
 class ParamEditError(ValueError):
@@ -31,19 +32,33 @@ def _regular(field: str, nested: Any, shape: tuple[int, ...], what: str, dtype: 
     return array
 
 
+def locate(trainer: Trainer, layer_index: int, param: str) -> str:
+    """'W of layer 0 (dense)' for an existing parameter, else ParamEditError naming what is wrong."""
+    layers = trainer.network.layers
+    if layer_index >= len(layers):
+        raise ParamEditError("layer", f"layer {layer_index} does not exist: the model has {len(layers)} layers")
+    layer = layers[layer_index]
+    where = f"layer {layer_index} ({layer.type_tag})"
+    if param not in layer.params:
+        has = f"it has {', '.join(layer.params)}" if layer.params else "it has no parameters"
+        raise ParamEditError("param", f"{where} has no parameter {param!r}; {has}")
+    return f"{param} of {where}"
+
+
+def frozen_summaries(masks: Mapping[tuple[int, str], np.ndarray]) -> dict[str, FrozenSummary]:
+    out = {}
+    for (i, name), mask in masks.items():
+        count = int(mask.sum())
+        indices = np.argwhere(mask).tolist() if count <= MAX_LISTED_FROZEN else None
+        out[f"layer{i}.{name}"] = FrozenSummary(count=count, size=int(mask.size), indices=indices)
+    return out
+
+
 def check(trainer: Trainer, edit: ParamEdit) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
     """(new values or None, new frozen mask or None, the entries whose value is set) for the edit,
     or ParamEditError naming what does not fit. Changes nothing."""
-    layers = trainer.network.layers
-    if edit.layer >= len(layers):
-        raise ParamEditError("layer", f"layer {edit.layer} does not exist: the model has {len(layers)} layers")
-    layer = layers[edit.layer]
-    where = f"layer {edit.layer} ({layer.type_tag})"
-    if edit.param not in layer.params:
-        has = f"it has {', '.join(layer.params)}" if layer.params else "it has no parameters"
-        raise ParamEditError("param", f"{where} has no parameter {edit.param!r}; {has}")
-    current = layer.params[edit.param]
-    what = f"{edit.param} of {where}"
+    what = locate(trainer, edit.layer, edit.param)
+    current = trainer.network.layers[edit.layer].params[edit.param]
     shape = current.shape
     frozen = trainer.frozen.mask((edit.layer, edit.param), shape)
     values: np.ndarray | None = None

@@ -50,6 +50,7 @@ from .evaluation import evaluate
 from .history import MetricHistory
 from .param_edits import apply as apply_param_edit
 from .param_edits import check as check_param_edit
+from .param_edits import frozen_summaries, locate
 from .phase_steps import PhaseSteps, StepSource
 from .probe import probe_sample
 from .runner import Runner
@@ -177,9 +178,7 @@ class Session:
             error=self.error,
             forked_from=self.forked_from,
             phase=self._phases.view(),
-            frozen={
-                f"layer{i}.{name}": np.argwhere(mask).tolist() for (i, name), mask in self.trainer.frozen.masks.items()
-            },
+            frozen=frozen_summaries(self.trainer.frozen.masks),
         )
 
     def weights_copy(self) -> dict[str, np.ndarray]:
@@ -311,6 +310,13 @@ class Session:
                 key = (edit.layer, edit.param)
                 values = self.trainer.network.layers[edit.layer].params[edit.param].copy()
                 return values, self.trainer.frozen.mask(key, values.shape), self.step
+
+    def param_state(self, layer: int, param: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """A parameter's values (as weights_copy gives them) and frozen mask, and the step."""
+        locate(self.trainer, layer, param)  # names a layer or parameter that does not exist
+        step = self.step
+        values = self.weights_copy()[f"layer{layer}.{param}"]
+        return values, self.trainer.frozen.mask((layer, param), values.shape), step
 
     def close(self) -> None:
         """Stop training and checkpoint (server shutdown): it comes back paused where it stopped."""
