@@ -10,6 +10,9 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from .api import catalog, datasets, exports, health, sessions, stream
+from .api import inspect as inspect_api
+from .api import landscape as landscape_api
+from .api import params as params_api
 from .api.errors import install_error_handlers
 from .config import Settings
 from .sessions.manager import SessionManager
@@ -38,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings, store)
     install_error_handlers(app)
-    for module in (health, catalog, sessions, datasets, exports, stream):
+    for module in (health, catalog, sessions, datasets, exports, stream, inspect_api, params_api, landscape_api):
         app.include_router(module.router)
 
     index = settings.frontend_dir / "index.html"

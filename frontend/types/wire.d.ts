@@ -55,6 +55,8 @@ export interface BatchNormSpec {
   type?: "batch_norm";
 }
 
+export type BoolTensor = boolean | BoolTensor[];
+
 export interface Catalog {
   activations: NamedFormula[];
   dataset_settings: SettingInfo[];
@@ -71,13 +73,20 @@ export interface Catalog {
 
 export interface CommandMessage {
   action: "play" | "pause" | "reset" | "step";
+  on?: "batch" | "probe";
+  /** The sample a step `on: "probe"` trains on. */
+  probe?: ProbeRef | null;
   type?: "command";
-  unit?: "batch" | "epoch";
+  unit?: "batch" | "epoch" | "phase";
 }
 
+/** `unit: "phase"` advances one phase of a training step (forward through one layer, the loss, backward through one layer, the update); `on` says what a step that starts trains on: the next training batch, or the `probe` sample alone. */
 export interface CommandRequest {
   action: "play" | "pause" | "reset" | "step";
-  unit?: "batch" | "epoch";
+  on?: "batch" | "probe";
+  /** The sample a step `on: "probe"` trains on. */
+  probe?: ProbeRef | null;
+  unit?: "batch" | "epoch" | "phase";
 }
 
 export interface CommandResponse {
@@ -233,6 +242,15 @@ export interface FlattenSpec {
   type?: "flatten";
 }
 
+/** The frozen entries of one parameter. */
+export interface FrozenSummary {
+  count: number;
+  /** The frozen entries' indices; null above 256 (GET .../params has the mask). */
+  indices: number[][] | null;
+  /** Entries of the parameter in all. */
+  size: number;
+}
+
 /** The square of the 2-D input plane over which boundary and neuron maps are computed. */
 export interface GridSpec {
   size: number;
@@ -260,10 +278,53 @@ export interface HistoryMessage {
   type?: "history";
 }
 
+/** The sample in inference mode (dropout off, batch norm on its running statistics) with the weights of `step` (a running session: its latest snapshot, at most one display frame old). */
+export interface InspectResponse {
+  generation: number;
+  index: number;
+  layers: LayerInspectionView[];
+  loss: number | null;
+  prediction: Tensor;
+  split: "train" | "validation";
+  step: number;
+  target: Tensor;
+}
+
+/** `loss[j][i]` is the training-set loss (inference mode) at x[i], y[j]; null where not finite. axes "entries": x and y are the values of two parameter entries (the others as they are; the default when exactly two entries are trainable, the model's only two or the two left unfrozen); "random": offsets along two seeded random directions, each scaled per parameter array to that array's norm; (0, 0) is the current weights. */
+export interface LandscapeResponse {
+  axes: "entries" | "random";
+  /** Where the current weights are, in x and y. */
+  center: number[];
+  center_loss: number | null;
+  generation: number;
+  loss: ((number | null)[])[];
+  /** Training samples each point is scored on. */
+  samples: number;
+  step: number;
+  x: number[];
+  /** layer{i}.{name}[index] of the x entry, or 'direction 1'. */
+  x_label: string;
+  y: number[];
+  y_label: string;
+}
+
 export interface LayerInfo {
   description: string;
   label: string;
   settings: SettingInfo[];
+  type: string;
+}
+
+export interface LayerInspectionView {
+  index: number;
+  input: Tensor;
+  output: Tensor;
+  /** dL/d(output) for this sample alone, with its own target. */
+  output_grad: Tensor;
+  /** dL/d(each parameter), keyed as in the weights download (W, b, gamma, beta, W_x, W_h). */
+  param_grads: Record<string, Tensor>;
+  /** u of output = f(u) for the layers that apply an activation (for simple_rnn every step's u); null for the others. */
+  preactivation?: Tensor;
   type: string;
 }
 
@@ -323,12 +384,45 @@ export interface NetworkSpec {
   version?: 1;
 }
 
+/** One entry (`index` with `value` and/or `frozen`) or a whole parameter (`values` and/or `frozen` or `frozen_mask`) of layer `layer`'s parameter `param` (named as in the weights download). */
+export interface ParamEdit {
+  /** Freeze (true) or free (false) the entry, or without index all. */
+  frozen?: boolean | null;
+  /** The whole parameter's frozen mask (true: kept fixed). */
+  frozen_mask?: BoolTensor | null;
+  /** The entry, one index per axis, e.g. [0, 2] for W[0, 2]. */
+  index?: number[] | null;
+  layer: number;
+  /** W, b, gamma, beta, W_x, W_h, ... */
+  param: string;
+  /** The entry's new value (with index). */
+  value?: number | null;
+  /** The whole parameter's new values, nested lists of its shape. */
+  values?: Tensor | null;
+}
+
+/** A parameter after an edit: its values and its frozen mask, at `step`. */
+export interface ParamState {
+  frozen: BoolTensor;
+  layer: number;
+  param: string;
+  shape: number[];
+  step: number;
+  values: Tensor;
+}
+
 export interface PingMessage {
   type?: "ping";
 }
 
 export interface PongMessage {
   type?: "pong";
+}
+
+/** One sample of the session's data: the probe a learner looks at (and may train on alone). */
+export interface ProbeRef {
+  index: number;
+  split: "train" | "validation";
 }
 
 /** The samples a session trains and validates on (GET /api/sessions/{id}/data). */
@@ -363,6 +457,8 @@ export interface SessionState {
   error?: string | null;
   /** The id of the session this one was forked from. */
   forked_from?: string | null;
+  /** Each parameter with frozen entries, keyed layer{i}.{name}. */
+  frozen?: Record<string, FrozenSummary>;
   /** Bumped when weights are re-initialised (reset, rebuild). */
   generation: number;
   grid: GridSpec;
@@ -371,6 +467,7 @@ export interface SessionState {
   /** The loss in use (training.loss, or the task's default). */
   loss: "mse" | "binary_cross_entropy" | "binary_cross_entropy_with_logits" | "cross_entropy";
   model: NetworkSpec;
+  phase?: StepPhase;
   status: "idle" | "running" | "paused" | "diverged";
   step: number;
   task: string;
@@ -391,6 +488,8 @@ export interface SessionView {
   error?: string | null;
   /** The id of the session this one was forked from. */
   forked_from?: string | null;
+  /** Each parameter with frozen entries, keyed layer{i}.{name}. */
+  frozen?: Record<string, FrozenSummary>;
   /** Bumped when weights are re-initialised (reset, rebuild). */
   generation: number;
   grid: GridSpec;
@@ -400,6 +499,7 @@ export interface SessionView {
   /** The loss in use (training.loss, or the task's default). */
   loss: "mse" | "binary_cross_entropy" | "binary_cross_entropy_with_logits" | "cross_entropy";
   model: NetworkSpec;
+  phase?: StepPhase;
   status: "idle" | "running" | "paused" | "diverged";
   step: number;
   task: string;
@@ -436,6 +536,14 @@ export interface StateMessage {
   type?: "state";
 }
 
+/** The phase a phase step carried out last: forward or backward through `layer`, the loss, or the update that completed the step; both null when no phase step is shown (any other command). */
+export interface StepPhase {
+  layer?: number | null;
+  /** What the step shown trains on. */
+  on?: "batch" | "probe" | null;
+  stage?: "forward" | "loss" | "backward" | "update" | null;
+}
+
 export type StreamClientMessage = SubscribeMessage | AuthMessage | CommandMessage | PingMessage;
 
 export type StreamServerMessage = HelloMessage | StateMessage | HistoryMessage | MetricsMessage | ErrorMessage | PongMessage | AckMessage;
@@ -459,6 +567,8 @@ export interface SubscribeMessage {
   type?: "subscribe";
   views?: ("boundary" | "neurons" | "weights")[];
 }
+
+export type Tensor = number | Tensor[] | null;
 
 /** Changes to learning_rate, batch_size, l2, clipping and steps_per_second apply while running; loss and optimizer changes apply at the next step (a new optimizer starts with fresh state); init, init_scale and seed apply at the next reset or rebuild. */
 export interface TrainingConfig {

@@ -27,6 +27,7 @@ from ..schemas.training import TrainingConfig
 from ..sessions.build import Specs
 from ..sessions.defaults import default_model
 from ..sessions.follow_data import follow_data
+from ..sessions.probe import ProbeIndexError
 from ..sessions.session import Session
 from .deps import manager_of, require_owner
 
@@ -127,7 +128,12 @@ def change_session(session_id: str, body: SessionPatch, request: Request) -> Ses
 def command(session_id: str, body: CommandRequest, request: Request) -> CommandResponse:
     session = manager_of(request).get(session_id)
     require_owner(request, session)
-    session.command(body.action, body.unit)
+    try:
+        session.command(body.action, body.unit, body.on, body.probe)
+    except ProbeIndexError as exc:
+        raise RequestValidationError(
+            [{"loc": ("body", "probe", "index"), "msg": str(exc), "type": "value_error"}]
+        ) from None
     return CommandResponse(status=session.status, step=session.step, epoch=session.epoch)
 
 

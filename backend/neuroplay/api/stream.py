@@ -73,7 +73,7 @@ async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: Se
         if ws_sub.role != "owner":
             _error(ws_sub, "forbidden", "only the session's owner can control it; send auth first, or fork it")
             return
-        await asyncio.to_thread(session.command, msg.action, msg.unit)
+        await asyncio.to_thread(session.command, msg.action, msg.unit, msg.on, msg.probe)
         ws_sub.push_text(
             AckMessage(
                 action=msg.action, status=session.status, step=session.step, epoch=session.epoch

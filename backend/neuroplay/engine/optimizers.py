@@ -38,6 +38,21 @@ class Optimizer:
         """Change p in place from its gradient g."""
         raise NotImplementedError
 
+    def reset_entries(self, key: ParamKey, mask: np.ndarray | None = None) -> None:
+        """Forget what the state remembers of parameter `key` at the True entries of `mask` (None:
+        the whole parameter), after the learner set those values by hand: velocities and moments
+        start again from zero there. A whole parameter loses its state entirely (Adam's step count
+        too); single entries keep the parameter's step count, which Adam shares across its entries."""
+        slots = self.state.get(key)
+        if slots is None:
+            return
+        if mask is None or mask.all():
+            del self.state[key]
+            return
+        for value in slots.values():
+            if isinstance(value, np.ndarray) and value.shape == mask.shape:
+                value[mask] = 0
+
     def state_arrays(self) -> dict[str, np.ndarray]:
         """The whole state as flat named arrays (for saving as .npz without pickle)."""
         out = {}

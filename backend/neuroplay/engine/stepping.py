@@ -36,40 +36,57 @@ class PhaseStepper:
     def in_progress(self) -> bool:
         return self.batch is not None
 
-    def advance(self) -> tuple[Phase, StepResult | None]:
+    def advance(self, batch: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Phase, StepResult | None]:
         """Carry out the next phase. Returns it, and the StepResult once the update (or a
-        divergence) ends the step."""
+        divergence) ends the step.
+
+        `batch` (x, y) is what a step that starts with this call trains on instead of the trainer's
+        next batch (a learner steps through one sample); the batch order is then left as it is, and
+        the step ends no epoch. Ignored while a step is in progress."""
         t, net = self.trainer, self.trainer.network
         phase, last = self.next_phase, len(net.layers) - 1
         if phase.kind == "forward":
-            if phase.layer == 0:
-                self.batch = t.next_batch()
+            i = phase.layer or 0
+            if i == 0:
+                self.batch = t.next_batch() if batch is None else (batch[0], batch[1], False)
                 self.activation = self.batch[0]
-            self.activation = net.layers[phase.layer].forward(self.activation, True)
-            self.next_phase = Phase("forward", phase.layer + 1) if phase.layer < last else Phase("loss")
-        elif phase.kind == "loss":
-            _, yb, ended = self.batch
-            self.loss = t.loss.value(self.activation, yb)
+            assert self.activation is not None
+            self.activation = net.layers[i].forward(self.activation, True)
+            self.next_phase = Phase("forward", i + 1) if i < last else Phase("loss")
+            return phase, None
+        assert self.batch is not None  # set by the first forward phase
+        _, yb, ended = self.batch
+        flowing = self.activation  # the output (loss phase) or the gradient flowing back
+        if phase.kind == "loss":
+            assert flowing is not None
+            self.loss = t.loss.value(flowing, yb)
             if not np.isfinite(self.loss):
                 result = t._diverged_in_forward(self.loss, ended)
                 self._reset()
                 return phase, result
-            if t.fused:
-                self.activation = t.loss.grad_wrt_logits(self.activation, yb)
+            fused_grad = t.loss.grad_wrt_logits
+            if t.fused and fused_grad is not None:
+                self.activation = fused_grad(flowing, yb)
             else:
-                self.activation = t.loss.grad(self.activation, yb)
+                self.activation = t.loss.grad(flowing, yb)
             self.next_phase = Phase("backward", last)
         elif phase.kind == "backward":
-            layer = net.layers[phase.layer]
-            layer.grad_output = self.activation
-            need = phase.layer > 0
-            if t.fused and phase.layer == last:
-                self.activation = layer.backward_from_preactivation(self.activation, need)
+            assert flowing is not None
+            i = phase.layer or 0
+            layer = net.layers[i]
+            layer.grad_output = flowing
+            need = i > 0
+            if t.fused and i == last:
+                # Layer does not declare it: only layers with a fused activation have it (checked by
+                # Trainer.set_loss, which fuses only when the last layer has that activation).
+                fused_backward = getattr(layer, "backward_from_preactivation")  # noqa: B009
+                self.activation = fused_backward(flowing, need)
             else:
-                self.activation = layer.backward(self.activation, need)
-            self.next_phase = Phase("backward", phase.layer - 1) if phase.layer > 0 else Phase("update")
+                self.activation = layer.backward(flowing, need)
+            self.next_phase = Phase("backward", i - 1) if i > 0 else Phase("update")
         else:
-            result = t.apply_gradients(self.loss, self.batch[2])
+            assert self.loss is not None
+            result = t.apply_gradients(self.loss, ended)
             self._reset()
             return phase, result
         return phase, None

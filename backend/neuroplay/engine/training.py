@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .freezing import FrozenEntries
 from .losses import Loss
 from .network import Network
 from .optimizers import SGD, Optimizer
@@ -83,6 +84,7 @@ class Trainer:
         self.transform = transform
         self.transform_rng = np.random.default_rng([seed, 1])
         self.step_count = 0
+        self.frozen = FrozenEntries()  # entries the learner keeps fixed (their gradients not applied)
         self.set_loss(loss)
 
     def set_loss(self, loss: Loss) -> None:
@@ -142,10 +144,14 @@ class Trainer:
         """
         params = self.network.parameters()
         g_flat = np.concatenate([g.ravel() for _, _, g in params]) if params else np.zeros(0, np.float32)
+        frozen = self.frozen
+        any_frozen = bool(frozen.masks)  # nothing frozen (the usual case) costs this one test
+        if any_frozen:
+            g_flat = g_flat * frozen.keep_flat(self.network)
         grad_norm = float(np.vdot(g_flat, g_flat)) ** 0.5
         if not np.isfinite(grad_norm):
             return self._diverged_in_backward(loss, grad_norm, epoch_ended)
-        clipped, changed = grad_norm, False
+        clipped, changed = grad_norm, any_frozen
         if self.clip_norm is not None and grad_norm > self.clip_norm:
             g_flat = g_flat * np.float32(self.clip_norm / grad_norm)
             clipped, changed = self.clip_norm, True
@@ -153,10 +159,13 @@ class Trainer:
             g_flat = np.clip(g_flat, -np.float32(self.clip_value), np.float32(self.clip_value))
             clipped, changed = float(np.vdot(g_flat, g_flat)) ** 0.5, True
         flat = self.network.flat_params
+        held = frozen.hold(self.network) if any_frozen else None
         if type(self.optimizer) is SGD and flat is not None:
             self.optimizer.step_flat(flat, g_flat)
         else:
             self.optimizer.step(self._split_like(params, g_flat) if changed else params)
+        if held is not None:
+            frozen.put_back(self.network, held)
         self.step_count += 1
         return StepResult(loss, grad_norm, clipped, epoch_ended)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import catalog, dataset, errors, model, session, stream, training
+from . import catalog, dataset, errors, inspect, landscape, model, params, session, stream, training
 from .typescript import render_typescript
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
@@ -35,6 +35,10 @@ EXPORTED: dict[str, object] = {
     "stream_client_message": stream.ClientMessage,
     "stream_server_message": stream.ServerMessage,
     "stream_tensor_header": stream.TensorHeader,
+    "inspect_response": inspect.InspectResponse,
+    "param_edit": params.ParamEdit,
+    "landscape_response": landscape.LandscapeResponse,
+    "param_state": params.ParamState,
 }
 
 

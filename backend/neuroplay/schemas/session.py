@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import WireModel, partial_model
 from .dataset import DatasetSpec
+from .inspect import ProbeRef
 from .model import NetworkSpec
+from .params import FrozenSummary
 from .training import LossName, TrainingConfig
 
 SessionStatus = Literal["idle", "running", "paused", "diverged"]
@@ -45,8 +47,31 @@ class SessionPatch(WireModel):
 
 
 class CommandRequest(WireModel):
+    """`unit: "phase"` advances one phase of a training step (forward through one layer, the loss,
+    backward through one layer, the update); `on` says what a step that starts trains on: the next
+    training batch, or the `probe` sample alone."""
+
     action: Literal["play", "pause", "reset", "step"]
-    unit: Literal["batch", "epoch"] = "batch"
+    unit: Literal["batch", "epoch", "phase"] = "batch"
+    on: Literal["batch", "probe"] = "batch"
+    probe: ProbeRef | None = Field(None, description='The sample a step `on: "probe"` trains on.')
+
+    @model_validator(mode="after")
+    def _probe_fits(self) -> CommandRequest:
+        if self.on == "probe" and self.probe is None:
+            raise ValueError('a step on the probe needs "probe": {"split": "train" | "validation", "index": i}')
+        if self.on == "probe" and self.unit == "epoch":
+            raise ValueError('an epoch cannot be taken on the probe alone: use unit "batch" or "phase"')
+        return self
+
+
+class StepPhase(WireModel):
+    """The phase a phase step carried out last: forward or backward through `layer`, the loss, or the
+    update that completed the step; both null when no phase step is shown (any other command)."""
+
+    stage: Literal["forward", "loss", "backward", "update"] | None = None
+    layer: int | None = None
+    on: Literal["batch", "probe"] | None = Field(None, description="What the step shown trains on.")
 
 
 class MetricPoint(WireModel):
@@ -111,6 +136,10 @@ class SessionState(WireModel):
     divergence: Divergence | None = None
     error: str | None = Field(None, description="An unexpected engine failure that paused the run.")
     forked_from: str | None = Field(None, description="The id of the session this one was forked from.")
+    phase: StepPhase = Field(default_factory=StepPhase)
+    frozen: dict[str, FrozenSummary] = Field(
+        default_factory=dict, description="Each parameter with frozen entries, keyed layer{i}.{name}."
+    )
 
 
 class SessionView(SessionState):

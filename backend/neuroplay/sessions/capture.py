@@ -56,7 +56,7 @@ def trainer_state(trainer: Trainer) -> tuple[dict[str, Any], dict[str, np.ndarra
         "epoch": batches.epoch,
         "generators": {name: _plain(g.bit_generator.state) for name, g in _generators(trainer)},
     }
-    return state, {"order": batches.order.copy()}
+    return state, {"order": batches.order.copy(), **trainer.frozen.arrays()}
 
 
 def load_trainer_state(trainer: Trainer, state: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
@@ -68,6 +68,7 @@ def load_trainer_state(trainer: Trainer, state: Mapping[str, Any], arrays: Mappi
     batches.position = int(state["position"])
     batches.epoch = int(state["epoch"])
     trainer.step_count = int(state["step_count"])
+    trainer.frozen.load_arrays(arrays, trainer.network)  # entries the learner froze (none saved: none)
     saved = state["generators"]
     for name, generator in _generators(trainer):
         if name in saved:  # a generator added by a later version starts from its seed

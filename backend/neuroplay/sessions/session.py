@@ -27,7 +27,9 @@ import numpy as np
 
 from ..data import Dataset
 from ..data.dataset import UploadSource
-from ..engine import get_loss
+from ..engine import StepResult, get_loss
+from ..schemas.inspect import ProbeRef
+from ..schemas.params import ParamEdit
 from ..schemas.session import (
     Divergence,
     GridSpec,
@@ -46,6 +48,11 @@ from .engine_messages import Pace, Progress, Saved, Start, Stopped
 from .engine_pool import EngineGone, EnginePool
 from .evaluation import evaluate
 from .history import MetricHistory
+from .param_edits import apply as apply_param_edit
+from .param_edits import check as check_param_edit
+from .param_edits import frozen_summaries, locate
+from .phase_steps import PhaseSteps, StepSource
+from .probe import probe_sample
 from .runner import Runner
 from .telemetry import GRID_EXTENT, Snapshot, Telemetry, TelemetryFrames
 
@@ -110,6 +117,7 @@ class Session:
         self._control = threading.Lock()
         self._runner = Runner(engines, self._start_message, self._on_engine_message)
         self._steps_per_second: float | None = None  # the speed limit the runner gets
+        self._phases = PhaseSteps()  # a training step taken one phase at a time (never while running)
         # The newest engine state known to be consistent while the process trains: the one it got,
         # then each periodic save. A process that dies takes the session back to it.
         self._last_engine_state: EngineState | None = None
@@ -170,12 +178,16 @@ class Session:
             divergence=self.divergence,
             error=self.error,
             forked_from=self.forked_from,
+            phase=self._phases.view(),
+            frozen=frozen_summaries(self.trainer.frozen.masks),
         )
 
     def weights_copy(self) -> dict[str, np.ndarray]:
         """Every parameter and buffer: exact when nothing runs, else the runner's latest snapshot
         (at most one display frame old), so a download never pauses training."""
         with self._control:
+            if self._phases.before is not None:  # a partial phase step is never seen from outside
+                return dict(self._phases.before.weights)
             if not self._runner.alive:
                 return self.trainer.network.get_weights()
         return dict(self.snapshot.weights)
@@ -184,13 +196,22 @@ class Session:
         """A consistent copy of everything (for a fork): a running session pauses for the copy, a
         millisecond or so, and goes on."""
         with self._control, self._engine_back():
-            return capture(self)
+            return capture(self, self._phases.before)
 
     # ---- changing (each takes _control) ----
-    def command(self, action: str, unit: str = "batch") -> None:
+    def command(self, action: str, unit: str = "batch", on: str = "batch", probe: ProbeRef | None = None) -> None:
+        """`unit` "phase" advances one phase of a training step; `on` "probe" makes a step train on
+        the `probe` sample alone. Every other command first abandons a partial phase step (the
+        session goes back exactly to where that step began, see phase_steps.py), except a pause,
+        which changes nothing and leaves it as it is."""
+        source = self._step_source(on, probe)  # a bad probe index raises before anything changes
         with self._control:
             self.last_used = time.monotonic()
-            if action == "play":
+            if action != "pause" and not (action == "step" and unit == "phase"):
+                self._abandon_phase_step()
+            if action == "pause" and self._phases.partial:
+                pass  # nothing runs while a step is partial; the step stays as it is
+            elif action == "play":
                 self._runner.settle()  # a job that is ending by itself: let its report land first
                 if self._runner.alive:
                     return  # already playing
@@ -217,11 +238,11 @@ class Session:
                 self._start_generation()
             elif action == "step":
                 self._runner.stop()
-                self._manual_step(unit)
+                self._manual_step(unit, source)
             else:  # the schema allows no other action; this guards direct callers
                 raise SessionError(f"unknown action {action!r}")
-            if action != "play":  # a playing session's runner checkpoints as it goes
-                self._checkpoint()
+            if action != "play" and not self._phases.partial:  # a playing session's runner checkpoints
+                self._checkpoint()  # as it goes; a partial phase step changed nothing saved
 
     def change(self, new_specs: Specs | Callable[[Specs], Specs]) -> None:
         """Apply new specs, or a function from the current specs to new ones. The function runs under
@@ -232,6 +253,7 @@ class Session:
         with self._control:
             self.last_used = time.monotonic()
             specs = new_specs(self.specs) if callable(new_specs) else new_specs
+            self._abandon_phase_step()  # exact: a change that fails below leaves all as it was
             rebuild_data = specs.dataset != self.specs.dataset
             rebuild_model = specs.model != self.specs.model
             if rebuild_data and not rebuild_model and self._swap_data_keeping_weights(specs):
@@ -272,6 +294,30 @@ class Session:
             self._record_point()
             self._checkpoint()
         return True
+
+    def edit_params(self, edit: ParamEdit) -> tuple[np.ndarray, np.ndarray, int]:
+        """Set parameter values and frozen masks by hand (param_edits.py); a running session takes
+        the edit at its next step (its engine state comes back for it, as for any change). Returns
+        the parameter's values, its frozen mask and the step."""
+        with self._control:
+            self.last_used = time.monotonic()
+            check_param_edit(self.trainer, edit)  # raises before anything stops or changes
+            self._abandon_phase_step()
+            with self._engine_back():
+                apply_param_edit(self.trainer, edit)
+                self.state_version += 1
+                self._publish_snapshot()
+                self._checkpoint()
+                key = (edit.layer, edit.param)
+                values = self.trainer.network.layers[edit.layer].params[edit.param].copy()
+                return values, self.trainer.frozen.mask(key, values.shape), self.step
+
+    def param_state(self, layer: int, param: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """A parameter's values (as weights_copy gives them) and frozen mask, and the step."""
+        locate(self.trainer, layer, param)  # names a layer or parameter that does not exist
+        step = self.step
+        values = self.weights_copy()[f"layer{layer}.{param}"]
+        return values, self.trainer.frozen.mask((layer, param), values.shape), step
 
     def close(self) -> None:
         """Stop training and checkpoint (server shutdown): it comes back paused where it stopped."""
@@ -356,13 +402,35 @@ class Session:
             self.status = status
             self.state_version += 1
 
-    def _manual_step(self, unit: str) -> None:
+    def _step_source(self, on: str, probe: ProbeRef | None) -> StepSource:
+        if on != "probe":
+            return StepSource("batch")
+        if probe is None:
+            raise SessionError('a step on the probe needs "probe": {"split", "index"}')
+        return StepSource("probe", probe_sample(self.data, probe.split, probe.index), (probe.split, probe.index))
+
+    def _abandon_phase_step(self) -> None:
+        if self._phases.last is not None:
+            self._phases.abandon(self.trainer)
+            self.state_version += 1
+
+    def _manual_step(self, unit: str, source: StepSource) -> None:
         if self.status == "running":
             self._set_status("paused")
-        while True:
-            result = self._train_one()
-            if result is None or unit == "batch" or result:
-                break
+        if unit == "phase":
+            result = self._phases.advance(self.trainer, self.step, self.epoch, source)
+            self.state_version += 1  # the phase shown changed
+            if result is None:
+                return  # the step goes on with the next phase command; nothing is published yet
+            self._take_result(result)
+        elif source.on == "probe":
+            self._take_result(self._phases.finish(self.trainer, self.step, self.epoch, source))
+            self._phases.last = None  # a whole step: no phase to show
+        else:
+            while True:
+                ended = self._train_one()
+                if ended is None or unit == "batch" or ended:
+                    break
         self._record_point()
         self._publish_snapshot()
         if self.status == "idle":
@@ -370,7 +438,10 @@ class Session:
 
     def _train_one(self) -> bool | None:
         """One optimizer step. Returns whether it ended an epoch, or None when training diverged."""
-        result = self.trainer.train_step()
+        return self._take_result(self.trainer.train_step())
+
+    def _take_result(self, result: StepResult) -> bool | None:
+        """Count a step that ended (whole or by phases); None when it diverged."""
         if result.diverged:
             self.divergence = divergence_at(self.step + 1, result.diverged)
             self._set_status("diverged")
@@ -453,7 +524,7 @@ class Session:
         if self._on_checkpoint is None:
             return
         try:
-            self._on_checkpoint(capture(self, engine))
+            self._on_checkpoint(capture(self, engine or self._phases.before))
         except Exception:
             logger.exception("session %s: checkpoint failed", self.id)
 

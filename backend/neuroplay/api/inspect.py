@@ -1,0 +1,64 @@
+"""GET /api/sessions/{id}/inspect: one sample's way through the network, for anyone with the link."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
+
+from ..schemas.errors import ErrorResponse
+from ..schemas.inspect import InspectResponse, LayerInspectionView, ProbeSplit
+from ..sessions.probe import ProbeIndexError, inspect_probe
+from .deps import manager_of
+
+router = APIRouter(prefix="/api/sessions", responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+
+
+def tensor(a: np.ndarray | None) -> Any:
+    """Nested lists of Python floats; NaN and infinities become None (JSON has no such numbers)."""
+    if a is None:
+        return None
+    values = np.asarray(a, dtype=np.float64)  # float32 -> float64 is exact
+    out = values.astype(object)
+    out[~np.isfinite(values)] = None
+    return out.tolist()
+
+
+@router.get("/{session_id}/inspect", response_model=InspectResponse)
+def inspect(
+    session_id: str,
+    request: Request,
+    split: Annotated[ProbeSplit, Query(description="Which split the sample is taken from.")],
+    index: Annotated[int, Query(ge=0, description="The sample's position in its split.")],
+) -> InspectResponse:
+    """The sample in inference mode with its own target: loss, prediction, and per layer its input,
+    output, pre-activation, dL/d(output) and dL/d(each parameter)."""
+    session = manager_of(request).get(session_id)
+    try:
+        snapshot, result = inspect_probe(session, split, index)
+    except ProbeIndexError as exc:
+        raise RequestValidationError([{"loc": ("query", "index"), "msg": str(exc), "type": "value_error"}]) from None
+    loss = result.loss if np.isfinite(result.loss) else None
+    return InspectResponse(
+        split=split,
+        index=index,
+        step=snapshot.step,
+        generation=snapshot.generation,
+        loss=loss,
+        prediction=tensor(result.prediction),
+        target=tensor(result.target),
+        layers=[
+            LayerInspectionView(
+                index=i,
+                type=layer.type,
+                input=tensor(layer.input),
+                output=tensor(layer.output),
+                preactivation=tensor(layer.preactivation),
+                output_grad=tensor(layer.output_grad),
+                param_grads={name: tensor(g) for name, g in layer.param_grads.items()},
+            )
+            for i, layer in enumerate(result.layers)
+        ],
+    )

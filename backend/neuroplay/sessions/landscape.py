@@ -1,0 +1,128 @@
+"""A session's loss landscape (engine/landscape.py) from its latest snapshot, on a copy network."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from itertools import islice
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..engine import Network, get_loss
+from ..engine.landscape import entry_direction, loss_surface, random_directions
+from ..schemas.landscape import LandscapeResponse
+from .probe import network_of
+
+if TYPE_CHECKING:
+    from .session import Session
+
+# Forward work allowed for one landscape, in grid points × training samples × parameters: about a
+# few seconds of one core. Beyond it the learner is asked for a smaller grid.
+MAX_WORK = 4e9
+ENTRY = re.compile(r"^layer(\d+)\.(\w+)\[(\d+(?:,\s*\d+)*)\]$")
+
+
+class LandscapeError(ValueError):
+    """A request that does not fit the model; `field` names the query parameter to blame."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def entry_names(network: Network, limit: int, frozen: Mapping[tuple[int, str], np.ndarray] | None = None) -> list[str]:
+    """The first `limit` entries' names, layer{i}.{name}[index], in parameter order, leaving out
+    those `frozen` marks."""
+    frozen = frozen or {}
+    names = (
+        f"layer{i}.{name}[{', '.join(map(str, idx))}]"
+        for (i, name), p, _ in network.parameters()
+        for idx in np.ndindex(p.shape)
+        if (i, name) not in frozen or not frozen[(i, name)][idx]
+    )
+    return list(islice(names, limit))
+
+
+def parse_entry(field: str, text: str, network: Network) -> tuple[int, str, tuple[int, ...]]:
+    match = ENTRY.match(text.strip())
+    if match is None:
+        raise LandscapeError(field, f"{field} must name a parameter entry like layer0.W[0, 1], got {text!r}")
+    layer, name = int(match.group(1)), match.group(2)
+    index = tuple(int(part) for part in match.group(3).split(","))
+    if layer >= len(network.layers) or name not in network.layers[layer].params:
+        raise LandscapeError(field, f"{field}: the model has no parameter {name!r} in layer {layer}")
+    shape = network.layers[layer].params[name].shape
+    if len(index) != len(shape) or any(not 0 <= i < n for i, n in zip(index, shape, strict=False)):
+        raise LandscapeError(
+            field, f"{field}: index {list(index)} is not an entry of layer{layer}.{name}, shape {list(shape)}"
+        )
+    return layer, name, index
+
+
+def landscape(
+    session: Session,
+    axes: str | None,
+    x: str | None,
+    y: str | None,
+    span: float,
+    size: int,
+    seed: int,
+) -> LandscapeResponse:
+    snapshot, specs, data = session.snapshot, session.specs, session.data
+    network = network_of(snapshot)
+    count = network.param_count()
+    frozen = session.trainer.frozen.masks  # replaced whole on change: safe to read here
+    # Two numbers left to train (the model has two, or the learner froze all others): the true landscape.
+    trainable = count - sum(int(mask.sum()) for mask in frozen.values())
+    if count == 0:
+        raise LandscapeError("axes", "the model has no trainable parameters, so there is no landscape")
+    if axes is None:
+        axes = "entries" if trainable == 2 or x is not None or y is not None else "random"
+    work = size * size * len(data.x_train) * count
+    if work > MAX_WORK:
+        fits = int((MAX_WORK / (len(data.x_train) * count)) ** 0.5)
+        smaller = fits if fits % 2 else fits - 1  # the largest odd size within the budget
+        advice = f"use size {smaller} or less" if smaller >= 3 else "even a 3×3 grid is too much for this model"
+        raise LandscapeError(
+            "size",
+            f"a {size}×{size} grid over {len(data.x_train)} training samples and {count:,} parameters is too much "
+            f"work for the server; {advice}",
+        )
+    offsets = np.linspace(-span, span, size)
+    if axes == "entries":
+        if trainable == 2 and x is None and y is None:
+            x, y = entry_names(network, 2, frozen)
+        if x is None or y is None:
+            examples = ", ".join(entry_names(network, 3))
+            raise LandscapeError(
+                "x" if x is None else "y", f"axes=entries needs x and y, parameter entries such as {examples}"
+            )
+        ex, ey = parse_entry("x", x, network), parse_entry("y", y, network)
+        if ex == ey:
+            raise LandscapeError("y", "x and y name the same entry")
+        (d1, x0), (d2, y0) = entry_direction(network, *ex), entry_direction(network, *ey)
+        labels, center = (x.strip(), y.strip()), [x0, y0]
+        xs, ys = x0 + offsets, y0 + offsets
+    else:
+        d1, d2 = random_directions(network, seed)
+        labels, center = ("direction 1", "direction 2"), [0.0, 0.0]
+        xs = ys = offsets
+    grid = loss_surface(
+        network, get_loss(specs.resolved_loss()), data.x_train, data.y_train, (d1, d2), offsets, offsets
+    )
+    middle = grid[size // 2, size // 2]
+    return LandscapeResponse(
+        step=snapshot.step,
+        generation=snapshot.generation,
+        axes="entries" if axes == "entries" else "random",
+        x_label=labels[0],
+        y_label=labels[1],
+        x=[float(v) for v in xs],
+        y=[float(v) for v in ys],
+        center=center,
+        center_loss=float(middle) if np.isfinite(middle) else None,
+        loss=[[float(v) if np.isfinite(v) else None for v in row] for row in grid],
+        samples=len(data.x_train),
+    )
