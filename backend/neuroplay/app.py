@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .api import catalog, datasets, exports, health, sessions, stream
 from .api.errors import install_error_handlers
+from .api.json_depth import JsonDepthLimit
 from .config import Settings
 from .sessions.manager import SessionManager
 from .store import Store
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings, store)
     install_error_handlers(app)
+    app.add_middleware(JsonDepthLimit)
     for module in (health, catalog, sessions, datasets, exports, stream):
         app.include_router(module.router)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import TypeAdapter, ValidationError
 
 from ..api.errors import describe_location
+from ..api.json_depth import loads
 from ..schemas.stream import (
     AckMessage,
     AuthMessage,
@@ -47,7 +47,7 @@ def _parse(text: str) -> tuple[object | None, str, str]:
     if len(text) > MAX_CLIENT_MESSAGE:
         return None, "too_large", f"message of {len(text)} characters; the limit is {MAX_CLIENT_MESSAGE}"
     try:
-        raw = json.loads(text)
+        raw = loads(text)  # refuses deep nesting first (json.loads would raise RecursionError)
     except ValueError as exc:
         return None, "bad_json", f"not JSON: {exc}"
     try:
