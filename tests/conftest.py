@@ -30,7 +30,7 @@ class LiveServer:
     sessions (its log is appended to the same file).
     """
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, log_level: str = "warning") -> None:
         self.port = free_port()
         self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{self.port}"
@@ -50,7 +50,7 @@ class LiveServer:
                 "--data-dir",
                 str(data_dir),
                 "--log-level",
-                "warning",
+                log_level,
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,

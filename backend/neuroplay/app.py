@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from .api import catalog, datasets, exports, health, sessions, stream
 from .api.errors import install_error_handlers
 from .api.json_depth import JsonDepthLimit
+from .api.security_headers import SecurityHeaders, install_log_redaction
 from .config import Settings
 from .sessions.manager import SessionManager
 from .store import Store
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = SessionManager(settings, store)
     install_error_handlers(app)
     app.add_middleware(JsonDepthLimit)
+    app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")
+    install_log_redaction()
     for module in (health, catalog, sessions, datasets, exports, stream):
         app.include_router(module.router)
 
@@ -51,5 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The share link /s/{id} is the same single page; the script reads the id from the path.
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
-    app.mount("/", StaticFiles(directory=settings.frontend_dir), name="frontend")
+    # follow_symlink: frontend/node_modules may be a link to a shared install (git worktrees do that)
+    app.mount("/", StaticFiles(directory=settings.frontend_dir, follow_symlink=True), name="frontend")
     return app

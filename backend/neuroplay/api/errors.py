@@ -68,6 +68,9 @@ def install_error_handlers(app: FastAPI) -> None:
         for e in errors:
             e.pop("ctx", None)  # may hold exception objects; the message already says it
             e.pop("url", None)
+            # The rejected value is not echoed: it may be a secret sent in the wrong place (an owner
+            # token), or megabytes; the location and message already say what is wrong.
+            e.pop("input", None)
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         message = f"{describe_location(first['loc'])}: {first['msg']}"
         if len(errors) > 1:
