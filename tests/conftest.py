@@ -55,7 +55,8 @@ class LiveServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            # per-address limits off unless a test turns them on: every test client is 127.0.0.1
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "NEUROPLAY_RATE_LIMITS": "false", **(env or {})},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

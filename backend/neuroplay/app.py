@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from .api import catalog, datasets, exports, health, sessions, stream
 from .api.errors import install_error_handlers
 from .api.json_depth import JsonDepthLimit
+from .api.rate_limits import HttpRateLimits, RateLimiter
 from .api.security_headers import SecurityHeaders, install_log_redaction
 from .config import Settings
 from .sessions.manager import SessionManager
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(JsonDepthLimit)
     app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")
     install_log_redaction()
+    app.state.limits = RateLimiter(settings)
+    app.add_middleware(HttpRateLimits, limiter=app.state.limits)
     for module in (health, catalog, sessions, datasets, exports, stream):
         app.include_router(module.router)
 

@@ -56,5 +56,16 @@ class Settings(BaseSettings):
         5.0, gt=0, le=3600, description="A running session is saved this often; a hard kill loses at most this."
     )
 
+    # Per-client limits, by address (api/rate_limits.py). A classroom behind one NAT address is one
+    # client here, so the defaults leave room for 60 students at once.
+    rate_limits: bool = Field(True, description="false: no per-address limits at all (the test servers).")
+    sessions_per_minute: int = Field(120, ge=1, description="Sessions created (and forked) per address and minute.")
+    uploads_per_minute: int = Field(60, ge=1, description="Uploaded files per address and minute.")
+    ws_messages_per_second: float = Field(
+        100, gt=0, description="Websocket messages per address and second, on average (all its sockets)."
+    )
+    ws_messages_burst: int = Field(400, ge=1, description="Websocket messages per address at once, above the average.")
+    websockets_per_client: int = Field(256, ge=1, description="Websockets open at once per address.")
+
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url(self.data_dir)
