@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         5.0, gt=0, le=3600, description="A running session is saved this often; a hard kill loses at most this."
     )
 
+    max_activation_mb: int = Field(
+        1024,
+        ge=1,
+        description="Activation memory one training batch (or one chunk of scoring) may need; a network "
+        "over it is refused before it is built (422 naming the layer).",
+    )
     # Per-client limits, by address (api/rate_limits.py). A classroom behind one NAT address is one
     # client here, so the defaults leave room for 60 students at once.
     rate_limits: bool = Field(True, description="false: no per-address limits at all (the test servers).")

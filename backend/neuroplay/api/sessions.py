@@ -26,6 +26,7 @@ from ..schemas.session import (
 from ..schemas.training import TrainingConfig
 from ..sessions.build import Specs
 from ..sessions.defaults import default_model
+from ..sessions.memory import check_activation_memory, configured_budget_mb
 from ..sessions.session import Session
 from .deps import manager_of, require_owner
 
@@ -108,11 +109,17 @@ def change_session(session_id: str, body: SessionPatch, request: Request) -> Ses
     require_owner(request, session)
 
     def patched(old: Specs) -> Specs:  # runs under the session's lock, on its current settings
-        return Specs(
+        new = Specs(
             _merge("model", NetworkSpec, old.model, body.model),
             _merge("dataset", DatasetSpec, old.dataset, body.dataset, _leaves_upload(old.dataset, body.dataset)),
             _merge("training", TrainingConfig, old.training, body.training, body.clear),
         )
+        if (new.model, new.dataset) == (old.model, old.dataset):
+            # a training-only change (a bigger batch) keeps the network: check its memory here; any
+            # other change rebuilds, and building checks it
+            budget = configured_budget_mb()
+            check_activation_memory(new.model, new.training.batch_size, len(session.data.x_train), budget)
+        return new
 
     session.change(patched)
     return view_of(session)
