@@ -62,6 +62,14 @@ class Settings(BaseSettings):
         description="Activation memory one training batch (or one chunk of scoring) may need; a network "
         "over it is refused before it is built (422 naming the layer).",
     )
+    retention_days: float = Field(
+        0,
+        ge=0,
+        description="0: keep every session. Otherwise sessions not opened for this many days, not running, "
+        "not watched and not the source of a fork that still exists are deleted with their checkpoint and "
+        "the uploads only they used; their link then answers 410 saying so.",
+    )
+    retention_sweep_seconds: float = Field(3600, gt=0, description="How often the retention sweep runs.")
     # Per-client limits, by address (api/rate_limits.py). A classroom behind one NAT address is one
     # client here, so the defaults leave room for 60 students at once.
     rate_limits: bool = Field(True, description="false: no per-address limits at all (the test servers).")

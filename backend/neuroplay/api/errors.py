@@ -17,7 +17,7 @@ from ..data.errors import DataError
 from ..engine import ModelError
 from ..export import ExportError
 from ..schemas.errors import ErrorResponse
-from ..sessions.manager import SessionNotFound
+from ..sessions.manager import SessionDeleted, SessionNotFound
 from ..sessions.session import SessionError
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def model_error(_: Request, exc: ModelError) -> JSONResponse:
         loc = ["body", "model"] + (["layers", exc.layer] if exc.layer is not None else [])
         return _respond(422, exc.message, exc.layer, [{"loc": loc, "msg": exc.message, "type": "model"}])
+
+    @app.exception_handler(SessionDeleted)
+    async def gone(_: Request, exc: SessionDeleted) -> JSONResponse:
+        return _respond(410, exc.message())
 
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:

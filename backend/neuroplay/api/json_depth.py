@@ -94,7 +94,8 @@ def _is_json(scope: Scope) -> bool:
             kind = value.split(b";", 1)[0].strip().lower()
             return kind == b"application/json" or kind.endswith(b"+json")
     # FastAPI parses a body without a content type as JSON too; uploads are raw files, never JSON
-    return scope.get("method") in ("POST", "PUT", "PATCH") and "/uploads/" not in scope.get("path", "")
+    method, path = str(scope.get("method", "")), str(scope.get("path", ""))
+    return method in ("POST", "PUT", "PATCH") and "/uploads/" not in path
 
 
 def _replay(messages: list[MutableMapping[str, Any]], then: Receive | None = None) -> Receive:

@@ -29,7 +29,7 @@ from ..schemas.stream import (
     SubscribeMessage,
 )
 from ..sessions.hub import Hub, Subscriber
-from ..sessions.manager import SessionManager, SessionNotFound
+from ..sessions.manager import SessionDeleted, SessionManager, SessionNotFound
 from ..sessions.session import Session, SessionError
 
 router = APIRouter()
@@ -123,6 +123,10 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
     manager: SessionManager = ws.app.state.sessions
     try:
         session = await asyncio.to_thread(manager.get, session_id)  # may load it from the store
+    except SessionDeleted as exc:
+        await ws.send_text(ErrorMessage(code="gone", message=exc.message()).model_dump_json())
+        await ws.close(code=4410)
+        return
     except SessionNotFound:
         await ws.send_text(
             ErrorMessage(code="not_found", message=f"no session with id {session_id!r}").model_dump_json()
