@@ -91,7 +91,7 @@ class JsonDepthLimit:
 def _is_json(scope: Scope) -> bool:
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
-            kind = value.split(b";", 1)[0].strip().lower()
+            kind: bytes = value.split(b";", 1)[0].strip().lower()
             return kind == b"application/json" or kind.endswith(b"+json")
     # FastAPI parses a body without a content type as JSON too; uploads are raw files, never JSON
     method, path = str(scope.get("method", "")), str(scope.get("path", ""))
