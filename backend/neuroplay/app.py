@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     database_lock = lock_database(settings.resolved_database_url())  # raises if another server has it
-    store = Store(settings.resolved_database_url())
+    store = Store(settings.resolved_database_url(), busy_timeout=settings.database_busy_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database (e.g. postgresql+psycopg://user@host/db); "
         "None: SQLite in <data_dir>/neuroplay.db.",
     )
+    database_busy_timeout_seconds: float = Field(
+        30, gt=0, description="A write waits this long for a database lock another program holds, then fails."
+    )
     engine_spares: int = Field(
         1, ge=0, le=16, description="Engine processes kept started and idle, so pressing play trains at once."
     )

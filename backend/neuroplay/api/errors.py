@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from ..data.errors import DataError
@@ -19,6 +20,7 @@ from ..export import ExportError
 from ..schemas.errors import ErrorResponse
 from ..sessions.manager import SessionDeleted, SessionNotFound
 from ..sessions.session import SessionError
+from ..store.failures import why_it_failed
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +103,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DataError)
     async def data_error(_: Request, exc: DataError) -> JSONResponse:
         return _respond(422, f"dataset: {exc}", None, [{"loc": ["body", "dataset"], "msg": str(exc), "type": "data"}])
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(_: Request, exc: OperationalError) -> JSONResponse:
+        # The disk is full or another program locks the database: nothing was changed; say which.
+        logger.warning("database write failed: %s", exc)
+        return _respond(
+            503, f"the server could not write its database ({why_it_failed(exc)}); nothing was changed, try again later"
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

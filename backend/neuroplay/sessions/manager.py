@@ -25,6 +25,7 @@ from ..config import Settings
 from ..data.upload_cache import ParsedUploads
 from ..store import Checkpoint, CheckpointWriter, Store
 from ..store.checkpoint import utc_now
+from ..store.failures import SAVE_FAILED, save_failure_message
 from .build import Specs
 from .capture import capture
 from .engine_pool import EnginePool
@@ -80,7 +81,7 @@ class SessionManager:
         self.settings = settings
         self.store = store
         self.parsed_uploads = ParsedUploads(store.get_upload)
-        self.writer = CheckpointWriter(store)
+        self.writer = CheckpointWriter(store, on_result=self._checkpoint_result)
         self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions)
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
@@ -88,6 +89,7 @@ class SessionManager:
         self._load_lock = threading.Lock()  # one load at a time, so a session is never loaded twice
         self._upload_lock = threading.Lock()  # a collection of unused uploads against pins
         self._pinned: Counter[str] = Counter()  # uploads a switch, create or fork is about to use
+        self._save_failing: set[str] = set()  # sessions whose last checkpoint could not be written
         self._opened_written: dict[str, float] = {}  # session id -> monotonic time of the last write
         self.retention = (
             RetentionSweep(self.sweep_unused, settings.retention_sweep_seconds) if settings.retention_days > 0 else None
@@ -143,6 +145,26 @@ class SessionManager:
         session.last_used = time.monotonic()
         self._note_opened(session.id, session.last_used)
         return session
+
+    def _checkpoint_result(self, session_id: str, error: Exception | None) -> None:
+        """On the writer's thread: a failing save shows on the session (its users see the error),
+        and goes away once a save works again."""
+        session = self._sessions.get(session_id)
+        if error is not None:
+            self._save_failing.add(session_id)
+            message = save_failure_message(error)
+        elif session_id in self._save_failing:
+            self._save_failing.discard(session_id)
+            message = None
+        else:
+            return
+        if session is None or session.error == message:
+            return
+        if message is None and not (session.error or "").startswith(SAVE_FAILED):
+            return  # another error (the engine's) is shown: not ours to clear
+        session.error = message
+        # republish takes the session's lock, whose holder may be waiting for this very writer
+        threading.Thread(target=session.republish, name="save-error", daemon=True).start()
 
     def _note_opened(self, session_id: str, now: float) -> None:
         if now - self._opened_written.get(session_id, -OPENED_WRITE_SECONDS) < OPENED_WRITE_SECONDS:

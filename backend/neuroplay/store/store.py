@@ -38,7 +38,7 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
     """SQLite with WAL (readers never wait for the writer; a killed process loses no committed
     transaction), synchronous=NORMAL (safe against process crashes, which is what we guard against),
     and real transactions around DDL too (pysqlite would otherwise commit before each CREATE)."""
@@ -46,7 +46,7 @@ def _sqlite_engine(url: str) -> Engine:
     memory = parsed.database in (None, "", ":memory:")
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout},
         **({"poolclass": StaticPool} if memory else {}),
     )
 
@@ -57,7 +57,7 @@ def _sqlite_engine(url: str) -> Engine:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -71,10 +71,11 @@ def _sqlite_engine(url: str) -> Engine:
 class Store:
     """Thread-safe: each call takes its own connection from the engine's pool."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
+        """`busy_timeout`: how long a write waits for a lock another program holds before failing."""
         self.url = url
         if make_url(url).get_backend_name() == "sqlite":
-            self.engine = _sqlite_engine(url)
+            self.engine = _sqlite_engine(url, busy_timeout)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
         self.schema_version = migrate(self.engine)
