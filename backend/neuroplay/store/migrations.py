@@ -95,6 +95,7 @@ def _4_retention(conn: Connection) -> None:
 # MIGRATIONS[i] takes a database from version i to version i + 1.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_1_sessions, _2_fork_origin, _3_uploads, _4_retention)
 LATEST = len(MIGRATIONS)
+MIGRATION_LOCK = 0x4E50_4D49_4752  # "NPMIGR": the advisory lock key NeuroPlay's migrations take
 
 
 class SchemaTooNew(RuntimeError):
@@ -116,6 +117,10 @@ def migrate(engine: Engine, target: int = LATEST) -> int:
     with engine.connect() as conn:
         conn.execution_options(write_lock=True)  # SQLite: BEGIN IMMEDIATE, so two starting servers queue
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Two servers starting on one empty database: the second waits here until the first
+                # has committed, then finds the schema current (released with the transaction).
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             version = current_version(conn)
             if version > LATEST:
                 raise SchemaTooNew(
