@@ -55,3 +55,10 @@ fi
 if [ "$want_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
+
+# The store and persistence tests also run on a real PostgreSQL: the one on 127.0.0.1:5432 when it
+# answers, else a private server the tests start from Debian's package (tests/postgres.py).
+if [ "$want_test" = 1 ] && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null \
+    && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  apt_install postgresql
+fi

@@ -30,7 +30,7 @@ class LiveServer:
     sessions (its log is appended to the same file).
     """
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, log_level: str = "warning") -> None:
         self.port = free_port()
         self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{self.port}"
@@ -50,12 +50,13 @@ class LiveServer:
                 "--data-dir",
                 str(data_dir),
                 "--log-level",
-                "warning",
+                log_level,
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            # per-address limits off unless a test turns them on: every test client is 127.0.0.1
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "NEUROPLAY_RATE_LIMITS": "false", **(env or {})},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -114,6 +115,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path_factory.mktemp("server"))
     yield live
     live.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A real PostgreSQL server (tests/postgres.py); tests take a database of their own on it."""
+    from .postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file, or a PostgreSQL database of this test's own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'neuroplay.db'}"
+        return
+    from .postgres import fresh_database
+
+    with fresh_database(request.getfixturevalue("postgres_admin_url")) as url:
+        yield url
 
 
 @pytest.fixture()

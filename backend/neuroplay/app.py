@@ -14,6 +14,9 @@ from .api import inspect as inspect_api
 from .api import landscape as landscape_api
 from .api import params as params_api
 from .api.errors import install_error_handlers
+from .api.json_depth import JsonDepthLimit
+from .api.rate_limits import HttpRateLimits, RateLimiter
+from .api.security_headers import SecurityHeaders, install_log_redaction
 from .config import Settings
 from .sessions.manager import SessionManager
 from .store import Store
@@ -25,7 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     database_lock = lock_database(settings.resolved_database_url())  # raises if another server has it
-    store = Store(settings.resolved_database_url())
+    store = Store(settings.resolved_database_url(), busy_timeout=settings.database_busy_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -41,6 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionManager(settings, store)
     install_error_handlers(app)
+    app.add_middleware(JsonDepthLimit)
+    app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")
+    install_log_redaction()
+    app.state.limits = RateLimiter(settings)
+    app.add_middleware(HttpRateLimits, limiter=app.state.limits)
     for module in (health, catalog, sessions, datasets, exports, stream, inspect_api, params_api, landscape_api):
         app.include_router(module.router)
 
@@ -52,5 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The share link /s/{id} is the same single page; the script reads the id from the path.
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
-    app.mount("/", StaticFiles(directory=settings.frontend_dir), name="frontend")
+    # follow_symlink: frontend/node_modules may be a link to a shared install (git worktrees do that)
+    app.mount("/", StaticFiles(directory=settings.frontend_dir, follow_symlink=True), name="frontend")
     return app

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database (e.g. postgresql+psycopg://user@host/db); "
         "None: SQLite in <data_dir>/neuroplay.db.",
     )
+    database_busy_timeout_seconds: float = Field(
+        30, gt=0, description="A write waits this long for a database lock another program holds, then fails."
+    )
     engine_spares: int = Field(
         1, ge=0, le=16, description="Engine processes kept started and idle, so pressing play trains at once."
     )
@@ -55,6 +58,31 @@ class Settings(BaseSettings):
     checkpoint_seconds: float = Field(
         5.0, gt=0, le=3600, description="A running session is saved this often; a hard kill loses at most this."
     )
+
+    max_activation_mb: int = Field(
+        1024,
+        ge=1,
+        description="Activation memory one training batch (or one chunk of scoring) may need; a network "
+        "over it is refused before it is built (422 naming the layer).",
+    )
+    retention_days: float = Field(
+        0,
+        ge=0,
+        description="0: keep every session. Otherwise sessions not opened for this many days, not running, "
+        "not watched and not the source of a fork that still exists are deleted with their checkpoint and "
+        "the uploads only they used; their link then answers 410 saying so.",
+    )
+    retention_sweep_seconds: float = Field(3600, gt=0, description="How often the retention sweep runs.")
+    # Per-client limits, by address (api/rate_limits.py). A classroom behind one NAT address is one
+    # client here, so the defaults leave room for 60 students at once.
+    rate_limits: bool = Field(True, description="false: no per-address limits at all (the test servers).")
+    sessions_per_minute: int = Field(120, ge=1, description="Sessions created (and forked) per address and minute.")
+    uploads_per_minute: int = Field(60, ge=1, description="Uploaded files per address and minute.")
+    ws_messages_per_second: float = Field(
+        100, gt=0, description="Websocket messages per address and second, on average (all its sockets)."
+    )
+    ws_messages_burst: int = Field(400, ge=1, description="Websocket messages per address at once, above the average.")
+    websockets_per_client: int = Field(256, ge=1, description="Websockets open at once per address.")
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url(self.data_dir)

@@ -1,17 +1,18 @@
 """Sessions outlive the server process: a graceful stop (SIGTERM) writes every session and a new server
 on the same data directory brings them back exactly; a hard kill (SIGKILL) loses at most the last
-checkpoint interval of a running session, never the session."""
+checkpoint interval of a running session, never the session. Both run on SQLite and on PostgreSQL
+(`database_url`, tests/conftest.py)."""
 
 from __future__ import annotations
 
 import io
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
 import httpx
 import numpy as np
+from sqlalchemy import create_engine, text
 
 from ..conftest import LiveServer, process_running
 from .helpers import command, create, wait_for
@@ -41,8 +42,8 @@ def play_until(client: httpx.Client, sid: str, auth: dict, steps: int) -> None:
     wait_for(lambda: view(client, sid)["step"] >= steps, what=f"{steps} steps")
 
 
-def test_a_graceful_restart_brings_every_session_back_exactly(tmp_path: Path) -> None:
-    first = LiveServer(tmp_path)
+def test_a_graceful_restart_brings_every_session_back_exactly(tmp_path: Path, database_url: str) -> None:
+    first = LiveServer(tmp_path, env={"NEUROPLAY_DATABASE_URL": database_url})
     try:
         with httpx.Client(base_url=first.url, timeout=10) as c:
             paused, auth = create(
@@ -75,7 +76,7 @@ def test_a_graceful_restart_brings_every_session_back_exactly(tmp_path: Path) ->
         assert first.stop(signal.SIGTERM), "the server did not stop by itself on SIGTERM"
     assert not [pid for pid in engines if process_running(pid)], "engine processes outlived the server"
 
-    second = LiveServer(tmp_path)
+    second = LiveServer(tmp_path, env={"NEUROPLAY_DATABASE_URL": database_url})
     try:
         with httpx.Client(base_url=second.url, timeout=10) as c:
             after = view(c, paused)
@@ -97,16 +98,22 @@ def test_a_graceful_restart_brings_every_session_back_exactly(tmp_path: Path) ->
         second.stop()
 
 
-def saved_step(db: Path, sid: str) -> int:
-    """What the server has committed to its SQLite file (WAL lets us read beside it)."""
-    with sqlite3.connect(db, timeout=10) as conn:
-        row = conn.execute("SELECT step FROM sessions WHERE id = ?", (sid,)).fetchone()
+def saved_step(database_url: str, sid: str) -> int:
+    """What the server has committed to its database (SQLite's WAL lets us read beside it)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT step FROM sessions WHERE id = :id"), {"id": sid}).fetchone()
+    finally:
+        engine.dispose()
     return -1 if row is None else int(row[0])
 
 
-def test_a_hard_kill_loses_at_most_the_last_checkpoint_interval(tmp_path: Path) -> None:
+def test_a_hard_kill_loses_at_most_the_last_checkpoint_interval(tmp_path: Path, database_url: str) -> None:
     interval = 0.5
-    first = LiveServer(tmp_path, env={"NEUROPLAY_CHECKPOINT_SECONDS": str(interval)})
+    first = LiveServer(
+        tmp_path, env={"NEUROPLAY_CHECKPOINT_SECONDS": str(interval), "NEUROPLAY_DATABASE_URL": database_url}
+    )
     try:
         with httpx.Client(base_url=first.url, timeout=10) as c:
             idle, _ = create(c)  # never trained: must survive too
@@ -116,7 +123,7 @@ def test_a_hard_kill_loses_at_most_the_last_checkpoint_interval(tmp_path: Path) 
             seen_at = time.monotonic()
             # Nothing pauses it: only the engine process's periodic saves can put this step on disk.
             wait_for(
-                lambda: saved_step(tmp_path / "neuroplay.db", sid) >= seen,
+                lambda: saved_step(database_url, sid) >= seen,
                 timeout=10,
                 what="a periodic checkpoint at or after the step seen",
             )
@@ -130,7 +137,7 @@ def test_a_hard_kill_loses_at_most_the_last_checkpoint_interval(tmp_path: Path) 
     # Killed, the server cannot stop its engine processes: each one ends when its socket closes.
     wait_for(lambda: not [pid for pid in engines if process_running(pid)], what="orphaned engine processes to end")
 
-    second = LiveServer(tmp_path)
+    second = LiveServer(tmp_path, env={"NEUROPLAY_DATABASE_URL": database_url})
     try:
         with httpx.Client(base_url=second.url, timeout=10) as c:
             back = view(c, sid)

@@ -14,7 +14,12 @@ from .helpers import StreamReader, command, create
 
 
 def open_stream(server, sid: str):
-    return connect(f"{server.ws_url}/api/sessions/{sid}/stream", compression=None, max_size=None)
+    # max_queue=None: several tests stop reading while the session still streams. With the default
+    # (16 messages) websockets stops reading the socket once 16 are unread, so it never sees the
+    # server's answer to its own close and waits out close_timeout (10 s per socket): the 20 s stall
+    # of test_two_watchers... when it ran after another test had warmed the engine up (more frames
+    # in its 0.3 s). The server answers at once; measured 2 stalls in 6 runs before, 0 in 6 after.
+    return connect(f"{server.ws_url}/api/sessions/{sid}/stream", compression=None, max_size=None, max_queue=None)
 
 
 def test_connect_gets_hello_state_and_history(server, client: httpx.Client) -> None:

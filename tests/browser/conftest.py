@@ -12,7 +12,9 @@ from .helpers import VIEWPORT, Watched, watch
 
 @pytest.fixture()
 def context(browser) -> Iterator[object]:
-    ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    # bypass_csp: Playwright's wait_for_function evaluates its predicate with eval(), which the page's
+    # policy forbids; test_content_security_policy.py runs the page with the policy enforced.
+    ctx = browser.new_context(viewport=VIEWPORT, locale="en-US", bypass_csp=True)
     yield ctx
     ctx.close()
 

@@ -85,3 +85,19 @@ def test_the_tables_compile_for_postgresql() -> None:
         assert "CREATE TABLE" in str(CreateTable(table).compile(dialect=dialect))
         for index in table.indexes:
             str(CreateIndex(index).compile(dialect=dialect))
+
+
+def test_concurrent_migrations_of_one_empty_database_run_once(database_url: str) -> None:
+    """Four stores opening one empty database at the same moment (PostgreSQL: the advisory lock;
+    SQLite: BEGIN IMMEDIATE): no duplicate tables, one version row."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        stores = list(pool.map(lambda _: Store(database_url), range(4)))
+    assert {s.schema_version for s in stores} == {LATEST}
+    for s in stores:
+        s.close()
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        assert [row[0] for row in conn.execute(text("SELECT version FROM schema_version"))] == [LATEST]
+    engine.dispose()

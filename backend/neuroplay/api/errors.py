@@ -11,14 +11,16 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from ..data.errors import DataError
 from ..engine import ModelError
 from ..export import ExportError
 from ..schemas.errors import ErrorResponse
-from ..sessions.manager import SessionNotFound
+from ..sessions.manager import SessionDeleted, SessionNotFound
 from ..sessions.session import SessionError
+from ..store.failures import why_it_failed
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,9 @@ def install_error_handlers(app: FastAPI) -> None:
         for e in errors:
             e.pop("ctx", None)  # may hold exception objects; the message already says it
             e.pop("url", None)
+            # The rejected value is not echoed: it may be a secret sent in the wrong place (an owner
+            # token), or megabytes; the location and message already say what is wrong.
+            e.pop("input", None)
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         message = f"{describe_location(first['loc'])}: {first['msg']}"
         if len(errors) > 1:
@@ -78,6 +83,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def model_error(_: Request, exc: ModelError) -> JSONResponse:
         loc = ["body", "model"] + (["layers", exc.layer] if exc.layer is not None else [])
         return _respond(422, exc.message, exc.layer, [{"loc": loc, "msg": exc.message, "type": "model"}])
+
+    @app.exception_handler(SessionDeleted)
+    async def gone(_: Request, exc: SessionDeleted) -> JSONResponse:
+        return _respond(410, exc.message())
 
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:
@@ -94,6 +103,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DataError)
     async def data_error(_: Request, exc: DataError) -> JSONResponse:
         return _respond(422, f"dataset: {exc}", None, [{"loc": ["body", "dataset"], "msg": str(exc), "type": "data"}])
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(_: Request, exc: OperationalError) -> JSONResponse:
+        # The disk is full or another program locks the database: nothing was changed; say which.
+        logger.warning("database write failed: %s", exc)
+        return _respond(
+            503, f"the server could not write its database ({why_it_failed(exc)}); nothing was changed, try again later"
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

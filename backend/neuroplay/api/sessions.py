@@ -27,6 +27,7 @@ from ..schemas.training import TrainingConfig
 from ..sessions.build import Specs
 from ..sessions.defaults import default_model
 from ..sessions.follow_data import follow_data
+from ..sessions.memory import check_activation_memory, configured_budget_mb
 from ..sessions.probe import ProbeIndexError
 from ..sessions.session import Session
 from .deps import manager_of, require_owner
@@ -118,7 +119,13 @@ def change_session(session_id: str, body: SessionPatch, request: Request) -> Ses
             model = followed.model
             if followed.clear_loss and "loss" not in clear:
                 clear.append("loss")
-        return Specs(model, dataset, _merge("training", TrainingConfig, old.training, body.training, clear))
+        new = Specs(model, dataset, _merge("training", TrainingConfig, old.training, body.training, clear))
+        if (new.model, new.dataset) == (old.model, old.dataset):
+            # a training-only change (a bigger batch) keeps the network: check its memory here; any
+            # other change rebuilds, and building checks it
+            budget = configured_budget_mb()
+            check_activation_memory(new.model, new.training.batch_size, len(session.data.x_train), budget)
+        return new
 
     session.change(patched)
     return view_of(session)

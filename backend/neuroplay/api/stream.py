@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import TypeAdapter, ValidationError
 
 from ..api.errors import describe_location
+from ..api.json_depth import loads
+from ..api.rate_limits import RateLimiter, client_address, too_many
 from ..schemas.stream import (
     AckMessage,
     AuthMessage,
@@ -28,7 +29,7 @@ from ..schemas.stream import (
     SubscribeMessage,
 )
 from ..sessions.hub import Hub, Subscriber
-from ..sessions.manager import SessionManager, SessionNotFound
+from ..sessions.manager import SessionDeleted, SessionManager, SessionNotFound
 from ..sessions.session import Session, SessionError
 
 router = APIRouter()
@@ -47,7 +48,7 @@ def _parse(text: str) -> tuple[object | None, str, str]:
     if len(text) > MAX_CLIENT_MESSAGE:
         return None, "too_large", f"message of {len(text)} characters; the limit is {MAX_CLIENT_MESSAGE}"
     try:
-        raw = json.loads(text)
+        raw = loads(text)  # refuses deep nesting first (json.loads would raise RecursionError)
     except ValueError as exc:
         return None, "bad_json", f"not JSON: {exc}"
     try:
@@ -104,10 +105,28 @@ async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
 
 @router.websocket("/api/sessions/{session_id}/stream")
 async def stream(ws: WebSocket, session_id: str) -> None:
-    manager: SessionManager = ws.app.state.sessions
+    limits: RateLimiter = ws.app.state.limits
+    address = client_address(ws.scope)
     await ws.accept()
+    if not limits.open_websocket(address):
+        message = f"too many open websockets from this address (at most {limits.max_websockets})"
+        await ws.send_text(ErrorMessage(code="rate_limited", message=message).model_dump_json())
+        await ws.close(code=1013, reason="too many open websockets")  # 1013: try again later
+        return
+    try:
+        await _serve(ws, session_id, limits, address)
+    finally:
+        limits.close_websocket(address)
+
+
+async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: str) -> None:
+    manager: SessionManager = ws.app.state.sessions
     try:
         session = await asyncio.to_thread(manager.get, session_id)  # may load it from the store
+    except SessionDeleted as exc:
+        await ws.send_text(ErrorMessage(code="gone", message=exc.message()).model_dump_json())
+        await ws.close(code=4410)
+        return
     except SessionNotFound:
         await ws.send_text(
             ErrorMessage(code="not_found", message=f"no session with id {session_id!r}").model_dump_json()
@@ -138,6 +157,10 @@ async def stream(ws: WebSocket, session_id: str) -> None:
                 with contextlib.suppress(Exception):
                     await ws.close(code=1008, reason="too many unread messages; read what the server sends")
                 break
+            wait = limits.take(limits.ws_messages, address)
+            if wait > 0:  # dropped unread; the client is told, everyone else carries on
+                _error(sub, "rate_limited", too_many(limits.ws_messages, wait))
+                continue
             if event.get("text") is None:
                 _error(sub, "bad_message", "binary frames from clients are not understood; send JSON text")
                 continue

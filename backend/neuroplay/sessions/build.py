@@ -14,6 +14,7 @@ from ..schemas.model import NetworkSpec
 from ..schemas.training import TrainingConfig
 from .compatibility import check_fits, check_input
 from .defaults import TASK_OUTPUT, task_of
+from .memory import check_activation_memory, configured_budget_mb
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
             f"(at least {estimate:,}); make it smaller",
             at,
         )
+    check_activation_memory(specs.model, specs.training.batch_size, len(data.x_train), configured_budget_mb())
     network = new_network(specs)
     if network.param_count() > MAX_PARAMS:
         raise ModelError(f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}")

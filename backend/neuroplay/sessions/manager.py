@@ -18,16 +18,20 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from ..config import Settings
 from ..data.upload_cache import ParsedUploads
 from ..store import Checkpoint, CheckpointWriter, Store
+from ..store.checkpoint import utc_now
+from ..store.failures import SAVE_FAILED, save_failure_message
 from .build import Specs
 from .capture import capture
 from .engine_pool import EnginePool
 from .hub import Hub
 from .restore import forked, restore
+from .retention import RetentionSweep, retention_reason, unused_since
 from .session import Session, SessionError
 
 logger = logging.getLogger(__name__)
@@ -53,6 +57,21 @@ class SessionNotFound(KeyError):
     pass
 
 
+class SessionDeleted(SessionNotFound):
+    """The session existed and was deleted (the retention sweep); its link should say so (410)."""
+
+    def __init__(self, session_id: str, deleted_at: datetime, reason: str) -> None:
+        super().__init__(session_id)
+        self.deleted_at, self.reason = deleted_at, reason
+
+    def message(self) -> str:
+        return f"session {self.args[0]!r} was deleted on {self.deleted_at:%Y-%m-%d}: {self.reason}"
+
+
+# A session's "last opened" time is written at most this often (every GET would be a write).
+OPENED_WRITE_SECONDS = 60.0
+
+
 class UploadStorageFull(RuntimeError):
     """The server keeps as many uploaded bytes as it may, and all of them are in use."""
 
@@ -62,7 +81,7 @@ class SessionManager:
         self.settings = settings
         self.store = store
         self.parsed_uploads = ParsedUploads(store.get_upload)
-        self.writer = CheckpointWriter(store)
+        self.writer = CheckpointWriter(store, on_result=self._checkpoint_result)
         self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions)
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
@@ -70,6 +89,11 @@ class SessionManager:
         self._load_lock = threading.Lock()  # one load at a time, so a session is never loaded twice
         self._upload_lock = threading.Lock()  # a collection of unused uploads against pins
         self._pinned: Counter[str] = Counter()  # uploads a switch, create or fork is about to use
+        self._save_failing: set[str] = set()  # sessions whose last checkpoint could not be written
+        self._opened_written: dict[str, float] = {}  # session id -> monotonic time of the last write
+        self.retention = (
+            RetentionSweep(self.sweep_unused, settings.retention_sweep_seconds) if settings.retention_days > 0 else None
+        )
 
     def _session_settings(self) -> dict[str, Any]:
         s = self.settings
@@ -119,7 +143,62 @@ class SessionManager:
         if session is None:
             session = self._load(session_id)
         session.last_used = time.monotonic()
+        self._note_opened(session.id, session.last_used)
         return session
+
+    def _checkpoint_result(self, session_id: str, error: Exception | None) -> None:
+        """On the writer's thread: a failing save shows on the session (its users see the error),
+        and goes away once a save works again."""
+        session = self._sessions.get(session_id)
+        if error is not None:
+            self._save_failing.add(session_id)
+            message = save_failure_message(error)
+        elif session_id in self._save_failing:
+            self._save_failing.discard(session_id)
+            message = None
+        else:
+            return
+        if session is None or session.error == message:
+            return
+        if message is None and not (session.error or "").startswith(SAVE_FAILED):
+            return  # another error (the engine's) is shown: not ours to clear
+        session.error = message
+        # republish takes the session's lock, whose holder may be waiting for this very writer
+        threading.Thread(target=session.republish, name="save-error", daemon=True).start()
+
+    def _note_opened(self, session_id: str, now: float) -> None:
+        if now - self._opened_written.get(session_id, -OPENED_WRITE_SECONDS) < OPENED_WRITE_SECONDS:
+            return
+        if len(self._opened_written) > 100_000:
+            self._opened_written.clear()  # bounded: forgetting costs one more write per session at most
+        self._opened_written[session_id] = now
+        try:
+            self.store.mark_opened(session_id, utc_now())
+        except Exception:  # the session is open either way; the next open writes it
+            logger.exception("could not note that session %s was opened", session_id)
+
+    def sweep_unused(self) -> list[str]:
+        """Delete the saved sessions unused for `retention_days` (see sessions/retention.py), then the
+        uploaded files nobody uses any more. Returns the deleted ids."""
+        days = self.settings.retention_days
+        recent = time.monotonic() - days * 86400
+        deleted = []
+        for session_id in self.store.retention_candidates(unused_since(days)):
+            with self._load_lock:  # nobody loads it while it goes
+                with self._lock:
+                    live = self._sessions.get(session_id)
+                    if live is not None and (live.running or session_id in self._hubs or live.last_used > recent):
+                        continue  # running, watched or opened since its last save said otherwise
+                    self._sessions.pop(session_id, None)
+                self.writer.wait_for(session_id)  # its last checkpoint is settled before the row goes
+                if self.store.delete_session(session_id, retention_reason(days)):
+                    deleted.append(session_id)
+                    self._opened_written.pop(session_id, None)
+                elif live is not None:
+                    self._add(live)  # a fork of it appeared meanwhile: it stays
+        if deleted:
+            self.collect_unused_uploads()
+        return deleted
 
     @staticmethod
     def is_owner(session: Session, token: str | None) -> bool:
@@ -219,6 +298,8 @@ class SessionManager:
     def close_all(self) -> None:
         """Graceful shutdown: stop every runner, checkpoint every live session, and return only when
         all of it is written."""
+        if self.retention is not None:
+            self.retention.stop()
         with self._lock:
             sessions = list(self._sessions.values())
         for session in sessions:
@@ -240,6 +321,9 @@ class SessionManager:
             self.writer.wait_for(session_id)  # an unloaded session's last checkpoint may be on its way
             checkpoint = self.store.load(session_id)
             if checkpoint is None:
+                deletion = self.store.deletion(session_id)
+                if deletion is not None:
+                    raise SessionDeleted(session_id, *deletion)
                 raise SessionNotFound(session_id)
             session = self._restore(checkpoint)
             self._add(session)

@@ -77,9 +77,25 @@ def _3_uploads(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _4_retention(conn: Connection) -> None:
+    """When a session was last opened (NULL: not since this migration; its updated_at stands in), and
+    a note for each session the retention sweep deleted, so its link can say so."""
+    conn.execute(text("ALTER TABLE sessions ADD COLUMN opened_at TIMESTAMP WITH TIME ZONE"))
+    meta = MetaData()
+    Table(
+        "deleted_sessions",
+        meta,
+        Column("id", String(64), primary_key=True),
+        Column("deleted_at", DateTime(timezone=True), nullable=False),
+        Column("reason", Text, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 # MIGRATIONS[i] takes a database from version i to version i + 1.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_1_sessions, _2_fork_origin, _3_uploads)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_1_sessions, _2_fork_origin, _3_uploads, _4_retention)
 LATEST = len(MIGRATIONS)
+MIGRATION_LOCK = 0x4E50_4D49_4752  # "NPMIGR": the advisory lock key NeuroPlay's migrations take
 
 
 class SchemaTooNew(RuntimeError):
@@ -101,6 +117,10 @@ def migrate(engine: Engine, target: int = LATEST) -> int:
     with engine.connect() as conn:
         conn.execution_options(write_lock=True)  # SQLite: BEGIN IMMEDIATE, so two starting servers queue
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Two servers starting on one empty database: the second waits here until the first
+                # has committed, then finds the schema current (released with the transaction).
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             version = current_version(conn)
             if version > LATEST:
                 raise SchemaTooNew(

@@ -38,7 +38,7 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
     """SQLite with WAL (readers never wait for the writer; a killed process loses no committed
     transaction), synchronous=NORMAL (safe against process crashes, which is what we guard against),
     and real transactions around DDL too (pysqlite would otherwise commit before each CREATE)."""
@@ -46,7 +46,7 @@ def _sqlite_engine(url: str) -> Engine:
     memory = parsed.database in (None, "", ":memory:")
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout},
         **({"poolclass": StaticPool} if memory else {}),
     )
 
@@ -57,7 +57,7 @@ def _sqlite_engine(url: str) -> Engine:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -71,10 +71,11 @@ def _sqlite_engine(url: str) -> Engine:
 class Store:
     """Thread-safe: each call takes its own connection from the engine's pool."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
+        """`busy_timeout`: how long a write waits for a lock another program holds before failing."""
         self.url = url
         if make_url(url).get_backend_name() == "sqlite":
-            self.engine = _sqlite_engine(url)
+            self.engine = _sqlite_engine(url, busy_timeout)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
         self.schema_version = migrate(self.engine)
@@ -84,6 +85,9 @@ class Store:
         """Insert or replace the session's row (created_at is kept from the first save)."""
         values = self._row(cp)
         with self.engine.begin() as conn:
+            deleted = select(tables.deleted_sessions.c.id).where(tables.deleted_sessions.c.id == cp.id)
+            if conn.execute(deleted).first() is not None:
+                return  # deleted by the retention sweep: a late checkpoint must not bring it back
             changed = conn.execute(
                 update(tables.sessions)
                 .where(tables.sessions.c.id == cp.id)
@@ -110,6 +114,49 @@ class Store:
         with self.engine.connect() as conn:
             found = conn.execute(select(tables.sessions.c.id).where(tables.sessions.c.id == session_id)).first()
         return found is not None
+
+    # ---- retention (sessions/retention.py decides; these only read and write) ----
+    def mark_opened(self, session_id: str, when: datetime) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(tables.sessions).where(tables.sessions.c.id == session_id).values(opened_at=when))
+
+    def retention_candidates(self, unused_since: datetime) -> list[str]:
+        """Saved sessions last opened (or, never opened since migration 4, last saved) before
+        `unused_since`, not saved as running, and that no saved session was forked from."""
+        s, child = tables.sessions, tables.sessions.alias("child")
+        last_seen = func.coalesce(s.c.opened_at, s.c.updated_at)
+        query = (
+            select(s.c.id)
+            .where(last_seen < unused_since, s.c.status != "running")
+            .where(~select(child.c.id).where(child.c.forked_from == s.c.id).exists())
+        )
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(query).all()]
+
+    def delete_session(self, session_id: str, reason: str) -> bool:
+        """Remove the session's row (its checkpoint) and leave a note saying why; one transaction.
+        False if a fork of it appeared meanwhile or it was saved running again (it stays)."""
+        s, child = tables.sessions, tables.sessions.alias("child")
+        with self.engine.execution_options(write_lock=True).begin() as conn:
+            gone = conn.execute(
+                delete(s).where(
+                    s.c.id == session_id,
+                    s.c.status != "running",
+                    ~select(child.c.id).where(child.c.forked_from == session_id).exists(),
+                )
+            ).rowcount
+            if gone:
+                conn.execute(insert(tables.deleted_sessions).values(id=session_id, deleted_at=utc_now(), reason=reason))
+        return bool(gone)
+
+    def deletion(self, session_id: str) -> tuple[datetime, str] | None:
+        """When and why a session was deleted, if it was."""
+        if not session_id or len(session_id) > MAX_ID_LENGTH:
+            return None
+        d = tables.deleted_sessions
+        with self.engine.connect() as conn:
+            row = conn.execute(select(d.c.deleted_at, d.c.reason).where(d.c.id == session_id)).first()
+        return (_utc(row[0]), row[1]) if row is not None else None
 
     # ---- uploaded files ----
     def put_upload(self, data: bytes, name: str, media_type: str) -> str:

@@ -48,6 +48,15 @@ sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("forked_from", String(64), index=True),  # migration 2
+    Column("opened_at", DateTime(timezone=True)),  # migration 4: last opened (NULL: see updated_at)
+)
+
+deleted_sessions = Table(  # migration 4: what the retention sweep removed, so a link can say so
+    "deleted_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("deleted_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
 )
 
 uploads = Table(  # migration 3: uploaded data files, stored once however many sessions use them

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from .checkpoint import Checkpoint
 from .store import Store
@@ -17,8 +18,12 @@ logger = logging.getLogger(__name__)
 
 
 class CheckpointWriter:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, on_result: Callable[[str, Exception | None], None] | None = None) -> None:
+        """`on_result(session_id, error)` is called after every write (error None when it worked), on
+        the writer's thread, so the server can tell a session's users that saving fails and when it
+        works again."""
         self.store = store
+        self.on_result = on_result
         self.failures = 0  # checkpoints that could not be written (each is logged)
         self._pending: dict[str, Checkpoint] = {}
         self._writing: str | None = None
@@ -68,12 +73,19 @@ class CheckpointWriter:
                 checkpoint = self._pending.pop(session_id)
                 self._writing = session_id
                 self._writing_checkpoint = checkpoint
+            error: Exception | None = None
             try:
                 self.store.save(checkpoint)
-            except Exception:
+            except Exception as exc:
                 # Keep going: the next checkpoint of this session will try again.
+                error = exc
                 self.failures += 1
                 logger.exception("could not save a checkpoint of session %s", session_id)
+            try:
+                if self.on_result is not None:
+                    self.on_result(session_id, error)
+            except Exception:
+                logger.exception("reporting a checkpoint result failed")
             finally:
                 with self._changed:
                     self._writing = None
