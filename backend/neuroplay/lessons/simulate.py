@@ -68,7 +68,7 @@ class LessonRuns:
 # At most about this many metric points per run: on a tiny training set every step ends an epoch, and
 # scoring both splits each time would cost more than the training. The points taken are a subset of
 # those a session records, so "reaches X within N steps" and "best" read off them are conservative.
-MAX_POINTS = 200
+MAX_POINTS = 100
 
 
 def train(trainer: Trainer, arrays: TrainingArrays, steps: int) -> RunRecord:
