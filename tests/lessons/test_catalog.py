@@ -21,7 +21,7 @@ IDS = list(LESSONS)
 
 def test_every_folder_is_a_lesson_and_every_concept_has_one() -> None:
     folders = sorted(p.name for p in LESSONS_DIR.iterdir() if p.is_dir() and p.name[:2].isdigit())
-    assert IDS == folders
+    assert folders == IDS
     assert {c for lesson in LESSONS.values() for c in lesson.concepts} == set(range(1, 26))
 
 
@@ -50,7 +50,7 @@ def test_a_broken_lesson_json_names_its_folder_and_field(tmp_path: Path) -> None
         (lambda d: d["views"].append("feature_maps"), "views.2: Input should be"),
     ],
 )
-def test_inconsistent_lessons_are_refused(tmp_path: Path, change, message: str) -> None:  # noqa: ANN001
+def test_inconsistent_lessons_are_refused(tmp_path: Path, change, message: str) -> None:
     folder = _copy(tmp_path)
     data = json.loads((folder / "lesson.json").read_text())
     change(data)
