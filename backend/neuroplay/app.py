@@ -9,9 +9,10 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from .api import catalog, datasets, exports, health, sessions, stream
+from .api import catalog, datasets, exports, health, lessons, sessions, stream
 from .api.errors import install_error_handlers
 from .config import Settings
+from .lessons.catalog import load_lessons
 from .sessions.manager import SessionManager
 from .store import Store
 from .store.single_server import lock_database
@@ -37,8 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="NeuroPlay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.sessions = SessionManager(settings, store)
+    app.state.lessons = load_lessons()  # a broken lesson stops the server here, naming its folder
     install_error_handlers(app)
-    for module in (health, catalog, sessions, datasets, exports, stream):
+    for module in (health, catalog, sessions, datasets, exports, stream, lessons):
         app.include_router(module.router)
 
     index = settings.frontend_dir / "index.html"

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import catalog, dataset, errors, model, session, stream, training
+from . import catalog, dataset, errors, lesson, model, session, stream, training
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
 
@@ -32,6 +32,9 @@ EXPORTED: dict[str, object] = {
     "stream_client_message": stream.ClientMessage,
     "stream_server_message": stream.ServerMessage,
     "stream_tensor_header": stream.TensorHeader,
+    "lesson_summaries": list[lesson.LessonSummary],
+    "lesson": lesson.Lesson,
+    "create_lesson_response": lesson.CreateLessonResponse,
 }
 
 
