@@ -3,6 +3,8 @@ a challenge's declared solution meets it, and the lesson's starting network does
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from neuroplay.lessons.catalog import load_lessons
@@ -23,7 +25,8 @@ def test_the_lesson_shows_its_effect(lesson_id: str) -> None:
 
 
 def test_every_effect_kind_has_one_check_and_is_used() -> None:
-    kinds = {member.model_fields["kind"].annotation.__args__[0] for member in Effect.__origin__.__args__}  # type: ignore[attr-defined]
+    union = get_args(Effect)[0]  # Annotated[Reaches | Sooner | ..., discriminator]
+    kinds = {get_args(member.model_fields["kind"].annotation)[0] for member in get_args(union)}
     assert set(CHECKS) == kinds
     assert {effect.kind for lesson in LESSONS.values() for effect in lesson.effects} == kinds
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..data import DATASETS, Dataset
 from ..engine import Trainer
 from ..schemas.lesson import Lesson, LessonRun
+from ..schemas.model import NetworkSpec
 from ..schemas.session import MetricPoint
 from ..sessions.build import Specs, TrainingArrays, build_data, build_trainer
 from ..sessions.defaults import default_model
@@ -50,10 +51,12 @@ class LessonRuns:
             self._data[name] = build_data(specs_of(self.runs[name]).dataset)
         return self._data[name]
 
-    def fresh_trainer(self, name: str, model_override: object | None = None) -> Trainer:
+    def fresh_trainer(self, name: str, model: NetworkSpec | None = None) -> Trainer:
+        """The run's network, freshly initialised, and its trainer; `model` replaces the run's
+        network (a challenge's solution) on the same data and training settings."""
         specs = specs_of(self.runs[name])
-        if model_override is not None:
-            specs = Specs(model_override, specs.dataset, specs.training)  # type: ignore[arg-type]
+        if model is not None:
+            specs = Specs(model, specs.dataset, specs.training)
         return build_trainer(specs, self.data(name))
 
     def record(self, name: str, steps: int) -> RunRecord:
