@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import httpx
+import numpy as np
 
 from neuroplay.lessons.catalog import load_lessons
 
@@ -49,6 +52,14 @@ def test_a_comparison_lesson_creates_its_twin_sessions(client: httpx.Client) -> 
     assert "dropout" not in [layer["type"] for layer in states[1]["model"]["layers"]]
     assert states[0]["training"]["seed"] == states[1]["training"]["seed"]
     assert states[0]["dataset"] == states[1]["dataset"]
+    # twins: the dense layers of both start with the same weights (the dropout layers sit between them)
+    dense_weights = []
+    for created, state in zip(body["sessions"], states, strict=True):
+        npz = np.load(io.BytesIO(client.get(f"/api/sessions/{created['id']}/weights").content), allow_pickle=False)
+        dense = [i for i, layer in enumerate(state["model"]["layers"]) if layer["type"] == "dense"]
+        dense_weights.append([npz[f"layer{i}.W"] for i in dense])
+    assert len(dense_weights[0]) == len(dense_weights[1]) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(*dense_weights, strict=True))
     # each run is a session of its own, owned by its own token
     s = body["sessions"][1]
     ok = client.post(
