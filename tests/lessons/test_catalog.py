@@ -20,7 +20,7 @@ IDS = list(LESSONS)
 
 
 def test_every_folder_is_a_lesson_and_every_concept_has_one() -> None:
-    folders = sorted(p.name for p in LESSONS_DIR.iterdir() if p.is_dir() and p.name[:2].isdigit())
+    folders = sorted(p.name for p in LESSONS_DIR.iterdir() if p.is_dir() and not p.name.startswith("_"))
     assert folders == IDS
     assert {c for lesson in LESSONS.values() for c in lesson.concepts} == set(range(1, 26))
 
@@ -74,6 +74,13 @@ def test_a_broken_lesson_stops_the_loader(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     (folder / "lesson.json").write_text("{not json")
     with pytest.raises(LessonError, match="15-dropout/lesson.json"):
+        load_lessons(tmp_path)
+    (folder / "lesson.json").unlink()  # a folder without its lesson.json is not skipped either
+    with pytest.raises(LessonError, match="15-dropout/lesson.json: .*No such file"):
+        load_lessons(tmp_path)
+    shutil.rmtree(folder)
+    (tmp_path / "16 batch norm").mkdir()
+    with pytest.raises(LessonError, match="a lesson folder is named like '15-dropout'"):
         load_lessons(tmp_path)
 
 

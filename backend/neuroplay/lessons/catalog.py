@@ -98,7 +98,9 @@ def _describe(error: object) -> str:
 
 def load_lessons(root: Path = LESSONS_DIR) -> Mapping[str, Lesson]:
     """Every lesson under `root`, in folder order (the number prefix orders them)."""
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and (p / "lesson.json").exists())
+    # Every folder is a lesson (a missing lesson.json is an error, not a folder skipped), except
+    # Python's own (__pycache__) and hidden ones.
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
     return MappingProxyType({folder.name: load_lesson(folder) for folder in folders})
 
 
