@@ -68,7 +68,8 @@ def final(record: RunRecord, metric: str, steps: int) -> float:
 
 def check_reaches(e: Reaches, runs: LessonRuns) -> Verdict:
     at = {name: first_reached(runs.record(name, e.within_steps), e, e.within_steps) for name in (*e.runs, *e.misses)}
-    ok = all(at[n] is not None for n in e.runs) and all(at[n] is None for n in e.misses)
+    # Met at step 0 would be no effect of training at all: the runs must get there by learning.
+    ok = all((at[n] or 0) > 0 for n in e.runs) and all(at[n] is None for n in e.misses)
     return Verdict(ok, f"first step meeting {e.metric} threshold: {at}")
 
 
@@ -76,7 +77,7 @@ def check_sooner(e: Sooner, runs: LessonRuns) -> Verdict:
     at = {name: first_reached(runs.record(name, e.within_steps), e, e.within_steps) for name in e.runs}
     first = at[e.runs[0]]
     others = [e.within_steps if (s := at[n]) is None else s for n in e.runs[1:]]
-    ok = first is not None and all(o >= e.factor * first for o in others)
+    ok = first is not None and first > 0 and all(o >= e.factor * first for o in others)
     return Verdict(ok, f"first step meeting {e.metric} threshold: {at} (factor {e.factor})")
 
 

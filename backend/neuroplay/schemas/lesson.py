@@ -147,16 +147,16 @@ class Threshold(WireModel):
 
 
 class Reaches(_Effect, Threshold):
-    """Every run in `runs` reaches the threshold (at an epoch's metric point) within the steps;
-    every run in `misses` does not."""
+    """Every run in `runs` reaches the threshold (at an epoch's metric point) within the steps, by
+    training (not already at step 0); every run in `misses` does not."""
 
     kind: Literal["reaches"]
     misses: list[RunName] = Field(default_factory=list)
 
 
 class Sooner(_Effect, Threshold):
-    """runs[0] reaches the threshold, and at least `factor` times sooner than every other run (a run
-    that never reaches it within the steps counts as reaching it at the end)."""
+    """runs[0] reaches the threshold by training (not at step 0), and at least `factor` times sooner
+    than every other run (a run that never reaches it within the steps counts as reaching it at the end)."""
 
     kind: Literal["sooner"]
     factor: float = Field(1.5, ge=1.0)
