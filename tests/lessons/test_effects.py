@@ -3,6 +3,7 @@ a challenge's declared solution meets it, and the lesson's starting network does
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import get_args
 
 import pytest
@@ -31,12 +32,41 @@ def test_every_effect_kind_has_one_check_and_is_used() -> None:
     assert {effect.kind for lesson in LESSONS.values() for effect in lesson.effects} == kinds
 
 
-def test_a_check_fails_when_the_effect_does_not_happen() -> None:
-    """The checks can fail: the dropout lesson's promise read the wrong way round is refused."""
-    lesson = LESSONS["15-dropout"]
-    effect = lesson.effects[0]
-    flipped = effect.model_copy(update={"runs": list(reversed(effect.runs))})
-    verdict = CHECKS[flipped.kind](flipped, LessonRuns(lesson))
+def _reversed(effect: Effect) -> dict[str, object]:
+    return {"runs": list(reversed(effect.runs))}
+
+
+def _swapped(other: str) -> Callable[[Effect], dict[str, object]]:
+    return lambda effect: {"runs": getattr(effect, other), other: effect.runs}
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "index", "change"),
+    [
+        ("15-dropout", 0, _reversed),  # gap_lower
+        ("03-bias", 0, _reversed),  # ranked
+        ("13-batches", 0, _reversed),  # rougher
+        ("09-cost", 0, _reversed),  # sooner
+        ("18-cnn", 0, _reversed),  # fewer_params
+        ("24-vanishing-gradient", 0, _swapped("others")),  # grad_norm_ratio
+        ("19-pooling", 0, _swapped("others")),  # gradient_share
+        ("20-padding", 0, _swapped("keep")),  # shapes_shrink
+        ("11-learning-rate", 0, _swapped("misses")),  # reaches
+        ("25-exploding-gradient", 0, lambda e: {"runs": ["clipped"]}),  # diverges
+        ("25-exploding-gradient", 1, lambda e: {"runs": ["unclipped"]}),  # finite
+        ("02-weights", 1, lambda e: {"edit": e.edit.model_copy(update={"value": 0.9})}),  # edit_moves_boundary
+        ("10-gradient-descent", 0, lambda e: {"loss_below": 0.0005}),  # falls_every_step
+        ("14-epochs", 0, lambda e: {"rise": 20.0}),  # overfits: the rise it shows is about 8x, not 20x
+    ],
+)
+def test_a_check_fails_when_the_effect_does_not_happen(
+    lesson_id: str, index: int, change: Callable[[Effect], dict[str, object]]
+) -> None:
+    """The checks can fail: each lesson's promise turned the wrong way round is refused."""
+    lesson = LESSONS[lesson_id]
+    effect = lesson.effects[index]
+    wrong = effect.model_copy(update=change(effect))
+    verdict = CHECKS[wrong.kind](wrong, LessonRuns(lesson))
     assert not verdict.ok, verdict.detail
 
 
