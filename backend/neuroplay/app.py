@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from .api import catalog, datasets, exports, health, sessions, stream
+from .api import catalog, datasets, exports, health, lessons, sessions, stream
 from .api import inspect as inspect_api
 from .api import landscape as landscape_api
 from .api import params as params_api
@@ -18,6 +18,7 @@ from .api.json_depth import JsonDepthLimit
 from .api.rate_limits import HttpRateLimits, RateLimiter
 from .api.security_headers import SecurityHeaders, install_log_redaction
 from .config import Settings
+from .lessons.catalog import load_lessons
 from .sessions.manager import SessionManager
 from .store import Store
 from .store.single_server import lock_database
@@ -43,13 +44,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="NeuroPlay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.sessions = SessionManager(settings, store)
+    app.state.lessons = load_lessons()  # a broken lesson stops the server here, naming its folder
     install_error_handlers(app)
     app.add_middleware(JsonDepthLimit)
     app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")
     install_log_redaction()
     app.state.limits = RateLimiter(settings)
     app.add_middleware(HttpRateLimits, limiter=app.state.limits)
-    for module in (health, catalog, sessions, datasets, exports, stream, inspect_api, params_api, landscape_api):
+    for module in (
+        health,
+        catalog,
+        sessions,
+        datasets,
+        exports,
+        stream,
+        lessons,
+        inspect_api,
+        params_api,
+        landscape_api,
+    ):
         app.include_router(module.router)
 
     index = settings.frontend_dir / "index.html"

@@ -71,6 +71,18 @@ export interface Catalog {
   upload_limits: UploadLimitsInfo;
 }
 
+/** 'Reach 95 % validation accuracy with at most 50 parameters': met when a metric point reaches the target while the network has at most `max_params` parameters. `solution` is a network that meets it (the test trains it). */
+export interface Challenge {
+  /** Accuracies: the point must reach this or more. */
+  at_least?: number | null;
+  /** Losses: the point must reach this or less. */
+  at_most?: number | null;
+  max_params?: number | null;
+  metric: "loss" | "val_loss" | "accuracy" | "val_accuracy";
+  solution: NetworkSpec;
+  within_steps: number;
+}
+
 export interface CommandMessage {
   action: "play" | "pause" | "reset" | "step";
   on?: "batch" | "probe";
@@ -95,6 +107,13 @@ export interface CommandResponse {
   step: number;
 }
 
+export interface Controls {
+  /** Controls the lesson hides (fewer distractions). */
+  hide?: string[];
+  /** Controls to draw the eye to. */
+  highlight?: string[];
+}
+
 /** 2-D convolution over (channels, height, width) images: every filter slides over the input. */
 export interface Conv2DSpec {
   /** f applied to each output value. */
@@ -112,9 +131,21 @@ export interface Conv2DSpec {
   use_bias?: boolean;
 }
 
-/** model None: the default network for the dataset (hidden layers 4 and 2, tanh). */
+/** POST /api/sessions with {"lesson": id}: id, owner_token and share_url are the first run's (a client that only knows single sessions still works); `sessions` holds every run's, in order. */
+export interface CreateLessonResponse {
+  id: string;
+  lesson: string;
+  /** Shown once; send as 'Authorization: Bearer <token>'. */
+  owner_token: string;
+  sessions: LessonRunSession[];
+  share_url: string;
+}
+
+/** model None: the default network for the dataset (hidden layers 4 and 2, tanh). `lesson` alone instead: the lesson's session(s), answered by a CreateLessonResponse. */
 export interface CreateSessionRequest {
   dataset?: DatasetSpec;
+  /** A lesson id (GET /api/lessons) to start instead. */
+  lesson?: string | null;
   model?: NetworkSpec | null;
   training?: TrainingConfig;
 }
@@ -214,11 +245,31 @@ export interface Divergence {
   where: string;
 }
 
+/** Every run hits NaN/Inf (the session's "diverged" state) within the steps. */
+export interface Diverges {
+  kind: "diverges";
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
 /** Inverted dropout: while training, zeroes each value with probability `rate` and scales the rest. */
 export interface DropoutSpec {
   /** Share of values dropped in each training step. */
   rate?: number;
   type?: "dropout";
+}
+
+/** After training, setting `edit` changes the predicted class of at least `at_least` of the validation samples: one weight visibly moves the decision boundary. */
+export interface EditMovesBoundary {
+  at_least: number;
+  edit: WeightEdit;
+  kind: "edit_moves_boundary";
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
 }
 
 export interface ErrorMessage {
@@ -237,6 +288,33 @@ export interface ErrorResponse {
   message: string;
 }
 
+/** The training-set loss is lower after every step than before it (gradient descent on the whole set with a small enough learning rate), and ends below `loss_below`. */
+export interface FallsEveryStep {
+  kind: "falls_every_step";
+  loss_below: number;
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
+/** runs[0] has at most 1/`factor` of the parameters of every other run. */
+export interface FewerParams {
+  factor: number;
+  kind: "fewer_params";
+  runs: string[];
+}
+
+/** Every run trains all the steps without a NaN/Inf, and its training loss ends below `loss_below`. */
+export interface Finite {
+  kind: "finite";
+  loss_below: number;
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
 /** Lays a (channels, height, width) map out as one vector for dense layers. */
 export interface FlattenSpec {
   type?: "flatten";
@@ -249,6 +327,42 @@ export interface FrozenSummary {
   indices: number[][] | null;
   /** Entries of the parameter in all. */
   size: number;
+}
+
+/** At the end, runs[0]'s gap between validation and training (`val_loss - loss`, or `accuracy - val_accuracy`) is lower than every other run's by at least `margin`. */
+export interface GapLower {
+  kind: "gap_lower";
+  margin: number;
+  metric: "loss" | "accuracy";
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
+/** The last parameter layer's gradient norm divided by the first's, averaged (geometrically) over the steps: at least `at_least` for `runs`, at most `others_at_most` for `others`. */
+export interface GradNormRatio {
+  at_least: number;
+  kind: "grad_norm_ratio";
+  others?: string[];
+  others_at_most?: number;
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
+/** The share of layer `layer`'s input values that get a non-zero gradient, averaged over the steps: at most `at_most` in `runs`, at least `others_at_least` in `others`. */
+export interface GradientShare {
+  at_most: number;
+  kind: "gradient_share";
+  layer: number;
+  others?: string[];
+  others_at_least?: number;
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
 }
 
 /** The square of the 2-D input plane over which boundary and neuron maps are computed. */
@@ -336,6 +450,65 @@ export interface LayerSummary {
   type: string;
 }
 
+/** GET /api/lessons/{id}: the whole lesson, texts in both languages included. */
+export interface Lesson {
+  challenge: Challenge | null;
+  concepts: number[];
+  controls: Controls;
+  effects: (Reaches | Sooner | Ranked | GapLower | Overfits | GradNormRatio | Diverges | Finite | Rougher | ShapesShrink | FewerParams | GradientShare | PhaseWalk | EditMovesBoundary | FallsEveryStep)[];
+  id: string;
+  runs: LessonRun[];
+  steps: LessonStep[];
+  summary: LocalText;
+  /** The lesson's body (markdown) before the walk-through steps. */
+  text: LocalText;
+  title: LocalText;
+  views: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons")[];
+}
+
+/** One session of the lesson. Runs of a comparison share the dataset seed and the training seed, so they start from the same weights (where the layer shapes agree) and see the same batch order (where the batch size agrees). */
+export interface LessonRun {
+  label: LocalText;
+  name: string;
+  session: CreateSessionRequest;
+}
+
+export interface LessonRunSession {
+  id: string;
+  label: LocalText;
+  /** Shown once; send as 'Authorization: Bearer <token>'. */
+  owner_token: string;
+  /** The run's name in the lesson. */
+  run: string;
+  share_url: string;
+}
+
+export interface LessonStep {
+  action?: StepAction | null;
+  highlight?: string[];
+  text: LocalText;
+  title: LocalText;
+  /** Views to open at this step. */
+  views?: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons")[];
+}
+
+export type LessonSummaries = LessonSummary[];
+
+/** One entry of GET /api/lessons. */
+export interface LessonSummary {
+  concepts: number[];
+  id: string;
+  /** How many sessions the lesson starts (2 or 3: a comparison). */
+  runs: number;
+  summary: LocalText;
+  title: LocalText;
+}
+
+export interface LocalText {
+  en: string;
+  zh: string;
+}
+
 /** Keeps the largest value of each window; the gradient goes to that winner only. */
 export interface MaxPool2DSpec {
   /** Side of each square window. */
@@ -384,6 +557,16 @@ export interface NetworkSpec {
   version?: 1;
 }
 
+/** Validation loss reaches its lowest before the end and then rises by at least `rise` (a share of that lowest value) while the training loss keeps falling. */
+export interface Overfits {
+  kind: "overfits";
+  rise: number;
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
 /** One entry (`index` with `value` and/or `frozen`) or a whole parameter (`values` and/or `frozen` or `frozen_mask`) of layer `layer`'s parameter `param` (named as in the weights download). */
 export interface ParamEdit {
   /** Freeze (true) or free (false) the entry, or without index all. */
@@ -411,6 +594,15 @@ export interface ParamState {
   values: Tensor;
 }
 
+/** Stepping phase by phase goes forward through every layer, the loss, backward through every layer in reverse, then the update; the weights do not change before the update, and after it they equal one whole training step's. */
+export interface PhaseWalk {
+  kind: "phase_walk";
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
 export interface PingMessage {
   type?: "ping";
 }
@@ -423,6 +615,41 @@ export interface PongMessage {
 export interface ProbeRef {
   index: number;
   split: "train" | "validation";
+}
+
+/** The runs are in this order from best to worst on `metric` (accuracy higher, loss lower), each better than the next by at least `margin`: at the end, or at the best point of each curve. */
+export interface Ranked {
+  at?: "end" | "best";
+  kind: "ranked";
+  margin: number;
+  metric: "loss" | "val_loss" | "accuracy" | "val_accuracy";
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
+/** Every run in `runs` reaches the threshold (at an epoch's metric point) within the steps, by training (not already at step 0); every run in `misses` does not. */
+export interface Reaches {
+  above?: number | null;
+  below?: number | null;
+  kind: "reaches";
+  metric: "loss" | "val_loss" | "accuracy" | "val_accuracy";
+  misses?: string[];
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
+/** The per-step training loss jumps more from step to step in runs[0] than in runs[1], and so on: the standard deviation of its step-to-step change is at least `factor` times the next run's. */
+export interface Rougher {
+  factor: number;
+  kind: "rougher";
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
 }
 
 /** The samples a session trains and validates on (GET /api/sessions/{id}/data). */
@@ -519,6 +746,13 @@ export interface SettingInfo {
   name: string;
 }
 
+/** Every conv and pool layer's output is spatially smaller than its input in `runs`; conv layers keep their input's size in `keep`. Read off the built networks (no training). */
+export interface ShapesShrink {
+  keep?: string[];
+  kind: "shapes_shrink";
+  runs: string[];
+}
+
 /** Elman recurrent layer over (time, features) sequences: h_t = f(x_t·W_x + h_{t-1}·W_h + b). */
 export interface SimpleRNNSpec {
   /** f applied to each step's sum. */
@@ -530,10 +764,30 @@ export interface SimpleRNNSpec {
   units?: number;
 }
 
+/** runs[0] reaches the threshold by training (not at step 0), and at least `factor` times sooner than every other run (a run that never reaches it within the steps counts as reaching it at the end). */
+export interface Sooner {
+  above?: number | null;
+  below?: number | null;
+  factor?: number;
+  kind: "sooner";
+  metric: "loss" | "val_loss" | "accuracy" | "val_accuracy";
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
 /** Sent on connect and whenever settings, status or shapes change. */
 export interface StateMessage {
   state: SessionState;
   type?: "state";
+}
+
+/** What the walk-through's step does when the learner reaches it (the session command). */
+export interface StepAction {
+  action: "play" | "pause" | "reset" | "step";
+  /** phase: one phase of a step (issue 10). */
+  unit?: "batch" | "epoch" | "phase";
 }
 
 /** The phase a phase step carried out last: forward or backward through `layer`, the loss, or the update that completed the step; both null when no phase step is shown (any other command). */
@@ -633,4 +887,12 @@ export interface UploadRef {
   label_column?: string | null;
   /** Images: resized to side × side pixels. */
   side?: number;
+}
+
+/** One value of a parameter, as issue 10's `PATCH /api/sessions/{id}/params` takes it. */
+export interface WeightEdit {
+  index: number[];
+  layer: number;
+  param: string;
+  value: number;
 }

@@ -34,7 +34,7 @@ def download_weights(session_id: str, request: Request) -> Response:
     )
 
 
-@router.get("/{session_id}/spec", response_model=CreateSessionRequest)
+@router.get("/{session_id}/spec", response_model=CreateSessionRequest, response_model_exclude={"lesson"})
 def download_spec(session_id: str, request: Request, response: Response) -> CreateSessionRequest:
     """The model, dataset and training settings; POST it to /api/sessions to start afresh."""
     specs = manager_of(request).get(session_id).specs

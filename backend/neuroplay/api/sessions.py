@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from ..data import DATASETS
 from ..schemas.dataset import DatasetSpec
 from ..schemas.errors import ErrorResponse
+from ..schemas.lesson import CreateLessonResponse, Lesson, LessonRunSession
 from ..schemas.model import NetworkSpec
 from ..schemas.session import (
     CommandRequest,
@@ -31,6 +32,7 @@ from ..sessions.memory import check_activation_memory, configured_budget_mb
 from ..sessions.probe import ProbeIndexError
 from ..sessions.session import Session
 from .deps import manager_of, require_owner
+from .lessons import lesson_named
 
 router = APIRouter(prefix="/api/sessions", responses={422: {"model": ErrorResponse}})
 
@@ -39,11 +41,29 @@ def view_of(session: Session) -> SessionView:
     return SessionView(**session.state().model_dump(), history=list(session.history.points))
 
 
-@router.post("", status_code=201, response_model=CreateSessionResponse)
+@router.post(
+    "",
+    status_code=201,
+    response_model=CreateLessonResponse | CreateSessionResponse,
+    responses={404: {"model": ErrorResponse}},
+)
 def create_session(body: CreateSessionRequest, request: Request) -> CreateSessionResponse:
+    """A plain body creates one session; {"lesson": id} creates the lesson's run(s)."""
+    if body.lesson is not None:
+        return create_lesson_sessions(lesson_named(request, body.lesson), request)
     model = body.model or default_model(DATASETS[body.dataset.name], body.dataset)
     session, token = manager_of(request).create(Specs(model, body.dataset, body.training))
     return CreateSessionResponse(id=session.id, owner_token=token, share_url=str(request.base_url) + f"s/{session.id}")
+
+
+def create_lesson_sessions(lesson: Lesson, request: Request) -> CreateLessonResponse:
+    created = []
+    for run in lesson.runs:
+        plain = create_session(run.session, request)
+        created.append(LessonRunSession(**plain.model_dump(), run=run.name, label=run.label))
+    return CreateLessonResponse(
+        **created[0].model_dump(include={"id", "owner_token", "share_url"}), lesson=lesson.id, sessions=created
+    )
 
 
 @router.get("/{session_id}", response_model=SessionView, responses={404: {"model": ErrorResponse}})

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import catalog, dataset, errors, inspect, landscape, model, params, session, stream, training
+from . import catalog, dataset, errors, inspect, landscape, lesson, model, params, session, stream, training
 from .typescript import render_typescript
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared_schemas"
@@ -39,6 +39,9 @@ EXPORTED: dict[str, object] = {
     "param_edit": params.ParamEdit,
     "landscape_response": landscape.LandscapeResponse,
     "param_state": params.ParamState,
+    "lesson_summaries": list[lesson.LessonSummary],
+    "lesson": lesson.Lesson,
+    "create_lesson_response": lesson.CreateLessonResponse,
 }
 
 

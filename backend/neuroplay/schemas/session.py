@@ -18,11 +18,19 @@ LayerRole = Literal["hidden", "output"]
 
 
 class CreateSessionRequest(WireModel):
-    """model None: the default network for the dataset (hidden layers 4 and 2, tanh)."""
+    """model None: the default network for the dataset (hidden layers 4 and 2, tanh).
+    `lesson` alone instead: the lesson's session(s), answered by a CreateLessonResponse."""
 
     model: NetworkSpec | None = None
     dataset: DatasetSpec = Field(default_factory=DatasetSpec)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
+    lesson: str | None = Field(None, max_length=64, description="A lesson id (GET /api/lessons) to start instead.")
+
+    @model_validator(mode="after")
+    def _lesson_alone(self) -> CreateSessionRequest:
+        if self.lesson is not None and self.model_fields_set - {"lesson"}:
+            raise ValueError("a lesson brings its own model, dataset and training: send {'lesson': id} alone")
+        return self
 
 
 class CreateSessionResponse(WireModel):

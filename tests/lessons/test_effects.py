@@ -1,0 +1,92 @@
+"""Each lesson's declared effects happen on the engine's real training, with the lesson's own seeds;
+a challenge's declared solution meets it, and the lesson's starting network does not already."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import get_args
+
+import pytest
+
+from neuroplay.lessons.catalog import load_lessons
+from neuroplay.lessons.challenge import challenge_met
+from neuroplay.lessons.effects import CHECKS, check_effects
+from neuroplay.lessons.simulate import LessonRuns, train
+from neuroplay.schemas.lesson import Effect
+from neuroplay.sessions.build import TrainingArrays
+
+LESSONS = load_lessons()
+
+
+@pytest.mark.parametrize("lesson_id", list(LESSONS))
+def test_the_lesson_shows_its_effect(lesson_id: str) -> None:
+    verdicts = check_effects(LessonRuns(LESSONS[lesson_id]))
+    failed = [v.detail for v in verdicts if not v.ok]
+    assert not failed, failed
+
+
+def test_every_effect_kind_has_one_check_and_is_used() -> None:
+    union = get_args(Effect)[0]  # Annotated[Reaches | Sooner | ..., discriminator]
+    kinds = {get_args(member.model_fields["kind"].annotation)[0] for member in get_args(union)}
+    assert set(CHECKS) == kinds
+    assert {effect.kind for lesson in LESSONS.values() for effect in lesson.effects} == kinds
+
+
+def _reversed(effect: Effect) -> dict[str, object]:
+    return {"runs": list(reversed(effect.runs))}
+
+
+def _swapped(other: str) -> Callable[[Effect], dict[str, object]]:
+    return lambda effect: {"runs": getattr(effect, other), other: effect.runs}
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "index", "change"),
+    [
+        ("15-dropout", 0, _reversed),  # gap_lower
+        ("03-bias", 0, _reversed),  # ranked
+        ("13-batches", 0, _reversed),  # rougher
+        ("09-cost", 0, _reversed),  # sooner
+        ("18-cnn", 0, _reversed),  # fewer_params
+        ("24-vanishing-gradient", 0, _swapped("others")),  # grad_norm_ratio
+        ("19-pooling", 0, _swapped("others")),  # gradient_share
+        ("20-padding", 0, _swapped("keep")),  # shapes_shrink
+        ("11-learning-rate", 0, _swapped("misses")),  # reaches
+        ("25-exploding-gradient", 0, lambda e: {"runs": ["clipped"]}),  # diverges
+        ("25-exploding-gradient", 1, lambda e: {"runs": ["unclipped"]}),  # finite
+        ("02-weights", 1, lambda e: {"edit": e.edit.model_copy(update={"value": 0.9})}),  # edit_moves_boundary
+        ("10-gradient-descent", 0, lambda e: {"loss_below": 0.0005}),  # falls_every_step
+        ("14-epochs", 0, lambda e: {"rise": 20.0}),  # overfits: the rise it shows is about 8x, not 20x
+    ],
+)
+def test_a_check_fails_when_the_effect_does_not_happen(
+    lesson_id: str, index: int, change: Callable[[Effect], dict[str, object]]
+) -> None:
+    """The checks can fail: each lesson's promise turned the wrong way round is refused."""
+    lesson = LESSONS[lesson_id]
+    effect = lesson.effects[index]
+    wrong = effect.model_copy(update=change(effect))
+    verdict = CHECKS[wrong.kind](wrong, LessonRuns(lesson))
+    assert not verdict.ok, verdict.detail
+
+
+CHALLENGES = [lesson_id for lesson_id, lesson in LESSONS.items() if lesson.challenge is not None]
+
+
+@pytest.mark.parametrize("lesson_id", CHALLENGES)
+def test_the_challenge_is_solvable_and_not_solved_by_the_preset(lesson_id: str) -> None:
+    lesson = LESSONS[lesson_id]
+    challenge = lesson.challenge
+    assert challenge is not None
+    runs = LessonRuns(lesson)
+    name = lesson.runs[0].name
+    arrays = TrainingArrays.of(runs.data(name))
+    solution = runs.fresh_trainer(name, challenge.solution)
+    record = train(solution, arrays, challenge.within_steps)
+    assert challenge_met(challenge, solution.network.param_count(), record.points)
+    for run in lesson.runs:  # the challenge asks for more than the lesson's own networks do
+        preset = runs.fresh_trainer(run.name)
+        count = preset.network.param_count()
+        steps = 0 if challenge.max_params is not None and count > challenge.max_params else challenge.within_steps
+        own = TrainingArrays.of(runs.data(run.name))
+        assert not challenge_met(challenge, count, train(preset, own, steps).points), run.name
