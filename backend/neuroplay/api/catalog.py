@@ -99,7 +99,7 @@ def build_catalog() -> Catalog:
                 description=info.description,
                 task=info.task,
                 kind=info.kind,
-                input_shape=list(info.input_shape(DatasetSpec(name=info.name))),
+                input_shape=list(info.input_shape(DatasetSpec.model_validate({"name": info.name}))),
                 classes=info.classes,
                 class_names=list(info.class_names),
                 output_units=output_units(info),

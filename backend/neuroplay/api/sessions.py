@@ -88,7 +88,7 @@ def _split(x: np.ndarray, y: np.ndarray, limit: int) -> DataSplit:
 def read_data(session_id: str, request: Request, limit: int = Query(64, ge=1, le=1000)) -> SessionData:
     """2-D sets: every point (limit ignored). Images and sequences: the first `limit` samples."""
     data = manager_of(request).get(session_id).data
-    if data.points_train is not None:
+    if data.points_train is not None and data.points_val is not None:
         train, val = (data.points_train, data.y_train), (data.points_val, data.y_val)
         limit = max(len(data.points_train), len(data.points_val))
         shape = [2]

@@ -62,15 +62,17 @@ class Network:
 
     def backward_from(self, last: int, d: np.ndarray, need_input_grad: bool, preactivation: bool) -> np.ndarray | None:
         """Backpropagate from layer `last`; `preactivation` says d is dL/du of that layer (fused loss)."""
+        grad: np.ndarray | None = d
         for i in range(last, -1, -1):
+            assert grad is not None  # every layer above the first was asked for its input gradient
             layer = self.layers[i]
-            layer.grad_output = d
+            layer.grad_output = grad
             need = need_input_grad or i > 0
             if preactivation and i == last:
-                d = layer.backward_from_preactivation(d, need)
+                grad = layer.backward_from_preactivation(grad, need)
             else:
-                d = layer.backward(d, need)
-        return d
+                grad = layer.backward(grad, need)
+        return grad
 
     def parameters(self) -> list[tuple[tuple[int, str], np.ndarray, np.ndarray]]:
         """(layer index, name), param, grad for every parameter, in a stable order."""

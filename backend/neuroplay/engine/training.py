@@ -131,6 +131,7 @@ class Trainer:
         net = self.network
         last = len(net.layers) - 1
         if self.fused:
+            assert self.loss.grad_wrt_logits is not None  # fused means the loss has one
             net.backward_from(last, self.loss.grad_wrt_logits(p, yb), False, preactivation=True)
         else:
             net.backward_from(last, self.loss.grad(p, yb), False, preactivation=False)
@@ -170,7 +171,9 @@ class Trainer:
         return StepResult(loss, grad_norm, clipped, epoch_ended)
 
     @staticmethod
-    def _split_like(params: list, g_flat: np.ndarray) -> list:
+    def _split_like(
+        params: list[tuple[tuple[int, str], np.ndarray, np.ndarray]], g_flat: np.ndarray
+    ) -> list[tuple[tuple[int, str], np.ndarray, np.ndarray]]:
         """(key, param, grad) with grads taken from the (clipped) flat vector."""
         out, offset = [], 0
         for key, p, g in params:
@@ -188,7 +191,7 @@ class Trainer:
     def _diverged_in_backward(self, loss: float, grad_norm: float, epoch_ended: bool) -> StepResult:
         # A saturating activation can hide a non-finite output from the loss; report the earliest
         # such output first, else the gradient nearest the output.
-        found = self._first_non_finite_output()
+        found: tuple[str, int | None] | None = self._first_non_finite_output()
         if found is None:
             norms = self.layer_grad_norms()
             bad_layers = [i for i, v in norms.items() if not np.isfinite(v)]

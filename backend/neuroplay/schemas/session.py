@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
@@ -39,9 +39,14 @@ class CreateSessionResponse(WireModel):
     share_url: str
 
 
-DatasetPatch = partial_model(DatasetSpec, "DatasetPatch")
-TrainingPatch = partial_model(TrainingConfig, "TrainingPatch")
-NetworkPatch = partial_model(NetworkSpec, "NetworkPatch")
+if TYPE_CHECKING:  # built at run time from the full models; to a type checker, some wire model
+    DatasetPatch = WireModel
+    TrainingPatch = WireModel
+    NetworkPatch = WireModel
+else:
+    DatasetPatch = partial_model(DatasetSpec, "DatasetPatch")
+    TrainingPatch = partial_model(TrainingConfig, "TrainingPatch")
+    NetworkPatch = partial_model(NetworkSpec, "NetworkPatch")
 
 
 class SessionPatch(WireModel):

@@ -193,7 +193,8 @@ class Store:
     def upload_bytes(self) -> int:
         """The size of every kept upload together."""
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.coalesce(func.sum(func.length(tables.uploads.c.data)), 0))).scalar())
+            total = conn.execute(select(func.coalesce(func.sum(func.length(tables.uploads.c.data)), 0))).scalar()
+            return int(total or 0)
 
     def upload_size(self, digest: str) -> int:
         with self.engine.connect() as conn:

@@ -46,6 +46,11 @@ class Layer:
         """Fill `grads` from dL/dy; return dL/dx unless the caller says it is not needed."""
         raise NotImplementedError
 
+    def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Backward from dL/du, for a loss fused with this layer's activation (softmax or sigmoid with
+        cross-entropy): only layers that apply an activation (dense, conv2d, simple_rnn, activation)."""
+        raise NotImplementedError(f"{self.type_tag} applies no activation a loss could be fused with")
+
     def config(self) -> dict[str, Any]:
         """The spec entry that rebuilds this layer (round-trips through build_network)."""
         raise NotImplementedError
