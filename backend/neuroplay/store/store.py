@@ -84,7 +84,9 @@ class Store:
     def save(self, cp: Checkpoint) -> None:
         """Insert or replace the session's row (created_at is kept from the first save)."""
         values = self._row(cp)
-        with self.engine.begin() as conn:
+        # Read, then write: the write lock from the start (BEGIN IMMEDIATE), else two savers' deferred
+        # transactions deadlock on the upgrade and SQLite fails one of them at once, busy timeout or not.
+        with self.engine.execution_options(write_lock=True).begin() as conn:
             deleted = select(tables.deleted_sessions.c.id).where(tables.deleted_sessions.c.id == cp.id)
             if conn.execute(deleted).first() is not None:
                 return  # deleted by the retention sweep: a late checkpoint must not bring it back
