@@ -70,10 +70,14 @@ class Telemetry:
         net = self._network_for(snapshot)
         frames: list[TensorFrame] = []
 
-        def add(key: str, view: ViewName, name: str, layer: int | None, data: np.ndarray) -> None:
+        def add(
+            key: str, view: ViewName, name: str, layer: int | None, data: np.ndarray, param: str | None = None
+        ) -> None:
             header = TensorHeader(
                 name=name,
+                view=view,
                 layer=layer,
+                param=param,
                 shape=list(data.shape),
                 step=snapshot.step,
                 generation=snapshot.generation,
@@ -100,8 +104,9 @@ class Telemetry:
                     add(f"neurons/{i}", "neurons", "neurons", i, y.T.reshape(-1, g, g))
         if "weights" in views:
             for i, layer in enumerate(net.layers):
-                if "W" in layer.params:
-                    add(f"weights/{i}", "weights", "weights", i, layer.params["W"])
-                if "b" in layer.params:
-                    add(f"biases/{i}", "weights", "biases", i, layer.params["b"])
+                for param, value in layer.params.items():
+                    if param == "b":
+                        add(f"biases/{i}", "weights", "biases", i, value, param)
+                    else:
+                        add(f"weights/{i}/{param}", "weights", "weights", i, value, param)
         return frames
