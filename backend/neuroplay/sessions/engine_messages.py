@@ -14,7 +14,7 @@ import numpy as np
 
 from ..schemas.session import MetricPoint
 from .build import Specs, TrainingArrays
-from .capture import EngineState
+from .engine_state import EngineState
 
 
 @dataclass(frozen=True)

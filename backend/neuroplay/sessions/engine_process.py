@@ -22,8 +22,8 @@ from multiprocessing.connection import Connection
 from ..engine import Trainer
 from ..schemas.session import MetricPoint
 from .build import TrainingArrays, make_trainer, new_network
-from .capture import EngineState
 from .engine_messages import Progress, Saved, Start, Stop, Stopped
+from .engine_state import EngineState
 from .evaluation import evaluate
 
 POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)

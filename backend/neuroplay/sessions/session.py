@@ -40,10 +40,11 @@ from ..schemas.stream import ViewName
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
 from .build import Specs, TrainingArrays, build_data, build_optimizer, build_trainer
-from .capture import EngineState, capture
+from .capture import capture
 from .compatibility import check_fits
 from .engine_messages import Pace, Progress, Saved, Start, Stopped
 from .engine_pool import EngineGone, EnginePool
+from .engine_state import EngineState
 from .evaluation import evaluate
 from .history import MetricHistory
 from .runner import Runner
