@@ -19,7 +19,9 @@ from typing import Literal
 
 from ..schemas.session import MetricPoint
 from ..schemas.stream import HistoryMessage, MetricsMessage, StateMessage, ViewName
+from ..views.series import thin_batch_losses
 from .session import Session
+from .session_views import ProbeRef
 from .telemetry import TelemetryFrames, TensorFrame
 
 Role = Literal["owner", "viewer"]
@@ -38,6 +40,7 @@ class Subscriber:
         self.texts: list[str] = []
         self.overflowed = False  # more unread text messages than MAX_PENDING_TEXTS
         self.points: list[MetricPoint] = []
+        self.batch_losses: list[tuple[int, float]] = []  # since the last metrics message
         self.metrics_due = False
         self.counters: tuple[int, str, int, int] = (0, "idle", 0, 0)
         self.tensors: dict[str, bytes] = {}
@@ -98,6 +101,15 @@ class Subscriber:
         self.metrics_due = True
         self.wakeup.set()
 
+    def push_batch_losses(self, generation: int, pairs: list[tuple[int, float]]) -> None:
+        if not self.started or generation != self.generation:
+            return
+        self.batch_losses.extend(pairs)
+        if len(self.batch_losses) > self.max_pending_points:  # far behind: keep the newest
+            del self.batch_losses[: len(self.batch_losses) - self.max_pending_points]
+        self.metrics_due = True
+        self.wakeup.set()
+
     def set_counters(self, counters: tuple[int, str, int, int]) -> None:
         if counters != self.counters:
             self.counters = counters
@@ -120,8 +132,10 @@ class Subscriber:
             step=step,
             epoch=epoch,
             points=self.points,  # type: ignore[arg-type]
+            batch_losses=thin_batch_losses(self.batch_losses),
         )
         self.points = []
+        self.batch_losses = []
         self.metrics_due = False
         return msg.model_dump_json()
 
@@ -140,6 +154,8 @@ class Hub:
         self._generation = -1
         self._history_revision = -1
         self._last_step = -1
+        self._last_loss_step = -1  # the last batch loss handed to the watchers
+        self.probe: ProbeRef | None = None  # named by the latest subscribe that named one
         self._frames: TelemetryFrames | None = None
         self._views_dirty = False
         self.task: asyncio.Task[None] | None = None
@@ -168,9 +184,14 @@ class Hub:
         self.subscribers.discard(sub)
         self.views_changed()
 
-    def views_changed(self) -> None:
-        """A watcher opened or closed views: the session computes the union from now on."""
-        self.session.telemetry_views = frozenset(v for sub in self.subscribers for v in sub.views)
+    def views_changed(self, probe: ProbeRef | None = None) -> None:
+        """A watcher opened or closed views, or named a probe: the session computes the union of
+        the views, for the latest probe named, from now on. Raises ProbeOutOfRange (changing
+        nothing) for a sample the data does not have."""
+        views = frozenset(v for sub in self.subscribers for v in sub.views)
+        self.session.watch(views, probe)
+        if probe is not None:
+            self.probe = probe
         self._views_dirty = True
 
     async def run(self) -> None:
@@ -194,6 +215,7 @@ class Hub:
             self._generation, self._history_revision = s.generation, history.revision
             points = list(history.points)
             self._last_step = points[-1].step if points else -1
+            self._last_loss_step = -1
             for sub in subs:
                 if sub.started:  # the others get theirs when their stream starts
                     sub.push_history(s.generation, points)
@@ -203,6 +225,11 @@ class Hub:
                 self._last_step = fresh[-1].step
                 for sub in subs:
                     sub.push_points(s.generation, fresh)
+        losses = s.views.batch_losses.since(self._last_loss_step)
+        if losses:
+            self._last_loss_step = losses[-1][0]
+            for sub in subs:
+                sub.push_batch_losses(s.generation, losses)
         counters = (s.generation, s.status, s.step, s.epoch)
         for sub in subs:
             if sub.needs_history and sub.started:

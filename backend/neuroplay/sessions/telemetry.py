@@ -12,7 +12,8 @@ import numpy as np
 
 from ..data.features import derive
 from ..engine import Network, build_network
-from ..schemas.stream import TensorHeader, ViewName
+from ..schemas.stream import ProbeRef, TensorHeader, ViewName
+from ..views.registry import Record
 from .frames import encode_tensor_frame
 
 TensorFrame = tuple[str, ViewName, bytes]  # (key for latest-wins, the view it belongs to, frame)
@@ -46,6 +47,26 @@ def grid_points(size: int, extent: float = GRID_EXTENT) -> np.ndarray:
     centres = -extent + (np.arange(size) + 0.5) * (2 * extent / size)
     x1, x2 = np.meshgrid(centres, centres[::-1])
     return np.stack([x1.ravel(), x2.ravel()], axis=1).astype(np.float32)
+
+
+def encode_record(record: Record, generation: int) -> TensorFrame:
+    """An engine view's record as a binary tensor record (docs/protocol.md)."""
+    header = TensorHeader(
+        name=record.name,
+        view=record.view,
+        layer=record.layer,
+        shape=list(record.data.shape),
+        step=record.step,
+        generation=generation,
+        param=record.param,
+        first_step=record.first_step,
+        stride=record.stride,
+        percentiles=list(record.percentiles) if record.percentiles is not None else None,
+        edges=list(record.edges) if record.edges is not None else None,
+        non_finite=record.non_finite,
+        probe=ProbeRef(split=record.probe[0], index=record.probe[1]) if record.probe is not None else None,  # type: ignore[arg-type]
+    )
+    return record.key, record.view, encode_tensor_frame(header, record.data)
 
 
 class Telemetry:

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from .registry import RecordDef, ViewDef
+import numpy as np
+
+from .context import ViewContext
+from .registry import Record, RecordDef, ViewDef
+
+
+def compute(ctx: ViewContext) -> list[Record]:
+    out: list[Record] = []
+    if not ctx.fresh_caches:  # the mask is the last training step's only right after it
+        return out
+    for i, layer in enumerate(ctx.layers):
+        if layer.type_tag != "dropout":
+            continue
+        mask = layer.observe().get("mask")  # kept by the layer until the next training step
+        if mask is not None:
+            out.append(Record("dropout_mask", "dropout_mask", i, mask[0].astype(np.float32), ctx.step))
+    return out
+
 
 VIEW = ViewDef(
     name="dropout_mask",
@@ -12,4 +29,5 @@ VIEW = ViewDef(
         RecordDef("dropout_mask", True, "the layer's output shape", "1 where the unit was kept, 0 where dropped"),
     ),
     layer_types=frozenset({"dropout"}),
+    compute=compute,
 )

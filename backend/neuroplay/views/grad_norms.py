@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
-from .registry import PARAMETRIC_LAYERS, RecordDef, ViewDef
+import numpy as np
+
+from .context import ViewContext
+from .registry import PARAMETRIC_LAYERS, Record, RecordDef, ViewDef
 
 _SERIES = "(n,): n ≤ 256 values, value j the largest over steps first_step + j·stride … (header)"
+
+
+def compute(ctx: ViewContext) -> list[Record]:
+    """The series collected at every step since the last frame (views/series.py)."""
+    s = ctx.series
+    if s is None:
+        return []
+
+    def record(name: str, layer: int | None, values: np.ndarray) -> Record:
+        data = np.asarray(values, np.float32)
+        return Record("grad_norms", name, layer, data, s.last_step, first_step=s.first_step, stride=s.stride)
+
+    out = []
+    for row, layer in enumerate(s.layers):
+        out.append(record("grad_norm", layer, s.before[row]))
+        out.append(record("grad_norm_clipped", layer, s.after[row]))
+    out.append(record("grad_norm_global", None, s.global_before))
+    out.append(record("grad_norm_global_clipped", None, s.global_after))
+    out.append(record("clip_acted", None, s.clip_acted))
+    return out
+
 
 VIEW = ViewDef(
     name="grad_norms",
@@ -21,4 +45,5 @@ VIEW = ViewDef(
     ),
     layer_types=PARAMETRIC_LAYERS,
     per_step=True,
+    compute=compute,
 )

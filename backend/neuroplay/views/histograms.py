@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
-from .registry import ALL_LAYERS, RecordDef, ViewDef
+import numpy as np
+
+from .context import ViewContext
+from .registry import ALL_LAYERS, Record, RecordDef, ViewDef
 
 # The percentiles sent (TensorBoard's bands: min, ±1.5σ, ±1σ, ±0.5σ of a normal, median, max).
 PERCENTILES = (0.0, 6.68, 15.87, 30.85, 50.0, 69.15, 84.13, 93.32, 100.0)
+
+
+def percentiles(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """PERCENTILES of the finite values (NaN when there is none), and how many were not finite."""
+    flat = np.asarray(values).ravel()
+    finite = flat[np.isfinite(flat)]
+    if finite.size == 0:
+        return np.full(len(PERCENTILES), np.nan, np.float32), int(flat.size)
+    return np.percentile(finite, PERCENTILES).astype(np.float32), int(flat.size - finite.size)
+
+
+def compute(ctx: ViewContext) -> list[Record]:
+    out = []
+
+    def record(name: str, layer: int, values: np.ndarray, param: str | None = None) -> None:
+        data, non_finite = percentiles(values)
+        out.append(
+            Record(
+                "histograms", name, layer, data, ctx.step, param=param, percentiles=PERCENTILES, non_finite=non_finite
+            )
+        )
+
+    for i, layer in enumerate(ctx.layers):
+        for name, value in layer.params.items():
+            record("weight_percentiles", i, value, name)
+        if ctx.fresh_caches and layer.grad_output is not None:  # the last step's gradients
+            for name, grad in layer.grads.items():
+                record("grad_percentiles", i, grad, name)
+        if ctx.fresh_caches:
+            output = layer.observe().get("output")
+            if output is not None:
+                record("output_percentiles", i, output)
+    return out
+
 
 VIEW = ViewDef(
     name="histograms",
@@ -17,4 +54,5 @@ VIEW = ViewDef(
         RecordDef("output_percentiles", True, "(9,)", "percentiles of the layer's outputs over the last batch"),
     ),
     layer_types=ALL_LAYERS,
+    compute=compute,
 )

@@ -3,13 +3,20 @@
 Each view is defined once, in its own module of this package (`VIEW = ViewDef(...)`), and listed in
 `views/__init__.py`'s VIEWS. Everything else reads that table: the websocket schema's ViewName and
 record names (schemas/stream.py), the catalog (GET /api/catalog), the engine process and the
-session's telemetry. This module imports nothing of the server, so the schemas can import it.
+session's telemetry. This package imports only the engine, never the server's sessions or schemas, so the schemas can
+import it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .context import ViewContext
 
 ComputedIn = Literal["engine", "server"]
 
@@ -32,6 +39,33 @@ class RecordDef:
 
 
 @dataclass(frozen=True)
+class Record:
+    """One tensor record as a view computes it; the session adds the generation and encodes it
+    (sessions/telemetry.py). Plain data, so it pickles from the engine process to the server."""
+
+    view: str
+    name: str
+    layer: int | None
+    data: np.ndarray
+    step: int
+    param: str | None = None
+    first_step: int | None = None
+    stride: int | None = None
+    percentiles: tuple[float, ...] | None = None
+    edges: tuple[float, ...] | None = None
+    non_finite: int | None = None
+    probe: tuple[str, int] | None = None  # (split, index)
+
+    @property
+    def key(self) -> str:
+        """Latest-wins identity: a newer record with the same key replaces this one."""
+        return f"{self.name}/{self.layer}/{self.param}"
+
+
+Compute = Callable[["ViewContext"], list[Record]]
+
+
+@dataclass(frozen=True)
 class ViewDef:
     name: str
     description: str
@@ -41,6 +75,9 @@ class ViewDef:
     data_kinds: frozenset[str] = DATA_KINDS
     needs_probe: bool = False  # shows the probe sample named in the subscribe
     per_step: bool = False  # collects something at every training step while watched
+    # Engine views: the records from the context (the last step's caches, the probe, the series).
+    # Server views are computed from weight snapshots by sessions/telemetry.py.
+    compute: Compute | None = None
 
     def applies_to(self, layer_type: str) -> bool:
         return self.layer_types is None or layer_type in self.layer_types

@@ -1,0 +1,163 @@
+"""What a session's watchers see: the views watched and the probe, the records of the engine views
+(sent by the engine process while it plays, computed here after a manual step or for a new watcher
+of a paused session), the server views computed from weight snapshots, and the batch losses.
+
+The session owns one SessionViews; the hub sets what is watched (`watch`) and reads `frames` and
+`batch_losses`. Everything here is counted in `computed` (view name -> frames computed), so a test can
+see that nobody watching means nothing computed, in the engine process or here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+from ..engine import Network, StepResult, Trainer
+from ..views import VIEWS
+from ..views.compute import collects_per_step, compute_engine_views, needs_probe
+from ..views.context import Probe, ProbeNetwork, ViewContext
+from ..views.registry import Record
+from ..views.series import GradNormCollector
+from .build import TrainingArrays
+from .engine_messages import Progress
+from .telemetry import Snapshot, Telemetry, TelemetryFrames, encode_record
+
+ProbeRef = tuple[str, int]  # (split, index)
+MAX_BATCH_LOSSES = 20_000  # kept for watchers that are behind; older pairs are dropped
+
+
+class ProbeOutOfRange(ValueError):
+    """The probe names a sample the split does not have."""
+
+
+class BatchLossLog:
+    """[step, loss] of the batches (already thinned per display frame), in step order."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[int, float]] = []
+
+    def extend(self, pairs: list[tuple[int, float]]) -> None:
+        self.pairs.extend(pairs)
+        if len(self.pairs) > MAX_BATCH_LOSSES:
+            del self.pairs[: len(self.pairs) - MAX_BATCH_LOSSES]
+
+    def since(self, step: int) -> list[tuple[int, float]]:
+        pairs = self.pairs
+        i = len(pairs)
+        while i > 0 and pairs[i - 1][0] > step:
+            i -= 1
+        return pairs[i:]
+
+    def clear(self) -> None:
+        self.pairs = []
+
+
+def default_probe(arrays: TrainingArrays) -> ProbeRef:
+    return ("validation", 0) if len(arrays.x_val) else ("train", 0)
+
+
+def check_probe(arrays: TrainingArrays, probe: ProbeRef) -> None:
+    split, index = probe
+    size = len(arrays.x_val) if split == "validation" else len(arrays.x_train)
+    if index >= size:
+        raise ProbeOutOfRange(f"probe.index: the {split} split has {size} samples (0 to {size - 1}); got {index}")
+
+
+class SessionViews:
+    def __init__(self, grid_size: int, max_neuron_maps: int) -> None:
+        self.views: frozenset[str] = frozenset()
+        self.requested_probe: ProbeRef | None = None  # as the latest subscribe named it
+        self.computed: Counter[str] = Counter()
+        self.batch_losses = BatchLossLog()
+        self.frames: TelemetryFrames | None = None
+        self._telemetry = Telemetry(grid_size, max_neuron_maps)
+        self._records: dict[str, Record] = {}  # the latest record per key, of the engine views
+        self._grad_norms: GradNormCollector | None = None
+        self._probe_network: ProbeNetwork | None = None
+        self._lock = threading.Lock()
+
+    # ---- what is watched ----
+    def watch(self, views: frozenset[str], probe: ProbeRef | None, arrays: TrainingArrays) -> None:
+        """Raises ProbeOutOfRange (changing nothing) for a sample the data does not have."""
+        if probe is not None:
+            check_probe(arrays, probe)
+            self.requested_probe = probe
+        if probe is not None and self.probe(arrays) != probe:
+            self._records = {k: r for k, r in self._records.items() if r.probe is None}
+        self.views = views
+        if not collects_per_step(views):
+            self._grad_norms = None
+        elif self._grad_norms is None:
+            self._grad_norms = GradNormCollector()
+
+    def probe(self, arrays: TrainingArrays) -> ProbeRef:
+        """The probe the views show: the one asked for while it exists, else the default."""
+        probe = self.requested_probe
+        if probe is not None:
+            try:
+                check_probe(arrays, probe)
+                return probe
+            except ProbeOutOfRange:  # the data changed under it
+                pass
+        return default_probe(arrays)
+
+    def engine_watch(self, arrays: TrainingArrays) -> tuple[frozenset[str], ProbeRef | None]:
+        """What an engine process is told: the watched views and, if one of them needs it, the probe."""
+        return self.views, self.probe(arrays) if needs_probe(self.views) else None
+
+    # ---- a new network ----
+    def new_generation(self, build_network: Callable[[], Network]) -> None:
+        self._records = {}
+        self.batch_losses.clear()
+        if self._grad_norms is not None:
+            self._grad_norms = GradNormCollector()
+        self._probe_network = ProbeNetwork(build_network)
+
+    # ---- while the engine process plays ----
+    def take_progress(self, message: Progress) -> None:
+        self.batch_losses.extend(message.batch_losses)
+        self.computed.update(message.computed)
+        for record in message.records:
+            self._records[record.key] = record
+
+    # ---- a step taken here (manual step) ----
+    def after_step(self, trainer: Trainer, step: int, result: StepResult, arrays: TrainingArrays) -> None:
+        """Collect what a step leaves (its loss; its gradient norms if watched), and compute the
+        engine views now, while the layers' caches are this step's."""
+        self.batch_losses.extend([(step, result.loss)])
+        if self._grad_norms is not None:
+            self._grad_norms.add(step, trainer, result)
+        if self.views:
+            series = self._grad_norms.take() if self._grad_norms is not None else None
+            self._compute(trainer, step, arrays, series, fresh_caches=True)
+
+    def _compute(self, trainer: Trainer, step: int, arrays: TrainingArrays, series: object, fresh_caches: bool) -> None:
+        probe = None
+        if needs_probe(self.views):
+            probe = Probe.of(self.probe(arrays), (arrays.x_train, arrays.y_train), (arrays.x_val, arrays.y_val))
+        ctx = ViewContext(trainer, step, probe, self._probe_network, series, fresh_caches)  # type: ignore[arg-type]
+        records, computed = compute_engine_views(self.views, ctx)
+        self.computed.update(computed)
+        for record in records:
+            self._records[record.key] = record
+
+    # ---- frames for the watchers ----
+    def refresh(
+        self, snapshot: Snapshot, generation: int, trainer: Trainer | None, step: int, arrays: TrainingArrays
+    ) -> None:
+        """Encode the watched views for `snapshot`: the server views computed from it, the engine
+        views' latest records. With `trainer` (a stopped session), the engine views that need no
+        training step's caches (the probe, weights' percentiles, running statistics) are computed
+        from it first, so a watcher who opens them on a paused session sees them."""
+        views = self.views
+        with self._lock:
+            if trainer is not None and views:
+                self._compute(trainer, step, arrays, None, fresh_caches=False)
+            server = {name for name in views if VIEWS[name].computed_in == "server"}
+            frames = self._telemetry.compute(snapshot, server) if server else []
+            for record in self._records.values():
+                if record.view in views:
+                    frames.append(encode_record(record, generation))
+            self.frames = TelemetryFrames(snapshot, views, frames)  # type: ignore[arg-type]
+            self.computed.update(server)
