@@ -54,15 +54,25 @@ def layer_norms_after_clipping(trainer: Trainer, result: StepResult, before: lis
         scale, acted = trainer.clip_norm / result.grad_norm, True
     if trainer.clip_value is None:
         return [norm * scale for norm in before], acted
-    limit = np.float32(trainer.clip_value)
+    limit = float(trainer.clip_value)
     sums: dict[int, float] = {}
     for (layer, _), _, g in trainer.network.parameters():
         scaled = g * np.float32(scale) if scale != 1.0 else g
+        scaled = scaled.astype(np.float64)
         if np.abs(scaled).max(initial=0.0) > limit:
             acted = True
             scaled = np.clip(scaled, -limit, limit)
         sums[layer] = sums.get(layer, 0.0) + float(np.vdot(scaled, scaled))
     return [sums[i] ** 0.5 for i in sorted(sums)], acted
+
+
+def layer_norms_float64(trainer: Trainer) -> dict[int, float]:
+    """Each layer's gradient norm summed in float64: finite gradients whose squares overflow float32."""
+    sums: dict[int, float] = {}
+    for (layer, _), _, g in trainer.network.parameters():
+        g64 = g.astype(np.float64)
+        sums[layer] = sums.get(layer, 0.0) + float(np.vdot(g64, g64))
+    return {i: v**0.5 for i, v in sums.items()}
 
 
 class GradNormCollector:
@@ -80,6 +90,8 @@ class GradNormCollector:
 
     def add(self, step: int, trainer: Trainer, result: StepResult) -> None:
         norms = trainer.layer_grad_norms()
+        if not all(math.isfinite(v) for v in norms.values()):
+            norms = layer_norms_float64(trainer)  # squares beyond float32 (clipping then acts)
         layers = tuple(sorted(norms))
         if layers != self.layers:  # the first step, or another network: start over
             self.clear()
