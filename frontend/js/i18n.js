@@ -1,6 +1,7 @@
 // UI text in English and Chinese. Every string the UI shows comes from here via t(key, params);
 // components that call t() re-render when the language changes (lang is a signal).
 import { signal } from "@preact/signals";
+import { viewTexts } from "./i18n_views.js";
 
 const LANG_KEY = "neuroplay.lang";
 
@@ -567,6 +568,10 @@ const zh = {
   "layerDesc.simple_rnn": "在时间上传递隐藏状态",
 };
 
+
+// The texts of the live views (i18n_views.js) join each language's catalog.
+Object.assign(en, viewTexts.en);
+Object.assign(zh, viewTexts.zh);
 
 export const catalogs = { en, zh };
 

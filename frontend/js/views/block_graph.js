@@ -2,13 +2,16 @@
 // tables) and for layers the neuron graph cannot draw (conv, pooling, flatten, recurrent): every
 // block names its layer and settings, draws its output shape as a small glyph and prints it, and
 // paints its weights when "weights" frames arrive (conv filters as small tiles, dense weights as a
-// heatmap). Preact renders the blocks; the weight canvases are painted in frame.js's loop.
+// heatmap), and on a dropout block the units the last training step dropped, grey (live/dropout_mask.js).
+// Preact renders the blocks; the weight and mask canvases are painted in frame.js's loop.
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { onFrame } from "../frame.js";
 import { t, tOr, formatInt } from "../i18n.js";
 import { paintValues } from "../heatmap.js";
+import { useWatchedView } from "../live_views.js";
+import { maskOf, paintMask } from "./live/dropout_mask.js";
 
 const units = (n) => (n === 1 ? t("block.unit") : t("block.units", { n }));
 
@@ -170,6 +173,8 @@ export function BlockGraph() {
   const rootRef = useRef(null);
   const state = S.session.value;
   const catalog = S.catalog.value;
+  useWatchedView("weights");
+  useWatchedView("dropout_mask");
   const key = state ? JSON.stringify([state.generation, state.model, state.layers.map((l) => l.output_shape)]) : "";
 
   useEffect(() => {
@@ -182,13 +187,24 @@ export function BlockGraph() {
       if (!current || S.tensors.generation !== current.generation) return;
       let drew = false;
       for (const canvas of root.querySelectorAll("canvas[data-layer]")) {
-        const slot = S.tensors.slots.get(`weights/${canvas.dataset.layer}`);
+        const slot = S.tensorSlot("weights", Number(canvas.dataset.layer), "W");
         if (!slot || drawn.get(canvas) === slot.seq) continue;
         drawn.set(canvas, slot.seq);
         if (paintWeights(canvas, slot)) {
           canvas.hidden = false;
           drew = true;
         }
+      }
+      for (const canvas of root.querySelectorAll("canvas[data-mask-layer]")) {
+        const layer = Number(canvas.dataset.maskLayer);
+        const mask = maskOf(layer);
+        if (!mask || drawn.get(canvas) === mask.seq) continue;
+        drawn.set(canvas, mask.seq);
+        paintMask(canvas, mask);
+        canvas.hidden = false;
+        const count = root.querySelector(`[data-mask-count="${layer}"]`);
+        if (count) count.textContent = t("dropout.dropped", { n: mask.dropped, total: mask.data.length });
+        drew = true;
       }
       if (drew) root.dataset.frames = String(++frames);
     });
@@ -220,6 +236,10 @@ export function BlockGraph() {
           <div class="block-settings">${settingsText(layer)}</div>
           ${hasWeights ? html`<canvas class="block-weights" data-layer=${i} hidden
             title=${layer.type === "conv2d" ? t("block.filtersHint") : t("block.weightsHint")}></canvas>` : null}
+          ${layer.type === "dropout"
+            ? html`<canvas class="block-mask" data-mask-layer=${i} data-testid="dropout-mask" hidden title=${t("dropout.hint")}></canvas>
+                <span class="hint" data-mask-count=${i} data-testid="dropout-count"></span>`
+            : null}
           ${summary
             ? html`<div class="block-shape">
                 <${ShapeGlyph} shape=${summary.output_shape} />

@@ -4,13 +4,15 @@
 // adds a training point of the chosen class (or value) and a click on a training point removes
 // it; the session keeps its weights and trains on the changed set. The keyboard does the same:
 // the focused canvas shows a cross that the arrow keys move (Shift: further), Enter or Space acts
-// at the cross, 0 and 1 pick the class.
+// at the cross, 0 and 1 pick the class. Out of drawing mode a click on a point makes it the probe
+// (the sample the probe views show), marked with a ring.
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
 import { onFrame, requestFrame } from "../frame.js";
 import { t } from "../i18n.js";
-import { addPoint, removePoint, setDrawMode, clearDrawnPoints } from "../actions.js";
+import { addPoint, removePoint, setDrawMode, clearDrawnPoints, setProbe } from "../actions.js";
+import { useWatchedView } from "../live_views.js";
 import { PencilIcon } from "./icons.js";
 import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
 
@@ -141,12 +143,30 @@ function drawCross(ctx, cross, grid, W) {
   }
 }
 
-/** The index of the training point nearest to the pointer, if within a few pixels; else -1. */
-function hitPoint(pts, grid, at) {
+/** The ring around the probe sample, when it is one of the points drawn. */
+function drawProbe(ctx, pts, probe, grid, W) {
+  const split = pts[probe.split];
+  if (!split || probe.index >= split.x.length) return;
+  if (probe.split === "validation" && !S.showValidation.peek()) return;
+  const [x1, x2] = split.x[probe.index];
+  const x = ((x1 - grid.x_min) / (grid.x_max - grid.x_min)) * W;
+  const y = ((grid.y_max - x2) / (grid.y_max - grid.y_min)) * W;
+  const r = Math.max(7, W / 45);
+  for (const [colour, width] of [["#ffffff", 5], ["#1f2933", 2.5]]) {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+}
+
+/** The index of the point of `split` nearest to the pointer, if within a few pixels; else -1. */
+function hitPoint(pts, grid, at, split = "train") {
   const radius = 7;
   let best = -1;
   let bestD = radius * radius;
-  pts.train.x.forEach(([x1, x2], i) => {
+  pts[split].x.forEach(([x1, x2], i) => {
     const dx = (x1 - grid.x_min) * at.scale - at.px;
     const dy = (grid.y_max - x2) * at.scale - at.py;
     const d = dx * dx + dy * dy;
@@ -195,6 +215,7 @@ export function BoundaryView() {
   const focus = S.focusNeuron.value;
   const points = S.points.value;
   const gridKey = state ? JSON.stringify(state.grid) : "";
+  useWatchedView("boundary");
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -260,6 +281,7 @@ export function BoundaryView() {
         drawPoints(ctx, pts.train, current.grid, W, false, regression, drawnFrom);
         if (S.showValidation.peek()) drawPoints(ctx, pts.validation, current.grid, W, true, regression);
       }
+      if (pts && (!pts.kind || pts.kind === "points")) drawProbe(ctx, pts, S.probe.peek(), current.grid, W);
       if (crossRef.current) drawCross(ctx, crossRef.current, current.grid, W);
       if (fresh) {
         frames += 1;
@@ -277,7 +299,7 @@ export function BoundaryView() {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (canvas) canvas.dispatchEvent(new CustomEvent("np-redraw"));
-  }, [showVal, focus, points]);
+  }, [showVal, focus, points, S.probe.value]);
 
   const mode = S.drawMode.value;
   const drawing = mode.on && !S.readOnly.value;
@@ -297,10 +319,18 @@ export function BoundaryView() {
     addPoint(at.x1, at.x2, state.task === "regression" ? mode.label : mode.label >= 0.5 ? 1 : 0);
   };
   const onClick = (e) => {
-    if (!drawing || !state) return;
+    if (!state) return;
     const at = planeAt(e, canvasRef.current, state.grid);
     const pts = S.points.peek();
-    actAt(at, pts ? hitPoint(pts, state.grid, at) : -1);
+    if (drawing) {
+      actAt(at, pts ? hitPoint(pts, state.grid, at) : -1);
+      return;
+    }
+    if (!pts || (pts.kind && pts.kind !== "points") || pts.key !== JSON.stringify(state.dataset)) return;
+    const train = hitPoint(pts, state.grid, at, "train");
+    const validation = S.showValidation.peek() && pts.validation ? hitPoint(pts, state.grid, at, "validation") : -1;
+    if (validation >= 0 && train < 0) setProbe("validation", validation);
+    else if (train >= 0) setProbe("train", train);
   };
   const moveCross = (next) => {
     crossRef.current = next;
