@@ -31,6 +31,7 @@ from .evaluation import evaluate
 
 POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
 SNAPSHOT_SHARE = 20  # weight snapshots take at most a twentieth of the training time
+VIEWS_SHARE = 10  # ... and with engine views watched, snapshot and views at most a tenth
 
 
 def receive(conn: Connection) -> object:
@@ -148,7 +149,8 @@ class Job:
                 # compute: space the snapshots out so they never take more than 1/SNAPSHOT_SHARE
                 # of the time.
                 sent = time.perf_counter()
-                next_snapshot = sent + max(pace.snapshot_interval, (sent - now) * SNAPSHOT_SHARE)
+                share = VIEWS_SHARE if self.views else SNAPSHOT_SHARE
+                next_snapshot = sent + max(pace.snapshot_interval, (sent - now) * share)
             if now >= next_save:
                 next_save = now + pace.checkpoint_interval
                 send(Saved(self.state(), self.take_points()))

@@ -28,6 +28,11 @@ Role = Literal["owner", "viewer"]
 
 
 MAX_PENDING_TEXTS = 256  # unsent text messages (errors, pongs, states) before a watcher is dropped
+# Tensor bytes a watcher is sent per second at most (issue 9: under 2 MB/s with every view open,
+# the rest left for text). Small records go first, so a view of a few numbers keeps the display
+# rate while neuron maps of a wide network wait their turn (latest-wins: they are never stale).
+TENSOR_BYTES_PER_SECOND = 1_800_000
+TENSOR_BURST_SECONDS = 0.25  # how much unused budget may be saved up
 
 
 class Subscriber:
@@ -44,6 +49,8 @@ class Subscriber:
         self.metrics_due = False
         self.counters: tuple[int, str, int, int] = (0, "idle", 0, 0)
         self.tensors: dict[str, bytes] = {}
+        self._budget = TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS  # bytes it may be sent now
+        self._budget_at = time.monotonic()
         self.min_step = -1  # points up to here were already sent in a history message
         self.generation = 0
         self.started = False  # the history (or a resume's catch-up) was sent: points may follow
@@ -139,9 +146,21 @@ class Subscriber:
         self.metrics_due = False
         return msg.model_dump_json()
 
-    def take_tensors(self) -> list[bytes]:
-        frames = list(self.tensors.values())
-        self.tensors.clear()
+    def take_tensors(self, now: float | None = None) -> list[bytes]:
+        """The pending tensor records the byte budget allows now (`now`: time.monotonic()),
+        smallest first; the others stay pending (and are replaced by newer ones) until the budget
+        refills."""
+        now = time.monotonic() if now is None else now
+        most = TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS
+        self._budget = min(most, self._budget + (now - self._budget_at) * TENSOR_BYTES_PER_SECOND)
+        self._budget_at = now
+        frames = []
+        for key, frame in sorted(self.tensors.items(), key=lambda item: len(item[1])):
+            # A record larger than the whole burst still goes, when the budget is full.
+            if len(frame) <= self._budget or (not frames and self._budget >= most):
+                frames.append(frame)
+                self._budget -= len(frame)
+                del self.tensors[key]
         return frames
 
 
@@ -236,6 +255,8 @@ class Hub:
                 sub.needs_history = False
                 sub.push_history(s.generation, list(history.points))
             sub.set_counters(counters)
+            if sub.tensors:  # records held back by the byte budget: try again this frame
+                sub.wakeup.set()
         await self._update_tensors(subs)
 
     async def _update_tensors(self, subs: list[Subscriber]) -> None:

@@ -11,13 +11,26 @@ from .registry import ALL_LAYERS, Record, RecordDef, ViewDef
 PERCENTILES = (0.0, 6.68, 15.87, 30.85, 50.0, 69.15, 84.13, 93.32, 100.0)
 
 
+_FRACTIONS = np.array(PERCENTILES) / 100
+
+
 def percentiles(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """PERCENTILES of the finite values (NaN when there is none), and how many were not finite."""
+    """PERCENTILES of the finite values (NaN when there is none), and how many were not finite.
+
+    The same numbers as np.percentile's default (linear interpolation between the two nearest
+    ranks), from one sort: np.percentile's own overhead is ~0.2 ms a call, and a frame of a
+    small network has dozens of them."""
     flat = np.asarray(values).ravel()
-    finite = flat[np.isfinite(flat)]
-    if finite.size == 0:
+    finite = flat if np.isfinite(flat.sum(dtype=np.float64)) else flat[np.isfinite(flat)]
+    n = finite.size
+    if n == 0:
         return np.full(len(PERCENTILES), np.nan, np.float32), int(flat.size)
-    return np.percentile(finite, PERCENTILES).astype(np.float32), int(flat.size - finite.size)
+    ordered = np.sort(finite)
+    rank = _FRACTIONS * (n - 1)
+    lo = np.floor(rank).astype(np.intp)
+    hi = np.minimum(lo + 1, n - 1)
+    a, b = ordered[lo].astype(np.float64), ordered[hi].astype(np.float64)
+    return (a + (b - a) * (rank - lo)).astype(np.float32), int(flat.size - n)
 
 
 def compute(ctx: ViewContext) -> list[Record]:
