@@ -314,6 +314,7 @@ function handleMessage(msg) {
         S.appendChart(msg.points);
         pendingChart = true;
       }
+      if (msg.batch_losses && msg.batch_losses.length) S.appendBatchLosses(msg.batch_losses);
       pendingCounters = msg;
       requestFrame();
       break;

@@ -165,18 +165,43 @@ export const chart = {
   generation: -1,
   seq: 0,
   step: [],
+  epoch: [],
   loss: [],
   valLoss: [],
   accuracy: [],
   valAccuracy: [],
+  // The training loss of single batches ([step, loss] of metrics' batch_losses), live only: a
+  // history does not carry them, so they start when this page started watching.
+  batchStep: [],
+  batchLoss: [],
 };
 
-const SERIES = ["step", "loss", "valLoss", "accuracy", "valAccuracy"];
+const SERIES = ["step", "epoch", "loss", "valLoss", "accuracy", "valAccuracy"];
 
 export function replaceChart(generation, metricPoints) {
   chart.generation = generation;
   for (const key of SERIES) chart[key] = [];
+  chart.batchStep = [];
+  chart.batchLoss = [];
   appendChart(metricPoints);
+}
+
+/** Batch losses of one metrics message ([step, loss] pairs in step order), bounded like the curve. */
+export function appendBatchLosses(pairs) {
+  let last = chart.batchStep.length ? chart.batchStep[chart.batchStep.length - 1] : -Infinity;
+  for (const [step, loss] of pairs) {
+    if (step <= last) continue;
+    last = step;
+    chart.batchStep.push(step);
+    chart.batchLoss.push(loss);
+  }
+  if (chart.batchStep.length > MAX_CHART_POINTS * 2) {
+    const half = chart.batchStep.length >> 1;
+    const keep = (arr) => arr.filter((_, i) => i >= half || i % 2 === 0);
+    chart.batchStep = keep(chart.batchStep);
+    chart.batchLoss = keep(chart.batchLoss);
+  }
+  chart.seq += 1;
 }
 
 export function appendChart(metricPoints) {
@@ -186,6 +211,7 @@ export function appendChart(metricPoints) {
     if (p.step <= last) continue; // already have it (the stream may repeat the newest point)
     last = p.step;
     chart.step.push(p.step);
+    chart.epoch.push(p.epoch);
     chart.loss.push(p.loss);
     chart.valLoss.push(p.val_loss);
     chart.accuracy.push(p.accuracy);

@@ -322,3 +322,27 @@ def test_every_view_text_exists_in_both_languages(server, watched):
         }"""
     )
     assert missing == {"zh": [], "en": [], "empty": []}
+
+
+def test_batch_losses_are_drawn_under_the_curves_and_the_axis_switches(server, client, context, watched):
+    page = watched.page
+    open_session(context, page, server, client, {"training": {"steps_per_second": 300}})
+    play(page)
+    chart = page.get_by_test_id("loss-chart")
+    page.wait_for_function("document.querySelector('[data-testid=loss-chart]').dataset.batches > 30")
+    pause(page)
+    expect(chart).to_have_attribute("data-axis", "steps")
+    steps = int(page.get_by_test_id("step-counter").inner_text().replace(",", ""))
+    epochs = int(page.get_by_test_id("epoch-counter").inner_text().replace(",", ""))
+    assert epochs >= 1
+    expect(chart).to_have_attribute("data-xmax", str(steps))
+    page.get_by_test_id("chart-axis-epochs").click()
+    expect(chart).to_have_attribute("data-axis", "epochs")
+    expect(page.get_by_test_id("chart-axis-epochs")).to_have_attribute("aria-pressed", "true")
+    # The last point (the pause) sits between its epoch and the next one.
+    xmax = float(chart.get_attribute("data-xmax"))
+    assert epochs <= xmax < epochs + 1
+    # The batch losses survive the switch (they are kept in the state, not in the chart).
+    assert int(chart.get_attribute("data-batches")) > 30
+    # Every batch loss is a real loss of a real step: as many as steps were trained, at most.
+    assert int(chart.get_attribute("data-batches")) <= steps
