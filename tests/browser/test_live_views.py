@@ -346,3 +346,33 @@ def test_batch_losses_are_drawn_under_the_curves_and_the_axis_switches(server, c
     assert int(chart.get_attribute("data-batches")) > 30
     # Every batch loss is a real loss of a real step: as many as steps were trained, at most.
     assert int(chart.get_attribute("data-batches")) <= steps
+
+
+def test_layer_blocks_paint_every_parameter(server, client, context, watched):
+    page = watched.page
+    model = {
+        "input_shape": [1, 8, 8],
+        "layers": [
+            {"type": "conv2d", "filters": 4, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {"type": "batch_norm"},
+            {"type": "conv2d", "filters": 3, "kernel_size": 3, "padding": "valid", "activation": "relu"},
+            {"type": "flatten"},
+            {"type": "dense", "units": 10, "activation": "softmax"},
+        ],
+    }
+    open_session(context, page, server, client, {"dataset": {"name": "digits"}, "model": model})
+    weights = page.get_by_test_id("block-weights")
+    expect(weights).to_have_count(5)  # conv W, gamma, beta, conv W, dense W
+    for i in range(5):
+        expect(weights.nth(i)).to_be_visible()
+    sizes = weights.evaluate_all("els => els.map(e => [e.dataset.param, e.width, e.height])")
+    assert [s[0] for s in sizes] == ["W", "gamma", "beta", "W", "W"]
+    # The second convolution reads 4 channels: 4 rows of kernels, where the first has 1.
+    tile = sizes[0][2]
+    assert sizes[3][2] == 4 * (tile + 3) - 3, sizes
+    # An RNN shows both of its matrices.
+    page.get_by_test_id("dataset-sine").click()
+    expect(page.locator("[data-testid=block-weights][data-param=W_x]")).to_be_visible()
+    expect(page.locator("[data-testid=block-weights][data-param=W_h]")).to_be_visible()
+    w_h = page.locator("[data-testid=block-weights][data-param=W_h]").evaluate("e => [e.width, e.height]")
+    assert w_h[0] > 0 and w_h[1] > 0
