@@ -226,3 +226,21 @@ def test_rnn_states_for_the_probe_and_a_probe_out_of_range(server, client: httpx
     norms_header, norms = next((h, d) for h, d in reversed(reader.records) if h.name == "hidden_grad_norms")
     ref.run_to(norms_header.step)
     np.testing.assert_allclose(norms, ref.trainer.network.layers[0].observe()["grad_norms_per_step"], rtol=1e-5)
+
+
+def test_the_catalog_lists_every_view_of_the_registry_and_subscribe_accepts_exactly_those(
+    server, client: httpx.Client
+) -> None:
+    views = client.get("/api/catalog").json()["views"]
+    assert [v["name"] for v in views] == EVERY_VIEW
+    by_name = {v["name"]: v for v in views}
+    assert by_name["dropout_mask"]["layer_types"] == ["dropout"] and by_name["dropout_mask"]["computed_in"] == "engine"
+    assert by_name["boundary"]["data_kinds"] == ["points"] and by_name["boundary"]["computed_in"] == "server"
+    assert by_name["probe"]["needs_probe"] and by_name["grad_norms"]["per_step"]
+    assert {r["name"] for r in by_name["bn_stats"]["records"]} >= {"bn_batch_mean", "bn_running_var", "bn_gamma"}
+    sid, _ = create(client)
+    with open_stream(server, sid) as ws:
+        reader = StreamReader(ws)
+        reader.send({"type": "subscribe", "views": ["grad_norm"]})  # a record's name, not a view's
+        error = reader.read_until(lambda m: m["type"] == "error")
+        assert error["code"] == "bad_message" and "views" in error["message"]

@@ -17,6 +17,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .context import ViewContext
+    from .snapshot_context import SnapshotContext
 
 ComputedIn = Literal["engine", "server"]
 
@@ -63,6 +64,7 @@ class Record:
 
 
 Compute = Callable[["ViewContext"], list[Record]]
+ComputeFromSnapshot = Callable[["SnapshotContext"], list[Record]]
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,9 @@ class ViewDef:
     needs_probe: bool = False  # shows the probe sample named in the subscribe
     per_step: bool = False  # collects something at every training step while watched
     # Engine views: the records from the context (the last step's caches, the probe, the series).
-    # Server views are computed from weight snapshots by sessions/telemetry.py.
     compute: Compute | None = None
+    # Server views: the records from a weight snapshot (sessions/telemetry.py runs it).
+    compute_snapshot: ComputeFromSnapshot | None = None
 
     def applies_to(self, layer_type: str) -> bool:
         return self.layer_types is None or layer_type in self.layer_types

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from .registry import PARAMETRIC_LAYERS, RecordDef, ViewDef
+from .registry import PARAMETRIC_LAYERS, Record, RecordDef, ViewDef
+from .snapshot_context import SnapshotContext
+
+
+def compute(ctx: SnapshotContext) -> list[Record]:
+    out = []
+    for i, layer in enumerate(ctx.network.layers):
+        for param, value in layer.params.items():
+            name = "biases" if param == "b" else "weights"
+            out.append(Record("weights", name, i, value, ctx.step, param=param))
+    return out
+
 
 VIEW = ViewDef(
     name="weights",
@@ -19,4 +30,5 @@ VIEW = ViewDef(
         RecordDef("biases", True, "(out,)", "the bias `b` of the layer (param: b)"),
     ),
     layer_types=PARAMETRIC_LAYERS,
+    compute_snapshot=compute,
 )
