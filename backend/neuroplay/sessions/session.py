@@ -364,6 +364,8 @@ class Session:
         self.history.clear()
         self._steps_per_second = self.specs.training.steps_per_second
         self.views.new_generation(lambda specs=self.specs: new_network(specs))
+        layer_types = frozenset(layer.type_tag for layer in self.trainer.network.layers)
+        self.views.set_network(self.data.info.kind, layer_types)
         self._record_point()
         self._publish_snapshot()
         self.state_version += 1

@@ -66,7 +66,9 @@ def check_probe(arrays: TrainingArrays, probe: ProbeRef) -> None:
 
 class SessionViews:
     def __init__(self, grid_size: int, max_neuron_maps: int) -> None:
-        self.views: frozenset[str] = frozenset()
+        self.watched: frozenset[str] = frozenset()  # the union of what the watchers open
+        self._kind = ""  # the data kind and layer types the views must apply to (set_network)
+        self._layer_types: frozenset[str] = frozenset()
         self.requested_probe: ProbeRef | None = None  # as the latest subscribe named it
         self.computed: Counter[str] = Counter()
         self.batch_losses = BatchLossLog()
@@ -78,18 +80,35 @@ class SessionViews:
         self._lock = threading.Lock()
 
     # ---- what is watched ----
-    def watch(self, views: frozenset[str], probe: ProbeRef | None, arrays: TrainingArrays) -> None:
+    def watch(self, views: frozenset[str], probe: ProbeRef | None, arrays: TrainingArrays | None) -> None:
         """Raises ProbeOutOfRange (changing nothing) for a sample the data does not have."""
-        if probe is not None:
+        if probe is not None and arrays is not None:
             check_probe(arrays, probe)
+            if self.probe(arrays) != probe:  # records of the old probe are not this one's
+                self._records = {k: r for k, r in self._records.items() if r.probe is None}
             self.requested_probe = probe
-        if probe is not None and self.probe(arrays) != probe:
-            self._records = {k: r for k, r in self._records.items() if r.probe is None}
-        self.views = views
+        self.watched = views
+        views = self.views
         if not collects_per_step(views):
             self._grad_norms = None
         elif self._grad_norms is None:
             self._grad_norms = GradNormCollector()
+
+    @property
+    def views(self) -> frozenset[str]:
+        """The watched views that apply to this network and data (the others have nothing to show)."""
+        return frozenset(name for name in self.watched if self._applies(name))
+
+    def _applies(self, name: str) -> bool:
+        view = VIEWS[name]
+        if self._kind not in view.data_kinds:
+            return False
+        return view.layer_types is None or bool(view.layer_types & self._layer_types)
+
+    def set_network(self, kind: str, layer_types: frozenset[str]) -> None:
+        """The data kind and the network's layer types (after a build, a rebuild or a data change)."""
+        self._kind, self._layer_types = kind, layer_types
+        self.watch(self.watched, None, None)
 
     def probe(self, arrays: TrainingArrays) -> ProbeRef:
         """The probe the views show: the one asked for while it exists, else the default."""

@@ -9,13 +9,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import bn_stats, boundary, dropout_mask, grad_norms, histograms, neurons, probe, rnn_states, weights
+from . import batch, bn_stats, boundary, dropout_mask, grad_norms, histograms, neurons, probe, rnn_states, weights
 from .registry import RecordDef, ViewDef
 
 VIEWS: Mapping[str, ViewDef] = MappingProxyType(
     {
         module.VIEW.name: module.VIEW
-        for module in (boundary, neurons, weights, probe, grad_norms, histograms, dropout_mask, bn_stats, rnn_states)
+        for module in (
+            boundary,
+            neurons,
+            weights,
+            probe,
+            grad_norms,
+            histograms,
+            dropout_mask,
+            bn_stats,
+            rnn_states,
+            batch,
+        )
     }
 )
 VIEW_NAMES: tuple[str, ...] = tuple(VIEWS)

@@ -66,52 +66,75 @@ def layer_norms_after_clipping(trainer: Trainer, result: StepResult, before: lis
     return [sums[i] ** 0.5 for i in sorted(sums)], acted
 
 
-def layer_norms_float64(trainer: Trainer) -> dict[int, float]:
-    """Each layer's gradient norm summed in float64: finite gradients whose squares overflow float32."""
-    sums: dict[int, float] = {}
-    for (layer, _), _, g in trainer.network.parameters():
-        g64 = g.astype(np.float64)
-        sums[layer] = sums.get(layer, 0.0) + float(np.vdot(g64, g64))
-    return {i: v**0.5 for i, v in sums.items()}
-
-
 class GradNormCollector:
-    """Per-step gradient norms since the last frame (only while grad_norms is watched)."""
+    """Per-step gradient norms since the last frame (only while grad_norms is watched).
+
+    At every step it keeps only each parameter's sum of squares (one float32 dot product each: a
+    few microseconds a step) and the step's global norms; the per-layer norms, the clipped ones
+    and the thinning are worked out at display rate in take()."""
 
     def __init__(self) -> None:
-        self.layers: tuple[int, ...] = ()
+        self._slots: list[tuple[int, dict[str, np.ndarray], str]] = []  # (layer, its grads, name)
+        self._network: object = None
         self.clear()
 
     def clear(self) -> None:
         self.steps: list[int] = []
-        self.before: list[list[float]] = []
-        self.after: list[list[float]] = []
+        self.squares: list[list[float]] = []  # per step, per slot
+        self.after: list[list[float] | None] = []  # per step: per-layer norms when clipping by value
         self.global_values: list[tuple[float, float, bool]] = []
 
-    def add(self, step: int, trainer: Trainer, result: StepResult) -> None:
-        norms = trainer.layer_grad_norms()
-        if not all(math.isfinite(v) for v in norms.values()):
-            norms = layer_norms_float64(trainer)  # squares beyond float32 (clipping then acts)
-        layers = tuple(sorted(norms))
-        if layers != self.layers:  # the first step, or another network: start over
+    def _slots_for(self, trainer: Trainer) -> list[tuple[int, dict[str, np.ndarray], str]]:
+        network = trainer.network
+        if network is not self._network:  # the first step, or another network: start over
             self.clear()
-            self.layers = layers
-        before = [norms[i] for i in layers]
-        after, acted = layer_norms_after_clipping(trainer, result, before)
+            self._network = network
+            self._slots = [(i, layer.grads, name) for i, layer in enumerate(network.layers) for name in layer.params]
+        return self._slots
+
+    def add(self, step: int, trainer: Trainer, result: StepResult) -> None:
+        slots = self._slots_for(trainer)
+        squares = [float(np.vdot(grads[name], grads[name])) for _, grads, name in slots]
+        if not all(math.isfinite(v) for v in squares):  # beyond float32 (clipping then acts)
+            squares = [float(np.vdot(g64, g64)) for g64 in (grads[name].astype(np.float64) for _, grads, name in slots)]
+        clip_norm = trainer.clip_norm
+        acted = clip_norm is not None and result.grad_norm > clip_norm
+        after = None
+        if trainer.clip_value is not None:
+            before = self._layer_norms(squares)
+            after, acted = layer_norms_after_clipping(trainer, result, before)
         self.steps.append(step)
-        self.before.append(before)
+        self.squares.append(squares)
         self.after.append(after)
         self.global_values.append((result.grad_norm, result.clipped_norm, acted))
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        return tuple(sorted({layer for layer, _, _ in self._slots}))
+
+    def _layer_norms(self, squares: list[float]) -> list[float]:
+        sums: dict[int, float] = {}
+        for (layer, _, _), value in zip(self._slots, squares, strict=True):
+            sums[layer] = sums.get(layer, 0.0) + value
+        return [sums[i] ** 0.5 for i in sorted(sums)]
 
     def take(self) -> GradSeries | None:
         """The thinned series since the last take (None if no step was collected)."""
         if not self.steps:
             return None
         steps, layers = self.steps, self.layers
-        stride = stride_for(len(steps))
-        before = np.asarray(self.before, dtype=np.float64).T.reshape(len(layers), len(steps))
-        after = np.asarray(self.after, dtype=np.float64).T.reshape(len(layers), len(steps))
+        rows = [self.slot_rows_of_layer(layer) for layer in layers]
+        squares = np.asarray(self.squares, dtype=np.float64)  # (steps, slots)
+        before = np.sqrt(np.stack([squares[:, r].sum(axis=1) for r in rows]))  # (layers, steps)
         glob = np.asarray(self.global_values, dtype=np.float64).T
+        # Clipping by norm scales every gradient of a step by one factor; by value, `after` has it.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(glob[0] > 0, glob[1] / glob[0], 1.0)
+        after = before * scale
+        for j, exact in enumerate(self.after):
+            if exact is not None:
+                after[:, j] = exact
+        stride = stride_for(len(steps))
         series = GradSeries(
             first_step=steps[0],
             stride=stride,
@@ -125,6 +148,9 @@ class GradNormCollector:
         )
         self.clear()
         return series
+
+    def slot_rows_of_layer(self, layer: int) -> list[int]:
+        return [k for k, (i, _, _) in enumerate(self._slots) if i == layer]
 
 
 def thin_batch_losses(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
