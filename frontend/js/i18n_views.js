@@ -95,6 +95,9 @@ const en = {
   "chart.axisEpochs": "epochs",
   "chart.epoch": "epoch",
 
+  "probe.planeMark": "Red ring: the probe (click a point to pick another).",
+  "batch.planeMark": "Black rings: the last training batch.",
+
   "samples.split": "Which samples",
   "samples.countOf": "first {n} of {total}",
   "samples.pickHint": "Press a sample to make it the probe.",
@@ -192,6 +195,9 @@ const zh = {
   "chart.axisSteps": "步数",
   "chart.axisEpochs": "周期",
   "chart.epoch": "周期",
+
+  "probe.planeMark": "红圈：探针样本（点击一个点可换一个）。",
+  "batch.planeMark": "黑圈：上一个训练批次。",
 
   "samples.split": "显示哪些样本",
   "samples.countOf": "共 {total} 个，显示前 {n} 个",

@@ -376,3 +376,21 @@ def test_layer_blocks_paint_every_parameter(server, client, context, watched):
     expect(page.locator("[data-testid=block-weights][data-param=W_h]")).to_be_visible()
     w_h = page.locator("[data-testid=block-weights][data-param=W_h]").evaluate("e => [e.width, e.height]")
     assert w_h[0] > 0 and w_h[1] > 0
+
+
+def test_the_plane_rings_the_current_batch_when_training_is_slow(server, client, context, watched):
+    page = watched.page
+    open_session(context, page, server, client, {"training": {"steps_per_second": 3, "batch_size": 5}})
+    canvas = page.get_by_test_id("boundary-canvas")
+    # Idle (stepping by hand is slow): the batch view is watched; one batch step rings its points.
+    page.wait_for_function("window.__neuroplay.subscription().views.includes('batch')")
+    page.get_by_test_id("step-batch").click()
+    expect(canvas).to_have_attribute("data-batch-step", "1")
+    play(page)
+    page.wait_for_function(
+        "document.querySelector('[data-testid=boundary-canvas]').dataset.batchStep > 2", timeout=20000
+    )
+    # As fast as it goes, batches are a blur: nobody asks for them.
+    page.get_by_test_id("speed").select_option("max")
+    page.wait_for_function("!window.__neuroplay.subscription().views.includes('batch')")
+    pause(page)

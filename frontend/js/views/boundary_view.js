@@ -5,7 +5,8 @@
 // it; the session keeps its weights and trains on the changed set. The keyboard does the same:
 // the focused canvas shows a cross that the arrow keys move (Shift: further), Enter or Space acts
 // at the cross, 0 and 1 pick the class. Out of drawing mode a click on a point makes it the probe
-// (the sample the probe views show), marked with a ring.
+// (the sample the probe views show), marked with a ring. When training is slow enough to follow
+// (or paused, stepping by hand) the last batch's points are ringed too (live/batch.js).
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
@@ -13,6 +14,7 @@ import { onFrame, requestFrame } from "../frame.js";
 import { t } from "../i18n.js";
 import { addPoint, removePoint, setDrawMode, clearDrawnPoints, setProbe } from "../actions.js";
 import { useWatchedView } from "../live_views.js";
+import { batchesVisible, lastBatch, drawBatch } from "./live/batch.js";
 import { PencilIcon } from "./icons.js";
 import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
 
@@ -147,12 +149,18 @@ function drawCross(ctx, cross, grid, W) {
 function drawProbe(ctx, pts, probe, grid, W) {
   const split = pts[probe.split];
   if (!split || probe.index >= split.x.length) return;
-  if (probe.split === "validation" && !S.showValidation.peek()) return;
   const [x1, x2] = split.x[probe.index];
   const x = ((x1 - grid.x_min) / (grid.x_max - grid.x_min)) * W;
   const y = ((grid.y_max - x2) / (grid.y_max - grid.y_min)) * W;
   const r = Math.max(7, W / 45);
-  for (const [colour, width] of [["#ffffff", 5], ["#1f2933", 2.5]]) {
+  if (probe.split === "validation" && !S.showValidation.peek()) {
+    // The validation points are hidden: draw this one (hollow, as validation points are) anyway.
+    ctx.fillStyle = "rgba(255,255,255,0.85)";
+    ctx.beginPath();
+    ctx.arc(x, y, Math.max(2.5, W / 110), 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  for (const [colour, width] of [["#ffffff", 5], ["#c8372d", 2.5]]) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = width;
     ctx.beginPath();
@@ -216,6 +224,8 @@ export function BoundaryView() {
   const points = S.points.value;
   const gridKey = state ? JSON.stringify(state.grid) : "";
   useWatchedView("boundary");
+  const showBatches = batchesVisible(state, S.status.value);
+  useWatchedView("batch", showBatches);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -224,6 +234,7 @@ export function BoundaryView() {
     const off = makeOffscreen(state.grid.size);
     let frames = 0;
     let drawnSeq = null;
+    let drawnBatch = null;
     let dirty = true;
     let cssSize = 0;
     const resize = () => {
@@ -248,7 +259,11 @@ export function BoundaryView() {
       if (!current || !cssSize) return;
       const src = S.tensors.generation === current.generation ? source(current, S.focusNeuron.peek()) : null;
       const fresh = src && src.seq !== drawnSeq;
-      if (!fresh && !dirty) return;
+      const visible = batchesVisible(current, S.status.peek());
+      const batch = visible ? lastBatch() : null;
+      const batchSeq = batch ? batch.seq : null;
+      if (!fresh && !dirty && batchSeq === drawnBatch) return;
+      drawnBatch = batchSeq;
       dirty = false;
       const W = canvas.width;
       if (src) {
@@ -280,6 +295,10 @@ export function BoundaryView() {
         const drawnFrom = pts.dataset ? pts.train.x.length - pts.dataset.added_points.length : Infinity;
         drawPoints(ctx, pts.train, current.grid, W, false, regression, drawnFrom);
         if (S.showValidation.peek()) drawPoints(ctx, pts.validation, current.grid, W, true, regression);
+      }
+      if (pts && (!pts.kind || pts.kind === "points") && batch && pts.key === JSON.stringify(current.dataset)) {
+        drawBatch(ctx, batch, pts.train, current.grid, W);
+        canvas.dataset.batchStep = String(batch.step);
       }
       if (pts && (!pts.kind || pts.kind === "points")) drawProbe(ctx, pts, S.probe.peek(), current.grid, W);
       if (crossRef.current) drawCross(ctx, crossRef.current, current.grid, W);
@@ -403,6 +422,7 @@ export function BoundaryView() {
       <div class="ticks ticks-x" aria-hidden="true">${TICKS.map((v) => html`<span>${v}</span>`)}</div>
       <div class="ticks ticks-y" aria-hidden="true">${TICKS.slice().reverse().map((v) => html`<span>${v}</span>`)}</div>
     </div>
+    <p class="hint plane-marks">${t("probe.planeMark")}${showBatches ? ` ${t("batch.planeMark")}` : ""}</p>
     ${state && state.task === "regression"
       ? html`<div class="legend" aria-hidden="true"><span>−1</span><span class="legend-scale"></span><span>+1</span></div>`
       : html`<div class="legend" aria-hidden="true">
