@@ -44,6 +44,7 @@ const en = {
   "probe.poolHover": "Hover a cell of a map: the input cell that won the max is outlined.",
   "probe.avgHover": "Hover a cell of a map: the input window it averages is outlined.",
   "probe.cell": "channel {c}, row {r}, column {col}: {v}",
+  "probe.cellKeys": "Feature maps: arrow keys move between cells, Page Up and Page Down between maps.",
   "probe.scale": "colour: −{m} … +{m}",
 
   "grad.title": "Gradient norm per layer (log scale)",
@@ -145,6 +146,7 @@ const zh = {
   "probe.poolHover": "把鼠标移到特征图的格子上：取得最大值的输入格会被框出。",
   "probe.avgHover": "把鼠标移到特征图的格子上：被平均的输入窗口会被框出。",
   "probe.cell": "通道 {c}，第 {r} 行，第 {col} 列：{v}",
+  "probe.cellKeys": "特征图：方向键在格子之间移动，Page Up 和 Page Down 在特征图之间切换。",
   "probe.scale": "颜色：−{m} … +{m}",
 
   "grad.title": "每层的梯度范数（对数刻度）",

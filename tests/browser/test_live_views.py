@@ -116,6 +116,16 @@ def test_hovering_a_max_pooled_cell_outlines_its_winning_input_cell(server, clie
         }""",
         arg=[inputs.element_handle(), before["url"]],
     )
+    # The keyboard moves the cell too: arrows within a map, Page Down to the next map.
+    page.mouse.move(0, 0)
+    pooled.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("probe-hover")).to_contain_text("channel 1, row 1, column 1")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_test_id("probe-hover")).to_contain_text("channel 1, row 2, column 2")
+    page.keyboard.press("PageDown")
+    expect(page.get_by_test_id("probe-hover")).to_contain_text("channel 2, row 2, column 2")
 
 
 def test_clicking_a_sample_changes_the_probe(server, client, context, watched):

@@ -128,7 +128,10 @@ function describe(shape) {
   return t("probe.units", { n: shape[0] });
 }
 
-function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOut, onHover, task }) {
+/** Keys that move the hovered cell of an enlarged map: arrows within a map, Page Up/Down between maps. */
+const CELL_KEYS = { ArrowLeft: [0, 0, -1], ArrowRight: [0, 0, 1], ArrowUp: [0, -1, 0], ArrowDown: [0, 1, 0], PageUp: [-1, 0, 0], PageDown: [1, 0, 0] };
+
+function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOut, onHover, hover, task }) {
   const form = formOf(shape);
   const classifier = task === "binary" || task === "multiclass";
   const role = last && sequenceOut ? "sequence" : last && classifier && form === "units" ? "bars" : form;
@@ -142,6 +145,16 @@ function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOu
     const y = ((e.clientY - box.top) / box.height) * canvas.height;
     const hit = cellAt(bigLayout(shape), x, y);
     onHover(hit ? { layer: i, ...hit } : null);
+  };
+  const onKey = (e) => {
+    const move = CELL_KEYS[e.key];
+    if (!big || role !== "maps" || !move || e.ctrlKey || e.metaKey || e.altKey) return;
+    e.preventDefault();
+    const [channels, h, w] = shape;
+    const at = hover && hover.layer === i ? hover : { layer: i, c: 0, r: 0, k: 0 };
+    const clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
+    const first = !(hover && hover.layer === i);
+    onHover(first ? at : { layer: i, c: clamp(at.c + move[0], channels), r: clamp(at.r + move[1], h), k: clamp(at.k + move[2], w) });
   };
   return html`<li class=${`probe-layer ${big ? "is-big" : ""}`} data-testid="probe-layer" data-layer=${i} data-type=${spec.type}>
     <button type="button" class="probe-layer-head" aria-expanded=${big ? "true" : "false"} data-testid="probe-layer-toggle"
@@ -163,7 +176,9 @@ function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOu
         </figure>`
       : null}
     <canvas class=${`probe-canvas probe-${role}`} data-role=${role} data-layer=${i} data-big=${big ? "1" : "0"}
-      data-testid="probe-canvas" data-drawn="0" onMouseMove=${onMove} onMouseLeave=${() => onHover(null)}></canvas>
+      data-testid="probe-canvas" data-drawn="0" onMouseMove=${onMove} onMouseLeave=${() => onHover(null)}
+      tabindex=${big && role === "maps" ? 0 : undefined} onKeyDown=${onKey}
+      aria-label=${big && role === "maps" ? t("probe.cellKeys") : undefined}></canvas>
     ${last && !sequenceOut && !classifier ? html`<span class="hint" data-probe-regression></span>` : null}
   </li>`;
 }
@@ -257,9 +272,10 @@ export function Panel() {
       ${shown.map((i) => html`<${LayerCard} key=${`${i}:${big}`} i=${i} spec=${layers[i]} shape=${shapes[i] || []}
         inputShape=${i === 0 ? state.model.input_shape : shapes[i - 1] || []}
         last=${i === layers.length - 1} big=${big === i} onToggle=${toggle} sequenceOut=${sequenceOut} onHover=${onHover}
+        hover=${hover}
         task=${state.task} />`)}
     </ol>
-    ${hover && big !== null ? html`<p class="hint" data-testid="probe-hover">${hoverText(hover)}</p>` : null}
+    ${hover && big !== null ? html`<p class="hint" data-testid="probe-hover" aria-live="polite">${hoverText(hover)}</p>` : null}
     <p class="hint">${t("probe.hint")}</p>
   </div>`;
 }
