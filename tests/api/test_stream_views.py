@@ -160,6 +160,10 @@ def test_every_view_of_a_cnn_arrives_for_its_layers_with_the_engines_numbers(ser
             continue
         checked[header.name] += 1
     assert all(checked.values()), checked
+    # Every step from the first piece of the meter to the last is there once: no gap, no overlap.
+    pieces = sorted((h.first_step, len(d)) for h, d in reader.records if h.name == "grad_norm" and h.layer == 0)
+    covered = [first + j for first, n in pieces for j in range(n)]
+    assert covered == list(range(covered[0], covered[-1] + 1))
 
 
 def test_views_arrive_only_when_subscribed_and_change_mid_run(server, client: httpx.Client) -> None:

@@ -107,3 +107,13 @@ def test_a_watchers_tensor_bytes_keep_to_the_budget_small_records_first() -> Non
     assert [len(f) for f in sub.take_tensors(start + 1 / 30)] == [100]
     assert len(sub.tensors) == 3
     assert len(sub.take_tensors(start + 1.0)) == 3  # a second later they have gone too
+
+
+def test_series_pieces_all_reach_a_watcher_in_order_and_only_of_its_views() -> None:
+    sub = Subscriber("viewer", max_pending_points=10)
+    sub.views = {"grad_norms"}
+    sub.push_series([("grad_norm/0/None@1", "grad_norms", b"a" * 8), ("x@1", "batch", b"z" * 8)])
+    sub.set_tensors([("weights/0/W", "grad_norms", b"w" * 4)])
+    sub.push_series([("grad_norm/0/None@5", "grad_norms", b"b" * 8)])  # not latest-wins: both stay
+    assert sub.take_tensors() == [b"a" * 8, b"b" * 8, b"w" * 4]
+    assert sub.take_tensors() == []  # each piece once

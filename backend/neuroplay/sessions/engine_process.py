@@ -143,14 +143,16 @@ class Job:
                     last_point = now
                     self.points.append(evaluate(trainer.network, trainer.loss, self.data, self.step, self.epoch))
             if now >= next_snapshot and self.caches_are_the_last_steps():
+                cpu = time.thread_time()
                 send(self.progress())
                 batch_losses = self.batch_losses
                 # A big network's weights take milliseconds to copy and send, and the views to
                 # compute: space the snapshots out so they never take more than 1/SNAPSHOT_SHARE
-                # of the time.
-                sent = time.perf_counter()
+                # of the time. Measured in this thread's CPU time: on a busy machine the wall
+                # time of a frame includes other processes' turns, which the frame did not cost.
+                cost = time.thread_time() - cpu
                 share = VIEWS_SHARE if self.views else SNAPSHOT_SHARE
-                next_snapshot = sent + max(pace.snapshot_interval, (sent - now) * share)
+                next_snapshot = time.perf_counter() + max(pace.snapshot_interval, cost * share)
             if now >= next_save:
                 next_save = now + pace.checkpoint_interval
                 send(Saved(self.state(), self.take_points()))

@@ -33,6 +33,7 @@ MAX_PENDING_TEXTS = 256  # unsent text messages (errors, pongs, states) before a
 # rate while neuron maps of a wide network wait their turn (latest-wins: they are never stale).
 TENSOR_BYTES_PER_SECOND = 1_800_000
 TENSOR_BURST_SECONDS = 0.25  # how much unused budget may be saved up
+MAX_PENDING_SERIES = 256  # series pieces waiting for a watcher that reads nothing
 
 
 class Subscriber:
@@ -49,6 +50,7 @@ class Subscriber:
         self.metrics_due = False
         self.counters: tuple[int, str, int, int] = (0, "idle", 0, 0)
         self.tensors: dict[str, bytes] = {}
+        self.series: list[bytes] = []  # pieces of series, in order; each is sent once
         self._budget = TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS  # bytes it may be sent now
         self._budget_at = time.monotonic()
         self.min_step = -1  # points up to here were already sent in a history message
@@ -123,6 +125,13 @@ class Subscriber:
             self.metrics_due = True
             self.wakeup.set()
 
+    def push_series(self, pieces: list[TensorFrame]) -> None:
+        """Pieces of series (grad_norms): appended, not latest-wins, so no step goes missing. A
+        watcher that reads nothing keeps only the newest MAX_PENDING_SERIES."""
+        self.series.extend(frame for _, view, frame in pieces if view in self.views)
+        del self.series[: max(0, len(self.series) - MAX_PENDING_SERIES)]
+        self.wakeup.set()
+
     def set_tensors(self, frames: list[TensorFrame]) -> None:
         for key, view, frame in frames:
             if view in self.views:
@@ -151,10 +160,12 @@ class Subscriber:
         smallest first; the others stay pending (and are replaced by newer ones) until the budget
         refills."""
         now = time.monotonic() if now is None else now
+        series, self.series = self.series, []  # small, and in order: they go first, always
         most = TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS
         self._budget = min(most, self._budget + (now - self._budget_at) * TENSOR_BYTES_PER_SECOND)
         self._budget_at = now
-        frames = []
+        self._budget -= sum(len(frame) for frame in series)
+        frames = series
         for key, frame in sorted(self.tensors.items(), key=lambda item: len(item[1])):
             # A record larger than the whole burst still goes, when the budget is full.
             if len(frame) <= self._budget or (not frames and self._budget >= most):
@@ -174,6 +185,7 @@ class Hub:
         self._history_revision = -1
         self._last_step = -1
         self._last_loss_step = -1  # the last batch loss handed to the watchers
+        self._series_serial = 0  # the last series piece handed to the watchers
         self.probe: ProbeRef | None = None  # named by the latest subscribe that named one
         self._frames: TelemetryFrames | None = None
         self._views_dirty = False
@@ -244,6 +256,11 @@ class Hub:
                 self._last_step = fresh[-1].step
                 for sub in subs:
                     sub.push_points(s.generation, fresh)
+        pieces = s.views.series_since(self._series_serial)
+        if pieces:
+            self._series_serial = pieces[-1][0]
+            for sub in subs:
+                sub.push_series([frame for _, frame in pieces])
         losses = s.views.batch_losses.since(self._last_loss_step)
         if losses:
             self._last_loss_step = losses[-1][0]

@@ -21,10 +21,11 @@ from ..views.registry import Record
 from ..views.series import GradNormCollector
 from .build import TrainingArrays
 from .engine_messages import Progress
-from .telemetry import Snapshot, Telemetry, TelemetryFrames, encode_record
+from .telemetry import Snapshot, Telemetry, TelemetryFrames, TensorFrame, encode_record
 
 ProbeRef = tuple[str, int]  # (split, index)
 MAX_BATCH_LOSSES = 20_000  # kept for watchers that are behind; older pairs are dropped
+MAX_SERIES_PIECES = 256  # series pieces kept for the hub (about 8 s of frames)
 
 
 class ProbeOutOfRange(ValueError):
@@ -75,6 +76,11 @@ class SessionViews:
         self.frames: TelemetryFrames | None = None
         self._telemetry = Telemetry(grid_size, max_neuron_maps)
         self._records: dict[str, Record] = {}  # the latest record per key, of the engine views
+        # Series (grad_norms) are not latest-wins: each frame's piece covers other steps. Encoded
+        # pieces are numbered here, and the hub hands every new one to the watchers of its view.
+        self._new_series: list[Record] = []
+        self.series: list[tuple[int, TensorFrame]] = []
+        self._serial = 0
         self._grad_norms: GradNormCollector | None = None
         self._probe_network: ProbeNetwork | None = None
         self._lock = threading.Lock()
@@ -128,6 +134,8 @@ class SessionViews:
     # ---- a new network ----
     def new_generation(self, build_network: Callable[[], Network]) -> None:
         self._records = {}
+        self._new_series = []
+        self.series = []
         self.batch_losses.clear()
         if self._grad_norms is not None:
             self._grad_norms = GradNormCollector()
@@ -137,8 +145,14 @@ class SessionViews:
     def take_progress(self, message: Progress) -> None:
         self.batch_losses.extend(message.batch_losses)
         self.computed.update(message.computed)
-        for record in message.records:
-            self._records[record.key] = record
+        self._keep(message.records)
+
+    def _keep(self, records: list[Record]) -> None:
+        for record in records:
+            if record.first_step is not None:  # a piece of a series: every piece reaches the watchers
+                self._new_series.append(record)
+            else:
+                self._records[record.key] = record
 
     # ---- a step taken here (manual step) ----
     def after_step(self, trainer: Trainer, step: int, result: StepResult, arrays: TrainingArrays) -> None:
@@ -158,8 +172,7 @@ class SessionViews:
         ctx = ViewContext(trainer, step, probe, self._probe_network, series, fresh_caches)  # type: ignore[arg-type]
         records, computed = compute_engine_views(self.views, ctx)
         self.computed.update(computed)
-        for record in records:
-            self._records[record.key] = record
+        self._keep(records)
 
     # ---- frames for the watchers ----
     def refresh(
@@ -179,4 +192,17 @@ class SessionViews:
                 if record.view in views:
                     frames.append(encode_record(record, generation))
             self.frames = TelemetryFrames(snapshot, views, frames)  # type: ignore[arg-type]
+            new, self._new_series = self._new_series, []
+            for record in new:
+                self._serial += 1
+                self.series.append((self._serial, encode_record(record, generation)))
+            del self.series[: max(0, len(self.series) - MAX_SERIES_PIECES)]
             self.computed.update(server)
+
+    def series_since(self, serial: int) -> list[tuple[int, TensorFrame]]:
+        """The series pieces after `serial` (the hub hands each to the watchers once)."""
+        pieces = self.series
+        i = len(pieces)
+        while i > 0 and pieces[i - 1][0] > serial:
+            i -= 1
+        return pieces[i:]

@@ -69,7 +69,9 @@ def encode_record(record: Record, generation: int) -> TensorFrame:
         non_finite=record.non_finite,
         probe=ProbeRef(split=record.probe[0], index=record.probe[1]) if record.probe is not None else None,  # type: ignore[arg-type]
     )
-    return record.key, record.view, encode_tensor_frame(header, record.data)
+    # A series piece has a key of its own, so that one piece never replaces another.
+    key = record.key if record.first_step is None else f"{record.key}@{record.first_step}"
+    return key, record.view, encode_tensor_frame(header, record.data)
 
 
 class Telemetry:
