@@ -15,6 +15,7 @@ import { t } from "../i18n.js";
 import { addPoint, removePoint, setDrawMode, clearDrawnPoints, setProbe } from "../actions.js";
 import { useWatchedView } from "../live_views.js";
 import { batchesVisible, lastBatch, drawBatch } from "./live/batch.js";
+import { drawCross, drawProbe } from "./plane_marks.js";
 import { PencilIcon } from "./icons.js";
 import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
 
@@ -122,52 +123,6 @@ function nearestPoint(pts, cross) {
 const KEY_STEP = 0.25;
 const KEY_STEP_BIG = 1;
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
-
-/** The keyboard cross: a circle with a gap in its middle, visible on any colour. */
-function drawCross(ctx, cross, grid, W) {
-  const x = ((cross.x1 - grid.x_min) / (grid.x_max - grid.x_min)) * W;
-  const y = ((grid.y_max - cross.x2) / (grid.y_max - grid.y_min)) * W;
-  const r = W / 40;
-  for (const [colour, width] of [["#ffffff", 4], ["#1f2933", 2]]) {
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = width;
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.moveTo(x - 2 * r, y);
-    ctx.lineTo(x - r / 2, y);
-    ctx.moveTo(x + r / 2, y);
-    ctx.lineTo(x + 2 * r, y);
-    ctx.moveTo(x, y - 2 * r);
-    ctx.lineTo(x, y - r / 2);
-    ctx.moveTo(x, y + r / 2);
-    ctx.lineTo(x, y + 2 * r);
-    ctx.stroke();
-  }
-}
-
-/** The ring around the probe sample, when it is one of the points drawn. */
-function drawProbe(ctx, pts, probe, grid, W) {
-  const split = pts[probe.split];
-  if (!split || probe.index >= split.x.length) return;
-  const [x1, x2] = split.x[probe.index];
-  const x = ((x1 - grid.x_min) / (grid.x_max - grid.x_min)) * W;
-  const y = ((grid.y_max - x2) / (grid.y_max - grid.y_min)) * W;
-  const r = Math.max(7, W / 45);
-  if (probe.split === "validation" && !S.showValidation.peek()) {
-    // The validation points are hidden: draw this one (hollow, as validation points are) anyway.
-    ctx.fillStyle = "rgba(255,255,255,0.85)";
-    ctx.beginPath();
-    ctx.arc(x, y, Math.max(2.5, W / 110), 0, 2 * Math.PI);
-    ctx.fill();
-  }
-  for (const [colour, width] of [["#ffffff", 5], ["#c8372d", 2.5]]) {
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = width;
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.stroke();
-  }
-}
 
 /** The index of the point of `split` nearest to the pointer, if within a few pixels; else -1. */
 function hitPoint(pts, grid, at, split = "train") {
@@ -300,7 +255,7 @@ export function BoundaryView() {
         drawBatch(ctx, batch, pts.train, current.grid, W);
         canvas.dataset.batchStep = String(batch.step);
       }
-      if (pts && (!pts.kind || pts.kind === "points")) drawProbe(ctx, pts, S.probe.peek(), current.grid, W);
+      if (pts && (!pts.kind || pts.kind === "points")) drawProbe(ctx, pts, S.probe.peek(), current.grid, W, S.showValidation.peek());
       if (crossRef.current) drawCross(ctx, crossRef.current, current.grid, W);
       if (fresh) {
         frames += 1;
