@@ -44,6 +44,15 @@ def test_cnn_feature_maps_are_drawn_and_change_while_training(server, client, co
     expect(page.get_by_test_id("probe-padding")).to_contain_text("1 on each side")
     page.get_by_test_id("probe-back").click()
     expect(page.get_by_test_id("probe-layer")).to_have_count(4)
+    # The gradients dL/d output: other pictures, with their colour scale; the output as cells, not bars.
+    values = picture(layers.nth(0).get_by_test_id("probe-canvas"))
+    page.get_by_test_id("probe-mode-grads").click()
+    expect(layers.nth(3).get_by_test_id("probe-canvas")).to_have_attribute("data-role", "units")
+    page.wait_for_function(
+        "([el, before]) => Number(el.dataset.drawn) > 0 && el.toDataURL() !== before",
+        arg=[layers.nth(0).get_by_test_id("probe-canvas").element_handle(), values["url"]],
+    )
+    expect(layers.nth(0).locator("[data-scale]")).to_contain_text("colour: −")
 
 
 def test_hovering_a_max_pooled_cell_outlines_its_winning_input_cell(server, client, context, watched):

@@ -53,6 +53,7 @@ function paintCanvas(canvas, ctx) {
   const layer = canvas.dataset.layer === undefined ? null : Number(canvas.dataset.layer);
   const big = canvas.dataset.big === "1";
   const width = big ? BIG_WIDTH : WIDTH;
+  canvas.style.height = ""; // bars and sequences size themselves; a canvas may change role (the mode switch)
   if (role === "input") {
     const slot = probeSlot("probe_input", null);
     if (!slot) return false;
@@ -115,9 +116,11 @@ function paintCanvas(canvas, ctx) {
     const transposed = new Float32Array(steps * features);
     for (let s = 0; s < steps; s++) for (let f = 0; f < features; f++) transposed[f * steps + s] = slot.data[s * features + f];
     paintUnits(canvas, transposed, { perRow: steps, cell: Math.max(4, Math.min(14, Math.floor(width / steps))) });
+    canvas.dataset.max = absMax(slot.data).toPrecision(3);
     return slot.seq;
   }
   paintUnits(canvas, slot.data, { perRow: big ? 16 : 32, cell: big ? 22 : 11 });
+  canvas.dataset.max = absMax(slot.data).toPrecision(3);
   return slot.seq;
 }
 
@@ -131,10 +134,12 @@ function describe(shape) {
 /** Keys that move the hovered cell of an enlarged map: arrows within a map, Page Up/Down between maps. */
 const CELL_KEYS = { ArrowLeft: [0, 0, -1], ArrowRight: [0, 0, 1], ArrowUp: [0, -1, 0], ArrowDown: [0, 1, 0], PageUp: [-1, 0, 0], PageDown: [1, 0, 0] };
 
-function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOut, onHover, hover, task }) {
+function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOut, onHover, hover, task, mode }) {
   const form = formOf(shape);
   const classifier = task === "binary" || task === "multiclass";
-  const role = last && sequenceOut ? "sequence" : last && classifier && form === "units" ? "bars" : form;
+  // Gradients of the output are not probabilities: they get the cells of any other layer.
+  const bars = last && classifier && form === "units" && mode !== "grads";
+  const role = last && sequenceOut ? "sequence" : bars ? "bars" : form;
   const type = tOr(`layer.${spec.type}`, spec.type);
   const pool = spec.type === "max_pool2d" || spec.type === "avg_pool2d";
   const onMove = (e) => {
@@ -179,6 +184,9 @@ function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOu
       data-testid="probe-canvas" data-drawn="0" onMouseMove=${onMove} onMouseLeave=${() => onHover(null)}
       tabindex=${big && role === "maps" ? 0 : undefined} onKeyDown=${onKey}
       aria-label=${big && role === "maps" ? t("probe.cellKeys") : undefined}></canvas>
+    ${role === "maps" || role === "units" || role === "steps"
+      ? html`<span class="hint probe-scale" data-scale=${i}></span>`
+      : null}
     ${last && !sequenceOut && !classifier ? html`<span class="hint" data-probe-regression></span>` : null}
   </li>`;
 }
@@ -223,6 +231,8 @@ export function Panel() {
         if (probeKey === null || probeKey === version) continue;
         const result = paintCanvas(canvas, ctx);
         if (result === false) continue;
+        const scale = root.querySelector(`[data-scale="${canvas.dataset.layer}"]`);
+        if (scale && canvas.dataset.max) scale.textContent = t("probe.scale", { m: canvas.dataset.max });
         drawn.set(canvas, probeKey);
         canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1);
         drew = true;
@@ -272,7 +282,7 @@ export function Panel() {
       ${shown.map((i) => html`<${LayerCard} key=${`${i}:${big}`} i=${i} spec=${layers[i]} shape=${shapes[i] || []}
         inputShape=${i === 0 ? state.model.input_shape : shapes[i - 1] || []}
         last=${i === layers.length - 1} big=${big === i} onToggle=${toggle} sequenceOut=${sequenceOut} onHover=${onHover}
-        hover=${hover}
+        hover=${hover} mode=${mode}
         task=${state.task} />`)}
     </ol>
     ${hover && big !== null ? html`<p class="hint" data-testid="probe-hover" aria-live="polite">${hoverText(hover)}</p>` : null}
