@@ -13,6 +13,7 @@ Run: .venv/bin/python benchmarks/bench_views.py [rounds]
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 import tempfile
 import threading
@@ -29,10 +30,14 @@ from neuroplay.data import DATASETS
 from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.training import TrainingConfig
-from neuroplay.sessions.build import Specs, build_data, build_trainer
+from neuroplay.sessions.build import Specs, TrainingArrays, build_data, build_trainer, new_network
 from neuroplay.sessions.defaults import default_model
+from neuroplay.sessions.engine_messages import Progress
 from neuroplay.sessions.frames import decode_tensor_message
 from neuroplay.views import VIEW_NAMES
+from neuroplay.views.compute import compute_engine_views
+from neuroplay.views.context import Probe, ProbeNetwork, ViewContext
+from neuroplay.views.series import GradNormCollector
 
 SECONDS = 4.0
 NETWORKS = {
@@ -77,7 +82,9 @@ class Watcher(threading.Thread):
                         self.steps_by_view[header.view].add(header.step)
 
 
-def session_run(server: LiveServer, body: dict, views: list[str] | None) -> dict[str, object]:
+def session_run(
+    server: LiveServer, body: dict, views: list[str] | None, seconds: float = SECONDS, warmup: float = 1.0
+) -> dict[str, object]:
     """Steps/s of a session playing flat out; with `views` (a list), one watcher has them open."""
     client = httpx.Client(base_url=server.url, timeout=10)
     created = client.post("/api/sessions", json=body).json()
@@ -88,11 +95,11 @@ def session_run(server: LiveServer, body: dict, views: list[str] | None) -> dict
         watcher.start()
         watcher.ready.wait(5)
     client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth).raise_for_status()
-    time.sleep(1.0)  # warm-up
+    time.sleep(warmup)
     if watcher:
         watcher.counting = True
     s0, t0 = client.get(f"/api/sessions/{sid}?history=false").json()["step"], time.perf_counter()
-    time.sleep(SECONDS)
+    time.sleep(seconds)
     end = client.get(f"/api/sessions/{sid}?history=false").json()
     s1, t1 = end["step"], time.perf_counter()
     if end["status"] != "running":
@@ -111,9 +118,45 @@ def session_run(server: LiveServer, body: dict, views: list[str] | None) -> dict
     return out
 
 
+def engine_side_ratio(body: dict, rounds: int, seconds: float = 0.5) -> list[float]:
+    """In this process, steps per CPU-second of the trainer with every engine view computed as the
+    engine process does (per-step gradient norms, the views and the pickled Progress at 30 Hz)
+    against the bare trainer, rounds interleaved. CPU time: on a shared machine the wall clock
+    counts other processes' turns."""
+    specs = Specs(
+        NetworkSpec.model_validate(body["model"]), DatasetSpec.model_validate(body["dataset"]), TrainingConfig()
+    )
+    data = build_data(specs.dataset)
+    trainer = build_trainer(specs, data)
+    arrays = TrainingArrays.of(data)
+    probe = Probe.of(("validation", 0), (arrays.x_train, arrays.y_train), (arrays.x_val, arrays.y_val))
+    probe_network, norms = ProbeNetwork(lambda: new_network(specs)), GradNormCollector()
+
+    def run(watched: bool) -> float:
+        n, start, cpu, due = 0, time.perf_counter(), time.process_time(), 0.0
+        while time.perf_counter() - start < seconds:
+            result = trainer.train_step()
+            n += 1
+            if watched:
+                norms.add(n, trainer, result)
+                now = time.perf_counter()
+                if now >= due:
+                    ctx = ViewContext(trainer, n, probe, probe_network, norms.take(), True)
+                    records, computed = compute_engine_views(VIEW_NAMES, ctx)
+                    pickle.dumps(Progress(n, 0, [], trainer.network.get_weights(), records, tuple(computed), []))
+                    due = now + 1 / 30
+        return n / (time.process_time() - cpu)
+
+    run(False)
+    return [run(True) / run(False) for _ in range(rounds)]
+
+
 def span(values: list[float], fmt: str) -> str:
-    lo, hi = min(values), max(values)
-    return format(lo, fmt) if f"{lo:{fmt}}" == f"{hi:{fmt}}" else f"{lo:{fmt}} to {hi:{fmt}}"
+    """Range and median: the machine is shared, so one number would say little."""
+    lo, hi, mid = min(values), max(values), sorted(values)[len(values) // 2]
+    if f"{lo:{fmt}}" == f"{hi:{fmt}}":
+        return format(lo, fmt)
+    return f"{lo:{fmt}} to {hi:{fmt}} (median {mid:{fmt}})"
 
 
 def main() -> None:
@@ -151,6 +194,12 @@ def main() -> None:
                     f"{name}: {rounds} rounds (ranges), one server",
                     ["run", "steps/s", "vs bare", "vs watcher with no view", "slowest view Hz", "MB/s to watcher"],
                     rows,
+                )
+                ratios = engine_side_ratio(body, 2 * rounds)
+                print(
+                    "  engine side alone (in this process, CPU time, every view at 30 Hz / bare): "
+                    + span([100 * r for r in ratios], ".0f")
+                    + " %"
                 )
                 last = runs["watcher, every view open"][-1].get("Hz", {})
                 print(
