@@ -152,7 +152,9 @@ export function Panel() {
         drawn.set(canvas, series.seq);
         const range = paintBands(canvas, series, COLOURS[canvas.dataset.kind]);
         const label = root.querySelector(`[data-range="${canvas.dataset.series}"]`);
-        if (label && range) label.textContent = `${fmt(range.lo)} … ${fmt(range.hi)} · ${t("hist.steps", { a: range.first, b: range.last })}`;
+        if (label && range) label.textContent = `${fmt(range.lo)} … ${fmt(range.hi)}`;
+        const steps = root.querySelector(`[data-steps="${canvas.dataset.series}"]`);
+        if (steps && range) steps.textContent = t("hist.steps", { a: range.first, b: range.last });
         canvas.hidden = false;
         drew = true;
       }
@@ -164,6 +166,7 @@ export function Panel() {
   const chart = (series, kind, title) => html`<figure class="hist-chart">
     <figcaption><span>${title}</span> <code class="hint" data-range=${series}></code></figcaption>
     <canvas class="hist-canvas" data-series=${series} data-kind=${kind} data-testid="hist-canvas" hidden></canvas>
+    <span class="hint hist-steps" data-steps=${series}></span>
   </figure>`;
   return html`<div class="panel-body hist-panel" ref=${rootRef} data-testid="hist-view" data-frames="0">
     <p class="hint">${t("hist.hint")}</p>
