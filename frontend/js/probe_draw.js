@@ -121,25 +121,34 @@ export function outlineCells(canvas, layout, c, r0, k0, r1 = r0, k1 = k0, colour
   ctx.strokeRect(ox + (k0 + pad[2]) * cell + 1, oy + (r0 + pad[0]) * cell + 1, (k1 - k0 + 1) * cell - 2, (r1 - r0 + 1) * cell - 2);
 }
 
-/** Unit values (a flat vector) as a row of coloured cells, wrapped onto rows of `perRow`. */
+/** Unit values (a flat vector) as a row of coloured cells, wrapped onto rows of `perRow`; masked-out units grey. */
 export function paintUnits(canvas, data, { perRow = 32, cell = 12, max = null, mask = null } = {}) {
   const n = data.length;
-  const cols = Math.min(n, perRow);
-  const rows = Math.ceil(n / cols);
+  const cols = Math.max(1, Math.min(n, perRow));
+  const rows = Math.max(1, Math.ceil(n / cols));
   canvas.width = cols * cell;
   canvas.height = rows * cell;
   const ctx = canvas.getContext("2d");
   const m = max ?? absMax(data);
-  const one = new Float32Array(1);
-  const img = { data: new Uint8ClampedArray(4) };
+  // One ImageData written cell by cell (a fillRect per cell with a colour string is ~5x slower).
+  const image = ctx.createImageData(canvas.width, canvas.height);
+  const px = image.data;
+  const colour = { data: new Uint8ClampedArray(4) };
+  const side = Math.max(1, cell - 1); // one pixel of gap between cells
   for (let i = 0; i < n; i++) {
-    one[0] = data[i];
-    paintValues(img, one, 0, 1, -m, m);
-    const [r, g, b] = img.data;
-    ctx.fillStyle = mask && mask[i] === 0 ? "#c5cbd3" : `rgb(${r},${g},${b})`;
-    ctx.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell - 1, cell - 1);
+    if (mask && mask[i] === 0) colour.data.set(DROPPED_RGBA);
+    else paintValues(colour, data, i, 1, -m, m);
+    const x0 = (i % cols) * cell;
+    const y0 = Math.floor(i / cols) * cell;
+    for (let y = 0; y < side; y++) {
+      let o = ((y0 + y) * canvas.width + x0) * 4;
+      for (let x = 0; x < side; x++, o += 4) px.set(colour.data, o);
+    }
   }
+  ctx.putImageData(image, 0, 0);
 }
+
+const DROPPED_RGBA = [197, 203, 211, 255];
 
 /**
  * The output per class as bars: probabilities (softmax or sigmoid) in [0, 1], the true class
