@@ -128,7 +128,7 @@ function paintCanvas(canvas, ctx) {
 function describe(shape) {
   if (shape.length === 3) return t("probe.maps", { n: shape[0], h: shape[1], w: shape[2] });
   if (shape.length === 2) return `(${shape.join(" × ")})`;
-  return t("probe.units", { n: shape[0] });
+  return shape[0] === 1 ? t("probe.unit") : t("probe.units", { n: shape[0] });
 }
 
 /** Keys that move the hovered cell of an enlarged map: arrows within a map, Page Up/Down between maps. */
