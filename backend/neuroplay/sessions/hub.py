@@ -243,10 +243,14 @@ class Hub:
         history = s.history
         if s.generation != self._generation or history.revision != self._history_revision:
             # A new run, or points taken back (an engine process died): everyone starts over.
+            new_run = s.generation != self._generation
             self._generation, self._history_revision = s.generation, history.revision
             points = list(history.points)
             self._last_step = points[-1].step if points else -1
-            self._last_loss_step = -1
+            # Batch losses: a new run starts from none; after points were taken back the log was
+            # cut back too, and the watchers already have what is left of it.
+            losses = s.views.batch_losses.pairs
+            self._last_loss_step = -1 if new_run or not losses else losses[-1][0]
             for sub in subs:
                 if sub.started:  # the others get theirs when their stream starts
                     sub.push_history(s.generation, points)

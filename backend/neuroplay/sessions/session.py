@@ -458,6 +458,7 @@ class Session:
             if state is not None:  # None only if it died before it was sent anything
                 self._take_back(state)
                 self.history.truncate_after(state.step)
+                self.views.batch_losses.truncate_after(state.step)
             logger.error("session %s: %s", self.id, message)
             self.error = f"{message}; the session went back to step {self.step}, the last state it saved"
             self._set_status("paused")

@@ -53,6 +53,10 @@ class BatchLossLog:
     def clear(self) -> None:
         self.pairs = []
 
+    def truncate_after(self, step: int) -> None:
+        """Drop the pairs after `step` (the session went back to it)."""
+        self.pairs = [pair for pair in self.pairs if pair[0] <= step]
+
 
 def default_probe(arrays: TrainingArrays) -> ProbeRef:
     return ("validation", 0) if len(arrays.x_val) else ("train", 0)

@@ -69,63 +69,72 @@ def layer_norms_after_clipping(trainer: Trainer, result: StepResult, before: lis
 class GradNormCollector:
     """Per-step gradient norms since the last frame (only while grad_norms is watched).
 
-    At every step it keeps only each parameter's sum of squares (one float32 dot product each: a
-    few microseconds a step) and the step's global norms; the per-layer norms, the clipped ones
-    and the thinning are worked out at display rate in take()."""
+    At every step: one concatenation of the step's gradients and one segmented sum of squares
+    (each layer's sum, a few microseconds whatever the number of parameters), and the step's global
+    norms. The per-layer norms after clipping and the thinning are worked out at display rate in
+    take()."""
 
     def __init__(self) -> None:
-        self._slots: list[tuple[int, dict[str, np.ndarray], str]] = []  # (layer, its grads, name)
+        self._slots: list[tuple[dict[str, np.ndarray], str]] = []  # (a layer's grads, a name)
+        self._starts = np.zeros(0, np.intp)  # where each layer's values start in the concatenation
+        self.layers: tuple[int, ...] = ()  # the layers with parameters, in order
         self._network: object = None
         self.clear()
 
     def clear(self) -> None:
         self.steps: list[int] = []
-        self.squares: list[list[float]] = []  # per step, per slot
+        self.squares: list[np.ndarray] = []  # per step: each layer's sum of squares
         self.after: list[list[float] | None] = []  # per step: per-layer norms when clipping by value
         self.global_values: list[tuple[float, float, bool]] = []
 
-    def _slots_for(self, trainer: Trainer) -> list[tuple[int, dict[str, np.ndarray], str]]:
+    def _watch(self, trainer: Trainer) -> None:
         network = trainer.network
-        if network is not self._network:  # the first step, or another network: start over
-            self.clear()
-            self._network = network
-            self._slots = [(i, layer.grads, name) for i, layer in enumerate(network.layers) for name in layer.params]
-        return self._slots
+        if network is self._network:
+            return
+        self.clear()  # the first step, or another network: start over
+        self._network = network
+        self._slots, starts, layers, offset = [], [], [], 0
+        for i, layer in enumerate(network.layers):
+            if not layer.params:
+                continue
+            layers.append(i)
+            starts.append(offset)
+            for name, value in layer.params.items():
+                self._slots.append((layer.grads, name))
+                offset += value.size
+        self.layers, self._starts = tuple(layers), np.asarray(starts, np.intp)
+
+    def _layer_squares(self) -> np.ndarray:
+        if not self._slots:
+            return np.zeros(0)
+        flat = np.concatenate([grads[name].ravel() for grads, name in self._slots])
+        with np.errstate(over="ignore"):  # an overflow is caught just below
+            squares = np.add.reduceat(flat * flat, self._starts)
+        if not math.isfinite(float(np.add.reduce(squares))):  # beyond float32 (clipping then acts)
+            flat64 = flat.astype(np.float64)
+            squares = np.add.reduceat(flat64 * flat64, self._starts)
+        return squares
 
     def add(self, step: int, trainer: Trainer, result: StepResult) -> None:
-        slots = self._slots_for(trainer)
-        squares = [float(np.vdot(grads[name], grads[name])) for _, grads, name in slots]
-        if not all(math.isfinite(v) for v in squares):  # beyond float32 (clipping then acts)
-            squares = [float(np.vdot(g64, g64)) for g64 in (grads[name].astype(np.float64) for _, grads, name in slots)]
+        self._watch(trainer)
+        squares = self._layer_squares()
         clip_norm = trainer.clip_norm
         acted = clip_norm is not None and result.grad_norm > clip_norm
         after = None
-        if trainer.clip_value is not None:
-            before = self._layer_norms(squares)
+        if trainer.clip_value is not None:  # (rare) per-layer norms after clipping by value
+            before = [float(v) ** 0.5 for v in squares]
             after, acted = layer_norms_after_clipping(trainer, result, before)
         self.steps.append(step)
         self.squares.append(squares)
         self.after.append(after)
         self.global_values.append((result.grad_norm, result.clipped_norm, acted))
 
-    @property
-    def layers(self) -> tuple[int, ...]:
-        return tuple(sorted({layer for layer, _, _ in self._slots}))
-
-    def _layer_norms(self, squares: list[float]) -> list[float]:
-        sums: dict[int, float] = {}
-        for (layer, _, _), value in zip(self._slots, squares, strict=True):
-            sums[layer] = sums.get(layer, 0.0) + value
-        return [sums[i] ** 0.5 for i in sorted(sums)]
-
     def take(self) -> GradSeries | None:
         """The thinned series since the last take (None if no step was collected)."""
         if not self.steps:
             return None
         steps, layers = self.steps, self.layers
-        rows = [self.slot_rows_of_layer(layer) for layer in layers]
-        squares = np.asarray(self.squares, dtype=np.float64)  # (steps, slots)
-        before = np.sqrt(np.stack([squares[:, r].sum(axis=1) for r in rows]))  # (layers, steps)
+        before = np.sqrt(np.asarray(self.squares, dtype=np.float64).reshape(len(steps), len(layers)).T)
         glob = np.asarray(self.global_values, dtype=np.float64).T
         # Clipping by norm scales every gradient of a step by one factor; by value, `after` has it.
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -148,9 +157,6 @@ class GradNormCollector:
         )
         self.clear()
         return series
-
-    def slot_rows_of_layer(self, layer: int) -> list[int]:
-        return [k for k, (i, _, _) in enumerate(self._slots) if i == layer]
 
 
 def thin_batch_losses(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
