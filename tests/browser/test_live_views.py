@@ -177,3 +177,18 @@ def test_every_view_text_exists_in_both_languages(server, watched):
         }"""
     )
     assert missing == {"zh": [], "en": [], "empty": []}
+
+
+def test_someone_watching_a_shared_link_picks_their_own_probe(server, client, watched):
+    page = watched.page
+    created = client.post("/api/sessions", json=DIGITS_CNN).json()
+    page.goto(f"{server.url}/s/{created['id']}")  # no owner token in this browser: view only
+    expect(page.get_by_test_id("view-only")).to_be_visible()
+    page.get_by_test_id("tab-probe").click()
+    view = page.get_by_test_id("probe-view")
+    expect(view).to_have_attribute("data-drawn-probe", "validation:0")
+    page.get_by_test_id("samples").get_by_test_id("sample").nth(3).click()
+    expect(view).to_have_attribute("data-drawn-probe", "validation:3")
+    expect(page.get_by_test_id("probe-layer").nth(0).get_by_test_id("probe-canvas")).to_have_attribute(
+        "data-role", "maps"
+    )
