@@ -57,6 +57,8 @@ const en = {
   "grad.waiting": "Gradient norms appear as soon as the network trains.",
   "grad.layer": "{n}. {type}",
   "grad.latest": "now {value}",
+  "grad.atStep": "at step {n}",
+  "grad.atNewest": "step {n}",
 
   "dropout.dropped": "{n} of {total} dropped this step",
   "dropout.hint": "Grey: units the last training step dropped (its first sample).",
@@ -160,6 +162,8 @@ const zh = {
   "grad.waiting": "网络开始训练后就会显示梯度范数。",
   "grad.layer": "{n}. {type}",
   "grad.latest": "当前 {value}",
+  "grad.atStep": "第 {n} 步",
+  "grad.atNewest": "第 {n} 步",
 
   "dropout.dropped": "这一步丢弃了 {total} 个中的 {n} 个",
   "dropout.hint": "灰色：上一个训练步骤（其第一个样本）丢弃的单元。",

@@ -30,6 +30,12 @@ def test_the_gradient_strip_gains_points_while_training(server, client, context,
     before = float(strip.locator("[data-latest=grad_norm_global]").inner_text())
     after = float(strip.locator("[data-latest=grad_norm_global_clipped]").inner_text())
     assert after <= 0.0100001 < before
+    # Hovering the meter reads the norms of the step under the pointer.
+    box = strip.locator(".grad-plot").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(strip.locator("[data-at]")).to_contain_text("at step")
+    page.mouse.move(0, 0)
+    expect(strip.locator("[data-at]")).not_to_contain_text("at step")
     # It stays on screen whichever tab is open.
     page.get_by_test_id("tab-histograms").click()
     expect(strip).to_be_visible()

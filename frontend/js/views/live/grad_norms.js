@@ -50,7 +50,22 @@ function layerName(state, i) {
   return t("grad.layer", { n: i + 1, type: tOr(`layer.${type}`, type) });
 }
 
-function makePlot(el, width, height, layers) {
+/**
+ * The legend's numbers: at row `row` of the table (the step under the cursor), else the newest.
+ * `box` holds the spans (data-latest: the series key) and the step (data-at).
+ */
+function showValues(box, store, row) {
+  const last = store.steps.length - 1;
+  const at = row !== null && row >= 0 && row <= last ? row : last;
+  for (const el of box.querySelectorAll("[data-latest]")) {
+    const values = store.columns.get(el.dataset.latest);
+    el.textContent = values && at >= 0 ? fmt(values[at]) : "—";
+  }
+  const step = box.querySelector("[data-at]");
+  if (step) step.textContent = at >= 0 ? t(at === last ? "grad.atNewest" : "grad.atStep", { n: store.steps[at] }) : "";
+}
+
+function makePlot(el, width, height, layers, onCursor) {
   const series = [
     {},
     ...layers.map((i, k) => ({ label: `${i}`, stroke: LAYER_COLOURS[k % LAYER_COLOURS.length], width: 1.5, spanGaps: false, points: { show: false } })),
@@ -124,7 +139,7 @@ function makePlot(el, width, height, layers) {
       },
     ],
     series,
-    hooks: { draw: [drawExtras] },
+    hooks: { draw: [drawExtras], setCursor: [(u) => onCursor(u.cursor.idx ?? null)] },
   };
   return new uPlot(opts, [[], ...series.slice(1).map(() => [])], el);
 }
@@ -145,7 +160,12 @@ export function Panel() {
     if (!box || !plotEl || !state) return undefined;
     const size = () => [Math.max(200, Math.floor(plotEl.clientWidth)), Math.max(60, Math.floor(plotEl.clientHeight))];
     const [w, h] = size();
-    const plot = makePlot(plotEl, w, h, layers);
+    let cursor = null;
+    const plot = makePlot(plotEl, w, h, layers, (row) => {
+      cursor = row;
+      const store = S.viewStores.stores.get("grad_norms");
+      if (store) showValues(box, store, cursor);
+    });
     const observer = new ResizeObserver(() => {
       const [nw, nh] = size();
       if (nw !== plot.width || nh !== plot.height) plot.setSize({ width: nw, height: nh });
@@ -167,11 +187,7 @@ export function Panel() {
       const acted = store.columns.get("clip_acted");
       box.dataset.clipped = String(acted ? acted.filter((v) => v > 0).length : 0);
       box.classList.toggle("is-empty", store.steps.length === 0);
-      const last = store.steps.length - 1;
-      for (const el of box.querySelectorAll("[data-latest]")) {
-        const values = store.columns.get(el.dataset.latest);
-        el.textContent = values && last >= 0 ? fmt(values[last]) : "—";
-      }
+      showValues(box, store, cursor);
     });
     return () => {
       stop();
@@ -188,7 +204,7 @@ export function Panel() {
   if (!state) return null;
   return html`<div class="grad-strip is-empty" ref=${boxRef} data-testid="grad-norms" data-points="0">
     <div class="grad-head">
-      <h2 class="section-title" title=${t("grad.hint")}>${t("grad.title")}</h2>
+      <h2 class="section-title" title=${t("grad.hint")}>${t("grad.title")} <span class="hint grad-at" data-at></span></h2>
       <ul class="grad-legend">
         ${layers.map((i, k) => html`<li data-testid="grad-layer">
           <i class="swatch" style=${{ background: LAYER_COLOURS[k % LAYER_COLOURS.length] }}></i>${layerName(state, i)}
