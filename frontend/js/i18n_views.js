@@ -58,6 +58,7 @@ const en = {
   "grad.layer": "{n}. {type}",
   "grad.latest": "now {value}",
   "grad.atStep": "at step {n}",
+  "grad.notFinite": "not finite (the step that diverged)",
   "grad.atNewest": "step {n}",
 
   "dropout.dropped": "{n} of {total} dropped this step",
@@ -163,6 +164,7 @@ const zh = {
   "grad.layer": "{n}. {type}",
   "grad.latest": "当前 {value}",
   "grad.atStep": "第 {n} 步",
+  "grad.notFinite": "非有限值（发散的那一步）",
   "grad.atNewest": "第 {n} 步",
 
   "dropout.dropped": "这一步丢弃了 {total} 个中的 {n} 个",

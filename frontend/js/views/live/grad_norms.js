@@ -106,6 +106,22 @@ function makePlot(el, width, height, layers, onCursor) {
         ctx.fillRect(x - devicePixelRatio, top + h - tick, 2 * devicePixelRatio, tick);
       }
     }
+    // A norm that is not finite (the step that diverged) cannot sit on a log axis: a red triangle at the top.
+    const global = store && store.columns.get("grad_norm_global");
+    if (global) {
+      ctx.fillStyle = CLIP_COLOUR;
+      const s = 5 * devicePixelRatio;
+      for (let i = 0; i < global.length; i++) {
+        if (global[i] === null || Number.isFinite(global[i])) continue;
+        const x = u.valToPos(store.steps[i], "x", true);
+        ctx.beginPath();
+        ctx.moveTo(x - s, top);
+        ctx.lineTo(x + s, top);
+        ctx.lineTo(x, top + 1.6 * s);
+        ctx.closePath();
+        ctx.fill();
+      }
+    }
     ctx.restore();
   };
   const opts = {
@@ -188,6 +204,9 @@ export function Panel() {
       box.dataset.clipped = String(acted ? acted.filter((v) => v > 0).length : 0);
       box.classList.toggle("is-empty", store.steps.length === 0);
       showValues(box, store, cursor);
+      const global = store.columns.get("grad_norm_global");
+      const notFinite = Boolean(global && global.some((v) => v !== null && !Number.isFinite(v)));
+      box.querySelector("[data-not-finite]").hidden = !notFinite;
     });
     return () => {
       stop();
@@ -215,6 +234,7 @@ export function Panel() {
           <code data-latest="grad_norm_global">—</code>
           <span class="grad-after" title=${t("grad.after")}>→ <code data-latest="grad_norm_global_clipped">—</code></span></li>
         ${clip ? html`<li><i class="swatch dashed" style=${{ borderColor: CLIP_COLOUR }}></i>${t("grad.threshold", { n: clip })}</li>` : null}
+        <li class="grad-diverged" data-not-finite hidden>▼ ${t("grad.notFinite")}</li>
         <li><i class="swatch" style=${{ background: CLIP_COLOUR, width: "3px" }}></i>${t("grad.clipped")}</li>
       </ul>
     </div>
