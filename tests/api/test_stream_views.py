@@ -41,6 +41,7 @@ EVERY_VIEW = [
     "dropout_mask",
     "bn_stats",
     "rnn_states",
+    "batch",
 ]
 
 
@@ -76,6 +77,8 @@ class Reference:
     def run_to(self, step: int) -> None:
         t = self.trainer
         while self.step < step:
+            b = t.batches  # the batch the step will take, as BatchIterator.next_batch picks it
+            batch = b.order[b.position : b.position + min(b.batch_size, b.n)].copy()
             result = t.train_step()
             self.step += 1
             layers = t.network.layers
@@ -94,6 +97,7 @@ class Reference:
                     if layer.type_tag == "batch_norm"
                 },
                 "weights": t.network.get_weights(),
+                "batch": batch,
             }
 
 
@@ -111,7 +115,7 @@ def test_every_view_of_a_cnn_arrives_for_its_layers_with_the_engines_numbers(ser
         command(client, sid, auth, "pause")
         read_for(reader, 0.3)
     names = {h.name for h, _ in reader.records}
-    assert not names & {"boundary", "neurons", "hidden_states", "hidden_grad_norms"}  # 2-D and RNN only
+    assert not names & {"boundary", "neurons", "batch_indices", "hidden_states", "hidden_grad_norms"}  # 2-D, RNN
     assert layers_of(reader, "activation") == layers_of(reader, "activation_grad") == set(range(6))
     assert layers_of(reader, "grad_norm") == layers_of(reader, "weight_percentiles") == {0, 1, 5}
     assert layers_of(reader, "output_percentiles") == set(range(6))
@@ -248,3 +252,19 @@ def test_the_catalog_lists_every_view_of_the_registry_and_subscribe_accepts_exac
         reader.send({"type": "subscribe", "views": ["grad_norm"]})  # a record's name, not a view's
         error = reader.read_until(lambda m: m["type"] == "error")
         assert error["code"] == "bad_message" and "views" in error["message"]
+
+
+def test_the_batch_of_each_step_for_the_2d_plane(server, client: httpx.Client) -> None:
+    sid, auth = create(client, {"training": {"steps_per_second": 40, "batch_size": 10}})
+    with open_stream(server, sid) as ws:
+        reader = StreamReader(ws)
+        reader.send({"type": "subscribe", "views": ["batch"]})
+        command(client, sid, auth, "play")
+        read_for(reader, 1.5)
+        command(client, sid, auth, "pause")
+    records = [(h, d) for h, d in reader.records if h.name == "batch_indices"]
+    assert len(records) > 10
+    ref = Reference(specs_of(client, sid))
+    ref.run_to(max(h.step for h, _ in records))
+    for header, data in records:
+        np.testing.assert_array_equal(data, ref.at[header.step]["batch"])

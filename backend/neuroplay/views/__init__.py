@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import bn_stats, boundary, dropout_mask, grad_norms, histograms, neurons, probe, rnn_states, weights
+from . import batch, bn_stats, boundary, dropout_mask, grad_norms, histograms, neurons, probe, rnn_states, weights
 from .registry import RecordDef, ViewDef
 
 VIEWS: Mapping[str, ViewDef] = MappingProxyType(
@@ -25,6 +25,7 @@ VIEWS: Mapping[str, ViewDef] = MappingProxyType(
             dropout_mask,
             bn_stats,
             rnn_states,
+            batch,
         )
     }
 )
