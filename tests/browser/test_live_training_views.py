@@ -193,14 +193,16 @@ def test_the_plane_rings_the_current_batch_when_training_is_slow(server, client,
     open_session(context, page, server, client, {"training": {"steps_per_second": 3, "batch_size": 5}})
     canvas = page.get_by_test_id("boundary-canvas")
     # Idle (stepping by hand is slow): the batch view is watched; one batch step rings its points.
-    page.wait_for_function("window.__neuroplay.subscription().views.includes('batch')")
+    # Generous waits: this test once timed out (15 s) in a full-suite run beside other engineers' runs
+    # (load average about 18 on 2 cores); alone it takes a few seconds.
+    page.wait_for_function("window.__neuroplay.subscription().views.includes('batch')", timeout=30000)
     page.get_by_test_id("step-batch").click()
     expect(canvas).to_have_attribute("data-batch-step", "1")
     play(page)
     page.wait_for_function(
-        "document.querySelector('[data-testid=boundary-canvas]').dataset.batchStep > 2", timeout=20000
+        "document.querySelector('[data-testid=boundary-canvas]').dataset.batchStep > 2", timeout=30000
     )
     # As fast as it goes, batches are a blur: nobody asks for them.
     page.get_by_test_id("speed").select_option("max")
-    page.wait_for_function("!window.__neuroplay.subscription().views.includes('batch')")
+    page.wait_for_function("!window.__neuroplay.subscription().views.includes('batch')", timeout=30000)
     pause(page)
