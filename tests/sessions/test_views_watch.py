@@ -8,6 +8,7 @@ from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs
 from neuroplay.sessions.engine_pool import EnginePool
+from neuroplay.sessions.frames import decode_tensor_message
 from neuroplay.sessions.session import Session
 
 from ..api.helpers import wait_for
@@ -62,5 +63,29 @@ def test_a_watch_before_play_goes_with_the_start(engines: EnginePool) -> None:
         wait_for(lambda: session.views.computed["probe"] >= 3, timeout=15, what="probe frames")
         frames = session.frames
         assert frames is not None and {view for _, view, _ in frames.frames} == {"probe"}
+    finally:
+        session.command("pause")
+
+
+def test_a_new_probe_mid_run_is_shown_without_a_restart(engines: EnginePool) -> None:
+    session = Session("p", "hash", SPECS, engines=engines, **SETTINGS)
+    session.watch(frozenset({"probe"}), ("train", 5))
+    session.command("play")
+
+    def probes_shown() -> set[tuple[str, int]]:
+        frames = session.frames.frames if session.frames else []
+        return {
+            (h.probe.split, h.probe.index)
+            for _, view, frame in frames
+            for h, _ in decode_tensor_message(frame)
+            if view == "probe" and h.probe is not None
+        }
+
+    try:
+        wait_for(lambda: probes_shown() == {("train", 5)}, timeout=15, what="the first probe")
+        pid = session.engine_pid
+        session.watch(frozenset({"probe"}), ("validation", 2))
+        wait_for(lambda: probes_shown() == {("validation", 2)}, timeout=15, what="the new probe")
+        assert session.engine_pid == pid and session.status == "running"
     finally:
         session.command("pause")
