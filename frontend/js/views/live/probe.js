@@ -60,14 +60,14 @@ function paintCanvas(canvas, ctx) {
     const shape = slot.header.shape;
     if (shape.length === 3) paintMaps(canvas, slot.data, gridLayout(shape, width / 2, { maxCell: 6 }), { image: true });
     else paintUnits(canvas, slot.data, { perRow: shape.length === 2 ? shape[1] * Math.min(shape[0], 32) : 32, cell: 10 });
-    return slot.seq;
+    return true;
   }
   if (role === "padded") {
     const slot = inputSlot(layer);
     if (!slot || slot.header.shape.length !== 3) return false;
     const pad = convPadding(ctx.state.model.layers[layer], slot.header.shape);
     paintMaps(canvas, slot.data, bigLayout(slot.header.shape, pad), { image: layer === 0 });
-    return slot.seq;
+    return true;
   }
   if (role === "pooled-input") {
     const slot = inputSlot(layer);
@@ -80,7 +80,7 @@ function paintCanvas(canvas, ctx) {
       outlineCells(canvas, layout, hover.c, win.r0, win.k0, win.r1, win.k1, "#7b8794");
       if (win.winner) outlineCells(canvas, layout, hover.c, win.winner[0], win.winner[1]);
     }
-    return `${slot.seq}:${hover ? JSON.stringify(hover) : ""}`;
+    return true;
   }
   const name = ctx.mode === "grads" ? "activation_grad" : "activation";
   const slot = probeSlot(name, layer);
@@ -92,7 +92,7 @@ function paintCanvas(canvas, ctx) {
     const values = ctx.mode === "grads" ? Array.from(slot.data) : outputProbabilities(spec, ctx.state.task, slot.data);
     const names = values.map((_, k) => (values.length === 2 && ctx.state.task === "binary" ? t(`out.class${k}`) : className(ctx.entry, k)));
     paintClassBars(canvas, values, target ? targetClass(ctx.state.task, target.data) : null, names, width);
-    return `${slot.seq}:${target ? target.seq : ""}`;
+    return true;
   }
   if (role === "sequence") {
     const target = probeSlot("probe_target", null);
@@ -100,7 +100,7 @@ function paintCanvas(canvas, ctx) {
     const predicted = Array.from({ length: shape[0] }, (_, s) => slot.data[s * features]);
     const truth = target && ctx.mode !== "grads" ? Array.from({ length: shape[0] }, (_, s) => target.data[s * features]) : null;
     paintSequence(canvas, predicted, truth, width);
-    return `${slot.seq}:${target ? target.seq : ""}`;
+    return true;
   }
   if (role === "maps") {
     const layout = big ? bigLayout(shape) : gridLayout(shape, width, { maxCell: 5 });
@@ -108,7 +108,7 @@ function paintCanvas(canvas, ctx) {
     canvas.dataset.max = absMax(slot.data).toPrecision(3);
     const hover = ctx.hover;
     if (hover && hover.layer === layer && big) outlineCells(canvas, layout, hover.c, hover.r, hover.k, hover.r, hover.k, "#1f2933");
-    return `${slot.seq}:${hover ? JSON.stringify(hover) : ""}`;
+    return true;
   }
   if (role === "steps") {
     // (time, features): one column per time step, one row per feature.
@@ -117,11 +117,11 @@ function paintCanvas(canvas, ctx) {
     for (let s = 0; s < steps; s++) for (let f = 0; f < features; f++) transposed[f * steps + s] = slot.data[s * features + f];
     paintUnits(canvas, transposed, { perRow: steps, cell: Math.max(4, Math.min(14, Math.floor(width / steps))) });
     canvas.dataset.max = absMax(slot.data).toPrecision(3);
-    return slot.seq;
+    return true;
   }
   paintUnits(canvas, slot.data, { perRow: big ? 16 : 32, cell: big ? 22 : 11 });
   canvas.dataset.max = absMax(slot.data).toPrecision(3);
-  return slot.seq;
+  return true;
 }
 
 /** The text under a layer: what it shows and the scale. */
