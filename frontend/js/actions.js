@@ -1,11 +1,12 @@
 // Everything that changes state: opening a session, applying stream messages, and the user's
 // changes (sent to the server, whose answer becomes the new state). Views call these functions.
-import { batch } from "@preact/signals";
+import { batch, effect } from "@preact/signals";
 import { api, ApiError } from "./api.js";
 import { openStream } from "./stream.js";
 import { onFrame, requestFrame } from "./frame.js";
 import { kindOf } from "./datasets.js";
 import * as S from "./state.js";
+import { loadViewModules, wantedViews, probeWanted, accumulateRecord } from "./live_views.js";
 
 const TOKENS_KEY = "neuroplay.tokens"; // {sessionId: ownerToken} of every session this browser owns
 const LAST_KEY = "neuroplay.last"; // the session the bare address reopens
@@ -85,6 +86,7 @@ export async function start() {
   });
   try {
     S.catalog.value = await api.catalog();
+    await loadViewModules(S.catalog.value);
     const linked = idFromPath();
     if (linked) {
       try {
@@ -142,6 +144,7 @@ export async function openSession(id, { history: how = "push" } = {}) {
     S.draftLayers.value = null;
     S.focusNeuron.value = null;
     S.augmentPreview.value = null;
+    S.probe.value = defaultProbe(view);
     S.drawMode.value = { ...S.drawMode.peek(), on: false };
     S.connection.value = "connecting";
     S.resetChart();
@@ -189,11 +192,12 @@ export async function forkSession() {
 
 function connect(id, token) {
   if (stream) stream.close();
-  const views = visibleViews();
-  subscribed = views.join(",");
+  const { views, probe, key } = subscription();
+  subscribed = key;
   stream = openStream(id, {
     token,
     views,
+    probe,
     onStatus: (value) => {
       if (S.sessionId.peek() === id) S.connection.value = value;
     },
@@ -209,29 +213,45 @@ function connect(id, token) {
   });
 }
 
-/** The views the server should compute: none for a hidden tab, no plane maps for non-2-D data. */
-function visibleViews() {
-  if (document.visibilityState === "hidden") return [];
-  const state = S.session.peek();
-  const planar = !state || kindOf(S.catalog.peek(), state.dataset) === "points";
-  return planar ? S.openViews.value : S.openViews.value.filter((v) => v === "weights");
+/**
+ * What the subscribe should say: the views some component shows on screen that apply to this
+ * session (none for a hidden tab), and the probe when one of them shows it.
+ */
+function subscription() {
+  const views = document.visibilityState === "hidden" ? [] : wantedViews();
+  const probe = probeWanted(views) ? { ...S.probe.value } : null;
+  return { views, probe, key: JSON.stringify([views, probe]) };
 }
 
 let subscribed = "";
 function resubscribe() {
-  const views = visibleViews();
-  const key = views.join(",");
-  if (stream && key !== subscribed) stream.subscribe(views);
+  const { views, probe, key } = subscription();
+  if (stream && key !== subscribed) stream.subscribe(views, probe);
   subscribed = key;
 }
 
-/** The server computes only the views we look at; a hidden tab looks at none. */
-export function setOpenViews(views) {
-  S.openViews.value = views;
+document.addEventListener("visibilitychange", resubscribe);
+// Views mounting or leaving the screen, and a new probe, change the subscription at once.
+effect(() => {
+  S.viewWatchers.value;
+  S.probe.value;
   resubscribe();
+});
+
+/** The probe a session starts with: the first validation sample (one not trained on), else the first training one. */
+function defaultProbe(state) {
+  return state.validation_size ? { split: "validation", index: 0 } : { split: "train", index: 0 };
 }
 
-document.addEventListener("visibilitychange", resubscribe);
+/** Make sample `index` of `split` ("train" | "validation") the probe the views show. */
+export function setProbe(split, index) {
+  const state = S.session.peek();
+  const total = state ? (split === "validation" ? state.validation_size : state.train_size) : 0;
+  if (!total) return;
+  const at = Math.max(0, Math.min(total - 1, Math.round(index)));
+  const current = S.probe.peek();
+  if (current.split !== split || current.index !== at) S.probe.value = { split, index: at };
+}
 
 // ---------------------------------------------------------------- applying server state
 /**
@@ -254,10 +274,12 @@ function applyState(state, fromStream = false) {
     }
   });
   if (state.generation !== S.tensors.generation) S.clearTensors(state.generation);
-  if (previous && JSON.stringify(previous.dataset) !== JSON.stringify(state.dataset)) {
-    loadPoints();
-    resubscribe();
-  }
+  if (previous && JSON.stringify(previous.dataset) !== JSON.stringify(state.dataset)) loadPoints();
+  const probe = S.probe.peek();
+  const size = probe.split === "validation" ? state.validation_size : state.train_size;
+  if (probe.index >= size) S.probe.value = defaultProbe(state); // the data changed under it
+  resubscribe(); // the network or the data may have changed which views apply
+
   requestFrame();
 }
 
@@ -292,6 +314,7 @@ function handleMessage(msg) {
         S.appendChart(msg.points);
         pendingChart = true;
       }
+      if (msg.batch_losses && msg.batch_losses.length) S.appendBatchLosses(msg.batch_losses);
       pendingCounters = msg;
       requestFrame();
       break;
@@ -319,6 +342,7 @@ function handleTensor(header, data) {
     S.clearTensors(header.generation);
   }
   S.storeTensor(header, data);
+  accumulateRecord(header, data);
   requestFrame();
 }
 
@@ -721,5 +745,10 @@ function exposeTestHooks() {
     /** The steps of the chart's points, in order. */
     chartSteps: () => S.chart.step.slice(),
     stats: S.streamStats,
+    /** What the last subscribe asked for: {views, probe}. */
+    subscription: () => {
+      const [views, probe] = subscribed ? JSON.parse(subscribed) : [[], null];
+      return { views, probe };
+    },
   };
 }

@@ -22,6 +22,7 @@ function flatten(tree, prefix = "", out = {}) {
 const en = flatten(enMessages);
 const zh = flatten(zhMessages);
 
+
 export const catalogs = { en, zh };
 
 function initialLang() {

@@ -74,14 +74,45 @@ export const forking = signal(false);
 export const showValidation = signal(false);
 /** A neuron hovered in the network graph ({layer, unit} or {input: 0|1}), shown big in the boundary view. */
 export const focusNeuron = signal(null);
-/** Views whose tensors the server should compute (sent in "subscribe"). */
-export const openViews = signal(["boundary", "neurons", "weights"]);
+/**
+ * The view modules (frontend/js/views/live/<name>.js) of the views the catalog lists, by name, once
+ * loaded: a Map name → {entry (the catalog's), module}. Empty until then, and for a catalog without
+ * views.
+ */
+export const viewModules = signal(new Map());
+/**
+ * How many mounted components show each view now ({name: count}). A view is subscribed while its
+ * count is above zero (and it applies to this session); see live_views.js.
+ */
+export const viewWatchers = signal({});
+/** The probe: the one sample views of a single sample show ({split: "train"|"validation", index}). */
+export const probe = signal({ split: "train", index: 0 });
+/** Which tab of the "inside the network" column is open ("network" or a view name). */
+export const insideTab = signal("network");
+
+/**
+ * What views that keep a history (grad_norms, histograms, ...) have gathered from their records, by
+ * view name; each view module's `accumulate(store, header, data)` fills its own entry. Cleared with
+ * the tensors on a new generation.
+ */
+export const viewStores = { generation: -1, seq: 0, stores: new Map() };
+
+/** The store of view `name` (made by `create()` on first use, and again after a new generation). */
+export function viewStore(name, create) {
+  let store = viewStores.stores.get(name);
+  if (!store) {
+    store = create();
+    viewStores.stores.set(name, store);
+  }
+  return store;
+}
 
 /** Counts of every incoming frame, for diagnostics and tests. */
 export const streamStats = { texts: 0, tensors: 0, histories: 0 };
 
 /**
- * Latest tensors per key ("boundary", "neurons/1", "weights/0", "biases/0"), latest wins.
+ * Latest tensors per key (tensorKey: "boundary", "neurons/1", "weights/0/W", "weights/2/gamma",
+ * "activation/3"), latest wins.
  * Each entry: {header, data: Float32Array, seq}. `seq` grows by one on every store so a view can
  * tell whether it has drawn the newest one.
  */
@@ -91,9 +122,25 @@ export const tensors = {
   slots: new Map(),
 };
 
+/** The slot key of a record: its name, then its layer and its parameter when it has them. */
+export function tensorKey(name, layer = null, param = null) {
+  let key = name;
+  if (layer !== null && layer !== undefined) key += `/${layer}`;
+  if (param) key += `/${param}`;
+  return key;
+}
+
+/**
+ * The latest record `name` of `layer` (and parameter `param`), or undefined. A weights or biases
+ * record without a parameter name is the layer's W or b.
+ */
+export function tensorSlot(name, layer = null, param = null) {
+  return tensors.slots.get(tensorKey(name, layer, param)) || (param ? tensors.slots.get(tensorKey(name, layer)) : undefined);
+}
+
 export function storeTensor(header, data) {
   tensors.seq += 1;
-  tensors.slots.set(header.layer == null ? header.name : `${header.name}/${header.layer}`, {
+  tensors.slots.set(tensorKey(header.name, header.layer, header.param), {
     header,
     data,
     seq: tensors.seq,
@@ -104,6 +151,9 @@ export function clearTensors(generation) {
   tensors.generation = generation;
   tensors.slots.clear();
   tensors.seq += 1;
+  viewStores.generation = generation;
+  viewStores.stores.clear();
+  viewStores.seq += 1;
 }
 
 /**
@@ -115,18 +165,43 @@ export const chart = {
   generation: -1,
   seq: 0,
   step: [],
+  epoch: [],
   loss: [],
   valLoss: [],
   accuracy: [],
   valAccuracy: [],
+  // The training loss of single batches ([step, loss] of metrics' batch_losses), live only: a
+  // history does not carry them, so they start when this page started watching.
+  batchStep: [],
+  batchLoss: [],
 };
 
-const SERIES = ["step", "loss", "valLoss", "accuracy", "valAccuracy"];
+const SERIES = ["step", "epoch", "loss", "valLoss", "accuracy", "valAccuracy"];
 
 export function replaceChart(generation, metricPoints) {
   chart.generation = generation;
   for (const key of SERIES) chart[key] = [];
+  chart.batchStep = [];
+  chart.batchLoss = [];
   appendChart(metricPoints);
+}
+
+/** Batch losses of one metrics message ([step, loss] pairs in step order), bounded like the curve. */
+export function appendBatchLosses(pairs) {
+  let last = chart.batchStep.length ? chart.batchStep[chart.batchStep.length - 1] : -Infinity;
+  for (const [step, loss] of pairs) {
+    if (step <= last) continue;
+    last = step;
+    chart.batchStep.push(step);
+    chart.batchLoss.push(loss);
+  }
+  if (chart.batchStep.length > MAX_CHART_POINTS * 2) {
+    const half = chart.batchStep.length >> 1;
+    const keep = (arr) => arr.filter((_, i) => i >= half || i % 2 === 0);
+    chart.batchStep = keep(chart.batchStep);
+    chart.batchLoss = keep(chart.batchLoss);
+  }
+  chart.seq += 1;
 }
 
 export function appendChart(metricPoints) {
@@ -136,6 +211,7 @@ export function appendChart(metricPoints) {
     if (p.step <= last) continue; // already have it (the stream may repeat the newest point)
     last = p.step;
     chart.step.push(p.step);
+    chart.epoch.push(p.epoch);
     chart.loss.push(p.loss);
     chart.valLoss.push(p.val_loss);
     chart.accuracy.push(p.accuracy);

@@ -44,15 +44,16 @@ const MAX_BACKOFF_MS = 8000;
  * Opens and keeps open a stream.
  * handlers: onMessage(msg), onTensor(header, data), onStatus("connecting"|"open"|"closed"|"gone"),
  * resume() → {since_step, generation} of the last metric point held, or null.
- * Returns {subscribe(views), command(action, unit), drop(ms), close()}.
+ * Returns {subscribe(views, probe), command(action, unit), drop(ms), close()}.
  */
-export function openStream(sessionId, { token, views, onMessage, onTensor, onStatus, resume }) {
+export function openStream(sessionId, { token, views, probe = null, onMessage, onTensor, onStatus, resume }) {
   let socket = null;
   let closed = false;
   let backoff = 500;
   let retryTimer = null;
   let pingTimer = null;
   let currentViews = views.slice();
+  let currentProbe = probe;
   let holdUntil = 0; // drop(ms): stay offline until then (tests and demos of the reconnect)
 
   const send = (msg) => {
@@ -69,7 +70,7 @@ export function openStream(sessionId, { token, views, onMessage, onTensor, onSta
       onStatus("open");
       if (token) send({ type: "auth", token });
       const from = resume ? resume() : null;
-      send(from ? { type: "subscribe", views: currentViews, ...from } : { type: "subscribe", views: currentViews });
+      send({ ...subscribeMessage(), ...(from || {}) });
       pingTimer = setInterval(() => send({ type: "ping" }), PING_MS);
     };
     ws.onmessage = (event) => {
@@ -108,12 +109,17 @@ export function openStream(sessionId, { token, views, onMessage, onTensor, onSta
     };
   }
 
+  /** The subscribe naming the current views, and the probe when a view shows it. */
+  const subscribeMessage = () =>
+    currentProbe ? { type: "subscribe", views: currentViews, probe: currentProbe } : { type: "subscribe", views: currentViews };
+
   connect();
 
   return {
-    subscribe(views) {
+    subscribe(views, probe = null) {
       currentViews = views.slice();
-      send({ type: "subscribe", views: currentViews });
+      currentProbe = probe;
+      send(subscribeMessage());
     },
     command(action, unit = "batch") {
       send({ type: "command", action, unit });

@@ -69,6 +69,8 @@ export interface Catalog {
   optimizers: string[];
   training_settings: SettingInfo[];
   upload_limits: UploadLimitsInfo;
+  /** Every view, in the order the registry lists them. */
+  views: ViewInfo[];
 }
 
 /** 'Reach 95 % validation accuracy with at most 50 parameters': met when a metric point reaches the target while the network has at most `max_params` parameters. `solution` is a network that meets it (the test trains it). */
@@ -528,8 +530,10 @@ export interface MetricPoint {
   val_loss: number | null;
 }
 
-/** Every metric point since the previous frame, and the counters now. */
+/** Every metric point since the previous frame, the counters now, and the training loss of the batches since the previous frame. */
 export interface MetricsMessage {
+  /** [step, loss] of every training batch since the previous frame, in step order. Above 256 a frame they are thinned: the steps are cut into at most 256 equal stretches and each keeps its last batch (a real step's real loss). */
+  batch_losses?: [number, number][];
   epoch: number;
   generation: number;
   points: MetricPoint[];
@@ -611,8 +615,9 @@ export interface PongMessage {
   type?: "pong";
 }
 
-/** One sample of the session's data: the probe a learner looks at (and may train on alone). */
+/** One sample of the session's data: the probe a learner looks at (the `probe` and `rnn_states` views show it, `inspect` explains it, a phase step may train on it alone). */
 export interface ProbeRef {
+  /** The sample's index in that split (as in GET .../data). */
   index: number;
   split: "train" | "validation";
 }
@@ -802,24 +807,42 @@ export type StreamClientMessage = SubscribeMessage | AuthMessage | CommandMessag
 
 export type StreamServerMessage = HelloMessage | StateMessage | HistoryMessage | MetricsMessage | ErrorMessage | PongMessage | AckMessage;
 
-/** The JSON header of a binary tensor frame. name: "boundary" (output over the grid, shape (size, size)), "neurons" (every unit of `layer` over the grid, (units, size, size)), "weights" ((in, out)) or "biases" ((out,)). */
+/** The JSON header of one binary tensor record (the records are listed in docs/protocol.md and, with their shapes, in the catalog's `views`). `name` is the record, `view` the view it belongs to (one view emits several records), `layer` the layer's index for per-layer records. The optional fields are set only by the records that need them: `param` (weights, biases, weight/grad percentiles), `first_step`/`stride` (thinned series of grad_norms), `percentiles` (the histograms view), `edges` and `non_finite` (bin counts), `probe` (records of the probe sample). */
 export interface StreamTensorHeader {
   dtype?: "float32";
+  /** Bin counts: the shape[0] + 1 bin edges (finite range). */
+  edges?: number[] | null;
+  /** Series: value j covers steps first_step + j*stride to first_step + (j+1)*stride - 1. */
+  first_step?: number | null;
   generation: number;
   layer: number | null;
-  name: "boundary" | "neurons" | "weights" | "biases";
+  name: "boundary" | "neurons" | "weights" | "biases" | "probe_input" | "probe_target" | "probe_loss" | "activation" | "activation_grad" | "grad_norm" | "grad_norm_clipped" | "grad_norm_global" | "grad_norm_global_clipped" | "clip_acted" | "weight_percentiles" | "grad_percentiles" | "output_percentiles" | "dropout_mask" | "bn_batch_mean" | "bn_batch_var" | "bn_running_mean" | "bn_running_var" | "bn_gamma" | "bn_beta" | "bn_input_histogram" | "bn_normalized_histogram" | "hidden_states" | "hidden_grad_norms" | "batch_indices";
+  /** Bin counts or percentiles: NaN/Inf values left out. */
+  non_finite?: number | null;
+  /** The parameter's name as in the weights download: W, b, W_h, gamma. */
+  param?: string | null;
+  /** Percentile records: which percentile each value is. */
+  percentiles?: number[] | null;
+  /** Records of the probe sample: which sample it is. */
+  probe?: ProbeRef | null;
   shape: number[];
+  /** The training step the data belongs to (the last one for a series). */
   step: number;
+  /** Series: steps per value (1: every step, unthinned). */
+  stride?: number | null;
+  view: "boundary" | "neurons" | "weights" | "probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "batch";
 }
 
 /** Which views are open; the server computes only those. Sent again whenever they change. The first subscribe of a connection also starts its metric stream. The server answers it with the whole `history`, or, when a reconnecting client names the `generation` it has and that is still the session's and the server still has the point at `since_step`, with one `metrics` message holding only the points after `since_step`: the stream resumes with no gap and no duplicate. Later subscribes change the views only. */
 export interface SubscribeMessage {
   /** Reconnecting: the generation of those points. */
   generation?: number | null;
+  /** The sample the probe views show; left out: the first validation sample (else training). */
+  probe?: ProbeRef | null;
   /** Reconnecting: the step of the last point the client has. */
   since_step?: number | null;
   type?: "subscribe";
-  views?: ("boundary" | "neurons" | "weights")[];
+  views?: ("boundary" | "neurons" | "weights" | "probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "batch")[];
 }
 
 export type Tensor = number | Tensor[] | null;
@@ -887,6 +910,32 @@ export interface UploadRef {
   label_column?: string | null;
   /** Images: resized to side × side pixels. */
   side?: number;
+}
+
+/** One view a watcher can open (subscribe `views`), from the server's view registry. */
+export interface ViewInfo {
+  /** engine: in the engine process from the last step's caches; server: from weight snapshots. */
+  computed_in: "engine" | "server";
+  /** The dataset kinds it applies to (points, image, sequence, table). */
+  data_kinds: string[];
+  description: string;
+  /** The layer types it shows; null: the whole network. */
+  layer_types: string[] | null;
+  name: string;
+  /** It shows the probe sample named in the subscribe. */
+  needs_probe: boolean;
+  /** It collects a value at every training step while watched. */
+  per_step: boolean;
+  records: ViewRecordInfo[];
+}
+
+export interface ViewRecordInfo {
+  meaning: string;
+  name: string;
+  /** The record's header names a layer (else layer is null). */
+  per_layer: boolean;
+  /** Its shape, in words. */
+  shape: string;
 }
 
 /** One value of a parameter, as issue 10's `PATCH /api/sessions/{id}/params` takes it. */

@@ -43,6 +43,7 @@ class StreamReader:
         self.messages: list[dict[str, Any]] = []
         self.tensors: dict[tuple[str, int | None], Any] = {}
         self.tensor_headers: list[Any] = []
+        self.records: list[tuple[Any, Any]] = []  # every (header, data), in arrival order
         self.binary_messages: list[int] = []  # records per binary message
 
     def read(self, timeout: float = 5.0) -> dict[str, Any] | None:
@@ -59,6 +60,7 @@ class StreamReader:
                 for header, data in records:
                     self.tensors[(header.name, header.layer)] = (header, data)
                     self.tensor_headers.append(header)
+                    self.records.append((header, data))
                 continue
             msg = json.loads(frame)
             self.messages.append(msg)

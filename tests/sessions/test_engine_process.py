@@ -17,8 +17,8 @@ from neuroplay.schemas.dataset import AugmentSpec, DatasetSpec
 from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs
-from neuroplay.sessions.capture import trainer_state
 from neuroplay.sessions.engine_pool import EnginePool
+from neuroplay.sessions.engine_state import trainer_state
 from neuroplay.sessions.session import Session
 from neuroplay.store import Checkpoint
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from neuroplay.schemas.session import MetricPoint
 from neuroplay.sessions.hub import Subscriber
@@ -84,3 +85,35 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
     # Its own thread and loop: a browser test's Playwright may have left a loop running on this one.
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(asyncio.run, run()).result() == list(range(12))
+
+
+def test_a_watchers_tensor_bytes_keep_to_the_budget_small_records_first() -> None:
+    from neuroplay.sessions.hub import TENSOR_BURST_SECONDS, TENSOR_BYTES_PER_SECOND
+
+    sub = Subscriber("viewer", max_pending_points=10)
+    sub.views = {"neurons", "grad_norms"}
+    burst = int(TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS)
+    big = [(f"neurons/{i}", "neurons", bytes((burst - 100) // 3)) for i in range(6)]  # two bursts' worth
+    small = [("grad_norm/0/None", "grad_norms", bytes(100))]
+    sub.set_tensors(big + small)
+    start = time.monotonic()
+    first = sub.take_tensors(start)
+    assert len(first[0]) == 100  # the small record goes first
+    assert sum(map(len, first)) <= burst and len(first) == 4  # then what the burst allows
+    assert len(sub.tensors) == 3  # the rest waits, latest-wins
+    sub.set_tensors(small)
+    # One display frame later the budget has refilled by 60 kB: the small record goes, the big ones
+    # still wait (they are not sent ahead of it, nor is it held behind them).
+    assert [len(f) for f in sub.take_tensors(start + 1 / 30)] == [100]
+    assert len(sub.tensors) == 3
+    assert len(sub.take_tensors(start + 1.0)) == 3  # a second later they have gone too
+
+
+def test_series_pieces_all_reach_a_watcher_in_order_and_only_of_its_views() -> None:
+    sub = Subscriber("viewer", max_pending_points=10)
+    sub.views = {"grad_norms"}
+    sub.push_series([("grad_norm/0/None@1", "grad_norms", b"a" * 8), ("x@1", "batch", b"z" * 8)])
+    sub.set_tensors([("weights/0/W", "grad_norms", b"w" * 4)])
+    sub.push_series([("grad_norm/0/None@5", "grad_norms", b"b" * 8)])  # not latest-wins: both stay
+    assert sub.take_tensors() == [b"a" * 8, b"b" * 8, b"w" * 4]
+    assert sub.take_tensors() == []  # each piece once

@@ -14,7 +14,16 @@ from pydantic import BaseModel
 from ..data import DATASETS
 from ..data.features import FEATURES
 from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
-from ..schemas.catalog import Catalog, DatasetCatalogEntry, LayerInfo, NamedFormula, SettingInfo, UploadLimitsInfo
+from ..schemas.catalog import (
+    Catalog,
+    DatasetCatalogEntry,
+    LayerInfo,
+    NamedFormula,
+    SettingInfo,
+    UploadLimitsInfo,
+    ViewInfo,
+    ViewRecordInfo,
+)
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import (
     ActivationSpec,
@@ -29,6 +38,7 @@ from ..schemas.model import (
 )
 from ..schemas.training import TrainingConfig
 from ..sessions.defaults import TASK_OUTPUT, default_model, output_units
+from ..views import VIEWS, ViewDef
 from .datasets import LIMITS
 
 router = APIRouter()
@@ -81,6 +91,21 @@ def settings_of(model: type[BaseModel], skip: frozenset[str] = frozenset({"type"
     return out
 
 
+def view_info(view: ViewDef) -> ViewInfo:
+    return ViewInfo(
+        name=view.name,
+        description=view.description,
+        computed_in=view.computed_in,
+        layer_types=sorted(view.layer_types) if view.layer_types is not None else None,
+        data_kinds=sorted(view.data_kinds),
+        needs_probe=view.needs_probe,
+        per_step=view.per_step,
+        records=[
+            ViewRecordInfo(name=r.name, per_layer=r.per_layer, shape=r.shape, meaning=r.meaning) for r in view.records
+        ],
+    )
+
+
 def build_catalog() -> Catalog:
     return Catalog(
         layers=[
@@ -125,6 +150,7 @@ def build_catalog() -> Catalog:
             max_side=LIMITS.max_side,
         ),
         training_settings=settings_of(TrainingConfig, frozenset()),
+        views=[view_info(view) for view in VIEWS.values()],
     )
 
 

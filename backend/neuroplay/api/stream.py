@@ -31,6 +31,7 @@ from ..schemas.stream import (
 from ..sessions.hub import Hub, Subscriber
 from ..sessions.manager import SessionDeleted, SessionManager, SessionNotFound
 from ..sessions.session import Session, SessionError
+from ..sessions.session_views import ProbeOutOfRange
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -61,8 +62,15 @@ def _parse(text: str) -> tuple[object | None, str, str]:
 
 async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: SessionManager, hub: Hub) -> None:
     if isinstance(msg, SubscribeMessage):
+        probe = (msg.probe.split, msg.probe.index) if msg.probe is not None else None
+        before = ws_sub.views
         ws_sub.views = set(msg.views)
-        hub.views_changed()
+        try:
+            hub.views_changed(probe)
+        except ProbeOutOfRange as exc:  # nothing changed: the views stay as they were
+            ws_sub.views = before
+            hub.views_changed()
+            _error(ws_sub, "bad_message", str(exc))
         hub.start_stream(ws_sub, msg.since_step, msg.generation)  # only the first one does anything
     elif isinstance(msg, AuthMessage):
         if manager.is_owner(session, msg.token):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -59,6 +59,28 @@ class NamedFormula(WireModel):
     formula: str
 
 
+class ViewRecordInfo(WireModel):
+    name: str
+    per_layer: bool = Field(description="The record's header names a layer (else layer is null).")
+    shape: str = Field(description="Its shape, in words.")
+    meaning: str
+
+
+class ViewInfo(WireModel):
+    """One view a watcher can open (subscribe `views`), from the server's view registry."""
+
+    name: str
+    description: str
+    computed_in: Literal["engine", "server"] = Field(
+        description="engine: in the engine process from the last step's caches; server: from weight snapshots."
+    )
+    layer_types: list[str] | None = Field(description="The layer types it shows; null: the whole network.")
+    data_kinds: list[str] = Field(description="The dataset kinds it applies to (points, image, sequence, table).")
+    needs_probe: bool = Field(description="It shows the probe sample named in the subscribe.")
+    per_step: bool = Field(description="It collects a value at every training step while watched.")
+    records: list[ViewRecordInfo]
+
+
 class Catalog(WireModel):
     layers: list[LayerInfo]
     datasets: list[DatasetCatalogEntry]
@@ -70,3 +92,4 @@ class Catalog(WireModel):
     features: list[NamedFormula] = Field(description="Derived inputs for 2-D sets, with their labels.")
     upload_limits: UploadLimitsInfo
     training_settings: list[SettingInfo]
+    views: list[ViewInfo] = Field(description="Every view, in the order the registry lists them.")

@@ -13,10 +13,11 @@ ProbeSplit = Literal["train", "validation"]
 
 
 class ProbeRef(WireModel):
-    """One sample of the session's data: the probe a learner looks at (and may train on alone)."""
+    """One sample of the session's data: the probe a learner looks at (the `probe` and `rnn_states`
+    views show it, `inspect` explains it, a phase step may train on it alone)."""
 
     split: ProbeSplit
-    index: int = Field(ge=0)
+    index: int = Field(ge=0, description="The sample's index in that split (as in GET .../data).")
 
 
 # An array as nested lists, the sample's own (no batch axis); a NaN or infinite entry is null.

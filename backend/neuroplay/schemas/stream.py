@@ -7,14 +7,22 @@ of 4 bytes (so the data is aligned for a Float32Array view), then the raw little
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
+from ..views import RECORD_NAMES, VIEW_NAMES
 from .base import WireModel
+from .inspect import ProbeRef
 from .session import CommandRequest, MetricPoint, SessionState, SessionStatus
 
-ViewName = Literal["boundary", "neurons", "weights"]
+# Both lists come from the view registry (backend/neuroplay/views/): no second copy anywhere.
+if TYPE_CHECKING:
+    ViewName = str
+    RecordName = str
+else:
+    ViewName = Literal[VIEW_NAMES]
+    RecordName = Literal[RECORD_NAMES]
 
 
 # ---- client -> server ----
@@ -30,6 +38,9 @@ class SubscribeMessage(WireModel):
 
     type: Literal["subscribe"] = "subscribe"
     views: list[ViewName] = Field(default_factory=list)
+    probe: ProbeRef | None = Field(
+        None, description="The sample the probe views show; left out: the first validation sample (else training)."
+    )
     since_step: int | None = Field(None, ge=0, description="Reconnecting: the step of the last point the client has.")
     generation: int | None = Field(None, ge=0, description="Reconnecting: the generation of those points.")
 
@@ -76,7 +87,8 @@ class HistoryMessage(WireModel):
 
 
 class MetricsMessage(WireModel):
-    """Every metric point since the previous frame, and the counters now."""
+    """Every metric point since the previous frame, the counters now, and the training loss of the
+    batches since the previous frame."""
 
     type: Literal["metrics"] = "metrics"
     generation: int
@@ -84,6 +96,14 @@ class MetricsMessage(WireModel):
     step: int
     epoch: int
     points: list[MetricPoint]
+    batch_losses: list[tuple[int, float]] = Field(
+        default_factory=list,
+        description=(
+            "[step, loss] of every training batch since the previous frame, in step order. Above 256 a "
+            "frame they are thinned: the steps are cut into at most 256 equal stretches and each keeps "
+            "its last batch (a real step's real loss)."
+        ),
+    )
 
 
 class ErrorMessage(WireModel):
@@ -113,15 +133,29 @@ ServerMessage = Annotated[
 
 
 class TensorHeader(WireModel):
-    """The JSON header of a binary tensor frame.
+    """The JSON header of one binary tensor record (the records are listed in docs/protocol.md and,
+    with their shapes, in the catalog's `views`).
 
-    name: "boundary" (output over the grid, shape (size, size)), "neurons" (every unit of `layer`
-    over the grid, (units, size, size)), "weights" ((in, out)) or "biases" ((out,)).
+    `name` is the record, `view` the view it belongs to (one view emits several records), `layer` the
+    layer's index for per-layer records. The optional fields are set only by the records that need
+    them: `param` (weights, biases, weight/grad percentiles), `first_step`/`stride` (thinned series of
+    grad_norms), `percentiles` (the histograms view), `edges` and `non_finite` (bin counts), `probe`
+    (records of the probe sample).
     """
 
-    name: Literal["boundary", "neurons", "weights", "biases"]
+    name: RecordName
+    view: ViewName
     layer: int | None
     shape: list[int]
     dtype: Literal["float32"] = "float32"
-    step: int
+    step: int = Field(description="The training step the data belongs to (the last one for a series).")
     generation: int
+    param: str | None = Field(None, description="The parameter's name as in the weights download: W, b, W_h, gamma.")
+    first_step: int | None = Field(
+        None, description="Series: value j covers steps first_step + j*stride to first_step + (j+1)*stride - 1."
+    )
+    stride: int | None = Field(None, ge=1, description="Series: steps per value (1: every step, unthinned).")
+    percentiles: list[float] | None = Field(None, description="Percentile records: which percentile each value is.")
+    edges: list[float] | None = Field(None, description="Bin counts: the shape[0] + 1 bin edges (finite range).")
+    non_finite: int | None = Field(None, ge=0, description="Bin counts or percentiles: NaN/Inf values left out.")
+    probe: ProbeRef | None = Field(None, description="Records of the probe sample: which sample it is.")

@@ -1,5 +1,4 @@
-"""Copy a session into a Checkpoint, and a trainer's hidden state (batch order, random generators)
-into plain data and back.
+"""Copy a session into a Checkpoint.
 
 Only the owner of the engine may capture: a holder of the session's `_control` lock with the runner
 stopped (see session.py); while the session plays, the engine process sends an EngineState of its
@@ -9,104 +8,39 @@ a playground network are kilobytes) and goes to the store's writer thread withou
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from datetime import datetime
+from typing import Protocol
 
 from ..engine import Trainer
+from ..schemas.session import Divergence, SessionStatus
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
+from .build import Specs
+from .engine_state import EngineState
+from .history import MetricHistory
 
-if TYPE_CHECKING:
-    from .session import Session
-
-
-def _generators(trainer: Trainer) -> Iterator[tuple[str, np.random.Generator]]:
-    """Every random generator the trainer's run draws from, by a stable name: the batch shuffler, any
-    the trainer holds itself, and those of the layers (dropout masks; build_network hands all layers
-    one Generator, which then appears under several names with the same state)."""
-    yield "batches.rng", trainer.batches.rng
-    owners: list[tuple[str, Any]] = [("trainer", trainer)]
-    owners += [(f"layer{i}", layer) for i, layer in enumerate(trainer.network.layers)]
-    for prefix, owner in owners:
-        for name, value in sorted(vars(owner).items()):
-            if isinstance(value, np.random.Generator) and value is not trainer.batches.rng:
-                yield f"{prefix}.{name}", value
+__all__ = ["Capturable", "EngineState", "capture"]
 
 
-def _plain(value: Any) -> Any:
-    """A generator state as JSON-able Python (NumPy integers become ints)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return value
+class Capturable(Protocol):
+    """What a checkpoint is made of (a Session; named here so this module needs no import of it)."""
 
-
-def trainer_state(trainer: Trainer) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """(JSON-able state, arrays) that make a freshly built trainer continue exactly where this one is."""
-    batches = trainer.batches
-    state = {
-        "step_count": trainer.step_count,
-        "position": batches.position,
-        "epoch": batches.epoch,
-        "generators": {name: _plain(g.bit_generator.state) for name, g in _generators(trainer)},
-    }
-    return state, {"order": batches.order.copy(), **trainer.frozen.arrays()}
-
-
-def load_trainer_state(trainer: Trainer, state: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
-    batches = trainer.batches
-    order = np.asarray(arrays["order"])
-    if order.shape != (batches.n,):
-        raise ValueError(f"saved batch order has {order.size} entries; the training set has {batches.n}")
-    batches.order = order.astype(batches.order.dtype, copy=True)
-    batches.position = int(state["position"])
-    batches.epoch = int(state["epoch"])
-    trainer.step_count = int(state["step_count"])
-    trainer.frozen.load_arrays(arrays, trainer.network)  # entries the learner froze (none saved: none)
-    saved = state["generators"]
-    for name, generator in _generators(trainer):
-        if name in saved:  # a generator added by a later version starts from its seed
-            generator.bit_generator.state = saved[name]
-
-
-@dataclass(frozen=True)
-class EngineState:
-    """Everything training changes in a trainer, as plain arrays and data: laid over a trainer built
-    from the same specs, it continues exactly where this one was. It travels between the server and
-    the engine process (sessions/engine_process.py) and into checkpoints."""
-
+    id: str
+    owner_token_hash: str
+    status: SessionStatus
     step: int
     epoch: int
-    weights: dict[str, np.ndarray]
-    optimizer: dict[str, np.ndarray]
-    trainer_state: dict[str, Any]
-    trainer_arrays: dict[str, np.ndarray]
-
-    @classmethod
-    def of(cls, trainer: Trainer, step: int, epoch: int) -> EngineState:
-        state, arrays = trainer_state(trainer)
-        return cls(
-            step=step,
-            epoch=epoch,
-            weights=trainer.network.get_weights(),
-            optimizer={name: np.array(value, copy=True) for name, value in trainer.optimizer.state_arrays().items()},
-            trainer_state=state,
-            trainer_arrays=arrays,
-        )
-
-    def load_into(self, trainer: Trainer) -> None:
-        trainer.network.set_weights(self.weights)
-        trainer.optimizer.load_state_arrays(self.optimizer)
-        load_trainer_state(trainer, self.trainer_state, self.trainer_arrays)
+    generation: int
+    specs: Specs
+    trainer: Trainer
+    history: MetricHistory
+    divergence: Divergence | None
+    error: str | None
+    forked_from: str | None
+    created_at: datetime
 
 
-def capture(session: Session, engine: EngineState | None = None) -> Checkpoint:
+def capture(session: Capturable, engine: EngineState | None = None) -> Checkpoint:
     """A consistent copy of the session now (call between steps, from the thread that owns the
     engine), or with `engine`: the session's specs and history with that engine state (a periodic
     save sent by the engine process while it trains)."""

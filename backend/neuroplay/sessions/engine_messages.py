@@ -2,19 +2,20 @@
 
 Both ends are this same package in the same version, so the messages are pickled dataclasses rather
 than pydantic models: nothing outside the server ever sees them (docs/decisions.md).
-One `Start` is answered by `Progress` and `Saved` messages while training runs and by exactly one
+One `Start` (which names the watched views) is answered by `Progress` and `Saved` messages while training runs and by exactly one
 `Stopped`, whether the server asked for it (`Stop`) or training ended by itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..schemas.session import MetricPoint
+from ..views.registry import Record
 from .build import Specs, TrainingArrays
-from .capture import EngineState
+from .engine_state import EngineState
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,17 @@ class Start:
     data: TrainingArrays | None
     state: EngineState
     pace: Pace
+    views: frozenset[str] = frozenset()  # the views watched now (later changes come as Watch)
+    probe: tuple[str, int] | None = None  # (split, index) of the probe sample
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The watched views or the probe changed: the running job computes these from now on."""
+
+    job: int
+    views: frozenset[str]
+    probe: tuple[str, int] | None
 
 
 @dataclass(frozen=True)
@@ -46,12 +58,17 @@ class Stop:
 # ---- engine process -> server ----
 @dataclass(frozen=True)
 class Progress:
-    """Sent at display rate: the counters, the metric points since the last message, the weights."""
+    """Sent at display rate: the counters, the metric points since the last message, the weights,
+    the records of the watched engine views (and which views were computed: none when nobody
+    watches), and every batch's [step, loss] since the last message (thinned to 256)."""
 
     step: int
     epoch: int
     points: list[MetricPoint]
     weights: dict[str, np.ndarray]
+    records: list[Record] = field(default_factory=list)
+    computed: tuple[str, ...] = ()
+    batch_losses: list[tuple[int, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,3 +88,4 @@ class Stopped:
     points: list[MetricPoint]
     diverged: str | None = None  # where a NaN/Inf appeared (at step state.step + 1)
     error: str | None = None  # an unexpected engine failure, for the user
+    batch_losses: list[tuple[int, float]] = field(default_factory=list)  # since the last Progress

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
-from .engine_messages import Start, Stop
+from .engine_messages import Start, Stop, Watch
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,11 @@ class EngineWorker:
         """Ask job `job` to stop; its Stopped message reaches the listener. (A job that has already
         ended, or another job, is not touched.)"""
         self._send(pickle.dumps(Stop(job)))
+
+    def tell(self, message: Watch) -> None:
+        """Tell the running job something mid-run (which views are watched); a job that has ended
+        ignores it."""
+        self._send(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
     def release(self) -> None:
         """The listener's job is over: later messages (none are expected) are dropped."""

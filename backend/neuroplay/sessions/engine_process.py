@@ -21,13 +21,17 @@ from multiprocessing.connection import Connection
 
 from ..engine import Trainer
 from ..schemas.session import MetricPoint
+from ..views.compute import collects_per_step, compute_engine_views, needs_probe
+from ..views.context import Probe, ProbeNetwork, ViewContext
+from ..views.series import GradNormCollector, thin_batch_losses
 from .build import TrainingArrays, make_trainer, new_network
-from .capture import EngineState
-from .engine_messages import Progress, Saved, Start, Stop, Stopped
+from .engine_messages import Progress, Saved, Start, Stop, Stopped, Watch
+from .engine_state import EngineState
 from .evaluation import evaluate
 
 POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
 SNAPSHOT_SHARE = 20  # weight snapshots take at most a twentieth of the training time
+VIEWS_SHARE = 10  # ... and with engine views watched, snapshot and views at most a tenth
 
 
 def receive(conn: Connection) -> object:
@@ -35,16 +39,6 @@ def receive(conn: Connection) -> object:
         return conn.recv()
     except (EOFError, OSError):
         os._exit(0)  # the server is gone, and with it this process's purpose
-
-
-def stop_requested(conn: Connection, job: int, timeout: float = 0.0) -> bool:
-    """Whether a Stop for `job` arrived (waiting up to `timeout` for a message)."""
-    if not conn.poll(timeout):
-        return False
-    message = receive(conn)
-    if not isinstance(message, Stop):  # the server waits for Stopped before it sends a Start
-        print(f"engine process: unexpected {type(message).__name__} while training", file=sys.stderr)
-    return isinstance(message, Stop) and message.job == job
 
 
 class Job:
@@ -56,6 +50,68 @@ class Job:
         start.state.load_into(self.trainer)
         self.step, self.epoch = start.state.step, start.state.epoch
         self.points: list[MetricPoint] = []
+        self.batch_losses: list[tuple[int, float]] = []  # since the last Progress; always kept
+        self.probe_network = ProbeNetwork(lambda: new_network(start.specs))
+        self.views: frozenset[str] = frozenset()
+        self.probe: Probe | None = None
+        self.grad_norms: GradNormCollector | None = None  # collecting at every step while watched
+        self.watch(start.views, start.probe)
+
+    def watch(self, views: frozenset[str], probe: tuple[str, int] | None) -> None:
+        """Compute these views from now on (nothing at all when `views` is empty)."""
+        self.views = views
+        data = self.data
+        train, validation = (data.x_train, data.y_train), (data.x_val, data.y_val)
+        self.probe = Probe.of(probe, train, validation) if needs_probe(views) else None
+        if not collects_per_step(views):
+            self.grad_norms = None
+        elif self.grad_norms is None:
+            self.grad_norms = GradNormCollector()
+
+    def stop_requested(self, timeout: float = 0.0) -> bool:
+        """Whether a Stop for this job arrived (waiting up to `timeout` for a message); a Watch is
+        taken on the way."""
+        conn, job = self.conn, self.start.job
+        while conn.poll(timeout):
+            message = receive(conn)
+            if isinstance(message, Stop):
+                if message.job == job:
+                    return True
+            elif isinstance(message, Watch):
+                if message.job == job:
+                    self.watch(message.views, message.probe)
+            else:  # the server waits for Stopped before it sends a Start
+                print(f"engine process: unexpected {type(message).__name__} while training", file=sys.stderr)
+            timeout = 0.0
+        return False
+
+    def progress(self) -> Progress:
+        """The display-rate report: the watched engine views computed from what the last step
+        cached (no extra pass), only those; nothing when nobody watches."""
+        records, computed = [], []
+        if self.views:
+            series = self.grad_norms.take() if self.grad_norms is not None else None
+            ctx = ViewContext(self.trainer, self.step, self.probe, self.probe_network, series, fresh_caches=True)
+            records, computed = compute_engine_views(self.views, ctx)
+        losses, self.batch_losses = self.batch_losses, []
+        return Progress(
+            self.step,
+            self.trainer.batches.epoch,
+            self.take_points(),
+            self.trainer.network.get_weights(),
+            records,
+            tuple(computed),
+            thin_batch_losses(losses),
+        )
+
+    def caches_are_the_last_steps(self) -> bool:
+        """False right after an evaluation pass at this step overwrote the layers' caches (then
+        the views wait one step rather than show evaluation data as the training batch's)."""
+        return not (self.views and self.points and self.points[-1].step == self.step)
+
+    def stopped(self, **outcome: str | None) -> Stopped:
+        losses, self.batch_losses = self.batch_losses, []
+        return Stopped(self.state(), self.take_points(), batch_losses=thin_batch_losses(losses), **outcome)  # type: ignore[arg-type]
 
     def state(self) -> EngineState:
         return EngineState.of(self.trainer, self.step, self.epoch)
@@ -67,41 +123,49 @@ class Job:
     def run(self) -> Stopped:
         """Train until stopped; returns the final report. The loop body is kept lean: at tens of
         microseconds per step, every attribute lookup shows in the speed."""
-        pace, trainer, conn, job = self.start.pace, self.trainer, self.conn, self.start.job
-        train_step, send = trainer.train_step, conn.send
+        pace, trainer, conn = self.start.pace, self.trainer, self.conn
+        train_step, send, batch_losses = trainer.train_step, conn.send, self.batch_losses
         now = time.perf_counter()
         next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
         next_snapshot, next_save = now + pace.snapshot_interval, now + pace.checkpoint_interval
         while True:
             result = train_step()
             if result.diverged:
-                return Stopped(self.state(), self.take_points(), diverged=result.diverged)
+                return self.stopped(diverged=result.diverged)
             self.step += 1
+            batch_losses.append((self.step, result.loss))
+            if self.grad_norms is not None:
+                self.grad_norms.add(self.step, trainer, result)
             now = time.perf_counter()
             if result.epoch_ended:
                 self.epoch = trainer.batches.epoch
                 if now - last_point >= pace.point_interval:
                     last_point = now
                     self.points.append(evaluate(trainer.network, trainer.loss, self.data, self.step, self.epoch))
-            if now >= next_snapshot:
-                send(Progress(self.step, self.epoch, self.take_points(), trainer.network.get_weights()))
-                # A big network's weights take milliseconds to copy and send: space the snapshots
-                # out so they never take more than 1/SNAPSHOT_SHARE of the time.
-                sent = time.perf_counter()
-                next_snapshot = sent + max(pace.snapshot_interval, (sent - now) * SNAPSHOT_SHARE)
+            if now >= next_snapshot and self.caches_are_the_last_steps():
+                cpu = time.thread_time()
+                send(self.progress())
+                batch_losses = self.batch_losses
+                # A big network's weights take milliseconds to copy and send, and the views to
+                # compute: space the snapshots out so they never take more than 1/SNAPSHOT_SHARE
+                # of the time. Measured in this thread's CPU time: on a busy machine the wall
+                # time of a frame includes other processes' turns, which the frame did not cost.
+                cost = time.thread_time() - cpu
+                share = VIEWS_SHARE if self.views else SNAPSHOT_SHARE
+                next_snapshot = time.perf_counter() + max(pace.snapshot_interval, cost * share)
             if now >= next_save:
                 next_save = now + pace.checkpoint_interval
                 send(Saved(self.state(), self.take_points()))
             if pace.steps_per_second:
                 # An absolute schedule keeps the average rate right when single sleeps overshoot.
                 next_due = max(next_due + 1.0 / pace.steps_per_second, now - 1.0)
-                if stop_requested(conn, job, max(0.0, next_due - now)):
+                if self.stop_requested(max(0.0, next_due - now)):
                     break
             elif now >= next_poll:
                 next_poll = now + POLL_SECONDS
-                if stop_requested(conn, job):
+                if self.stop_requested():
                     break
-        return Stopped(self.state(), self.take_points())
+        return self.stopped()
 
 
 def serve(conn: Connection) -> None:

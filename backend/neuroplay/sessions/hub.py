@@ -19,13 +19,21 @@ from typing import Literal
 
 from ..schemas.session import MetricPoint
 from ..schemas.stream import HistoryMessage, MetricsMessage, StateMessage, ViewName
+from ..views.series import thin_batch_losses
 from .session import Session
+from .session_views import ProbeKey
 from .telemetry import TelemetryFrames, TensorFrame
 
 Role = Literal["owner", "viewer"]
 
 
 MAX_PENDING_TEXTS = 256  # unsent text messages (errors, pongs, states) before a watcher is dropped
+# Tensor bytes a watcher is sent per second at most (issue 9: under 2 MB/s with every view open,
+# the rest left for text). Small records go first, so a view of a few numbers keeps the display
+# rate while neuron maps of a wide network wait their turn (latest-wins: they are never stale).
+TENSOR_BYTES_PER_SECOND = 1_800_000
+TENSOR_BURST_SECONDS = 0.25  # how much unused budget may be saved up
+MAX_PENDING_SERIES = 256  # series pieces waiting for a watcher that reads nothing
 
 
 class Subscriber:
@@ -38,9 +46,13 @@ class Subscriber:
         self.texts: list[str] = []
         self.overflowed = False  # more unread text messages than MAX_PENDING_TEXTS
         self.points: list[MetricPoint] = []
+        self.batch_losses: list[tuple[int, float]] = []  # since the last metrics message
         self.metrics_due = False
         self.counters: tuple[int, str, int, int] = (0, "idle", 0, 0)
         self.tensors: dict[str, bytes] = {}
+        self.series: list[bytes] = []  # pieces of series, in order; each is sent once
+        self._budget = TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS  # bytes it may be sent now
+        self._budget_at = time.monotonic()
         self.min_step = -1  # points up to here were already sent in a history message
         self.generation = 0
         self.started = False  # the history (or a resume's catch-up) was sent: points may follow
@@ -98,11 +110,27 @@ class Subscriber:
         self.metrics_due = True
         self.wakeup.set()
 
+    def push_batch_losses(self, generation: int, pairs: list[tuple[int, float]]) -> None:
+        if not self.started or generation != self.generation:
+            return
+        self.batch_losses.extend(pairs)
+        if len(self.batch_losses) > self.max_pending_points:  # far behind: keep the newest
+            del self.batch_losses[: len(self.batch_losses) - self.max_pending_points]
+        self.metrics_due = True
+        self.wakeup.set()
+
     def set_counters(self, counters: tuple[int, str, int, int]) -> None:
         if counters != self.counters:
             self.counters = counters
             self.metrics_due = True
             self.wakeup.set()
+
+    def push_series(self, pieces: list[TensorFrame]) -> None:
+        """Pieces of series (grad_norms): appended, not latest-wins, so no step goes missing. A
+        watcher that reads nothing keeps only the newest MAX_PENDING_SERIES."""
+        self.series.extend(frame for _, view, frame in pieces if view in self.views)
+        del self.series[: max(0, len(self.series) - MAX_PENDING_SERIES)]
+        self.wakeup.set()
 
     def set_tensors(self, frames: list[TensorFrame]) -> None:
         for key, view, frame in frames:
@@ -120,14 +148,30 @@ class Subscriber:
             step=step,
             epoch=epoch,
             points=self.points,  # type: ignore[arg-type]
+            batch_losses=thin_batch_losses(self.batch_losses),
         )
         self.points = []
+        self.batch_losses = []
         self.metrics_due = False
         return msg.model_dump_json()
 
-    def take_tensors(self) -> list[bytes]:
-        frames = list(self.tensors.values())
-        self.tensors.clear()
+    def take_tensors(self, now: float | None = None) -> list[bytes]:
+        """The pending tensor records the byte budget allows now (`now`: time.monotonic()),
+        smallest first; the others stay pending (and are replaced by newer ones) until the budget
+        refills."""
+        now = time.monotonic() if now is None else now
+        series, self.series = self.series, []  # small, and in order: they go first, always
+        most = TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS
+        self._budget = min(most, self._budget + (now - self._budget_at) * TENSOR_BYTES_PER_SECOND)
+        self._budget_at = now
+        self._budget -= sum(len(frame) for frame in series)
+        frames = series
+        for key, frame in sorted(self.tensors.items(), key=lambda item: len(item[1])):
+            # A record larger than the whole burst still goes, when the budget is full.
+            if len(frame) <= self._budget or (not frames and self._budget >= most):
+                frames.append(frame)
+                self._budget -= len(frame)
+                del self.tensors[key]
         return frames
 
 
@@ -140,6 +184,9 @@ class Hub:
         self._generation = -1
         self._history_revision = -1
         self._last_step = -1
+        self._last_loss_step = -1  # the last batch loss handed to the watchers
+        self._series_serial = 0  # the last series piece handed to the watchers
+        self.probe: ProbeKey | None = None  # named by the latest subscribe that named one
         self._frames: TelemetryFrames | None = None
         self._views_dirty = False
         self.task: asyncio.Task[None] | None = None
@@ -168,9 +215,14 @@ class Hub:
         self.subscribers.discard(sub)
         self.views_changed()
 
-    def views_changed(self) -> None:
-        """A watcher opened or closed views: the session computes the union from now on."""
-        self.session.telemetry_views = frozenset(v for sub in self.subscribers for v in sub.views)
+    def views_changed(self, probe: ProbeKey | None = None) -> None:
+        """A watcher opened or closed views, or named a probe: the session computes the union of
+        the views, for the latest probe named, from now on. Raises ProbeOutOfRange (changing
+        nothing) for a sample the data does not have."""
+        views = frozenset(v for sub in self.subscribers for v in sub.views)
+        self.session.watch(views, probe)
+        if probe is not None:
+            self.probe = probe
         self._views_dirty = True
 
     async def run(self) -> None:
@@ -191,9 +243,14 @@ class Hub:
         history = s.history
         if s.generation != self._generation or history.revision != self._history_revision:
             # A new run, or points taken back (an engine process died): everyone starts over.
+            new_run = s.generation != self._generation
             self._generation, self._history_revision = s.generation, history.revision
             points = list(history.points)
             self._last_step = points[-1].step if points else -1
+            # Batch losses: a new run starts from none; after points were taken back the log was
+            # cut back too, and the watchers already have what is left of it.
+            losses = s.views.batch_losses.pairs
+            self._last_loss_step = -1 if new_run or not losses else losses[-1][0]
             for sub in subs:
                 if sub.started:  # the others get theirs when their stream starts
                     sub.push_history(s.generation, points)
@@ -203,12 +260,24 @@ class Hub:
                 self._last_step = fresh[-1].step
                 for sub in subs:
                     sub.push_points(s.generation, fresh)
+        pieces = s.views.series_since(self._series_serial)
+        if pieces:
+            self._series_serial = pieces[-1][0]
+            for sub in subs:
+                sub.push_series([frame for _, frame in pieces])
+        losses = s.views.batch_losses.since(self._last_loss_step)
+        if losses:
+            self._last_loss_step = losses[-1][0]
+            for sub in subs:
+                sub.push_batch_losses(s.generation, losses)
         counters = (s.generation, s.status, s.step, s.epoch)
         for sub in subs:
             if sub.needs_history and sub.started:
                 sub.needs_history = False
                 sub.push_history(s.generation, list(history.points))
             sub.set_counters(counters)
+            if sub.tensors:  # records held back by the byte budget: try again this frame
+                sub.wakeup.set()
         await self._update_tensors(subs)
 
     async def _update_tensors(self, subs: list[Subscriber]) -> None:

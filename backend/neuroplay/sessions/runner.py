@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .engine_messages import Start, Stopped
+from .engine_messages import Start, Stopped, Watch
 from .engine_pool import EngineGone, EnginePool, EngineWorker
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,16 @@ class Runner:
             job.done.wait()
         if not keep:
             self.release()
+
+    def watch(self, views: frozenset[str], probe: tuple[str, int] | None) -> bool:
+        """Tell the job in progress which views are watched now (no restart). False if none runs:
+        the next Start carries them."""
+        with self._lock:
+            job = self._job
+            if job is None or job.finishing:
+                return False
+        job.worker.tell(Watch(job.id, views, probe))
+        return True
 
     def release(self) -> None:
         """Give back a process kept by stop(keep=True)."""

@@ -41,11 +41,12 @@ from ..schemas.session import (
 from ..schemas.stream import ViewName
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
-from .build import Specs, TrainingArrays, build_data, build_optimizer, build_trainer
-from .capture import EngineState, capture
+from .build import Specs, TrainingArrays, build_data, build_optimizer, build_trainer, new_network
+from .capture import capture
 from .compatibility import check_fits
 from .engine_messages import Pace, Progress, Saved, Start, Stopped
 from .engine_pool import EngineGone, EnginePool
+from .engine_state import EngineState
 from .evaluation import evaluate
 from .history import MetricHistory
 from .param_edits import apply as apply_param_edit
@@ -54,7 +55,8 @@ from .param_edits import frozen_summaries, locate
 from .phase_steps import PhaseSteps, StepSource
 from .probe import probe_sample
 from .runner import Runner
-from .telemetry import GRID_EXTENT, Snapshot, Telemetry, TelemetryFrames
+from .session_views import ProbeKey, SessionViews
+from .telemetry import GRID_EXTENT, Snapshot, TelemetryFrames
 
 logger = logging.getLogger(__name__)
 
@@ -121,13 +123,12 @@ class Session:
         # The newest engine state known to be consistent while the process trains: the one it got,
         # then each periodic save. A process that dies takes the session back to it.
         self._last_engine_state: EngineState | None = None
-        # Views someone watches (set by the hub); telemetry is computed only for these.
-        self.telemetry_views: frozenset[ViewName] = frozenset()
-        self.frames: TelemetryFrames | None = None
+        # What watchers see (the hub says what is watched); computed only for what is watched.
+        self.views = SessionViews(grid_size, max_neuron_maps)
+        self._watch_lock = threading.Lock()
+        self._watch_sent: tuple[frozenset[str], ProbeKey | None] | None = None  # what the engine process has
         self._model_key_of: object = None  # the model spec _model_key_json was serialised from
         self._model_key_json = ""
-        self._telemetry = Telemetry(grid_size, max_neuron_maps)
-        self._telemetry_lock = threading.Lock()
         # Build everything before assigning, so a bad spec leaves no half-made session.
         data = build_data(specs.dataset, uploads)
         trainer = build_trainer(specs, data)
@@ -139,6 +140,20 @@ class Session:
     @property
     def running(self) -> bool:
         return self.status == "running"
+
+    @property
+    def engine_pid(self) -> int | None:
+        """The engine process training this session now, if any (diagnostics and tests)."""
+        return self._runner.pid
+
+    @property
+    def frames(self) -> TelemetryFrames | None:
+        """The encoded tensor records of the latest display frame, for the watched views."""
+        return self.views.frames
+
+    @property
+    def telemetry_views(self) -> frozenset[ViewName]:
+        return self.views.views
 
     def state(self) -> SessionState:
         specs, net = self.specs, self.trainer.network
@@ -225,6 +240,7 @@ class Session:
                     status, self.divergence, self.error = before
                     self._set_status(status)
                     raise SessionError(f"training could not start: {exc}") from exc
+                self._sync_watch()  # a subscribe that came while it started
             elif action == "pause":
                 self._runner.stop()
                 if self.status == "running":
@@ -353,6 +369,7 @@ class Session:
     def _resume(self) -> None:
         try:
             self._runner.start()
+            self._sync_watch()
         except Exception as exc:  # no process could be had (shutdown): stop visibly, keep all
             logger.exception("session %s: training could not go on", self.id)
             self.error = f"training could not go on: {exc}"
@@ -393,6 +410,9 @@ class Session:
         self.epoch = 0
         self.history.clear()
         self._steps_per_second = self.specs.training.steps_per_second
+        self.views.new_generation(lambda specs=self.specs: new_network(specs))
+        layer_types = frozenset(layer.type_tag for layer in self.trainer.network.layers)
+        self.views.set_network(self.data.info.kind, layer_types)
         self._record_point()
         self._publish_snapshot()
         self.state_version += 1
@@ -450,6 +470,7 @@ class Session:
         self.step += 1
         if result.epoch_ended:
             self.epoch = self.trainer.batches.epoch
+        self.views.after_step(self.trainer, self.step, result, self._arrays)
         return result.epoch_ended
 
     # ---- the engine process ----
@@ -457,6 +478,8 @@ class Session:
         """What the runner sends to start training (called by it under _control)."""
         state = EngineState.of(self.trainer, self.step, self.epoch)
         self._last_engine_state = state
+        with self._watch_lock:
+            views, probe = self._watch_sent = self.views.engine_watch(self._arrays)
         return Start(
             job=0,  # numbered by the runner
             specs=self.specs,
@@ -464,12 +487,15 @@ class Session:
             data=None if data_key_held == self._data_key else self._arrays,
             state=state,
             pace=Pace(self._steps_per_second, self.snapshot_interval, MIN_POINT_INTERVAL, self.checkpoint_seconds),
+            views=views,
+            probe=probe,
         )
 
     def _on_engine_message(self, message: object) -> None:
         """Reports of the engine process, on its reader thread; the last is Stopped or EngineGone."""
         if isinstance(message, Progress):
             self._take_points(message.points)
+            self.views.take_progress(message)
             self.step, self.epoch = message.step, message.epoch
             self._publish_snapshot(message.weights)
         elif isinstance(message, Saved):
@@ -487,6 +513,7 @@ class Session:
     def _on_final_message(self, message: Stopped | EngineGone) -> None:
         if isinstance(message, Stopped):
             self._take_points(message.points)
+            self.views.batch_losses.extend(message.batch_losses)
             self._take_back(message.state)
             if message.diverged:
                 self.divergence = divergence_at(self.step + 1, message.diverged)
@@ -503,6 +530,7 @@ class Session:
             if state is not None:  # None only if it died before it was sent anything
                 self._take_back(state)
                 self.history.truncate_after(state.step)
+                self.views.batch_losses.truncate_after(state.step)
             logger.error("session %s: %s", self.id, message)
             self.error = f"{message}; the session went back to step {self.step}, the last state it saved"
             self._set_status("paused")
@@ -543,8 +571,8 @@ class Session:
             output_is_logit=self.trainer.loss.output == "logit",
             features=self.data.features or None,
         )
-        if self.telemetry_views:
-            self.refresh_telemetry()
+        if self.views.views:
+            self._refresh_views()
 
     def _model_key(self) -> str:
         """The model spec as JSON, serialised once per spec rather than at every display frame."""
@@ -553,10 +581,28 @@ class Session:
             self._model_key_of, self._model_key_json = model, model.model_dump_json()
         return self._model_key_json
 
+    def _refresh_views(self) -> None:
+        """Encode the watched views for the latest snapshot (by whoever published it: the engine's
+        reader thread while it plays, else a holder of _control, whose trainer is stopped)."""
+        stopped = None if self._runner.alive else self.trainer
+        self.views.refresh(self.snapshot, self.generation, stopped, self.step, self._arrays)
+
+    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None) -> None:
+        """The hub's watchers now open `views` (and one of them named `probe`): computed from now on,
+        told to a training engine process at once (no restart). Raises ProbeOutOfRange, changing
+        nothing, for a sample the data does not have."""
+        with self._watch_lock:
+            self.views.watch(views, probe, self._arrays)
+        self._sync_watch()
+
+    def _sync_watch(self) -> None:
+        """Tell a training engine process what is watched, if it does not have that yet."""
+        with self._watch_lock:
+            wanted = self.views.engine_watch(self._arrays)
+            if wanted != self._watch_sent and self._runner.watch(*wanted):
+                self._watch_sent = wanted
+
     def refresh_telemetry(self) -> None:
-        """Compute the watched views for the latest snapshot (also called by the hub when the set
-        of views changes while nothing runs)."""
-        views, snapshot = self.telemetry_views, self.snapshot
-        with self._telemetry_lock:
-            frames = self._telemetry.compute(snapshot, set(views)) if views else []
-            self.frames = TelemetryFrames(snapshot, views, frames)
+        """Compute the watched views now (the hub calls this when they change while nothing runs)."""
+        with self._control:
+            self._refresh_views()

@@ -1,7 +1,8 @@
-"""What the views show, computed from a weight snapshot: boundary and neuron maps over the input
-plane, weights and biases. Computed once per display frame per session, whatever the number of
-watchers: on the engine process's reader thread when a snapshot arrives while the session plays
-(the process itself does nothing for watchers), otherwise by whoever changed the weights."""
+"""The server views (views/ with compute_snapshot: boundary and neuron maps over the input plane,
+every parameter) computed from a weight snapshot, and every view's records encoded for the wire.
+Computed once per display frame per session, whatever the number of watchers: on the engine
+process's reader thread when a snapshot arrives while the session plays, otherwise by whoever
+changed the weights."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ import numpy as np
 
 from ..data.features import derive
 from ..engine import Network, build_network
+from ..schemas.inspect import ProbeRef
 from ..schemas.stream import TensorHeader, ViewName
+from ..views import VIEWS
+from ..views.registry import Record
+from ..views.snapshot_context import SnapshotContext
 from .frames import encode_tensor_frame
 
 TensorFrame = tuple[str, ViewName, bytes]  # (key for latest-wins, the view it belongs to, frame)
@@ -48,6 +53,28 @@ def grid_points(size: int, extent: float = GRID_EXTENT) -> np.ndarray:
     return np.stack([x1.ravel(), x2.ravel()], axis=1).astype(np.float32)
 
 
+def encode_record(record: Record, generation: int) -> TensorFrame:
+    """An engine view's record as a binary tensor record (docs/protocol.md)."""
+    header = TensorHeader(
+        name=record.name,
+        view=record.view,
+        layer=record.layer,
+        shape=list(record.data.shape),
+        step=record.step,
+        generation=generation,
+        param=record.param,
+        first_step=record.first_step,
+        stride=record.stride,
+        percentiles=list(record.percentiles) if record.percentiles is not None else None,
+        edges=list(record.edges) if record.edges is not None else None,
+        non_finite=record.non_finite,
+        probe=ProbeRef(split=record.probe[0], index=record.probe[1]) if record.probe is not None else None,  # type: ignore[arg-type]
+    )
+    # A series piece has a key of its own, so that one piece never replaces another.
+    key = record.key if record.first_step is None else f"{record.key}@{record.first_step}"
+    return key, record.view, encode_tensor_frame(header, record.data)
+
+
 class Telemetry:
     """Keeps a forward-only copy of the session's network and fills it from snapshots."""
 
@@ -67,41 +94,18 @@ class Telemetry:
         return self._network
 
     def compute(self, snapshot: Snapshot, views: set[ViewName]) -> list[TensorFrame]:
+        """The records of the watched server views for `snapshot`, encoded."""
         net = self._network_for(snapshot)
-        frames: list[TensorFrame] = []
-
-        def add(key: str, view: ViewName, name: str, layer: int | None, data: np.ndarray) -> None:
-            header = TensorHeader(
-                name=name,
-                layer=layer,
-                shape=list(data.shape),
-                step=snapshot.step,
-                generation=snapshot.generation,
-            )
-            frames.append((key, view, encode_tensor_frame(header, data)))
-
-        g = self.grid_size
-        if views & {"boundary", "neurons"} and snapshot.features:
+        inputs = None
+        if snapshot.features:
             inputs = self._grid_inputs.get(snapshot.features)
             if inputs is None:
                 inputs = self._grid_inputs[snapshot.features] = derive(self.grid, list(snapshot.features))
-            with np.errstate(all="ignore"):
-                out = net.forward(inputs, training=False)
-            if "boundary" in views:
-                boundary = out[:, 0]
-                if snapshot.output_is_logit:
-                    boundary = 0.5 * (1 + np.tanh(0.5 * boundary))
-                add("boundary", "boundary", "boundary", None, boundary.reshape(g, g))
-            if "neurons" in views:
-                for i, layer in enumerate(net.layers):
-                    y = getattr(layer, "y", None)
-                    if y is None or y.ndim != 2 or y.shape[1] > self.max_neuron_maps:
-                        continue
-                    add(f"neurons/{i}", "neurons", "neurons", i, y.T.reshape(-1, g, g))
-        if "weights" in views:
-            for i, layer in enumerate(net.layers):
-                if "W" in layer.params:
-                    add(f"weights/{i}", "weights", "weights", i, layer.params["W"])
-                if "b" in layer.params:
-                    add(f"biases/{i}", "weights", "biases", i, layer.params["b"])
+        ctx = SnapshotContext(
+            net, snapshot.step, self.grid_size, inputs, snapshot.output_is_logit, self.max_neuron_maps
+        )
+        frames: list[TensorFrame] = []
+        for name, view in VIEWS.items():
+            if name in views and view.compute_snapshot is not None:
+                frames.extend(encode_record(record, snapshot.generation) for record in view.compute_snapshot(ctx))
         return frames

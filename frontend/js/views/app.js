@@ -8,8 +8,7 @@ import { kindOf } from "../datasets.js";
 import { Header, Banners } from "./header.js";
 import { DataPanel } from "./data_panel.js";
 import { NetworkPanel } from "./network_panel.js";
-import { GraphView } from "./graph_view.js";
-import { BlockGraph } from "./block_graph.js";
+import { InsideColumn } from "./inside_column.js";
 import { BoundaryView } from "./boundary_view.js";
 import { SampleView } from "./sample_view.js";
 import { LossChart, Metrics } from "./loss_chart.js";
@@ -38,7 +37,7 @@ export function App() {
           <aside class="col col-data card" aria-label=${t("data.title")}><${DataPanel} /></aside>
           <section class="col col-net card" aria-label=${t("net.title")}><${NetworkPanel} /></section>
           <section class="col col-graph card" aria-label=${t("graph.title")}>
-            ${planar ? html`<${GraphView} />` : html`<${BlockGraph} />`}
+            <${InsideColumn} planar=${planar} />
           </section>
           <aside class="col col-out card" aria-label=${t("out.title")}>
             ${planar ? html`<${BoundaryView} />` : html`<${SampleView} kind=${kind} />`}

@@ -1,14 +1,25 @@
 // The network as a column of labelled blocks, for data without an input plane (images, sequences,
 // tables) and for layers the neuron graph cannot draw (conv, pooling, flatten, recurrent): every
 // block names its layer and settings, draws its output shape as a small glyph and prints it, and
-// paints its weights when "weights" frames arrive (conv filters as small tiles, dense weights as a
-// heatmap). Preact renders the blocks; the weight canvases are painted in frame.js's loop.
+// paints every parameter when "weights" frames arrive (conv filters as small tiles, one row per
+// input channel; dense W and the RNN's W_x and W_h as heatmaps; batch norm's gamma and beta as a
+// strip of cells), and on a dropout block the units the last training step dropped, grey (live/dropout_mask.js).
+// Preact renders the blocks; the weight and mask canvases are painted in frame.js's loop.
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { onFrame } from "../frame.js";
 import { t, tOr, formatInt } from "../i18n.js";
 import { paintValues } from "../heatmap.js";
+import { useWatchedView } from "../live_views.js";
+import { maskOf, paintMask } from "./live/dropout_mask.js";
+import { paintUnits } from "../probe_draw.js";
+
+/** The parameters a layer type's block paints (as the weights records name them). */
+const PAINTED = { conv2d: ["W"], dense: ["W"], simple_rnn: ["W_x", "W_h"], batch_norm: ["gamma", "beta"] };
+/** Conv kernels: at most this many filters (columns) and input channels (rows) are painted. */
+const MAX_FILTERS = 16;
+const MAX_IN_CHANNELS = 8;
 
 const units = (n) => (n === 1 ? t("block.unit") : t("block.units", { n }));
 
@@ -90,13 +101,19 @@ function paintWeights(canvas, slot) {
   }
   max = max || 1;
   const ctx = canvas.getContext("2d");
+  if (shape.length === 1) {
+    // gamma or beta: one cell per channel.
+    paintUnits(canvas, data, { perRow: 32, cell: 6, max });
+    return true;
+  }
   if (shape.length === 4) {
-    // (out, in, kh, kw): the first input channel of each filter, side by side.
+    // (out, in, kh, kw): one column per filter, one row per input channel it reads.
     const [out, inCh, kh, kw] = shape;
-    const n = Math.min(out, 16);
+    const n = Math.min(out, MAX_FILTERS);
+    const rows = Math.min(inCh, MAX_IN_CHANNELS);
     const tile = Math.max(8, Math.min(22, Math.floor(200 / n) - 3));
     canvas.width = n * (tile + 3);
-    canvas.height = tile;
+    canvas.height = rows * (tile + 3) - 3;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const off = document.createElement("canvas");
     off.width = kw;
@@ -106,10 +123,13 @@ function paintWeights(canvas, slot) {
     const values = new Float32Array(kh * kw);
     ctx.imageSmoothingEnabled = false;
     for (let f = 0; f < n; f++) {
-      values.set(data.subarray(f * inCh * kh * kw, f * inCh * kh * kw + kh * kw));
-      paintValues(image, padSquare(values, kh, kw), 0, Math.max(kh, kw), -max, max);
-      octx.putImageData(image, 0, 0);
-      ctx.drawImage(off, f * (tile + 3), 0, tile, tile);
+      for (let c = 0; c < rows; c++) {
+        const at = (f * inCh + c) * kh * kw;
+        values.set(data.subarray(at, at + kh * kw));
+        paintValues(image, padSquare(values, kh, kw), 0, Math.max(kh, kw), -max, max);
+        octx.putImageData(image, 0, 0);
+        ctx.drawImage(off, f * (tile + 3), c * (tile + 3), tile, tile);
+      }
     }
     return true;
   }
@@ -170,6 +190,8 @@ export function BlockGraph() {
   const rootRef = useRef(null);
   const state = S.session.value;
   const catalog = S.catalog.value;
+  useWatchedView("weights");
+  useWatchedView("dropout_mask");
   const key = state ? JSON.stringify([state.generation, state.model, state.layers.map((l) => l.output_shape)]) : "";
 
   useEffect(() => {
@@ -182,13 +204,24 @@ export function BlockGraph() {
       if (!current || S.tensors.generation !== current.generation) return;
       let drew = false;
       for (const canvas of root.querySelectorAll("canvas[data-layer]")) {
-        const slot = S.tensors.slots.get(`weights/${canvas.dataset.layer}`);
+        const slot = S.tensorSlot("weights", Number(canvas.dataset.layer), canvas.dataset.param);
         if (!slot || drawn.get(canvas) === slot.seq) continue;
         drawn.set(canvas, slot.seq);
         if (paintWeights(canvas, slot)) {
           canvas.hidden = false;
           drew = true;
         }
+      }
+      for (const canvas of root.querySelectorAll("canvas[data-mask-layer]")) {
+        const layer = Number(canvas.dataset.maskLayer);
+        const mask = maskOf(layer);
+        if (!mask || drawn.get(canvas) === mask.seq) continue;
+        drawn.set(canvas, mask.seq);
+        paintMask(canvas, mask);
+        canvas.hidden = false;
+        const count = root.querySelector(`[data-mask-count="${layer}"]`);
+        if (count) count.textContent = t("dropout.dropped", { n: mask.dropped, total: mask.data.length });
+        drew = true;
       }
       if (drew) root.dataset.frames = String(++frames);
     });
@@ -209,7 +242,7 @@ export function BlockGraph() {
       ${layers.map((layer, i) => {
         const summary = state.layers[i];
         const title = i === count - 1 ? t("net.output") : t("net.hidden", { n: i + 1 });
-        const hasWeights = layer.type === "conv2d" || layer.type === "dense";
+        const params = PAINTED[layer.type] || [];
         return html`<li class=${`block type-${layer.type}`} data-testid="layer-block" data-type=${layer.type} key=${i}>
           <div class="block-arrow" aria-hidden="true"></div>
           <div class="block-head">
@@ -218,8 +251,15 @@ export function BlockGraph() {
             <span class="block-role">${title}</span>
           </div>
           <div class="block-settings">${settingsText(layer)}</div>
-          ${hasWeights ? html`<canvas class="block-weights" data-layer=${i} hidden
-            title=${layer.type === "conv2d" ? t("block.filtersHint") : t("block.weightsHint")}></canvas>` : null}
+          ${params.map((param) => html`<div class="block-param">
+            ${params.length > 1 ? html`<code class="block-param-name">${param}</code>` : null}
+            <canvas class="block-weights" data-layer=${i} data-param=${param} data-testid="block-weights" hidden
+              title=${layer.type === "conv2d" ? t("block.filtersHint") : t("block.weightsHint")}></canvas>
+          </div>`)}
+          ${layer.type === "dropout"
+            ? html`<canvas class="block-mask" data-mask-layer=${i} data-testid="dropout-mask" hidden title=${t("dropout.hint")}></canvas>
+                <span class="hint" data-mask-count=${i} data-testid="dropout-count"></span>`
+            : null}
           ${summary
             ? html`<div class="block-shape">
                 <${ShapeGlyph} shape=${summary.output_shape} />

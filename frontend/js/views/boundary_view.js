@@ -4,13 +4,18 @@
 // adds a training point of the chosen class (or value) and a click on a training point removes
 // it; the session keeps its weights and trains on the changed set. The keyboard does the same:
 // the focused canvas shows a cross that the arrow keys move (Shift: further), Enter or Space acts
-// at the cross, 0 and 1 pick the class.
+// at the cross, 0 and 1 pick the class. Out of drawing mode a click on a point makes it the probe
+// (the sample the probe views show), marked with a ring. When training is slow enough to follow
+// (or paused, stepping by hand) the last batch's points are ringed too (live/batch.js).
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
 import { onFrame, requestFrame } from "../frame.js";
 import { t } from "../i18n.js";
-import { addPoint, removePoint, setDrawMode, clearDrawnPoints } from "../actions.js";
+import { addPoint, removePoint, setDrawMode, clearDrawnPoints, setProbe } from "../actions.js";
+import { useWatchedView } from "../live_views.js";
+import { batchesVisible, lastBatch, drawBatch } from "./live/batch.js";
+import { drawCross, drawProbe } from "./plane_marks.js";
 import { PencilIcon } from "./icons.js";
 import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
 
@@ -119,34 +124,12 @@ const KEY_STEP = 0.25;
 const KEY_STEP_BIG = 1;
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
 
-/** The keyboard cross: a circle with a gap in its middle, visible on any colour. */
-function drawCross(ctx, cross, grid, W) {
-  const x = ((cross.x1 - grid.x_min) / (grid.x_max - grid.x_min)) * W;
-  const y = ((grid.y_max - cross.x2) / (grid.y_max - grid.y_min)) * W;
-  const r = W / 40;
-  for (const [colour, width] of [["#ffffff", 4], ["#1f2933", 2]]) {
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = width;
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.moveTo(x - 2 * r, y);
-    ctx.lineTo(x - r / 2, y);
-    ctx.moveTo(x + r / 2, y);
-    ctx.lineTo(x + 2 * r, y);
-    ctx.moveTo(x, y - 2 * r);
-    ctx.lineTo(x, y - r / 2);
-    ctx.moveTo(x, y + r / 2);
-    ctx.lineTo(x, y + 2 * r);
-    ctx.stroke();
-  }
-}
-
-/** The index of the training point nearest to the pointer, if within a few pixels; else -1. */
-function hitPoint(pts, grid, at) {
+/** The index of the point of `split` nearest to the pointer, if within a few pixels; else -1. */
+function hitPoint(pts, grid, at, split = "train") {
   const radius = 7;
   let best = -1;
   let bestD = radius * radius;
-  pts.train.x.forEach(([x1, x2], i) => {
+  pts[split].x.forEach(([x1, x2], i) => {
     const dx = (x1 - grid.x_min) * at.scale - at.px;
     const dy = (grid.y_max - x2) * at.scale - at.py;
     const d = dx * dx + dy * dy;
@@ -195,6 +178,9 @@ export function BoundaryView() {
   const focus = S.focusNeuron.value;
   const points = S.points.value;
   const gridKey = state ? JSON.stringify(state.grid) : "";
+  useWatchedView("boundary");
+  const showBatches = batchesVisible(state, S.status.value);
+  useWatchedView("batch", showBatches);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -203,6 +189,7 @@ export function BoundaryView() {
     const off = makeOffscreen(state.grid.size);
     let frames = 0;
     let drawnSeq = null;
+    let drawnBatch = null;
     let dirty = true;
     let cssSize = 0;
     const resize = () => {
@@ -227,7 +214,11 @@ export function BoundaryView() {
       if (!current || !cssSize) return;
       const src = S.tensors.generation === current.generation ? source(current, S.focusNeuron.peek()) : null;
       const fresh = src && src.seq !== drawnSeq;
-      if (!fresh && !dirty) return;
+      const visible = batchesVisible(current, S.status.peek());
+      const batch = visible ? lastBatch() : null;
+      const batchSeq = batch ? batch.seq : null;
+      if (!fresh && !dirty && batchSeq === drawnBatch) return;
+      drawnBatch = batchSeq;
       dirty = false;
       const W = canvas.width;
       if (src) {
@@ -260,6 +251,11 @@ export function BoundaryView() {
         drawPoints(ctx, pts.train, current.grid, W, false, regression, drawnFrom);
         if (S.showValidation.peek()) drawPoints(ctx, pts.validation, current.grid, W, true, regression);
       }
+      if (pts && (!pts.kind || pts.kind === "points") && batch && pts.key === JSON.stringify(current.dataset)) {
+        drawBatch(ctx, batch, pts.train, current.grid, W);
+        canvas.dataset.batchStep = String(batch.step);
+      }
+      if (pts && (!pts.kind || pts.kind === "points")) drawProbe(ctx, pts, S.probe.peek(), current.grid, W, S.showValidation.peek());
       if (crossRef.current) drawCross(ctx, crossRef.current, current.grid, W);
       if (fresh) {
         frames += 1;
@@ -277,7 +273,7 @@ export function BoundaryView() {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (canvas) canvas.dispatchEvent(new CustomEvent("np-redraw"));
-  }, [showVal, focus, points]);
+  }, [showVal, focus, points, S.probe.value]);
 
   const mode = S.drawMode.value;
   const drawing = mode.on && !S.readOnly.value;
@@ -297,10 +293,18 @@ export function BoundaryView() {
     addPoint(at.x1, at.x2, state.task === "regression" ? mode.label : mode.label >= 0.5 ? 1 : 0);
   };
   const onClick = (e) => {
-    if (!drawing || !state) return;
+    if (!state) return;
     const at = planeAt(e, canvasRef.current, state.grid);
     const pts = S.points.peek();
-    actAt(at, pts ? hitPoint(pts, state.grid, at) : -1);
+    if (drawing) {
+      actAt(at, pts ? hitPoint(pts, state.grid, at) : -1);
+      return;
+    }
+    if (!pts || (pts.kind && pts.kind !== "points") || pts.key !== JSON.stringify(state.dataset)) return;
+    const train = hitPoint(pts, state.grid, at, "train");
+    const validation = S.showValidation.peek() && pts.validation ? hitPoint(pts, state.grid, at, "validation") : -1;
+    if (validation >= 0 && train < 0) setProbe("validation", validation);
+    else if (train >= 0) setProbe("train", train);
   };
   const moveCross = (next) => {
     crossRef.current = next;
@@ -373,6 +377,7 @@ export function BoundaryView() {
       <div class="ticks ticks-x" aria-hidden="true">${TICKS.map((v) => html`<span>${v}</span>`)}</div>
       <div class="ticks ticks-y" aria-hidden="true">${TICKS.slice().reverse().map((v) => html`<span>${v}</span>`)}</div>
     </div>
+    <p class="hint plane-marks">${t("probe.planeMark")}${showBatches ? ` ${t("batch.planeMark")}` : ""}</p>
     ${state && state.task === "regression"
       ? html`<div class="legend" aria-hidden="true"><span>−1</span><span class="legend-scale"></span><span>+1</span></div>`
       : html`<div class="legend" aria-hidden="true">

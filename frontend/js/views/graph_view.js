@@ -1,7 +1,8 @@
 // The network graph, TensorFlow-Playground style: one column per layer, every neuron a small
 // canvas heatmap of its output over the input plane ("neurons" frames), weights as SVG curves
 // coloured by sign and as thick as they are large ("weights" frames), biases as a small square on
-// each neuron ("biases" frames). Preact renders only the container; the graph's DOM is built
+// each neuron ("biases" frames); the neurons a dropout layer dropped at the last training step are
+// greyed out ("dropout_mask" frames, see live/dropout_mask.js). Preact renders only the container; the graph's DOM is built
 // imperatively when the network or the size changes, and updated in place once per animation
 // frame when new tensors arrived.
 import { html } from "htm/preact";
@@ -10,6 +11,8 @@ import * as S from "../state.js";
 import { onFrame } from "../frame.js";
 import { t, lang } from "../i18n.js";
 import { paintValues, domainOf, colourOf, featureMap } from "../heatmap.js";
+import { useWatchedView } from "../live_views.js";
+import { maskOf } from "./live/dropout_mask.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Wider layers show their first MAX_SHOWN neurons and a "+N more" note. */
@@ -89,6 +92,13 @@ function build(root, state, width, height) {
     const sub = document.createElement("span");
     sub.textContent = col.kind === "input" ? `${col.units}` : `${col.units} · ${col.activation}`;
     label.append(strong, sub);
+    let dropped = null;
+    if (col.kind === "dropout") {
+      dropped = document.createElement("span");
+      dropped.className = "graph-dropped";
+      dropped.dataset.testid = "dropout-count";
+      label.append(dropped);
+    }
     root.appendChild(label);
 
     const nodes = [];
@@ -156,7 +166,7 @@ function build(root, state, width, height) {
         }
       }
     }
-    handles.cols.push({ ...col, nodes, edges, seq: { neurons: -1, weights: -1, biases: -1 } });
+    handles.cols.push({ ...col, nodes, edges, dropped, seq: { neurons: -1, weights: -1, biases: -1, mask: -1 } });
   });
   // Input features are known without the server: paint them now.
   const inputCol = handles.cols[0];
@@ -189,7 +199,7 @@ function update(handles, generation) {
         drew = true;
       }
     }
-    const weights = slots.get(`weights/${col.layer}`);
+    const weights = S.tensorSlot("weights", col.layer, "W");
     if (weights && weights.seq !== col.seq.weights) {
       col.seq.weights = weights.seq;
       const [, out] = weights.header.shape;
@@ -203,7 +213,15 @@ function update(handles, generation) {
         }
       }
     }
-    const biases = slots.get(`biases/${col.layer}`);
+    const mask = col.kind === "dropout" ? maskOf(col.layer) : null;
+    if (mask && mask.seq !== col.seq.mask && mask.data.length === col.units) {
+      col.seq.mask = mask.seq;
+      col.nodes.forEach((node, k) => node.el.classList.toggle("is-dropped", mask.data[k] === 0));
+      for (const edge of col.edges) edge.path.classList.toggle("is-dropped", mask.data[edge.b] === 0);
+      col.dropped.textContent = t("dropout.dropped", { n: mask.dropped, total: col.units });
+      drew = true;
+    }
+    const biases = S.tensorSlot("biases", col.layer, "b");
     if (biases && biases.seq !== col.seq.biases) {
       col.seq.biases = biases.seq;
       if (biases.header.shape[0] === col.units) {
@@ -220,6 +238,9 @@ export function GraphView() {
   const rootRef = useRef(null);
   const framesRef = useRef(0);
   const state = S.session.value;
+  useWatchedView("neurons");
+  useWatchedView("weights");
+  useWatchedView("dropout_mask");
   const language = lang.value;
   // What the graph's structure depends on; the weights and maps update without a rebuild.
   const key = state

@@ -7,6 +7,7 @@ import uPlot from "uplot";
 import * as S from "../state.js";
 import { onFrame } from "../frame.js";
 import { t, lang, formatInt } from "../i18n.js";
+import { AxisSwitch, batchLossHook, xValues } from "./batch_losses.js";
 
 const TRAIN_COLOUR = "#0877bd";
 const VAL_COLOUR = "#f59322";
@@ -54,8 +55,7 @@ function yTick(v) {
   return Math.abs(v) < 0.01 ? v.toExponential(0) : String(+v.toPrecision(3));
 }
 
-function makeChart(el, width, height, logScale) {
-  /** @type {uPlot.Scale} */
+function makeChart(el, width, height, logScale, axis) {
   const yScale = logScale
     ? { distr: 3, log: 10 }
     : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] };
@@ -73,7 +73,7 @@ function makeChart(el, width, height, logScale) {
         ticks: { stroke: "rgba(0,0,0,0.12)" },
         font: "11px system-ui, sans-serif",
         values: (u, splits) => splits.map(xTick),
-        label: t("chart.step"),
+        label: axis === "epochs" ? t("chart.epoch") : t("chart.step"),
         labelSize: 16,
         labelFont: "11px system-ui, sans-serif",
       },
@@ -91,8 +91,9 @@ function makeChart(el, width, height, logScale) {
       { label: t("chart.train"), stroke: TRAIN_COLOUR, width: 2, spanGaps: true, points: { show: false } },
       { label: t("chart.val"), stroke: VAL_COLOUR, width: 2, dash: [5, 3], spanGaps: true, points: { show: false } },
     ],
+    hooks: { drawAxes: [batchLossHook(() => axis)] },
   };
-  return new uPlot(opts, [S.chart.step, S.chart.loss, S.chart.valLoss], el);
+  return new uPlot(opts, [xValues(axis), S.chart.loss, S.chart.valLoss], el);
 }
 
 export function LossChart() {
@@ -100,6 +101,7 @@ export function LossChart() {
   const plotRef = useRef(null);
   const language = lang.value;
   const [logScale, setLogScale] = useState(false);
+  const [axis, setAxis] = useState("steps");
 
   useEffect(() => {
     const box = boxRef.current;
@@ -108,7 +110,7 @@ export function LossChart() {
     let drawnSeq = -1;
     const size = () => [Math.max(120, Math.floor(plotEl.clientWidth)), Math.max(100, Math.floor(plotEl.clientHeight))];
     const [w, h] = size();
-    chart = makeChart(plotEl, w, h, logScale);
+    chart = makeChart(plotEl, w, h, logScale, axis);
     const observer = new ResizeObserver(() => {
       const [nw, nh] = size();
       if (nw !== chart.width || nh !== chart.height) chart.setSize({ width: nw, height: nh });
@@ -117,7 +119,11 @@ export function LossChart() {
     const stop = onFrame(() => {
       if (S.chart.seq === drawnSeq) return;
       drawnSeq = S.chart.seq;
-      chart.setData([S.chart.step, S.chart.loss, S.chart.valLoss]);
+      const xs = xValues(axis);
+      chart.setData([xs, S.chart.loss, S.chart.valLoss]);
+      box.dataset.batches = String(S.chart.batchStep.length);
+      box.dataset.axis = axis;
+      box.dataset.xmax = xs.length ? String(xs[xs.length - 1]) : "";
       box.dataset.points = String(S.chart.step.length);
       box.classList.toggle("is-empty", S.chart.step.length < 2);
     });
@@ -126,7 +132,7 @@ export function LossChart() {
       observer.disconnect();
       chart.destroy();
     };
-  }, [language, logScale]);
+  }, [language, logScale, axis]);
 
   return html`<div class="chart-box is-empty" ref=${boxRef} data-testid="loss-chart" data-points="0">
     <div class="section-head">
@@ -134,6 +140,8 @@ export function LossChart() {
       <span class="chart-legend">
         <span aria-hidden="true"><i class="swatch" style=${{ background: TRAIN_COLOUR }}></i>${t("chart.train")}</span>
         <span aria-hidden="true"><i class="swatch dashed" style=${{ borderColor: VAL_COLOUR }}></i>${t("chart.val")}</span>
+        <span aria-hidden="true"><i class="swatch swatch-dots"></i>${t("chart.batches")}</span>
+        <${AxisSwitch} axis=${axis} onChange=${setAxis} />
         <label class="toggle"><input type="checkbox" data-testid="log-scale" checked=${logScale}
           onChange=${(e) => setLogScale(e.currentTarget.checked)} />${t("chart.log")}</label>
       </span>

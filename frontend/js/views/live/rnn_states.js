@@ -1,0 +1,136 @@
+// View "rnn_states": each recurrent layer unrolled over time. A heatmap of the hidden state h_t of
+// every unit (rows) at every time step (columns) for the probe sequence, and under it ‖dL/dh_t‖
+// per time step of the last training step on a log scale: backpropagation through time, where the
+// gradient fades towards the early steps.
+import { html } from "htm/preact";
+import { useEffect, useRef } from "preact/hooks";
+import * as S from "../../state.js";
+import { onFrame } from "../../frame.js";
+import { t, lang } from "../../i18n.js";
+import { paintValues, domainOf } from "../../heatmap.js";
+import { viewLayers } from "../../live_views.js";
+import { ProbePicker } from "../probe_picker.js";
+
+export const place = "tab";
+export const usesProbe = true;
+export const titleKey = "view.rnn_states";
+
+const WIDTH = 380;
+
+/** Paint (units, time) hidden states: one row per unit, one column per time step. */
+function paintStates(canvas, slot, activation) {
+  const [units, time] = slot.header.shape;
+  const cell = Math.max(3, Math.min(18, Math.floor(WIDTH / time)));
+  const rowH = Math.max(3, Math.min(14, Math.floor(220 / units)));
+  const off = document.createElement("canvas");
+  off.width = time;
+  off.height = units;
+  const octx = off.getContext("2d");
+  const image = octx.createImageData(time, units);
+  const [lo, hi] = domainOf(activation);
+  const one = { data: new Uint8ClampedArray(4) };
+  for (let u = 0; u < units; u++) {
+    for (let s = 0; s < time; s++) {
+      paintValues(one, slot.data, u * time + s, 1, lo, hi);
+      image.data.set(one.data, (u * time + s) * 4);
+    }
+  }
+  octx.putImageData(image, 0, 0);
+  canvas.width = time * cell;
+  canvas.height = units * rowH;
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
+}
+
+/** ‖dL/dh_t‖ per time step as bars on a log scale over four decades below the largest. */
+function paintGradBars(canvas, slot) {
+  const values = Array.from(slot.data);
+  const time = values.length;
+  const cell = Math.max(3, Math.min(18, Math.floor(WIDTH / time)));
+  const height = 70;
+  canvas.width = time * cell;
+  canvas.height = height;
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, canvas.width, height);
+  const finite = values.filter((v) => Number.isFinite(v) && v > 0);
+  const max = finite.length ? Math.max(...finite) : 1;
+  const floor = max / 1e4;
+  for (let s = 0; s < time; s++) {
+    const v = values[s];
+    if (!Number.isFinite(v)) {
+      ctx.fillStyle = "#c8372d";
+      ctx.fillRect(s * cell + 1, 0, cell - 2, height);
+      continue;
+    }
+    const f = v > floor ? Math.log10(v / floor) / 4 : 0;
+    ctx.fillStyle = "#0877bd";
+    ctx.fillRect(s * cell + 1, height - f * height, cell - 2, Math.max(1, f * height));
+  }
+  return { max, min: finite.length ? Math.min(...finite) : 0 };
+}
+
+function fmt(v) {
+  return Number.isFinite(v) ? (v !== 0 && (Math.abs(v) < 0.01 || Math.abs(v) >= 1000) ? v.toExponential(2) : v.toPrecision(3)) : String(v);
+}
+
+export function Panel() {
+  const rootRef = useRef(null);
+  const state = S.session.value;
+  const loaded = S.viewModules.value.get("rnn_states");
+  const layers = state && loaded ? viewLayers(loaded.entry, state) : [];
+  const language = lang.value;
+  const probe = S.probe.value;
+  const key = state ? JSON.stringify([state.generation, state.model, language, probe]) : "";
+
+  useEffect(() => {
+    const root = rootRef.current;
+    if (!root || !state) return undefined;
+    const drawn = new Map();
+    let frames = 0;
+    return onFrame(() => {
+      const current = S.session.peek();
+      if (!current || S.tensors.generation !== current.generation) return;
+      const wanted = S.probe.peek();
+      let drew = false;
+      for (const canvas of root.querySelectorAll("canvas[data-rnn]")) {
+        const layer = Number(canvas.dataset.layer);
+        const states = canvas.dataset.rnn === "states";
+        const slot = S.tensorSlot(states ? "hidden_states" : "hidden_grad_norms", layer);
+        if (!slot || drawn.get(canvas) === slot.seq) continue;
+        const p = slot.header.probe;
+        if (states && p && (p.split !== wanted.split || p.index !== wanted.index)) continue; // an earlier probe's
+        drawn.set(canvas, slot.seq);
+        if (states) paintStates(canvas, slot, current.model.layers[layer].activation || "tanh");
+        else {
+          const { max, min } = paintGradBars(canvas, slot);
+          const range = root.querySelector(`[data-rnn-range="${layer}"]`);
+          if (range) range.textContent = t("rnn.logRange", { min: fmt(min), max: fmt(max) });
+        }
+        canvas.hidden = false;
+        canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1);
+        drew = true;
+      }
+      if (drew) root.dataset.frames = String(++frames);
+    });
+  }, [key]);
+
+  if (!state) return null;
+  return html`<div class="panel-body rnn-panel" ref=${rootRef} data-testid="rnn-view" data-frames="0">
+    <${ProbePicker} />
+    ${layers.map((i) => html`<section class="rnn-layer" key=${i} data-layer=${i}>
+      <h3 class="sub-title">${t("rnn.title", { n: i + 1 })}</h3>
+      <div class="rnn-axes">
+        <span class="axis-label axis-y">${t("rnn.units")}</span>
+        <canvas class="rnn-canvas" data-rnn="states" data-layer=${i} data-testid="rnn-heatmap" hidden></canvas>
+      </div>
+      <span class="axis-label">${t("rnn.time")} →</span>
+      <p class="hint">${t("rnn.hint")}</p>
+      <h3 class="sub-title">${t("rnn.grad")}</h3>
+      <canvas class="rnn-canvas" data-rnn="grads" data-layer=${i} data-testid="rnn-grads" hidden></canvas>
+      <code class="hint" data-rnn-range=${i}></code>
+      <p class="hint">${t("rnn.gradHint")}</p>
+    </section>`)}
+    ${layers.length ? null : html`<p class="hint">${t("rnn.waiting")}</p>`}
+  </div>`;
+}
