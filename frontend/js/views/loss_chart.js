@@ -56,6 +56,7 @@ function yTick(v) {
 }
 
 function makeChart(el, width, height, logScale, axis) {
+  /** @type {uPlot.Scale} */
   const yScale = logScale
     ? { distr: 3, log: 10 }
     : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] };

@@ -124,6 +124,7 @@ function makePlot(el, width, height, layers, onCursor) {
     }
     ctx.restore();
   };
+  /** @type {uPlot.Options} */
   const opts = {
     width,
     height,
@@ -134,6 +135,7 @@ function makePlot(el, width, height, layers, onCursor) {
       y: {
         distr: 3,
         log: 10,
+        /** @type {uPlot.Range.Function} */
         range: (u, min, max) => {
           const limit = threshold();
           const lo = Math.min(min > 0 ? min : Infinity, limit || Infinity);
