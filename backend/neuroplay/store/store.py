@@ -84,7 +84,10 @@ class Store:
     def save(self, cp: Checkpoint) -> None:
         """Insert or replace the session's row (created_at is kept from the first save)."""
         values = self._row(cp)
-        with self.engine.begin() as conn:
+        # write_lock (SQLite: BEGIN IMMEDIATE): the read below must not start a snapshot that the
+        # UPDATE then has to upgrade; an upgrade fails at once ("database is locked") when another
+        # connection wrote meanwhile, instead of waiting out the busy timeout
+        with self.engine.execution_options(write_lock=True).begin() as conn:
             deleted = select(tables.deleted_sessions.c.id).where(tables.deleted_sessions.c.id == cp.id)
             if conn.execute(deleted).first() is not None:
                 return  # deleted by the retention sweep: a late checkpoint must not bring it back
