@@ -46,11 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = SessionManager(settings, store)
     app.state.lessons = load_lessons()  # a broken lesson stops the server here, naming its folder
     install_error_handlers(app)
+    # Added innermost first: the security headers go outermost, so refusals (413, 422, 429) carry them too.
     app.add_middleware(JsonDepthLimit)
-    app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")
-    install_log_redaction()
     app.state.limits = RateLimiter(settings)
     app.add_middleware(HttpRateLimits, limiter=app.state.limits)
+    app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")
+    install_log_redaction()
     for module in (
         health,
         catalog,

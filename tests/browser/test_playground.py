@@ -340,7 +340,7 @@ def test_view_only_when_opening_someone_elses_link(server, client, browser, watc
     owner = watched.page
     open_app(owner, server.url)
     link = f"{server.url}/s/{session_id(owner)}"
-    viewer_ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    viewer_ctx = browser.new_context(viewport=VIEWPORT, locale="en-US", bypass_csp=True)  # see conftest.py
     try:
         viewer = viewer_ctx.new_page()
         seen = watch(viewer)

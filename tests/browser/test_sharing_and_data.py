@@ -160,7 +160,7 @@ def test_share_link_view_only_then_fork(server, client, browser, watched):
     expect(owner.get_by_test_id("share-panel")).to_have_count(0)
     expect(owner.get_by_test_id("share")).to_be_focused()
 
-    viewer_ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    viewer_ctx = browser.new_context(viewport=VIEWPORT, locale="en-US", bypass_csp=True)  # see conftest.py
     try:
         viewer = viewer_ctx.new_page()
         viewer.set_default_timeout(15000)

@@ -84,8 +84,9 @@ class Store:
     def save(self, cp: Checkpoint) -> None:
         """Insert or replace the session's row (created_at is kept from the first save)."""
         values = self._row(cp)
-        # Read, then write: the write lock from the start (BEGIN IMMEDIATE), else two savers' deferred
-        # transactions deadlock on the upgrade and SQLite fails one of them at once, busy timeout or not.
+        # write_lock (SQLite: BEGIN IMMEDIATE): the read below must not start a snapshot that the
+        # UPDATE then has to upgrade; an upgrade fails at once ("database is locked") when another
+        # connection wrote meanwhile, instead of waiting out the busy timeout
         with self.engine.execution_options(write_lock=True).begin() as conn:
             deleted = select(tables.deleted_sessions.c.id).where(tables.deleted_sessions.c.id == cp.id)
             if conn.execute(deleted).first() is not None:
