@@ -24,7 +24,7 @@ from ..schemas.session import MetricPoint
 from .build import TrainingArrays, make_trainer, new_network
 from .capture import EngineState
 from .engine_messages import Progress, Saved, Start, Stop, Stopped
-from .evaluation import evaluate
+from .scoring import ScoringSchedule
 
 POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
 SNAPSHOT_SHARE = 20  # weight snapshots take at most a twentieth of the training time
@@ -72,6 +72,7 @@ class Job:
         now = time.perf_counter()
         next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
         next_snapshot, next_save = now + pace.snapshot_interval, now + pace.checkpoint_interval
+        scoring = ScoringSchedule(self.data, now)  # points within a budget of the time (scoring.py)
         while True:
             result = train_step()
             if result.diverged:
@@ -81,8 +82,10 @@ class Job:
             if result.epoch_ended:
                 self.epoch = trainer.batches.epoch
                 if now - last_point >= pace.point_interval:
-                    last_point = now
-                    self.points.append(evaluate(trainer.network, trainer.loss, self.data, self.step, self.epoch))
+                    point = scoring.take(trainer.network, trainer.loss, self.step, self.epoch, now)
+                    if point is not None:
+                        last_point = now
+                        self.points.append(point)
             if now >= next_snapshot:
                 send(Progress(self.step, self.epoch, self.take_points(), trainer.network.get_weights()))
                 # A big network's weights take milliseconds to copy and send: space the snapshots

@@ -1,4 +1,4 @@
-"""Loss and accuracy over whole splits, for the points of the loss curve."""
+"""Loss and accuracy over a split (whole, or a fixed subsample of it), for the points of the loss curve."""
 
 from __future__ import annotations
 
@@ -26,11 +26,17 @@ def _accuracy(task: str, loss: Loss, p: np.ndarray, y: np.ndarray) -> float | No
 
 
 # Samples per forward pass when scoring a split: the activations (and a convolution's im2col
-# columns) of a whole image set at once could take gigabytes; the outputs are small.
-EVAL_CHUNK = 1024
+# columns) of a whole image set at once could take gigabytes; the outputs are small. 1,024 28x28
+# images made 79 MB im2col arrays, far past the cache: scoring took 1.6x as long per sample as with
+# 256 (docs/performance.md). 256 still scores a default 2-D split in one pass.
+EVAL_CHUNK = 256
 
 
-def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray):
+def _split(
+    network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray, rows: np.ndarray | None
+) -> tuple[float | None, float | None]:
+    if rows is not None:
+        x, y = x[rows], y[rows]
     if len(x) == 0:
         return None, None
     with np.errstate(all="ignore"):  # overflow shows up as a null point, not as a log warning
@@ -43,11 +49,27 @@ def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray
         return _finite_or_none(loss.value(p, y)), _accuracy(task, loss, p, y)
 
 
-def evaluate(network: Network, loss: Loss, data: TrainingArrays, step: int, epoch: int) -> MetricPoint:
-    """One metric point: training-set and validation-set loss and accuracy with inference behaviour."""
+def evaluate(
+    network: Network,
+    loss: Loss,
+    data: TrainingArrays,
+    step: int,
+    epoch: int,
+    train_rows: np.ndarray | None = None,
+    val_rows: np.ndarray | None = None,
+) -> MetricPoint:
+    """One metric point: training-set and validation-set loss and accuracy with inference behaviour,
+    over the whole splits, or over the given rows of each (a subsample; the point says how many)."""
     task = data.task
-    train_loss, train_acc = _split(network, loss, task, data.x_train, data.y_train)
-    val_loss, val_acc = _split(network, loss, task, data.x_val, data.y_val)
+    train_loss, train_acc = _split(network, loss, task, data.x_train, data.y_train, train_rows)
+    val_loss, val_acc = _split(network, loss, task, data.x_val, data.y_val, val_rows)
     return MetricPoint(
-        step=step, epoch=epoch, loss=train_loss, val_loss=val_loss, accuracy=train_acc, val_accuracy=val_acc
+        step=step,
+        epoch=epoch,
+        loss=train_loss,
+        val_loss=val_loss,
+        accuracy=train_acc,
+        val_accuracy=val_acc,
+        train_samples=len(data.x_train) if train_rows is None else len(train_rows),
+        val_samples=len(data.x_val) if val_rows is None else len(val_rows),
     )
