@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 from .api import catalog, datasets, exports, health, sessions, stream
 from .api.errors import install_error_handlers
 from .config import Settings
+from .frontend_files import frontend_app
 from .sessions.manager import SessionManager
 from .store import Store
 from .store.single_server import lock_database
@@ -49,5 +49,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The share link /s/{id} is the same single page; the script reads the id from the path.
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
-    app.mount("/", StaticFiles(directory=settings.frontend_dir), name="frontend")
+    app.mount("/", frontend_app(settings.frontend_dir), name="frontend")
     return app

@@ -1,5 +1,6 @@
 // The loss curve (uPlot): training and validation loss against the step, live, plus the current
-// numbers. The series live in state.chart (bounded, thinned past 10k points); the chart redraws
+// numbers and what a point is over (how many samples of each split: the point under the cursor,
+// else the latest). The series live in state.chart (bounded, thinned past 10k points); the chart redraws
 // at most once per animation frame, only when points were added.
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -54,7 +55,7 @@ function yTick(v) {
   return Math.abs(v) < 0.01 ? v.toExponential(0) : String(+v.toPrecision(3));
 }
 
-function makeChart(el, width, height, logScale) {
+function makeChart(el, width, height, logScale, onHover) {
   const yScale = logScale
     ? { distr: 3, log: 10 }
     : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] };
@@ -63,6 +64,7 @@ function makeChart(el, width, height, logScale) {
     height,
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+    hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
     scales: { x: { time: false }, y: yScale },
     axes: [
       {
@@ -93,11 +95,32 @@ function makeChart(el, width, height, logScale) {
   return new uPlot(opts, [S.chart.step, S.chart.loss, S.chart.valLoss], el);
 }
 
+function scoredText(n, total) {
+  // Points saved before the counts were recorded have none: they were all over the whole split.
+  const count = n ?? total;
+  return count >= total ? t("chart.scoredAll", { total: formatInt(total) }) : t("chart.scoredSome", { n: formatInt(count), total: formatInt(total) });
+}
+
+/** What a point measures (the one under the cursor, else the latest): how many samples of each
+ * split its numbers are over. */
+function ScoredNote({ hovered }) {
+  const m = (hovered !== null && S.chartPoint(hovered)) || S.latestMetrics.value;
+  const state = S.session.value;
+  if (!m || !state) return null;
+  const text = t("chart.scored", {
+    train: scoredText(m.train_samples, state.train_size),
+    val: scoredText(m.val_samples, state.validation_size),
+  });
+  return html`<div class="chart-scored" data-testid="chart-scored" title=${t("chart.scoredHint")}
+    style=${{ fontSize: "11px", color: "#6b7785", marginTop: "2px" }}>${text}</div>`;
+}
+
 export function LossChart() {
   const boxRef = useRef(null);
   const plotRef = useRef(null);
   const language = lang.value;
   const [logScale, setLogScale] = useState(false);
+  const [hovered, setHovered] = useState(null);
 
   useEffect(() => {
     const box = boxRef.current;
@@ -106,7 +129,7 @@ export function LossChart() {
     let drawnSeq = -1;
     const size = () => [Math.max(120, Math.floor(plotEl.clientWidth)), Math.max(100, Math.floor(plotEl.clientHeight))];
     const [w, h] = size();
-    chart = makeChart(plotEl, w, h, logScale);
+    chart = makeChart(plotEl, w, h, logScale, setHovered);
     const observer = new ResizeObserver(() => {
       const [nw, nh] = size();
       if (nw !== chart.width || nh !== chart.height) chart.setSize({ width: nw, height: nh });
@@ -138,5 +161,6 @@ export function LossChart() {
     </div>
     <div class="chart-plot" ref=${plotRef}></div>
     <div class="chart-empty">${t("chart.empty")}</div>
+    <${ScoredNote} hovered=${hovered} />
   </div>`;
 }
