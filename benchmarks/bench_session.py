@@ -12,6 +12,7 @@ Run: .venv/bin/python benchmarks/bench_session.py [--seconds 5] [--only shapes]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import tempfile
 import threading
@@ -29,6 +30,7 @@ from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.stream import ViewName
 from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs, build_data, build_trainer
+from neuroplay.sessions.engine_pool import ENGINE_THREADS
 from neuroplay.sessions.frames import decode_tensor_message
 
 SECONDS = 5.0
@@ -70,9 +72,14 @@ def session_specs_of(server: LiveServer, body: dict) -> Specs:
     return session_specs(client, client.post("/api/sessions", json=body).raise_for_status().json()["id"])
 
 
-def bare_engine_steps_per_second(specs: Specs, seconds: float) -> float:
+def bare_engine_steps_per_second(specs: Specs, seconds: float, threads: int | None = ENGINE_THREADS) -> float:
+    """Trainer.train_step in this process with `threads` BLAS threads (the engine processes' setting
+    by default, so the ratio is what the session costs; None: OpenBLAS's default)."""
+    from threadpoolctl import threadpool_limits
+
     trainer = build_trainer(specs, build_data(specs.dataset))
-    return rate(trainer.train_step, seconds=seconds / 5, warmup=20)
+    with threadpool_limits(limits=threads) if threads else contextlib.nullcontext():
+        return rate(trainer.train_step, seconds=seconds / 5, warmup=20)
 
 
 def watch(ws_url: str, stop: threading.Event, counts: dict[str, int]) -> None:
@@ -163,7 +170,7 @@ def main() -> None:
         finally:
             server.stop()
     print_table(
-        f"live session vs bare engine (steps/s; views {', '.join(VIEWS)})",
+        f"live session vs bare engine (steps/s; {ENGINE_THREADS} BLAS thread(s) both; views {', '.join(VIEWS)})",
         ["workload", "run", "steps/s", "vs bare engine", "target"],
         rows,
     )
