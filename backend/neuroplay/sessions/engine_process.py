@@ -72,7 +72,9 @@ class Job:
         now = time.perf_counter()
         next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
         next_snapshot, next_save = now + pace.snapshot_interval, now + pace.checkpoint_interval
-        scoring = ScoringSchedule(self.data, now)  # points within a budget of the time (scoring.py)
+        # Metric points within a budget of the work done (scoring.py); a paced loop idles, so its
+        # budget runs on the wall clock.
+        scoring = ScoringSchedule(self.data, time.perf_counter if pace.steps_per_second else time.process_time)
         while True:
             result = train_step()
             if result.diverged:
@@ -82,16 +84,19 @@ class Job:
             if result.epoch_ended:
                 self.epoch = trainer.batches.epoch
                 if now - last_point >= pace.point_interval:
-                    point = scoring.take(trainer.network, trainer.loss, self.step, self.epoch, now)
+                    point = scoring.take(trainer.network, trainer.loss, self.step, self.epoch)
                     if point is not None:
                         last_point = now
                         self.points.append(point)
             if now >= next_snapshot:
+                cpu = time.thread_time()
                 send(Progress(self.step, self.epoch, self.take_points(), trainer.network.get_weights()))
                 # A big network's weights take milliseconds to copy and send: space the snapshots
-                # out so they never take more than 1/SNAPSHOT_SHARE of the time.
-                sent = time.perf_counter()
-                next_snapshot = sent + max(pace.snapshot_interval, (sent - now) * SNAPSHOT_SHARE)
+                # out so they never take more than 1/SNAPSHOT_SHARE of the work (CPU time: on a busy
+                # machine a preempted send is not a costly one). Otherwise keep to the display
+                # rate's own schedule, so a step's lateness does not add up frame after frame.
+                cost = (time.thread_time() - cpu) * SNAPSHOT_SHARE
+                next_snapshot = max(next_snapshot + pace.snapshot_interval, now + cost)
             if now >= next_save:
                 next_save = now + pace.checkpoint_interval
                 send(Saved(self.state(), self.take_points()))

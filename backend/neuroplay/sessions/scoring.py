@@ -2,8 +2,9 @@
 
 Scoring both whole splits after every epoch held a CNN session at about half of the engine's speed:
 one pass over the 28x28 shapes splits took about as long as the epoch itself. Here scoring gets at
-most SCORING_SHARE of the training loop's wall time (a token bucket filled by the passing time and
-emptied by the measured cost of each point). Whole splits are scored whenever that budget allows a
+most SCORING_SHARE of the engine process's work (a token bucket filled by the CPU time the loop
+uses and emptied by the CPU time of each point; CPU time, so that a busy machine's preemptions count
+for neither side; a loop paced below full speed fills it by the wall clock instead). Whole splits are scored whenever that budget allows a
 point at least every MAX_GAP seconds; when it cannot, each point scores the same fixed subsample of
 each split (the first rows of a fixed shuffle, so one point differs from the next by the network,
 not by the samples), sized to fit, and says how many samples it is over. A pause or a manual step
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -34,15 +36,18 @@ class ScoringSchedule:
     """The metric points of one training job. `take` is called at epoch ends, at most as often as the
     pace's point interval; it scores a point when the budget has room and returns it, else None."""
 
-    def __init__(self, data: TrainingArrays, started: float, seed: int = 0) -> None:
-        self.data, self.started, self.seed = data, started, seed
+    def __init__(self, data: TrainingArrays, clock: Callable[[], float] = time.process_time, seed: int = 0) -> None:
+        """`clock` fills the budget: the process's CPU time, or the wall clock for a paced loop."""
+        self.data, self.clock, self.seed = data, clock, seed
+        self.started = clock()
         self.sizes = (len(data.x_train), len(data.x_val))
         self.spent = 0.0  # seconds spent scoring since `started`
         self.seconds_per_sample: float | None = None  # measured; None until the first point
         self._orders: tuple[np.ndarray, np.ndarray] | None = None  # the fixed shuffles, made on first use
 
     def counts(self, now: float) -> tuple[int, int] | None:
-        """Samples to score of each split now (the whole split or a subsample), or None to wait."""
+        """Samples to score of each split at `now` (on `clock`): the whole split or a subsample, or
+        None to wait."""
         if self.seconds_per_sample is None:
             # Nothing measured yet: the first point scores at most MIN_SUBSAMPLE of each split, at
             # once; its cost then sets the pace of the rest.
@@ -56,14 +61,14 @@ class ScoringSchedule:
         counts = tuple(min(n, max(MIN_SUBSAMPLE, ROUND_TO * math.ceil(fraction * n / ROUND_TO))) for n in self.sizes)
         return (counts[0], counts[1]) if self.seconds_per_sample * sum(counts) <= budget else None
 
-    def take(self, network: Network, loss: Loss, step: int, epoch: int, now: float) -> MetricPoint | None:
-        counts = self.counts(now)
+    def take(self, network: Network, loss: Loss, step: int, epoch: int, now: float | None = None) -> MetricPoint | None:
+        counts = self.counts(self.clock() if now is None else now)
         if counts is None:
             return None
-        began = time.perf_counter()
+        began = time.thread_time()  # this thread's CPU time: BLAS runs one thread here (engine_pool.py)
         train_rows, val_rows = self._rows(counts)
         point = evaluate(network, loss, self.data, step, epoch, train_rows, val_rows)
-        cost = time.perf_counter() - began
+        cost = time.thread_time() - began
         self.spent += cost
         measured = cost / max(sum(counts), 1)
         previous = self.seconds_per_sample
