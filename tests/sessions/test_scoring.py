@@ -55,11 +55,11 @@ def arrays(n_train: int, n_val: int, inputs: int | tuple[int, ...] = 4) -> Train
 def test_small_splits_are_scored_whole_and_say_so() -> None:
     data, net = arrays(200, 100), classifier(4)
     schedule = ScoringSchedule(data, clock=lambda: 0.0)
-    first = schedule.take(net, LOSS, 10, 1, now=0.0)  # the first point is taken at once
-    assert first is not None and (first.train_samples, first.val_samples) == (200, 100)
-    assert first == evaluate(net, LOSS, data, 10, 1)  # exactly the whole-split point
+    probe = schedule.take(net, LOSS, 10, 1, now=0.0)  # the first point is taken at once, on a probe
+    assert probe is not None and (probe.train_samples, probe.val_samples) == (scoring.PROBE, scoring.PROBE)
     later = schedule.take(net, LOSS, 20, 2, now=1000.0)
-    assert later == evaluate(net, LOSS, data, 20, 2)
+    assert later == evaluate(net, LOSS, data, 20, 2)  # exactly the whole-split point
+    assert (later.train_samples, later.val_samples) == (200, 100)
 
 
 def test_large_splits_get_a_fixed_subsample_with_its_size_on_the_point() -> None:
@@ -67,6 +67,8 @@ def test_large_splits_get_a_fixed_subsample_with_its_size_on_the_point() -> None
     schedule = ScoringSchedule(data, clock=lambda: 0.0)
     points = [schedule.take(net, LOSS, step, step, now=1000.0 * step) for step in range(1, 5)]
     assert all(p is not None for p in points)
+    assert (points[0].train_samples, points[0].val_samples) == (scoring.PROBE, scoring.PROBE)
+    points = points[1:]  # after the probe
     whole = evaluate(net, LOSS, data, 1, 1)
     for p in points:
         assert p.train_samples is not None and p.val_samples is not None
@@ -74,7 +76,7 @@ def test_large_splits_get_a_fixed_subsample_with_its_size_on_the_point() -> None
         assert p.loss != whole.loss  # a subsample, not the whole split relabelled
         assert abs(p.loss - whole.loss) < 0.2  # ... but a fair one
     # Same weights, same subsample size: the same rows, so the same numbers.
-    same_size = [p for p in points[1:] if p.train_samples == points[1].train_samples]
+    same_size = [p for p in points if p.train_samples == points[0].train_samples]
     assert len({(p.loss, p.val_loss, p.accuracy) for p in same_size}) == 1
 
 

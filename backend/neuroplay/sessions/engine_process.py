@@ -94,9 +94,11 @@ class Job:
                 # A big network's weights take milliseconds to copy and send: space the snapshots
                 # out so they never take more than 1/SNAPSHOT_SHARE of the work (CPU time: on a busy
                 # machine a preempted send is not a costly one). Otherwise keep to the display
-                # rate's own schedule, so a step's lateness does not add up frame after frame.
+                # rate's own schedule, so a step's lateness does not add up frame after frame, but
+                # never two snapshots within half an interval (no burst after a long pause).
                 cost = (time.thread_time() - cpu) * SNAPSHOT_SHARE
-                next_snapshot = max(next_snapshot + pace.snapshot_interval, now + cost)
+                interval = pace.snapshot_interval
+                next_snapshot = max(next_snapshot + interval, now + max(cost, interval / 2))
             if now >= next_save:
                 next_save = now + pace.checkpoint_interval
                 send(Saved(self.state(), self.take_points()))

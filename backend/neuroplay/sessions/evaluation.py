@@ -26,10 +26,18 @@ def _accuracy(task: str, loss: Loss, p: np.ndarray, y: np.ndarray) -> float | No
 
 
 # Samples per forward pass when scoring a split: the activations (and a convolution's im2col
-# columns) of a whole image set at once could take gigabytes; the outputs are small. 1,024 28x28
-# images made 79 MB im2col arrays, far past the cache: scoring took 1.6x as long per sample as with
-# 256 (docs/performance.md). 256 still scores a default 2-D split in one pass.
-EVAL_CHUNK = 256
+# columns) of a whole image set at once could take gigabytes, and even 1,024 28x28 images made 79 MB
+# im2col arrays, far past the cache (scoring took 1.6x as long per sample as in chunks of 256, and
+# 256 up to 2x as long as 64 on a busy machine; docs/performance.md). So a chunk holds about
+# CHUNK_VALUES values of the network's widest activation, between MIN_CHUNK and MAX_CHUNK samples:
+# a 2-D MLP's split still goes in one pass.
+CHUNK_VALUES = 1 << 19
+MIN_CHUNK, MAX_CHUNK = 32, 1024
+
+
+def chunk_size(network: Network) -> int:
+    widest = max([math.prod(network.input_shape)] + [math.prod(layer.output_shape) for layer in network.layers])
+    return max(MIN_CHUNK, min(MAX_CHUNK, CHUNK_VALUES // max(widest, 1)))
 
 
 def _split(
@@ -39,13 +47,12 @@ def _split(
         x, y = x[rows], y[rows]
     if len(x) == 0:
         return None, None
+    chunk = chunk_size(network)
     with np.errstate(all="ignore"):  # overflow shows up as a null point, not as a log warning
-        if len(x) <= EVAL_CHUNK:
+        if len(x) <= chunk:
             p = network.forward(x, training=False)
         else:
-            p = np.concatenate(
-                [network.forward(x[i : i + EVAL_CHUNK], training=False) for i in range(0, len(x), EVAL_CHUNK)]
-            )
+            p = np.concatenate([network.forward(x[i : i + chunk], training=False) for i in range(0, len(x), chunk)])
         return _finite_or_none(loss.value(p, y)), _accuracy(task, loss, p, y)
 
 

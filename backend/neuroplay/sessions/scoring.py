@@ -28,6 +28,7 @@ from .evaluation import evaluate
 SCORING_SHARE = 0.08  # of the loop's wall time; with snapshots and bookkeeping a session keeps >= 85 %
 MAX_GAP = 0.5  # seconds: whole-split points further apart than this make the curve too coarse
 MIN_SUBSAMPLE = 256  # samples per split: fewer make the curve noisier than the learning it shows
+PROBE = 64  # samples per split of a job's first point, which measures what scoring costs
 ROUND_TO = 64  # subsample sizes move in steps of this, so neighbouring points are over the same rows
 COST_MEMORY = 0.5  # weight of the newest measurement in the per-sample cost estimate
 
@@ -49,9 +50,10 @@ class ScoringSchedule:
         """Samples to score of each split at `now` (on `clock`): the whole split or a subsample, or
         None to wait."""
         if self.seconds_per_sample is None:
-            # Nothing measured yet: the first point scores at most MIN_SUBSAMPLE of each split, at
-            # once; its cost then sets the pace of the rest.
-            return min(self.sizes[0], MIN_SUBSAMPLE), min(self.sizes[1], MIN_SUBSAMPLE)
+            # Nothing measured yet: the first point scores a small probe of each split, at once (on a
+            # big network a whole split could hold training up for seconds); its cost sets the pace
+            # of the rest, and a cheap network gets a whole point at the next epoch end.
+            return min(self.sizes[0], PROBE), min(self.sizes[1], PROBE)
         budget = SCORING_SHARE * (now - self.started) - self.spent
         whole_cost = self.seconds_per_sample * sum(self.sizes)
         affordable = SCORING_SHARE * MAX_GAP  # scoring seconds the budget gains per MAX_GAP
