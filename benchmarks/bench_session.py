@@ -1,41 +1,114 @@
 """Steps per second of a live session with one browser-style watcher, against the bare engine.
 
-The session runs in a real server process (`python -m neuroplay serve`), trains the default network
-(circle, 2-4-2-1 tanh, batch 10) at full speed while one websocket client subscribed to every view
-(boundary, neurons, weights) reads and decodes every frame as the browser does. The bare engine is
-the same Trainer.train_step loop in this process, measured in the same run. Target: >= 85 %.
-Run: .venv/bin/python benchmarks/bench_session.py
+The session runs in a real server process (`python -m neuroplay serve`), trains at full speed while
+one websocket client subscribed to every view reads and decodes every frame as the browser does.
+The bare engine is the same network, data and training settings (read back from the session) in a
+Trainer.train_step loop in this process, measured in the same run. Workloads: the default circle
+MLP (2-4-2-1 tanh, batch 10), the ConvNetJS MNIST demo's layout on the 28x28 shapes, the default
+digits CNN and the default RNN on the sine data. Target for each: >= 85 %.
+Run: .venv/bin/python benchmarks/bench_session.py [--seconds 5] [--only shapes]
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
+import os
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import get_args
 
 import httpx
 from websockets.sync.client import connect
 
-from common import mlp_spec, print_table, rate
+from common import print_table, rate
 from conftest import LiveServer
-from neuroplay.data import make_dataset
-from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
 from neuroplay.schemas.dataset import DatasetSpec
+from neuroplay.schemas.model import NetworkSpec
+from neuroplay.schemas.stream import ViewName
+from neuroplay.schemas.training import TrainingConfig
+from neuroplay.sessions.build import Specs, build_data, build_trainer
+from neuroplay.sessions.engine_pool import ENGINE_THREADS
 from neuroplay.sessions.frames import decode_tensor_message
 
 SECONDS = 5.0
-VIEWS = ["boundary", "neurons", "weights"]  # every view the browser shows
+VIEWS = list(get_args(ViewName))  # every view there is (the server computes those that apply)
+
+# The network of ConvNetJS's MNIST demo (conv 5x5x8, pool 2, conv 5x5x16, pool 3, softmax), on
+# NeuroPlay's 28x28 shapes instead of its 24x24 MNIST crops, with its batch of 20.
+CONVNETJS_MNIST = {
+    "input_shape": [1, 28, 28],
+    "layers": [
+        {"type": "conv2d", "filters": 8, "kernel_size": 5, "padding": "same", "activation": "relu"},
+        {"type": "max_pool2d", "pool_size": 2},
+        {"type": "conv2d", "filters": 16, "kernel_size": 5, "padding": "same", "activation": "relu"},
+        {"type": "max_pool2d", "pool_size": 3, "stride": 3},
+        {"type": "flatten"},
+        {"type": "dense", "units": 4, "activation": "softmax"},
+    ],
+}
+WORKLOADS = {  # name: the create body (what is left out is the server's default for the data)
+    "circle": {},
+    "shapes": {"dataset": {"name": "shapes"}, "model": CONVNETJS_MNIST, "training": {"batch_size": 20}},
+    "digits": {"dataset": {"name": "digits"}},
+    "sine": {"dataset": {"name": "sine"}},
+}
 
 
-def bare_engine_steps_per_second() -> float:
-    data = make_dataset(DatasetSpec())  # circle, 500 points, noise 0.1, half for validation
-    net = build_network(mlp_spec([4, 2]), seed=0)
-    trainer = Trainer(
-        net, get_loss("binary_cross_entropy"), make_optimizer("sgd", 0.03), data.x_train, data.y_train, 10, 0
+def session_specs(client: httpx.Client, sid: str) -> Specs:
+    view = client.get(f"/api/sessions/{sid}").json()
+    return Specs(
+        NetworkSpec.model_validate(view["model"]),
+        DatasetSpec.model_validate(view["dataset"]),
+        TrainingConfig.model_validate(view["training"]),
     )
-    return rate(trainer.train_step, seconds=SECONDS / 5)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes so far (those that have ended count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def bare_steps_per_cpu_second(specs: Specs, seconds: float, threads: int = ENGINE_THREADS) -> float:
+    """Steps per CPU second of the bare loop: unlike steps per second, hardly moved by other work on
+    a shared machine, and comparable with the engine process's own CPU time."""
+    from threadpoolctl import threadpool_limits
+
+    trainer = build_trainer(specs, build_data(specs.dataset))
+    with threadpool_limits(limits=threads):
+        for _ in range(20):
+            trainer.train_step()
+        steps, cpu0, wall0 = 0, time.process_time(), time.perf_counter()
+        while time.perf_counter() - wall0 < seconds:
+            trainer.train_step()
+            steps += 1
+        return steps / (time.process_time() - cpu0)
+
+
+def session_specs_of(server: LiveServer, body: dict) -> Specs:
+    """The specs the server makes of a create body (its defaults filled in)."""
+    client = httpx.Client(base_url=server.url, timeout=10)
+    return session_specs(client, client.post("/api/sessions", json=body).raise_for_status().json()["id"])
+
+
+def bare_engine_steps_per_second(specs: Specs, seconds: float, threads: int | None = ENGINE_THREADS) -> float:
+    """Trainer.train_step in this process with `threads` BLAS threads (the engine processes' setting
+    by default, so the ratio is what the session costs; None: OpenBLAS's default)."""
+    from threadpoolctl import threadpool_limits
+
+    trainer = build_trainer(specs, build_data(specs.dataset))
+    with threadpool_limits(limits=threads) if threads else contextlib.nullcontext():
+        return rate(trainer.train_step, seconds=seconds / 5, warmup=20)
 
 
 def watch(ws_url: str, stop: threading.Event, counts: dict[str, int]) -> None:
@@ -54,10 +127,10 @@ def watch(ws_url: str, stop: threading.Event, counts: dict[str, int]) -> None:
 
 
 def live_session_steps_per_second(
-    server: LiveServer, watched: bool, seconds: float = SECONDS
-) -> tuple[float, dict[str, int]]:
+    server: LiveServer, body: dict, watched: bool, seconds: float = SECONDS
+) -> tuple[float, dict[str, int], Specs]:
     client = httpx.Client(base_url=server.url, timeout=10)
-    created = client.post("/api/sessions", json={}).json()
+    created = client.post("/api/sessions", json=body).raise_for_status().json()
     sid, auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
     stop, counts = threading.Event(), {"tensors": 0, "binary messages": 0, "texts": 0}
     watcher = None
@@ -67,14 +140,18 @@ def live_session_steps_per_second(
         time.sleep(0.5)
     client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth)
     time.sleep(1.0)  # warm-up
-    s0, t0 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter()
+    pids = server.engine_pids()
+    s0, t0, c0 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter(), cpu_seconds(pids)
     time.sleep(seconds)
-    s1, t1 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter()
+    s1, t1, c1 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter(), cpu_seconds(pids)
+    counts["steps per engine cpu second"] = int((s1 - s0) / max(c1 - c0, 1e-9))
     client.post(f"/api/sessions/{sid}/commands", json={"action": "pause"}, headers=auth)
     stop.set()
     if watcher:
         watcher.join()
-    return (s1 - s0) / (t1 - t0), counts
+    history = client.get(f"/api/sessions/{sid}").json()["history"]
+    counts["points"] = len(history)
+    return (s1 - s0) / (t1 - t0), counts, session_specs(client, sid)
 
 
 def control_latency_ms(server: LiveServer, rounds: int = 15) -> dict[str, float]:
@@ -93,38 +170,53 @@ def control_latency_ms(server: LiveServer, rounds: int = 15) -> dict[str, float]
 
 
 def main() -> None:
-    bare = bare_engine_steps_per_second()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=SECONDS)
+    parser.add_argument("--only", nargs="*", choices=list(WORKLOADS), default=list(WORKLOADS))
+    args = parser.parse_args()
+    rows, notes = [], []
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp))
         try:
-            unwatched, _ = live_session_steps_per_second(server, watched=False)
-            watched, counts = live_session_steps_per_second(server, watched=True)
+            for name in args.only:
+                body = WORKLOADS[name]
+                # The bare engine before and after the sessions (the server idles meanwhile): the
+                # machine is shared, and its mean is the fairest reference for both.
+                specs = session_specs_of(server, body)
+                before = bare_engine_steps_per_second(specs, args.seconds)
+                unwatched, quiet, _ = live_session_steps_per_second(server, body, False, args.seconds)
+                watched, counts, _ = live_session_steps_per_second(server, body, True, args.seconds)
+                bare = (before + bare_engine_steps_per_second(specs, args.seconds)) / 2
+                default = bare_engine_steps_per_second(specs, args.seconds, threads=None)
+                per_cpu = bare_steps_per_cpu_second(specs, args.seconds / 2)
+                rows.append([name, "bare engine, OpenBLAS's default threads", f"{default:,.0f}", "", "", "", ""])
+                rows.append([name, "bare engine", f"{bare:,.0f}", "100 %", f"{per_cpu:,.0f}", "100 %", ""])
+                for run, steps, cpu, target in (
+                    ("session, nobody watching", unwatched, quiet["steps per engine cpu second"], ""),
+                    ("session, one watcher, all views", watched, counts["steps per engine cpu second"], ">= 85 %"),
+                ):
+                    cells = [f"{steps:,.0f}", f"{steps / bare:.0%}", f"{cpu:,}", f"{cpu / per_cpu:.0%}"]
+                    rows.append([name, run, *cells, target])
+                notes.append(
+                    f"{name}: the watcher got {counts['tensors'] / args.seconds:.0f} tensors/s in "
+                    f"{counts['binary messages'] / args.seconds:.0f} binary and {counts['texts'] / args.seconds:.0f} "
+                    f"text messages/s (warm-up included); {counts['points']} curve points in the history"
+                )
             latency = control_latency_ms(server)
         finally:
             server.stop()
     print_table(
-        "live session vs bare engine: 2-4-2-1 tanh, circle, batch 10",
-        ["run", "steps/s", "epochs/s", "vs bare engine", "target"],
-        [
-            ["bare engine (Trainer.train_step)", f"{bare:,.0f}", f"{bare / 25:,.0f}", "100 %", ""],
-            ["session, nobody watching", f"{unwatched:,.0f}", f"{unwatched / 25:,.0f}", f"{unwatched / bare:.0%}", ""],
-            [
-                "session, one watcher, all views",
-                f"{watched:,.0f}",
-                f"{watched / 25:,.0f}",
-                f"{watched / bare:.0%}",
-                ">= 85 %",
-            ],
-        ],
+        f"live session vs bare engine (steps/s; {ENGINE_THREADS} BLAS thread(s) both; views {', '.join(VIEWS)})",
+        ["workload", "run", "steps/s", "vs bare engine", "steps per CPU s", "vs bare engine", "target"],
+        rows,
     )
     print(
         "command round trip over HTTP (median of 15, target < 100 ms): "
         + ", ".join(f"{action} {ms:.1f} ms" for action, ms in latency.items())
     )
-    print(
-        f"watcher received {counts['tensors'] / SECONDS:.0f} tensors/s in {counts['binary messages'] / SECONDS:.0f} "
-        f"binary messages/s and {counts['texts'] / SECONDS:.0f} text messages/s (counted over the warm-up too)"
-    )
+    for note in notes:
+        print(note)
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

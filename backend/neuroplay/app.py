@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 from .api import catalog, datasets, exports, health, lessons, sessions, stream
 from .api import inspect as inspect_api
@@ -18,6 +17,7 @@ from .api.json_depth import JsonDepthLimit
 from .api.rate_limits import HttpRateLimits, RateLimiter
 from .api.security_headers import SecurityHeaders, install_log_redaction
 from .config import Settings
+from .frontend_files import frontend_app
 from .lessons.catalog import load_lessons
 from .sessions.manager import SessionManager
 from .store import Store
@@ -74,6 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The share link /s/{id} is the same single page; the script reads the id from the path.
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
-    # follow_symlink: frontend/node_modules may be a link to a shared install (git worktrees do that)
-    app.mount("/", StaticFiles(directory=settings.frontend_dir, follow_symlink=True), name="frontend")
+    app.mount("/", frontend_app(settings.frontend_dir), name="frontend")
     return app

@@ -170,13 +170,15 @@ export const chart = {
   valLoss: [],
   accuracy: [],
   valAccuracy: [],
+  trainSamples: [], // how many samples each point's numbers are over (null: the whole split)
+  valSamples: [],
   // The training loss of single batches ([step, loss] of metrics' batch_losses), live only: a
   // history does not carry them, so they start when this page started watching.
   batchStep: [],
   batchLoss: [],
 };
 
-const SERIES = ["step", "epoch", "loss", "valLoss", "accuracy", "valAccuracy"];
+const SERIES = ["step", "epoch", "loss", "valLoss", "accuracy", "valAccuracy", "trainSamples", "valSamples"];
 
 export function replaceChart(generation, metricPoints) {
   chart.generation = generation;
@@ -216,6 +218,8 @@ export function appendChart(metricPoints) {
     chart.valLoss.push(p.val_loss);
     chart.accuracy.push(p.accuracy);
     chart.valAccuracy.push(p.val_accuracy);
+    chart.trainSamples.push(p.train_samples ?? null);
+    chart.valSamples.push(p.val_samples ?? null);
     added += 1;
   }
   while (chart.step.length > MAX_CHART_POINTS) {
@@ -237,14 +241,19 @@ export function resetChart() {
 }
 
 export function lastChartPoint() {
-  const n = chart.step.length;
-  if (!n) return null;
-  const i = n - 1;
+  return chartPoint(chart.step.length - 1);
+}
+
+/** Point i of the chart as the server sent it (null when there is none). */
+export function chartPoint(i) {
+  if (i === null || i === undefined || i < 0 || i >= chart.step.length) return null;
   return {
     step: chart.step[i],
     loss: chart.loss[i],
     val_loss: chart.valLoss[i],
     accuracy: chart.accuracy[i],
     val_accuracy: chart.valAccuracy[i],
+    train_samples: chart.trainSamples[i],
+    val_samples: chart.valSamples[i],
   };
 }

@@ -520,14 +520,18 @@ export interface MaxPool2DSpec {
   type?: "max_pool2d";
 }
 
-/** One point of the loss curve, taken at the end of an epoch or of a manual step. loss/accuracy are over the whole training set, val_* over the validation set (None when it is empty). */
+/** One point of the loss curve, taken at the end of an epoch or of a manual step. loss/accuracy are over `train_samples` samples of the training set, val_* over `val_samples` of the validation set (None when it is empty), always with inference behaviour (dropout off, batch norm on its running statistics). A point taken while playing may score a fixed subsample of each split to keep scoring under a share of the training time; a pause or a manual step scores both whole. */
 export interface MetricPoint {
   accuracy: number | null;
   epoch: number;
   loss: number | null;
   step: number;
+  /** Training samples loss/accuracy are over (None: the whole split, not recorded). */
+  train_samples?: number | null;
   val_accuracy: number | null;
   val_loss: number | null;
+  /** Validation samples val_* are over (None: the whole split, not recorded). */
+  val_samples?: number | null;
 }
 
 /** Every metric point since the previous frame, the counters now, and the training loss of the batches since the previous frame. */

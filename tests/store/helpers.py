@@ -39,7 +39,16 @@ def make_checkpoint(**changes: Any) -> Checkpoint:
         training=TrainingConfig(optimizer="adam", learning_rate=0.01, clip_norm=1.5),
         history=[
             MetricPoint(step=0, epoch=0, loss=0.7, val_loss=0.71, accuracy=0.5, val_accuracy=None),
-            MetricPoint(step=25, epoch=1, loss=None, val_loss=0.6, accuracy=0.75, val_accuracy=0.7),
+            MetricPoint(
+                step=25,
+                epoch=1,
+                loss=None,
+                val_loss=0.6,
+                accuracy=0.75,
+                val_accuracy=0.7,
+                train_samples=256,
+                val_samples=150,
+            ),
         ],
         weights={
             "layer0.W": rng.standard_normal((2, 4)).astype(np.float32),

@@ -90,7 +90,10 @@ class StepPhase(WireModel):
 class MetricPoint(WireModel):
     """One point of the loss curve, taken at the end of an epoch or of a manual step.
 
-    loss/accuracy are over the whole training set, val_* over the validation set (None when it is empty).
+    loss/accuracy are over `train_samples` samples of the training set, val_* over `val_samples` of the
+    validation set (None when it is empty), always with inference behaviour (dropout off, batch norm on
+    its running statistics). A point taken while playing may score a fixed subsample of each split to
+    keep scoring under a share of the training time; a pause or a manual step scores both whole.
     """
 
     step: int
@@ -99,6 +102,12 @@ class MetricPoint(WireModel):
     val_loss: float | None
     accuracy: float | None
     val_accuracy: float | None
+    train_samples: int | None = Field(
+        None, ge=0, description="Training samples loss/accuracy are over (None: the whole split, not recorded)."
+    )
+    val_samples: int | None = Field(
+        None, ge=0, description="Validation samples val_* are over (None: the whole split, not recorded)."
+    )
 
 
 class LayerSummary(WireModel):

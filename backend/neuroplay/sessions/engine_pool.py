@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
 import pickle
 import socket
 import subprocess
@@ -23,6 +24,13 @@ from multiprocessing.connection import Connection
 from .engine_messages import Start, Stop, Watch
 
 logger = logging.getLogger(__name__)
+
+# BLAS threads per engine process. Measured (benchmarks/bench_threads.py, docs/decisions.md): with
+# OpenBLAS's default of one thread per core, a small matmul-bound network fell to a twelfth of its
+# speed as soon as the other core was busy, while one thread gave up at most a fifth on a CNN alone.
+# Sessions are processes, so the cores are used by running several of them, not by splitting one.
+ENGINE_THREADS = 1
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 Listener = Callable[[object], None]  # receives every message of the current job, on the reader thread
 
@@ -38,11 +46,14 @@ class EngineGone(Exception):
 class EngineWorker:
     """One engine process, its socket and the thread that reads it."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = ENGINE_THREADS) -> None:
         ours, theirs = socket.socketpair()
+        # In the environment, so the BLAS library reads it when NumPy loads it, before any thread starts.
+        env = os.environ | dict.fromkeys(THREAD_VARIABLES, str(threads))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "neuroplay.sessions.engine_process", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),),
+            env=env,
             start_new_session=True,  # terminal signals go to the server, which stops us in order
         )
         theirs.close()
@@ -157,9 +168,10 @@ class PoolFull(RuntimeError):
 
 
 class EnginePool:
-    def __init__(self, spares: int = 1, max_busy: int = 32) -> None:
+    def __init__(self, spares: int = 1, max_busy: int = 32, threads: int = ENGINE_THREADS) -> None:
         self.spares = spares
         self.max_busy = max_busy
+        self.threads = threads
         self._idle: list[EngineWorker] = []
         self._busy: set[EngineWorker] = set()
         self._closed = False
@@ -192,7 +204,7 @@ class EnginePool:
             self._idle = [worker for worker in self._idle if worker.alive]
             worker = self._idle.pop() if self._idle else None
             if worker is None:
-                worker = EngineWorker()
+                worker = EngineWorker(self.threads)
             self._busy.add(worker)
         self._close_in_background(dead)
         threading.Thread(target=self._top_up, daemon=True, name="engine-spares").start()
@@ -223,7 +235,7 @@ class EnginePool:
             with self._lock:
                 if self._closed or len(self._idle) >= self.spares:
                     return
-            worker = EngineWorker()  # outside the lock: starting a process takes milliseconds
+            worker = EngineWorker(self.threads)  # outside the lock: starting a process takes milliseconds
             with self._lock:
                 if not self._closed:
                     self._idle.append(worker)

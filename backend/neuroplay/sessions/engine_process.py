@@ -27,7 +27,7 @@ from ..views.series import GradNormCollector, thin_batch_losses
 from .build import TrainingArrays, make_trainer, new_network
 from .engine_messages import Progress, Saved, Start, Stop, Stopped, Watch
 from .engine_state import EngineState
-from .evaluation import evaluate
+from .scoring import ScoringSchedule
 
 POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
 SNAPSHOT_SHARE = 20  # weight snapshots take at most a twentieth of the training time
@@ -128,6 +128,9 @@ class Job:
         now = time.perf_counter()
         next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
         next_snapshot, next_save = now + pace.snapshot_interval, now + pace.checkpoint_interval
+        # Metric points within a budget of the work done (scoring.py); a paced loop idles, so its
+        # budget runs on the wall clock.
+        scoring = ScoringSchedule(self.data, time.perf_counter if pace.steps_per_second else time.process_time)
         while True:
             result = train_step()
             if result.diverged:
@@ -140,19 +143,23 @@ class Job:
             if result.epoch_ended:
                 self.epoch = trainer.batches.epoch
                 if now - last_point >= pace.point_interval:
-                    last_point = now
-                    self.points.append(evaluate(trainer.network, trainer.loss, self.data, self.step, self.epoch))
+                    point = scoring.take(trainer.network, trainer.loss, self.step, self.epoch)
+                    if point is not None:
+                        last_point = now
+                        self.points.append(point)
             if now >= next_snapshot and self.caches_are_the_last_steps():
                 cpu = time.thread_time()
                 send(self.progress())
                 batch_losses = self.batch_losses
                 # A big network's weights take milliseconds to copy and send, and the views to
                 # compute: space the snapshots out so they never take more than 1/SNAPSHOT_SHARE
-                # of the time. Measured in this thread's CPU time: on a busy machine the wall
-                # time of a frame includes other processes' turns, which the frame did not cost.
-                cost = time.thread_time() - cpu
-                share = VIEWS_SHARE if self.views else SNAPSHOT_SHARE
-                next_snapshot = time.perf_counter() + max(pace.snapshot_interval, cost * share)
+                # (1/VIEWS_SHARE with views) of the work (CPU time: on a busy machine a preempted
+                # send is not a costly one). Otherwise keep to the display rate's own schedule, so
+                # a step's lateness does not add up frame after frame, but never two snapshots
+                # within half an interval (no burst after a long pause).
+                cost = (time.thread_time() - cpu) * (VIEWS_SHARE if self.views else SNAPSHOT_SHARE)
+                interval = pace.snapshot_interval
+                next_snapshot = max(next_snapshot + interval, now + max(cost, interval / 2))
             if now >= next_save:
                 next_save = now + pace.checkpoint_interval
                 send(Saved(self.state(), self.take_points()))

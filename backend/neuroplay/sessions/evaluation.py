@@ -1,4 +1,4 @@
-"""Loss and accuracy over whole splits, for the points of the loss curve."""
+"""Loss and accuracy over a split (whole, or a fixed subsample of it), for the points of the loss curve."""
 
 from __future__ import annotations
 
@@ -26,28 +26,57 @@ def _accuracy(task: str, loss: Loss, p: np.ndarray, y: np.ndarray) -> float | No
 
 
 # Samples per forward pass when scoring a split: the activations (and a convolution's im2col
-# columns) of a whole image set at once could take gigabytes; the outputs are small.
-EVAL_CHUNK = 1024
+# columns) of a whole image set at once could take gigabytes, and even 1,024 28x28 images made 79 MB
+# im2col arrays, far past the cache (scoring took 1.6x as long per sample as in chunks of 256, and
+# 256 up to 2x as long as 64 on a busy machine; docs/performance.md). So a chunk holds about
+# CHUNK_VALUES values of the network's widest activation, between MIN_CHUNK and MAX_CHUNK samples:
+# a 2-D MLP's split still goes in one pass.
+CHUNK_VALUES = 1 << 19
+MIN_CHUNK, MAX_CHUNK = 32, 1024
 
 
-def _split(network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray):
+def chunk_size(network: Network) -> int:
+    widest = max([math.prod(network.input_shape)] + [math.prod(layer.output_shape) for layer in network.layers])
+    return max(MIN_CHUNK, min(MAX_CHUNK, CHUNK_VALUES // max(widest, 1)))
+
+
+def _split(
+    network: Network, loss: Loss, task: str, x: np.ndarray, y: np.ndarray, rows: np.ndarray | None
+) -> tuple[float | None, float | None]:
+    if rows is not None:
+        x, y = x[rows], y[rows]
     if len(x) == 0:
         return None, None
+    chunk = chunk_size(network)
     with np.errstate(all="ignore"):  # overflow shows up as a null point, not as a log warning
-        if len(x) <= EVAL_CHUNK:
+        if len(x) <= chunk:
             p = network.forward(x, training=False)
         else:
-            p = np.concatenate(
-                [network.forward(x[i : i + EVAL_CHUNK], training=False) for i in range(0, len(x), EVAL_CHUNK)]
-            )
+            p = np.concatenate([network.forward(x[i : i + chunk], training=False) for i in range(0, len(x), chunk)])
         return _finite_or_none(loss.value(p, y)), _accuracy(task, loss, p, y)
 
 
-def evaluate(network: Network, loss: Loss, data: TrainingArrays, step: int, epoch: int) -> MetricPoint:
-    """One metric point: training-set and validation-set loss and accuracy with inference behaviour."""
+def evaluate(
+    network: Network,
+    loss: Loss,
+    data: TrainingArrays,
+    step: int,
+    epoch: int,
+    train_rows: np.ndarray | None = None,
+    val_rows: np.ndarray | None = None,
+) -> MetricPoint:
+    """One metric point: training-set and validation-set loss and accuracy with inference behaviour,
+    over the whole splits, or over the given rows of each (a subsample; the point says how many)."""
     task = data.task
-    train_loss, train_acc = _split(network, loss, task, data.x_train, data.y_train)
-    val_loss, val_acc = _split(network, loss, task, data.x_val, data.y_val)
+    train_loss, train_acc = _split(network, loss, task, data.x_train, data.y_train, train_rows)
+    val_loss, val_acc = _split(network, loss, task, data.x_val, data.y_val, val_rows)
     return MetricPoint(
-        step=step, epoch=epoch, loss=train_loss, val_loss=val_loss, accuracy=train_acc, val_accuracy=val_acc
+        step=step,
+        epoch=epoch,
+        loss=train_loss,
+        val_loss=val_loss,
+        accuracy=train_acc,
+        val_accuracy=val_acc,
+        train_samples=len(data.x_train) if train_rows is None else len(train_rows),
+        val_samples=len(data.x_val) if val_rows is None else len(val_rows),
     )

@@ -17,6 +17,7 @@ import numpy as np
 from ..schemas.session import MetricPoint
 
 HISTORY_FLOATS = ("loss", "val_loss", "accuracy", "val_accuracy")
+HISTORY_COUNTS = ("train_samples", "val_samples")  # -1: not recorded (None); histories saved before have none
 
 
 def encode_arrays(arrays: Mapping[str, np.ndarray]) -> bytes:
@@ -45,17 +46,21 @@ def encode_history(points: list[MetricPoint]) -> bytes:
         columns[name] = np.array(
             [math.nan if getattr(p, name) is None else getattr(p, name) for p in points], dtype=np.float64
         )
+    for name in HISTORY_COUNTS:
+        columns[name] = np.array([-1 if getattr(p, name) is None else getattr(p, name) for p in points], dtype=np.int64)
     return encode_arrays(columns)
 
 
 def decode_history(blob: bytes) -> list[MetricPoint]:
     columns = decode_arrays(blob)
     floats = {name: columns[name].tolist() for name in HISTORY_FLOATS}
+    counts = {name: columns[name].tolist() for name in HISTORY_COUNTS if name in columns}
     return [
         MetricPoint(
             step=step,
             epoch=epoch,
             **{name: (None if math.isnan(values[i]) else values[i]) for name, values in floats.items()},
+            **{name: (None if values[i] < 0 else values[i]) for name, values in counts.items()},
         )
         for i, (step, epoch) in enumerate(zip(columns["step"].tolist(), columns["epoch"].tolist()))
     ]

@@ -1,5 +1,6 @@
 // The loss curve (uPlot): training and validation loss against the step, live, plus the current
-// numbers. The series live in state.chart (bounded, thinned past 10k points); the chart redraws
+// numbers and what a point is over (how many samples of each split: the point under the cursor,
+// else the latest). The series live in state.chart (bounded, thinned past 10k points); the chart redraws
 // at most once per animation frame, only when points were added.
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -55,7 +56,7 @@ function yTick(v) {
   return Math.abs(v) < 0.01 ? v.toExponential(0) : String(+v.toPrecision(3));
 }
 
-function makeChart(el, width, height, logScale, axis) {
+function makeChart(el, width, height, logScale, axis, onHover) {
   /** @type {uPlot.Scale} */
   const yScale = logScale
     ? { distr: 3, log: 10 }
@@ -92,9 +93,29 @@ function makeChart(el, width, height, logScale, axis) {
       { label: t("chart.train"), stroke: TRAIN_COLOUR, width: 2, spanGaps: true, points: { show: false } },
       { label: t("chart.val"), stroke: VAL_COLOUR, width: 2, dash: [5, 3], spanGaps: true, points: { show: false } },
     ],
-    hooks: { drawAxes: [batchLossHook(() => axis)] },
+    hooks: { drawAxes: [batchLossHook(() => axis)], setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
   };
   return new uPlot(opts, [xValues(axis), S.chart.loss, S.chart.valLoss], el);
+}
+
+function scoredText(n, total) {
+  // Points saved before the counts were recorded have none: they were all over the whole split.
+  const count = n ?? total;
+  return count >= total ? t("chart.scoredAll", { total: formatInt(total) }) : t("chart.scoredSome", { n: formatInt(count), total: formatInt(total) });
+}
+
+/** What a point measures (the one under the cursor, else the latest): how many samples of each
+ * split its numbers are over. */
+function ScoredNote({ hovered }) {
+  const m = (hovered !== null && S.chartPoint(hovered)) || S.latestMetrics.value;
+  const state = S.session.value;
+  if (!m || !state) return null;
+  const text = t("chart.scored", {
+    train: scoredText(m.train_samples, state.train_size),
+    val: scoredText(m.val_samples, state.validation_size),
+  });
+  return html`<div class="chart-scored" data-testid="chart-scored" title=${t("chart.scoredHint")}
+    style=${{ fontSize: "11px", color: "#6b7785", marginTop: "2px" }}>${text}</div>`;
 }
 
 export function LossChart() {
@@ -103,6 +124,7 @@ export function LossChart() {
   const language = lang.value;
   const [logScale, setLogScale] = useState(false);
   const [axis, setAxis] = useState("steps");
+  const [hovered, setHovered] = useState(null);
 
   useEffect(() => {
     const box = boxRef.current;
@@ -111,7 +133,7 @@ export function LossChart() {
     let drawnSeq = -1;
     const size = () => [Math.max(120, Math.floor(plotEl.clientWidth)), Math.max(100, Math.floor(plotEl.clientHeight))];
     const [w, h] = size();
-    chart = makeChart(plotEl, w, h, logScale, axis);
+    chart = makeChart(plotEl, w, h, logScale, axis, setHovered);
     const observer = new ResizeObserver(() => {
       const [nw, nh] = size();
       if (nw !== chart.width || nh !== chart.height) chart.setSize({ width: nw, height: nh });
@@ -149,5 +171,6 @@ export function LossChart() {
     </div>
     <div class="chart-plot" ref=${plotRef}></div>
     <div class="chart-empty">${t("chart.empty")}</div>
+    <${ScoredNote} hovered=${hovered} />
   </div>`;
 }
