@@ -11,8 +11,9 @@ import pytest
 from ..conftest import LiveServer
 
 # The default shapes network (28x28, conv 8 same, pool, flatten, dense) keeps 23,528 floats a sample;
-# scoring its 250 training samples at once needs 23.5 MB, a batch of 10 1.9 MB: under 30 MB.
-BUDGET_MB = 30
+# scoring passes of 83 samples (its widest activation is 8x28x28: sessions/evaluation.chunk_for) need
+# 7.8 MB, a batch of 10 1.9 MB: under 20 MB.
+BUDGET_MB = 20
 WIDE_CONV = {
     "input_shape": [1, 28, 28],
     "layers": [
@@ -36,11 +37,12 @@ def test_a_network_over_the_budget_is_refused_naming_the_layer(budgeted: LiveSer
     assert r.status_code == 422, r.text
     body = r.json()
     assert body["layer"] == 1
-    assert body["message"].startswith("layer 1 (conv2d): scoring the loss curve (250 samples at a time) needs about ")
+    # its widest activation is 64x28x28, so scoring goes 32 samples at a time (the smallest chunk)
+    assert body["message"].startswith("layer 1 (conv2d): scoring the loss curve (32 samples at a time) needs about ")
     assert f"over the server's budget of {BUDGET_MB} MB" in body["message"]
     needed = float(body["message"].split("needs about ")[1].split(" MB")[0].replace(",", ""))
-    # 250 samples x (20,384 up to layer 0 + 2 x 64 x 784 + 9 x 8 x 784 im2col) floats x 4 bytes = 169 MiB
-    assert needed == 169
+    # 32 samples x (20,384 up to layer 0 + 2 x 64 x 784 + 9 x 8 x 784 im2col) floats x 4 bytes = 21.6 MiB
+    assert needed == 22
 
 
 def test_the_default_network_fits_and_a_bigger_batch_is_refused_without_changing_anything(

@@ -35,9 +35,14 @@ CHUNK_VALUES = 1 << 19
 MIN_CHUNK, MAX_CHUNK = 32, 1024
 
 
+def chunk_for(widest: int) -> int:
+    """Samples per scoring pass for a network whose widest activation has `widest` values."""
+    return max(MIN_CHUNK, min(MAX_CHUNK, CHUNK_VALUES // max(widest, 1)))
+
+
 def chunk_size(network: Network) -> int:
     widest = max([math.prod(network.input_shape)] + [math.prod(layer.output_shape) for layer in network.layers])
-    return max(MIN_CHUNK, min(MAX_CHUNK, CHUNK_VALUES // max(widest, 1)))
+    return chunk_for(widest)
 
 
 def _split(

@@ -9,7 +9,7 @@ the forward pass keeps besides its output:
 - a convolution's im2col columns: kernel area × input channels × output positions;
 - a simple RNN keeps every time step's hidden state, even when it outputs only the last one.
 Training holds about as much again for the backward pass (one gradient per cached array), so a
-training batch counts twice; scoring (forward only, EVAL_CHUNK samples at a time) counts once.
+training batch counts twice; scoring (forward only, evaluation.chunk_for samples at a time) counts once.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from ..schemas.model import NetworkSpec
 BYTES_PER_VALUE = 4  # float32 throughout
 
 
-def floats_per_sample(model: NetworkSpec) -> list[int]:
+def floats_per_sample(model: NetworkSpec) -> tuple[list[int], int]:
     """For each layer, the running total of float32 values one sample keeps in the forward pass up to
-    and including it (the input counted first). A layer that cannot be sized ends the list: building
-    then names what is wrong with it."""
+    and including it (the input counted first), and the widest activation (the input's or a layer's
+    output size, as scoring sizes its chunks by). A layer that cannot be sized ends the list:
+    building then names what is wrong with it."""
     shape = tuple(model.input_shape)
-    total = math.prod(shape)
+    total = widest = math.prod(shape)
     totals: list[int] = []
     for layer in model.layers:
         settings = layer.model_dump()
@@ -40,6 +41,7 @@ def floats_per_sample(model: NetworkSpec) -> list[int]:
         if min(out, default=1) < 1:
             break
         size = math.prod(out)
+        widest = max(widest, size)
         activation = settings.get("activation")
         kept = size * 2 if activation not in (None, "linear") else size
         if tag == "conv2d" and len(shape) == 3:
@@ -50,7 +52,7 @@ def floats_per_sample(model: NetworkSpec) -> list[int]:
         total += kept
         totals.append(total)
         shape = tuple(out)
-    return totals
+    return totals, widest
 
 
 def _mb(n_bytes: int) -> str:
@@ -60,12 +62,13 @@ def _mb(n_bytes: int) -> str:
 def check_activation_memory(model: NetworkSpec, batch_size: int, samples: int, budget_mb: int) -> None:
     """ModelError naming the first layer at which one training batch (or one chunk of scoring) passes
     the budget, and how much it would need. `samples`: the training set's size, which caps a batch."""
-    from .evaluation import EVAL_CHUNK  # here: evaluation imports build, which imports this module
+    from .evaluation import chunk_for  # here: evaluation imports build, which imports this module
 
     budget = budget_mb * 2**20
     batch = max(1, min(batch_size, samples))
-    chunk = max(1, min(EVAL_CHUNK, samples))
-    for i, floats in enumerate(floats_per_sample(model)):
+    totals, widest = floats_per_sample(model)
+    chunk = max(1, min(chunk_for(widest), samples))  # as sessions/evaluation.py sizes its passes
+    for i, floats in enumerate(totals):
         training = 2 * batch * floats * BYTES_PER_VALUE
         scoring = chunk * floats * BYTES_PER_VALUE
         if max(training, scoring) > budget:
