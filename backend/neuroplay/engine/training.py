@@ -83,6 +83,7 @@ class Trainer:
         self.transform = transform
         self.transform_rng = np.random.default_rng([seed, 1])
         self.step_count = 0
+        self.last_gradient: np.ndarray | None = None  # the last step's gradients, flat, before clipping
         self.set_loss(loss)
 
     def set_loss(self, loss: Loss) -> None:
@@ -142,6 +143,7 @@ class Trainer:
         """
         params = self.network.parameters()
         g_flat = np.concatenate([g.ravel() for _, _, g in params]) if params else np.zeros(0, np.float32)
+        self.last_gradient = g_flat  # (the views read each layer's norm from it: no second pass)
         grad_norm = float(np.vdot(g_flat, g_flat)) ** 0.5
         clipping = self.clip_norm is not None or self.clip_value is not None
         if not np.isfinite(grad_norm) and clipping and np.isfinite(g_flat).all():
