@@ -85,6 +85,7 @@ class Trainer:
         self.transform_rng = np.random.default_rng([seed, 1])
         self.step_count = 0
         self.frozen = FrozenEntries()  # entries the learner keeps fixed (their gradients not applied)
+        self.last_gradient: np.ndarray | None = None  # the last step's gradients, flat, before clipping
         self.set_loss(loss)
 
     def set_loss(self, loss: Loss) -> None:
@@ -145,6 +146,9 @@ class Trainer:
         """
         params = self.network.parameters()
         g_flat = np.concatenate([g.ravel() for _, _, g in params]) if params else np.zeros(0, np.float32)
+        # The views read each layer's norm from it (no second pass): the gradients as computed, a
+        # frozen entry's included, before freezing and clipping change what is applied.
+        self.last_gradient = g_flat
         frozen = self.frozen
         any_frozen = bool(frozen.masks)  # nothing frozen (the usual case) costs this one test
         if any_frozen:

@@ -23,6 +23,7 @@ from ..engine import Trainer
 from ..schemas.session import MetricPoint
 from ..views.compute import collects_per_step, compute_engine_views, needs_probe
 from ..views.context import Probe, ProbeNetwork, ViewContext
+from ..views.registry import Record
 from ..views.series import GradNormCollector, thin_batch_losses
 from .build import TrainingArrays, make_trainer, new_network
 from .engine_messages import Progress, Saved, Start, Stop, Stopped, Watch
@@ -88,7 +89,8 @@ class Job:
     def progress(self) -> Progress:
         """The display-rate report: the watched engine views computed from what the last step
         cached (no extra pass), only those; nothing when nobody watches."""
-        records, computed = [], []
+        records: list[Record] = []
+        computed: list[str] = []
         if self.views:
             series = self.grad_norms.take() if self.grad_norms is not None else None
             ctx = ViewContext(self.trainer, self.step, self.probe, self.probe_network, series, fresh_caches=True)
@@ -111,7 +113,7 @@ class Job:
 
     def stopped(self, **outcome: str | None) -> Stopped:
         losses, self.batch_losses = self.batch_losses, []
-        return Stopped(self.state(), self.take_points(), batch_losses=thin_batch_losses(losses), **outcome)  # type: ignore[arg-type]
+        return Stopped(self.state(), self.take_points(), batch_losses=thin_batch_losses(losses), **outcome)
 
     def state(self) -> EngineState:
         return EngineState.of(self.trainer, self.step, self.epoch)

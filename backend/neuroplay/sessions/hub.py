@@ -28,10 +28,11 @@ Role = Literal["owner", "viewer"]
 
 
 MAX_PENDING_TEXTS = 256  # unsent text messages (errors, pongs, states) before a watcher is dropped
-# Tensor bytes a watcher is sent per second at most (issue 9: under 2 MB/s with every view open,
-# the rest left for text). Small records go first, so a view of a few numbers keeps the display
-# rate while neuron maps of a wide network wait their turn (latest-wins: they are never stale).
-TENSOR_BYTES_PER_SECOND = 1_800_000
+# Tensor bytes a watcher is sent per second at most (issue 9: under 2 MB/s with every view open;
+# metrics with 256 batch losses a frame take up to ~0.2 MB/s more). Small records go first, so a
+# view of a few numbers keeps the display rate while neuron maps of a wide network wait their turn
+# (latest-wins: they are never stale).
+TENSOR_BYTES_PER_SECOND = 1_600_000
 TENSOR_BURST_SECONDS = 0.25  # how much unused budget may be saved up
 MAX_PENDING_SERIES = 256  # series pieces waiting for a watcher that reads nothing
 

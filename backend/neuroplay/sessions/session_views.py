@@ -195,7 +195,7 @@ class SessionViews:
             for record in self._records.values():
                 if record.view in views:
                     frames.append(encode_record(record, generation))
-            self.frames = TelemetryFrames(snapshot, views, frames)  # type: ignore[arg-type]
+            self.frames = TelemetryFrames(snapshot, views, frames)
             new, self._new_series = self._new_series, []
             for record in new:
                 self._serial += 1

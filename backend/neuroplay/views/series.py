@@ -69,13 +69,12 @@ def layer_norms_after_clipping(trainer: Trainer, result: StepResult, before: lis
 class GradNormCollector:
     """Per-step gradient norms since the last frame (only while grad_norms is watched).
 
-    At every step: one concatenation of the step's gradients and one segmented sum of squares
-    (each layer's sum, a few microseconds whatever the number of parameters), and the step's global
-    norms. The per-layer norms after clipping and the thinning are worked out at display rate in
+    At every step: one segmented sum of squares of the flat gradient the trainer has already
+    concatenated for its own norm (each layer's sum, a few microseconds whatever the number of
+    parameters), and the step's global norms. The per-layer norms after clipping and the thinning are worked out at display rate in
     take()."""
 
     def __init__(self) -> None:
-        self._slots: list[tuple[dict[str, np.ndarray], str]] = []  # (a layer's grads, a name)
         self._starts = np.zeros(0, np.intp)  # where each layer's values start in the concatenation
         self.layers: tuple[int, ...] = ()  # the layers with parameters, in order
         self._network: object = None
@@ -93,31 +92,29 @@ class GradNormCollector:
             return
         self.clear()  # the first step, or another network: start over
         self._network = network
-        self._slots, starts, layers, offset = [], [], [], 0
+        starts, layers, offset = [], [], 0
         for i, layer in enumerate(network.layers):
             if not layer.params:
                 continue
             layers.append(i)
             starts.append(offset)
-            for name, value in layer.params.items():
-                self._slots.append((layer.grads, name))
-                offset += value.size
+            offset += sum(value.size for value in layer.params.values())
         self.layers, self._starts = tuple(layers), np.asarray(starts, np.intp)
 
-    def _layer_squares(self) -> np.ndarray:
-        if not self._slots:
-            return np.zeros(0)
-        flat = np.concatenate([grads[name].ravel() for grads, name in self._slots])
-        with np.errstate(over="ignore"):  # an overflow is caught just below
-            squares = np.add.reduceat(flat * flat, self._starts)
-        if not math.isfinite(float(np.add.reduce(squares))):  # beyond float32 (clipping then acts)
-            flat64 = flat.astype(np.float64)
-            squares = np.add.reduceat(flat64 * flat64, self._starts)
-        return squares
+    def _layer_squares(self, trainer: Trainer, result: StepResult) -> np.ndarray:
+        """Each layer's sum of squares, from the flat gradient the trainer already concatenated
+        (the parameters in network order: the layers' values are contiguous)."""
+        flat = trainer.last_gradient
+        if flat is None or flat.size == 0 or not self.layers:
+            return np.zeros(len(self.layers))
+        if result.grad_norm < 1e19:  # the squares fit float32 (its largest is 3.4e38)
+            return np.add.reduceat(flat * flat, self._starts)
+        flat64 = flat.astype(np.float64)  # (rare) squares beyond float32: clipping then acts
+        return np.add.reduceat(flat64 * flat64, self._starts)
 
     def add(self, step: int, trainer: Trainer, result: StepResult) -> None:
         self._watch(trainer)
-        squares = self._layer_squares()
+        squares = self._layer_squares(trainer, result)
         clip_norm = trainer.clip_norm
         acted = clip_norm is not None and result.grad_norm > clip_norm
         after = None
