@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .layers import Layer
+from .network import Network
 
 
 @dataclass(frozen=True)
@@ -62,5 +63,5 @@ def layer_report(index: int, layer: Layer, bins: int = 20) -> LayerReport:
     return report
 
 
-def network_report(network, bins: int = 20) -> list[LayerReport]:
+def network_report(network: Network, bins: int = 20) -> list[LayerReport]:
     return [layer_report(i, layer, bins) for i, layer in enumerate(network.layers)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from ..data.dataset import Transform, UploadSource
 from ..engine import LAYER_CLASSES, ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
 from ..schemas.dataset import DatasetSpec
 from ..schemas.model import NetworkSpec
-from ..schemas.training import TrainingConfig
+from ..schemas.training import LossName, TrainingConfig
 from .compatibility import check_fits, check_input
 from .defaults import TASK_OUTPUT, task_of
 from .memory import check_activation_memory, configured_budget_mb
@@ -25,8 +26,8 @@ class Specs:
     dataset: DatasetSpec
     training: TrainingConfig
 
-    def resolved_loss(self) -> str:
-        return self.training.loss or TASK_OUTPUT[task_of(self.dataset)][1]
+    def resolved_loss(self) -> LossName:
+        return self.training.loss or cast(LossName, TASK_OUTPUT[task_of(self.dataset)][1])
 
 
 MAX_PARAMS = 2_000_000

@@ -246,6 +246,9 @@ class EnginePool:
     @staticmethod
     def _close_in_background(workers: list[EngineWorker]) -> None:
         if workers:
-            threading.Thread(
-                target=lambda: [worker.close() for worker in workers], daemon=True, name="engine-close"
-            ).start()
+
+            def close_all() -> None:
+                for worker in workers:
+                    worker.close()
+
+            threading.Thread(target=close_all, daemon=True, name="engine-close").start()

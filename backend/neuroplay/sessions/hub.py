@@ -17,7 +17,7 @@ import bisect
 import time
 from typing import Literal
 
-from ..schemas.session import MetricPoint
+from ..schemas.session import MetricPoint, SessionStatus
 from ..schemas.stream import HistoryMessage, MetricsMessage, StateMessage, ViewName
 from ..views.series import thin_batch_losses
 from .session import Session
@@ -49,7 +49,7 @@ class Subscriber:
         self.points: list[MetricPoint] = []
         self.batch_losses: list[tuple[int, float]] = []  # since the last metrics message
         self.metrics_due = False
-        self.counters: tuple[int, str, int, int] = (0, "idle", 0, 0)
+        self.counters: tuple[int, SessionStatus, int, int] = (0, "idle", 0, 0)
         self.tensors: dict[str, bytes] = {}
         self.series: list[bytes] = []  # pieces of series, in order; each is sent once
         self._budget = TENSOR_BYTES_PER_SECOND * TENSOR_BURST_SECONDS  # bytes it may be sent now
@@ -82,7 +82,9 @@ class Subscriber:
         self._history_text = HistoryMessage(generation=generation, points=points).model_dump_json()
         self.push_text(self._history_text)
 
-    def push_catch_up(self, counters: tuple[int, str, int, int], since_step: int, points: list[MetricPoint]) -> None:
+    def push_catch_up(
+        self, counters: tuple[int, SessionStatus, int, int], since_step: int, points: list[MetricPoint]
+    ) -> None:
         """Resume: the points after `since_step` go out in the next metrics message."""
         self.generation = counters[0]
         self.started = True
@@ -120,7 +122,7 @@ class Subscriber:
         self.metrics_due = True
         self.wakeup.set()
 
-    def set_counters(self, counters: tuple[int, str, int, int]) -> None:
+    def set_counters(self, counters: tuple[int, SessionStatus, int, int]) -> None:
         if counters != self.counters:
             self.counters = counters
             self.metrics_due = True
@@ -148,7 +150,7 @@ class Subscriber:
             status=status,
             step=step,
             epoch=epoch,
-            points=self.points,  # type: ignore[arg-type]
+            points=self.points,
             batch_losses=thin_batch_losses(self.batch_losses),
         )
         self.points = []

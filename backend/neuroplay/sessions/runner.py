@@ -130,8 +130,7 @@ class Runner:
         """Wait for a job whose final message is being handled (one in progress is left alone)."""
         with self._lock:
             job = self._job
-            finishing = job is not None and job.finishing
-        if finishing:
+        if job is not None and job.finishing:
             job.done.wait()
 
     def _receive(self, job: Job, message: object) -> None:

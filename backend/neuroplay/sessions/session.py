@@ -410,7 +410,8 @@ class Session:
         self.epoch = 0
         self.history.clear()
         self._steps_per_second = self.specs.training.steps_per_second
-        self.views.new_generation(lambda specs=self.specs: new_network(specs))
+        specs = self.specs
+        self.views.new_generation(lambda: new_network(specs))
         layer_types = frozenset(layer.type_tag for layer in self.trainer.network.layers)
         self.views.set_network(self.data.info.kind, layer_types)
         self._record_point()
