@@ -11,7 +11,7 @@ import pytest
 from ..conftest import LiveServer
 
 # The default shapes network (28x28, conv 8 same, pool, flatten, dense) keeps 23,528 floats a sample;
-# scoring passes of 83 samples (its widest activation is 8x28x28: sessions/evaluation.chunk_for) need
+# scoring passes of 83 samples (its widest activation is 8x28x28: sessions/chunks.chunk_for) need
 # 7.8 MB, a batch of 10 1.9 MB: under 20 MB.
 BUDGET_MB = 20
 WIDE_CONV = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuroplay.engine import build_network, get_loss
-from neuroplay.sessions import evaluation
+from neuroplay.sessions import chunks, evaluation
 from neuroplay.sessions.build import TrainingArrays
 
 
@@ -27,8 +27,8 @@ def test_chunked_scoring_matches_one_pass(monkeypatch) -> None:
     data = TrainingArrays("multiclass", x[:30], y[:30], x[30:], y[30:], None)
     loss = get_loss("cross_entropy")
     whole = evaluation.evaluate(net, loss, data, 1, 1)
-    monkeypatch.setattr(evaluation, "MIN_CHUNK", 1)
-    monkeypatch.setattr(evaluation, "CHUNK_VALUES", 7 * 3 * 6 * 6)  # the conv layer's output is the widest
+    monkeypatch.setattr(chunks, "MIN_CHUNK", 1)
+    monkeypatch.setattr(chunks, "CHUNK_VALUES", 7 * 3 * 6 * 6)  # the conv layer's output is the widest
     assert evaluation.chunk_size(net) == 7
     chunked = evaluation.evaluate(net, loss, data, 1, 1)
     assert chunked.accuracy == whole.accuracy and chunked.val_accuracy == whole.val_accuracy
@@ -37,7 +37,7 @@ def test_chunked_scoring_matches_one_pass(monkeypatch) -> None:
 
 def test_chunks_are_sized_by_the_widest_activation() -> None:
     mlp = build_network({"input_shape": [2], "layers": [{"type": "dense", "units": 4}, {"type": "dense", "units": 1}]})
-    assert evaluation.chunk_size(mlp) == evaluation.MAX_CHUNK  # a 2-D split goes in one pass
+    assert evaluation.chunk_size(mlp) == chunks.MAX_CHUNK  # a 2-D split goes in one pass
     convnet = build_network(
         {
             "input_shape": [1, 28, 28],
@@ -48,4 +48,4 @@ def test_chunks_are_sized_by_the_widest_activation() -> None:
             ],
         }
     )
-    assert evaluation.chunk_size(convnet) == evaluation.CHUNK_VALUES // (8 * 28 * 28)
+    assert evaluation.chunk_size(convnet) == chunks.CHUNK_VALUES // (8 * 28 * 28)

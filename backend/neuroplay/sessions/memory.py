@@ -9,7 +9,7 @@ the forward pass keeps besides its output:
 - a convolution's im2col columns: kernel area × input channels × output positions;
 - a simple RNN keeps every time step's hidden state, even when it outputs only the last one.
 Training holds about as much again for the backward pass (one gradient per cached array), so a
-training batch counts twice; scoring (forward only, evaluation.chunk_for samples at a time) counts once.
+training batch counts twice; scoring (forward only, chunks.chunk_for samples at a time) counts once.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import math
 from ..config import Settings
 from ..engine import LAYER_CLASSES, ModelError
 from ..schemas.model import NetworkSpec
+from .chunks import chunk_for
 
 BYTES_PER_VALUE = 4  # float32 throughout
 
@@ -62,8 +63,6 @@ def _mb(n_bytes: int) -> str:
 def check_activation_memory(model: NetworkSpec, batch_size: int, samples: int, budget_mb: int) -> None:
     """ModelError naming the first layer at which one training batch (or one chunk of scoring) passes
     the budget, and how much it would need. `samples`: the training set's size, which caps a batch."""
-    from .evaluation import chunk_for  # here: evaluation imports build, which imports this module
-
     budget = budget_mb * 2**20
     batch = max(1, min(batch_size, samples))
     totals, widest = floats_per_sample(model)

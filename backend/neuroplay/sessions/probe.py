@@ -3,7 +3,7 @@ endpoint) or trained on alone (a phase step "on the probe")."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -11,10 +11,20 @@ from ..data import Dataset
 from ..engine import Network, build_network, get_loss
 from ..engine.inspect import Inspection, inspect_sample
 from ..schemas.model import NetworkSpec
+from .build import Specs
 from .telemetry import Snapshot
 
-if TYPE_CHECKING:  # session.py imports this module for phase steps on the probe
-    from .session import Session
+
+class Inspectable(Protocol):
+    """What inspecting needs of a session (a protocol: session.py imports this module)."""
+
+    @property
+    def snapshot(self) -> Snapshot: ...
+    @property
+    def specs(self) -> Specs: ...
+    @property
+    def data(self) -> Dataset: ...
+
 
 # A model change between reading the snapshot and reading the specs can pair a loss with a network
 # it does not fit; reading again gets a matching pair (changes are rare next to reads).
@@ -41,7 +51,7 @@ def network_of(snapshot: Snapshot) -> Network:
     return network
 
 
-def inspect_probe(session: Session, split: str, index: int) -> tuple[Snapshot, Inspection]:
+def inspect_probe(session: Inspectable, split: str, index: int) -> tuple[Snapshot, Inspection]:
     """Inspect a sample of the session with its latest published weights:
     the exact ones of a stopped session, a running one's newest snapshot (training never pauses)."""
     for attempt in range(ATTEMPTS):
