@@ -12,6 +12,7 @@ from .helpers import open_app
 def open_picker(page) -> None:
     page.get_by_test_id("lessons-button").click()
     expect(page.get_by_test_id("lesson-item")).to_have_count(25)
+    expect(page.get_by_test_id("lesson-item").first).to_be_focused()  # the dialog is open and takes keys
 
 
 def start_lesson(page, url: str, lesson_id: str, *, fresh: bool = True) -> dict:

@@ -2,13 +2,30 @@
 // their owner tokens remembered like every other, the first run opened), walk its steps, carry out
 // a step's action, and leave (the network stays: it is an ordinary session of theirs).
 import { api, ApiError } from "../api.js";
-import { openSession, rememberToken, readTokens, setOpenViews, command } from "../actions.js";
+import * as A from "../actions.js";
 import * as S from "../state.js";
 import * as L from "./state.js";
 import { readProgress, saveProgress, clearProgress } from "./progress.js";
 
-/** Views this server computes for the page (the rest of a lesson's views are named in the panel). */
+/** The views a catalog without a view list streams (the rest of a lesson's views are named in the panel). */
 const STREAMED_VIEWS = ["boundary", "neurons", "weights"];
+
+/**
+ * Ask the page's stream for the step's views too. Read through the module namespace on purpose:
+ * where the page has no view subscription of its own to extend (its live views subscribe as they
+ * mount), this does nothing and the panel only names the views to look at.
+ * @param {string[]} wanted
+ */
+function openViews(wanted) {
+  const actions = /** @type {any} */ (A);
+  const state = /** @type {any} */ (S);
+  if (typeof actions.setOpenViews !== "function" || !state.openViews) return;
+  const catalog = /** @type {any} */ (S.catalog.peek());
+  const known = catalog && Array.isArray(catalog.views) ? catalog.views.map((v) => v.name) : STREAMED_VIEWS;
+  const open = state.openViews.peek();
+  const more = [...new Set(wanted)].filter((v) => known.includes(v) && !open.includes(v));
+  if (more.length) actions.setOpenViews([...open, ...more]);
+}
 
 export async function loadLessons() {
   if (L.lessonList.peek().loading) return;
@@ -39,13 +56,13 @@ export async function startLesson(id) {
     const [answer, lesson] = await Promise.all([api.createSession({ lesson: id }), api.lesson(id)]);
     const created = /** @type {import("../../types/wire").CreateLessonResponse} */ (answer);
     const sessions = created.sessions.map(({ run, label, id: sid, owner_token: token }) => {
-      rememberToken(sid, token);
+      A.rememberToken(sid, token);
       return { run, label, id: sid };
     });
     L.active.value = { lesson, sessions, step: 0 };
     L.pickerOpen.value = false;
-    await openSession(created.id);
-    goToStep(0);
+    goToStep(0); // progress saved before the session opens: a reload meanwhile comes back to it
+    await A.openSession(created.id);
   } catch (err) {
     L.startError.value = err instanceof Error ? err.message : String(err);
   } finally {
@@ -60,10 +77,7 @@ export function goToStep(index) {
   const step = Math.max(0, Math.min(index, current.lesson.steps.length - 1));
   L.active.value = { ...current, step };
   saveProgress({ id: current.lesson.id, step, sessions: current.sessions });
-  const wanted = [...current.lesson.views, ...(current.lesson.steps[step].views || [])];
-  const open = S.openViews.peek();
-  const more = wanted.filter((v) => STREAMED_VIEWS.includes(v) && !open.includes(v));
-  if (more.length) setOpenViews([...open, ...more]);
+  openViews([...current.lesson.views, ...(current.lesson.steps[step].views || [])]);
 }
 
 export function nextStep() {
@@ -76,11 +90,16 @@ export function previousStep() {
   if (current) goToStep(current.step - 1);
 }
 
+/** {sessionId: ownerToken} of every session this browser owns (actions.js keeps them). */
+export function tokensOwned() {
+  return A.readTokens();
+}
+
 /** The lesson's runs this browser owns: [{run, label, id, token}]. */
 export function ownedRuns() {
   const current = L.active.peek();
   if (!current) return [];
-  const tokens = readTokens();
+  const tokens = A.readTokens();
   return current.sessions.filter((s) => tokens[s.id]).map((s) => ({ ...s, token: tokens[s.id] }));
 }
 
@@ -90,7 +109,7 @@ export function ownedRuns() {
  */
 export async function runStepAction(action) {
   if (action.action === "play" || action.action === "pause") return commandAll(action.action);
-  return command(action.action, action.unit || "batch");
+  return A.command(action.action, action.unit || "batch");
 }
 
 /** Play or pause every run of the lesson at once (POST .../commands with each run's token). */

@@ -5,12 +5,11 @@ import { html } from "htm/preact";
 import { useEffect, useRef, useState, useMemo } from "preact/hooks";
 import uPlot from "uplot";
 import * as S from "../state.js";
-import { readTokens } from "../actions.js";
 import { kindOf } from "../datasets.js";
 import { onFrame, requestFrame } from "../frame.js";
 import { paintValues, makeOffscreen } from "../heatmap.js";
 import { t, lang, formatInt } from "../i18n.js";
-import { commandAll } from "./actions.js";
+import { commandAll, tokensOwned } from "./actions.js";
 import { makeRun, watchRun } from "./twin_data.js";
 
 const COLOURS = ["#0877bd", "#e8590c", "#2f9e5b"];
@@ -99,7 +98,7 @@ export function TwinRuns({ sessions }) {
     let lastDraw = 0;
     let chart = null;
     const caches = runs.map(() => ({ off: null, drawn: null, canvas: null }));
-    const tokens = readTokens();
+    const tokens = tokensOwned();
     const planar = (dataset) => kindOf(S.catalog.peek(), dataset) === "points";
     const changed = () => {
       dirty = true;
