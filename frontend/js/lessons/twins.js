@@ -36,6 +36,12 @@ function aligned(runs) {
   return [steps, ...columns];
 }
 
+/** A log axis label that fits: 0.01, 1, 100, then 1e4, 1e5 (a diverging run reaches huge losses). */
+function logTick(v) {
+  if (v === null || v === undefined) return "";
+  return v >= 1e4 || v < 1e-3 ? v.toExponential(0).replace("+", "") : String(+v.toPrecision(2));
+}
+
 function makeChart(el, runs, width) {
   /** @type {uPlot.Options} */
   const opts = {
@@ -47,7 +53,7 @@ function makeChart(el, runs, width) {
     axes: [
       { font: "10px system-ui, sans-serif", stroke: "#6b7785", grid: { stroke: "rgba(0,0,0,0.06)" }, size: 28 },
       { font: "10px system-ui, sans-serif", stroke: "#6b7785", grid: { stroke: "rgba(0,0,0,0.06)" }, size: 44,
-        values: (u, splits) => splits.map((v) => (v == null ? "" : String(+v.toPrecision(2)))) },
+        values: (u, splits) => splits.map(logTick) },
     ],
     series: [{}, ...runs.map((r) => ({ label: r.run, stroke: r.colour, width: 2, spanGaps: true, points: { show: false } }))],
   };
