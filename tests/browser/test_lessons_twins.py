@@ -93,3 +93,18 @@ def test_a_comparison_of_image_runs_shows_their_numbers(server, client, watched)
     expect(twins.get_by_test_id("twin-step").first).to_have_text("1")
     expect(twins.get_by_test_id("twin-step").nth(1)).to_have_text("0")
     expect(twins.get_by_test_id("twin-loss").first).not_to_have_text("—")
+
+
+def test_leaving_a_comparison_keeps_the_shown_run_and_pauses_the_others(server, client, watched):
+    page = watched.page
+    progress = start_lesson(page, server.url, "15-dropout")
+    shown, other = (s["id"] for s in progress["sessions"])
+    page.get_by_test_id("twin-play-pause").click()
+    wait_statuses(client, [shown, other], "running")
+    page.get_by_test_id("lesson-leave").click()
+    expect(page.get_by_test_id("lesson-panel")).to_have_count(0)
+    wait_statuses(client, [other], "paused")
+    assert statuses(client, [shown]) == ["running"]
+    expect(page.get_by_test_id("status")).to_have_text("running")
+    page.get_by_test_id("play-pause").click()
+    wait_statuses(client, [shown], "paused")

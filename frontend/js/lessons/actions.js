@@ -122,10 +122,16 @@ export async function commandAll(action) {
   }
 }
 
-/** Leave the lesson: the panel, its highlights and its streams go; the network stays as it is. */
+/**
+ * Leave the lesson: the panel, its highlights and its streams go; the network on the page stays as it
+ * is (running or not). The lesson's other runs are paused: nobody watches them any more, and they would
+ * keep a core busy for nothing (they stay in "My sessions").
+ */
 export function leaveLesson() {
+  const others = ownedRuns().filter((r) => r.id !== S.sessionId.peek());
   L.active.value = null;
   clearProgress();
+  for (const r of others) api.command(r.id, r.token, "pause", "batch").catch(() => {});
 }
 
 /** On page load: back to the lesson and step the learner was at (a lesson gone from the server is forgotten). */
