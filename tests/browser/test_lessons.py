@@ -4,6 +4,7 @@ the challenge checked live, and leaving a lesson with the network kept."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -157,3 +158,29 @@ def test_the_challenge_is_checked_live(server, client, watched):
     challenge = lesson["challenge"]
     meets = [p["step"] for p in points if p["step"] <= challenge["within_steps"] and (p["val_accuracy"] or 0) >= 0.95]
     assert meets and meets[0] == met_at
+
+
+def wait_phase(client, session: str, expected: tuple[str, int], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (phase := client.get(f"/api/sessions/{session}").json()["phase"]) != {
+        **phase,
+        "stage": expected[0],
+        "layer": expected[1],
+    }:
+        assert time.monotonic() < deadline, f"the session's phase stayed {phase}, expected {expected}"
+        time.sleep(0.05)
+
+
+def test_a_step_action_of_one_phase_steps_the_forward_pass(server, client, watched):
+    page = watched.page
+    page.add_init_script("localStorage.setItem('neuroplay.lang', 'zh')")
+    progress = start_lesson(page, server.url, "08-forward")
+    page.get_by_test_id("lesson-next").click()
+    action = page.get_by_test_id("lesson-action")
+    expect(action).to_have_text("单步一个阶段")
+    first = progress["sessions"][0]["id"]
+    action.click()
+    wait_phase(client, first, ("forward", 0))
+    action.click()
+    wait_phase(client, first, ("forward", 1))
+    assert client.get(f"/api/sessions/{first}").json()["step"] == 0
