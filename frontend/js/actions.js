@@ -30,11 +30,11 @@ function writeJson(key, value) {
   }
 }
 
-function readTokens() {
+export function readTokens() {
   return readJson(TOKENS_KEY);
 }
 
-function rememberToken(id, token) {
+export function rememberToken(id, token) {
   const tokens = readTokens();
   tokens[id] = token;
   writeJson(TOKENS_KEY, tokens);

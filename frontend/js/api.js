@@ -105,6 +105,10 @@ export const api = {
     request("POST", `${session(id)}/uploads/images?side=${side}&color=${enc(color)}&filename=${enc(file.name)}`, {
       raw: file, contentType: "application/zip", token,
     }),
+  /** @returns {Promise<import("../types/wire").LessonSummary[]>} */
+  lessons: () => request("GET", "/api/lessons"),
+  /** @param {string} id @returns {Promise<import("../types/wire").Lesson>} */
+  lesson: (id) => request("GET", `/api/lessons/${enc(id)}`),
   augmentPreview: (id, index, count, opts) =>
     request("GET", `${session(id)}/augment-preview?index=${index}&count=${count}`, opts),
 };

@@ -14,6 +14,8 @@ import { SampleView } from "./sample_view.js";
 import { LossChart, Metrics } from "./loss_chart.js";
 import { SessionsDialog } from "./share.js";
 import { UploadDialog } from "./upload_dialog.js";
+import { LessonPanel } from "../lessons/panel.js";
+import { LessonPicker } from "../lessons/picker.js";
 
 function Boot() {
   if (S.boot.value === "failed") {
@@ -46,6 +48,8 @@ export function App() {
           </aside>
         </main>`
       : html`<${Boot} />`}
+    ${ready ? html`<${LessonPanel} />` : null}
+    <${LessonPicker} />
     <${SessionsDialog} />
     <${UploadDialog} />
   </div>`;

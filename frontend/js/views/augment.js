@@ -84,7 +84,7 @@ function Preview() {
 
 export function AugmentSection({ disabled }) {
   const augment = S.session.value.dataset.augment;
-  return html`<div class="field augment" data-testid="augment">
+  return html`<div class="field augment" data-testid="augment" data-control="dataset.augment">
     <span class="field-label">${t("augment.title")}</span>
     ${CHANGES.map((change) => html`<${Change} key=${change.name} change=${change} value=${augment[change.name]} disabled=${disabled} />`)}
     <${Preview} />

@@ -9,14 +9,14 @@ import { dismissError } from "../actions.js";
  * A range slider that shows its value while dragging and commits on release (one request per
  * change, not one per pixel). Keyboard arrows commit each step.
  */
-export function Slider({ label, value, min, max, step, format, onCommit, disabled, testid, id }) {
+export function Slider({ label, value, min, max, step, format, onCommit, disabled, testid, id, control = undefined }) {
   const [local, setLocal] = useState(value);
   useEffect(() => setLocal(value), [value]);
   const commit = (e) => {
     const v = Number(e.currentTarget.value);
     if (v !== value) onCommit(v);
   };
-  return html`<div class="field">
+  return html`<div class="field" data-control=${control}>
     <label class="field-row" for=${id}>
       <span class="field-label">${label}</span>
       <output class="field-value" data-testid=${testid ? `${testid}-value` : undefined}>${format(local)}</output>
@@ -26,9 +26,10 @@ export function Slider({ label, value, min, max, step, format, onCommit, disable
   </div>`;
 }
 
-/** A labelled <select>; options are [value, text] pairs; values compared as strings. */
-export function Select({ label, value, options, onChange, disabled, testid, id }) {
-  return html`<div class="field">
+/** A labelled <select>; options are [value, text] pairs; values compared as strings. `control`: the
+ * setting's path, which a lesson names to highlight it. */
+export function Select({ label, value, options, onChange, disabled, testid, id, control = undefined }) {
+  return html`<div class="field" data-control=${control}>
     <label class="field-row" for=${id}><span class="field-label">${label}</span></label>
     <select id=${id} data-testid=${testid} value=${String(value)} disabled=${disabled}
       onChange=${(e) => onChange(e.currentTarget.value)}>

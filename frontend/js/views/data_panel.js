@@ -39,7 +39,7 @@ function FeaturePicker({ chosen, disabled }) {
   };
   return html`<div class="field">
     <span class="field-label" id="features-label">${t("data.features")}</span>
-    <div class="feature-grid" role="group" aria-labelledby="features-label" data-testid="features">
+    <div class="feature-grid" role="group" aria-labelledby="features-label" data-testid="features" data-control="dataset.features">
       ${all.map((f) => {
         const on = chosen.includes(f.name);
         return html`<button class=${`feature ${on ? "on" : ""}`} aria-pressed=${on ? "true" : "false"}
@@ -111,11 +111,11 @@ export function DataPanel() {
         : null}
       ${shown.has("features") ? html`<${FeaturePicker} chosen=${ds.features} disabled=${disabled} />` : null}
       ${shown.has("noise")
-        ? html`<${Slider} id="noise" testid="noise" label=${t("data.noise")} value=${ds.noise} min="0" max="1" step="0.05"
+        ? html`<${Slider} id="noise" testid="noise" control="dataset.noise" label=${t("data.noise")} value=${ds.noise} min="0" max="1" step="0.05"
             format=${pct} disabled=${disabled} onCommit=${(v) => changeDataset({ noise: v })} />`
         : null}
       ${shown.has("points")
-        ? html`<${Slider} id="points" testid="points" label=${t(kind === "points" ? "data.points" : "data.samples")} value=${Math.min(ds.points, maxPoints)}
+        ? html`<${Slider} id="points" testid="points" control="dataset.points" label=${t(kind === "points" ? "data.points" : "data.samples")} value=${Math.min(ds.points, maxPoints)}
             min=${Math.max(pointsBounds.min, 50)} max=${maxPoints} step="50"
             format=${formatInt} disabled=${disabled} onCommit=${(v) => changeDataset({ points: v })} />`
         : null}
@@ -130,7 +130,7 @@ export function DataPanel() {
             format=${formatInt} disabled=${disabled} onCommit=${(v) => changeDataset({ delay: v })} />`
         : null}
       ${shown.has("validation_share")
-        ? html`<${Slider} id="validation-share" testid="validation-share" label=${t("data.validation")}
+        ? html`<${Slider} id="validation-share" testid="validation-share" control="dataset.validation_share" label=${t("data.validation")}
             value=${ds.validation_share} min=${valBounds.min} max=${valBounds.max} step="0.05"
             format=${pct} disabled=${disabled} onCommit=${(v) => changeDataset({ validation_share: v })} />`
         : null}
@@ -143,28 +143,28 @@ export function DataPanel() {
     <section class="panel-section" aria-labelledby="train-title">
       <h2 id="train-title" class="section-title">${t("train.title")}</h2>
       ${cat.optimizers.length > 1
-        ? html`<${Select} id="optimizer" testid="optimizer" label=${t("train.optimizer")} value=${tr.optimizer}
+        ? html`<${Select} id="optimizer" testid="optimizer" control="training.optimizer" label=${t("train.optimizer")} value=${tr.optimizer}
             options=${cat.optimizers.map((o) => [o, tOr(`optimizer.${o}`, o)])} disabled=${disabled}
             onChange=${(v) => changeTraining({ optimizer: v })} />`
         : null}
       ${tr.momentum !== undefined && (tr.optimizer === "momentum" || tr.optimizer === "nesterov")
-        ? html`<${Slider} id="momentum" testid="momentum" label=${t("train.momentum")} value=${tr.momentum}
+        ? html`<${Slider} id="momentum" testid="momentum" control="training.momentum" label=${t("train.momentum")} value=${tr.momentum}
             min="0" max="0.99" step="0.01" format=${(v) => v.toFixed(2)} disabled=${disabled}
             onCommit=${(v) => changeTraining({ momentum: v })} />`
         : null}
-      <${Select} id="learning-rate" testid="learning-rate" label=${t("train.lr")} value=${tr.learning_rate}
+      <${Select} id="learning-rate" testid="learning-rate" control="training.learning_rate" label=${t("train.lr")} value=${tr.learning_rate}
         options=${lrs.map((v) => [v, numberText(v)])} disabled=${disabled}
         onChange=${(v) => changeTraining({ learning_rate: Number(v) })} />
-      <${Slider} id="batch-size" testid="batch-size" label=${t("train.batch")}
+      <${Slider} id="batch-size" testid="batch-size" control="training.batch_size" label=${t("train.batch")}
         value=${Math.min(tr.batch_size, state.train_size)} min="1" max=${Math.max(1, state.train_size)} step="1"
         format=${formatInt} disabled=${disabled} onCommit=${(v) => changeTraining({ batch_size: v })} />
-      <${Select} id="l2" testid="l2" label=${t("train.l2")} value=${tr.l2}
+      <${Select} id="l2" testid="l2" control="training.l2" label=${t("train.l2")} value=${tr.l2}
         options=${l2s.map((v) => [v, numberText(v)])} disabled=${disabled}
         onChange=${(v) => changeTraining({ l2: Number(v) })} />
-      <${Select} id="clip-norm" testid="clip-norm" label=${t("train.clip")} value=${tr.clip_norm ?? "off"}
+      <${Select} id="clip-norm" testid="clip-norm" control="training.clip_norm" label=${t("train.clip")} value=${tr.clip_norm ?? "off"}
         options=${clipOptions(tr.clip_norm)} disabled=${disabled}
         onChange=${(v) => (v === "off" ? changeTraining({}, ["clip_norm"]) : changeTraining({ clip_norm: Number(v) }))} />
-      <${Select} id="loss" testid="loss" label=${t("train.loss")} value=${tr.loss || "auto"}
+      <${Select} id="loss" testid="loss" control="training.loss" label=${t("train.loss")} value=${tr.loss || "auto"}
         options=${lossOptions} disabled=${disabled}
         onChange=${(v) => (v === "auto" ? changeTraining({}, ["loss"]) : changeTraining({ loss: v }))} />
       <p class="formula" data-testid="loss-name" title=${lossFormula}>

@@ -184,7 +184,7 @@ export function DatasetPicker({ dataset, disabled }) {
   const groups = KINDS.map(([kind, titleKey]) => [kind, titleKey, datasets.filter((d) => (d.kind || "points") === kind)])
     .filter(([, , list]) => list.length);
   const upload = current === "upload" && dataset.upload;
-  return html`<div class="field" data-testid="dataset-picker">
+  return html`<div class="field" data-testid="dataset-picker" data-control="dataset_picker dataset.name">
     <span class="field-label" id="dataset-label">${t("data.dataset")}</span>
     <div role="radiogroup" aria-labelledby="dataset-label" class="dataset-groups">
       ${groups.map(([kind, titleKey, list]) => html`<div class="dataset-group" data-kind=${kind}>

@@ -5,6 +5,7 @@ import * as S from "../state.js";
 import { command, togglePlay, changeTraining, newSession } from "../actions.js";
 import { ShareMenu, DownloadMenu, ForkButton, SessionsButton, ForkedFrom } from "./share.js";
 import { t, formatInt, toggleLang } from "../i18n.js";
+import { LessonsButton } from "../lessons/picker.js";
 import { PlayIcon, PauseIcon, ResetIcon, StepIcon, LogoIcon, EyeIcon } from "./icons.js";
 
 const SPEEDS = [1, 3, 10, 30, 100, 300, 1000, 3000];
@@ -67,20 +68,20 @@ export function Header() {
       </div>
     </div>
     <div class="controls" role="group" aria-label=${t("status.label")}>
-      <button class="btn-round btn-secondary" data-testid="reset" onClick=${() => command("reset")}
+      <button class="btn-round btn-secondary" data-testid="reset" data-control="reset" onClick=${() => command("reset")}
         disabled=${disabled} aria-label=${t("ctl.resetLabel")} title=${t("ctl.resetLabel")}>
         <${ResetIcon} />
       </button>
-      <button class=${`btn-play ${running ? "is-running" : ""}`} data-testid="play-pause" onClick=${togglePlay}
+      <button class=${`btn-play ${running ? "is-running" : ""}`} data-testid="play-pause" data-control="play_pause" onClick=${togglePlay}
         disabled=${disabled} aria-label=${running ? t("ctl.pause") : t("ctl.play")}
         title=${running ? t("ctl.pause") : t("ctl.play")} data-action=${running ? "pause" : "play"}>
         ${running ? html`<${PauseIcon} />` : html`<${PlayIcon} />`}
       </button>
-      <button class="btn btn-step" data-testid="step-batch" onClick=${() => command("step", "batch")}
+      <button class="btn btn-step" data-testid="step-batch" data-control="step" onClick=${() => command("step", "batch")}
         disabled=${disabled} aria-label=${t("ctl.stepBatchLabel")} title=${t("ctl.stepBatchLabel")}>
         <${StepIcon} /><span>${t("ctl.stepBatch")}</span>
       </button>
-      <button class="btn btn-step" data-testid="step-epoch" onClick=${() => command("step", "epoch")}
+      <button class="btn btn-step" data-testid="step-epoch" data-control="step" onClick=${() => command("step", "epoch")}
         disabled=${disabled} aria-label=${t("ctl.stepEpochLabel")} title=${t("ctl.stepEpochLabel")}>
         <${StepIcon} /><span>${t("ctl.stepEpoch")}</span>
       </button>
@@ -98,6 +99,7 @@ export function Header() {
         : null}
       ${busy ? null : html`<${ShareMenu} /><${DownloadMenu} />`}
       ${busy || readOnly ? null : html`<${ForkButton} />`}
+      ${busy ? null : html`<${LessonsButton} />`}
       <${SessionsButton} />
       <button class="btn btn-ghost lang" data-testid="lang-toggle" onClick=${toggleLang}
         aria-label=${t("lang.switchLabel")} title=${t("lang.switchLabel")}>${t("lang.switch")}</button>

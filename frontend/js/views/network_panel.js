@@ -114,7 +114,7 @@ function Palette({ disabled, drag, setDrag, removing }) {
   const state = S.session.value;
   const entry = state ? entryOf(catalog, state.dataset.name) : null;
   const suits = entry && entry.suits && entry.suits.length ? entry.suits : null;
-  return html`<div class=${`palette ${removing ? "palette-remove" : ""}`} data-testid="palette"
+  return html`<div class=${`palette ${removing ? "palette-remove" : ""}`} data-testid="palette" data-control="palette"
     aria-label=${t("net.palette")}>
     ${removing
       ? html`<div class="remove-zone" data-testid="remove-zone">${t("net.dropRemove")}</div>`
@@ -364,7 +364,7 @@ export function NetworkPanel() {
         <span class="card-type" data-testid="input-desc">${inputDescription(state, catalog)}</span>
         <span class="shape" data-testid="input-shape">${shapeText(inputShape)}</span>
       </div>
-      <ol class="layer-stack" data-testid="layer-stack" ref=${listRef}
+      <ol class="layer-stack" data-testid="layer-stack" data-control="layer_stack model.layers" ref=${listRef}
         data-pending=${String(S.pending.value)} aria-busy=${S.pending.value > 0 ? "true" : "false"}
         aria-label=${t("net.stack")}>
         ${items}

@@ -1,0 +1,149 @@
+// What the learner does with lessons: open the picker, start a lesson (its sessions are created,
+// their owner tokens remembered like every other, the first run opened), walk its steps, carry out
+// a step's action, and leave (the network stays: it is an ordinary session of theirs).
+import { api, ApiError } from "../api.js";
+import * as A from "../actions.js";
+import * as S from "../state.js";
+import * as L from "./state.js";
+import { readProgress, saveProgress, clearProgress } from "./progress.js";
+
+/** The views a catalog without a view list streams (the rest of a lesson's views are named in the panel). */
+const STREAMED_VIEWS = ["boundary", "neurons", "weights"];
+
+/**
+ * Ask the page's stream for the step's views too. Read through the module namespace on purpose:
+ * where the page has no view subscription of its own to extend (its live views subscribe as they
+ * mount), this does nothing and the panel only names the views to look at.
+ * @param {string[]} wanted
+ */
+function openViews(wanted) {
+  const actions = /** @type {any} */ (A);
+  const state = /** @type {any} */ (S);
+  if (typeof actions.setOpenViews !== "function" || !state.openViews) return;
+  const catalog = /** @type {any} */ (S.catalog.peek());
+  const known = catalog && Array.isArray(catalog.views) ? catalog.views.map((v) => v.name) : STREAMED_VIEWS;
+  const open = state.openViews.peek();
+  const more = [...new Set(wanted)].filter((v) => known.includes(v) && !open.includes(v));
+  if (more.length) actions.setOpenViews([...open, ...more]);
+}
+
+export async function loadLessons() {
+  if (L.lessonList.peek().loading) return;
+  L.lessonList.value = { ...L.lessonList.peek(), loading: true, error: null };
+  try {
+    L.lessonList.value = { loading: false, items: await api.lessons(), error: null };
+  } catch (err) {
+    L.lessonList.value = { loading: false, items: [], error: err.message };
+  }
+}
+
+export function openPicker() {
+  L.startError.value = null;
+  L.pickerOpen.value = true;
+  if (!L.lessonList.peek().items.length) loadLessons();
+}
+
+export function closePicker() {
+  L.pickerOpen.value = false;
+}
+
+/** POST /api/sessions {"lesson": id}: every run's session, then the lesson and its first step. */
+export async function startLesson(id) {
+  if (L.starting.peek()) return;
+  L.starting.value = id;
+  L.startError.value = null;
+  try {
+    const [answer, lesson] = await Promise.all([api.createSession({ lesson: id }), api.lesson(id)]);
+    const created = /** @type {import("../../types/wire").CreateLessonResponse} */ (answer);
+    const sessions = created.sessions.map(({ run, label, id: sid, owner_token: token }) => {
+      A.rememberToken(sid, token);
+      return { run, label, id: sid };
+    });
+    L.active.value = { lesson, sessions, step: 0 };
+    L.pickerOpen.value = false;
+    goToStep(0); // progress saved before the session opens: a reload meanwhile comes back to it
+    await A.openSession(created.id);
+  } catch (err) {
+    L.startError.value = err instanceof Error ? err.message : String(err);
+  } finally {
+    L.starting.value = null;
+  }
+}
+
+/** Show step `index` (clamped): its views opened, its controls highlighted; progress saved. */
+export function goToStep(index) {
+  const current = L.active.peek();
+  if (!current) return;
+  const step = Math.max(0, Math.min(index, current.lesson.steps.length - 1));
+  L.active.value = { ...current, step };
+  saveProgress({ id: current.lesson.id, step, sessions: current.sessions });
+  openViews([...current.lesson.views, ...(current.lesson.steps[step].views || [])]);
+}
+
+export function nextStep() {
+  const current = L.active.peek();
+  if (current) goToStep(current.step + 1);
+}
+
+export function previousStep() {
+  const current = L.active.peek();
+  if (current) goToStep(current.step - 1);
+}
+
+/** {sessionId: ownerToken} of every session this browser owns (actions.js keeps them). */
+export function tokensOwned() {
+  return A.readTokens();
+}
+
+/** The lesson's runs this browser owns: [{run, label, id, token}]. */
+export function ownedRuns() {
+  const current = L.active.peek();
+  if (!current) return [];
+  const tokens = A.readTokens();
+  return current.sessions.filter((s) => tokens[s.id]).map((s) => ({ ...s, token: tokens[s.id] }));
+}
+
+/**
+ * The step's action. Play and pause go to every run together (a comparison runs side by side);
+ * a step or a reset acts on the session the page shows (the one the learner looks at).
+ */
+export async function runStepAction(action) {
+  if (action.action === "play" || action.action === "pause") return commandAll(action.action);
+  return A.command(action.action, action.unit || "batch");
+}
+
+/** Play or pause every run of the lesson at once (POST .../commands with each run's token). */
+export async function commandAll(action) {
+  const runs = ownedRuns();
+  const results = await Promise.allSettled(runs.map((r) => api.command(r.id, r.token, action, "batch")));
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed && failed.status === "rejected") {
+    S.lastError.value = { message: failed.reason.message, layer: null, scope: "run" };
+  }
+}
+
+/**
+ * Leave the lesson: the panel, its highlights and its streams go; the network on the page stays as it
+ * is (running or not). The lesson's other runs are paused: nobody watches them any more, and they would
+ * keep a core busy for nothing (they stay in "My sessions").
+ */
+export function leaveLesson() {
+  const others = ownedRuns().filter((r) => r.id !== S.sessionId.peek());
+  L.active.value = null;
+  clearProgress();
+  for (const r of others) api.command(r.id, r.token, "pause", "batch").catch(() => {});
+}
+
+/** On page load: back to the lesson and step the learner was at (a lesson gone from the server is forgotten). */
+export async function restoreLesson() {
+  const saved = readProgress();
+  if (!saved || L.active.peek()) return;
+  try {
+    const lesson = await api.lesson(saved.id);
+    if (L.active.peek()) return;
+    L.active.value = { lesson, sessions: saved.sessions, step: 0 };
+    goToStep(saved.step);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) clearProgress();
+  }
+}

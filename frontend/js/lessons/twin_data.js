@@ -1,0 +1,119 @@
+// One twin run's live data, fed by its own websocket stream (stream.js's openStream): status and
+// counters, its metric points, and its latest boundary frame. Plain objects, not signals: the twin
+// view reads them at most a few times a second.
+import { api } from "../api.js";
+import { openStream } from "../stream.js";
+
+/** Points kept per run: past this the older half is thinned to every second point. */
+const MAX_POINTS = 4000;
+
+/**
+ * @typedef {object} TwinRun
+ * @property {string} id
+ * @property {string} run
+ * @property {{en: string, zh: string}} label
+ * @property {string} colour
+ * @property {string} status
+ * @property {number} step
+ * @property {number} generation
+ * @property {any[]} points  metric points in step order
+ * @property {any} state     the SessionState (grid, task, total_params, dataset), once read
+ * @property {{header: any, data: Float32Array} | null} boundary
+ * @property {number} frames boundary frames received
+ * @property {string | null} error
+ */
+
+/** @returns {TwinRun} */
+export function makeRun(ref, colour) {
+  return { ...ref, colour, status: "idle", step: 0, generation: -1, points: [], state: null, boundary: null, frames: 0, error: null };
+}
+
+function append(run, points) {
+  let last = run.points.length ? run.points[run.points.length - 1].step : -Infinity;
+  for (const p of points) {
+    if (p.step <= last) continue;
+    run.points.push(p);
+    last = p.step;
+  }
+  if (run.points.length > MAX_POINTS) {
+    const half = run.points.length >> 1;
+    run.points = run.points.slice(0, half).filter((_, i) => i % 2 === 0).concat(run.points.slice(half));
+  }
+}
+
+function onMessage(run, msg) {
+  switch (msg.type) {
+    case "state":
+      run.state = msg.state;
+      run.status = msg.state.status;
+      run.step = msg.state.step;
+      if (msg.state.generation !== run.generation) run.boundary = null;
+      break;
+    case "history":
+      run.generation = msg.generation;
+      run.points = [];
+      append(run, msg.points);
+      break;
+    case "metrics":
+      if (msg.generation === run.generation) append(run, msg.points);
+      run.status = msg.status;
+      run.step = msg.step;
+      break;
+    case "ack":
+      run.status = msg.status;
+      run.step = msg.step;
+      break;
+    default:
+      return false;
+  }
+  return true;
+}
+
+/**
+ * Read the run's state, then stream it (the boundary frames only for 2-D data). `changed()` is
+ * called after every update. Returns the function that closes the stream.
+ * @param {TwinRun} run
+ * @param {string | null} token
+ * @param {(dataset: any) => boolean} isPlanar
+ * @param {() => void} changed
+ */
+export function watchRun(run, token, isPlanar, changed) {
+  let stream = null;
+  let closed = false;
+  api.getSession(run.id).then(
+    (view) => {
+      if (closed) return;
+      const { history, ...state } = view;
+      run.state = state;
+      run.status = state.status;
+      run.step = state.step;
+      run.generation = state.generation;
+      append(run, history);
+      changed();
+      stream = openStream(run.id, {
+        token,
+        views: isPlanar(state.dataset) ? ["boundary"] : [],
+        onMessage: (msg) => onMessage(run, msg) && changed(),
+        onTensor: (header, data) => {
+          if (header.name !== "boundary") return;
+          run.boundary = { header, data };
+          run.frames += 1;
+          changed();
+        },
+        onStatus: () => {},
+        resume: () => {
+          const n = run.points.length;
+          return n && run.generation >= 0 ? { since_step: run.points[n - 1].step, generation: run.generation } : null;
+        },
+      });
+    },
+    (err) => {
+      run.error = err.message;
+      changed();
+    },
+  );
+  return () => {
+    closed = true;
+    if (stream) stream.close();
+  };
+}

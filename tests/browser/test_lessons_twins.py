@@ -1,0 +1,110 @@
+"""Twin runs in Chromium: a comparison's runs side by side, their loss curves overlaid in one chart
+(read off the drawn canvas), their boundaries in small multiples, one play/pause for all."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .lessons_helpers import start_lesson, stored_tokens
+
+pytestmark = pytest.mark.browser
+
+# The twin chart's colours (lessons/twins.js), one per run in order.
+COLOURS = [(0x08, 0x77, 0xBD), (0xE8, 0x59, 0x0C), (0x2F, 0x9E, 0x5B)]
+
+# Pixels of the uPlot canvas close to each run's colour.
+COUNT_COLOURS = """([el, colours]) => {
+  const canvas = el.querySelector("canvas");
+  const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  const counts = colours.map(() => 0);
+  for (let i = 0; i < data.length; i += 4) {
+    colours.forEach(([r, g, b], k) => {
+      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40 && data[i + 3] > 200) counts[k]++;
+    });
+  }
+  return counts;
+}"""
+
+# How many distinct colours a small multiple's boundary canvas shows (a blank canvas shows one).
+CANVAS_COLOURS = """el => {
+  const { data } = el.getContext("2d").getImageData(0, 0, el.width, el.height);
+  const seen = new Set();
+  for (let i = 0; i < data.length; i += 16) seen.add((data[i] >> 4) * 256 + (data[i + 1] >> 4) * 16 + (data[i + 2] >> 4));
+  return seen.size;
+}"""
+
+
+def statuses(client, ids):
+    return [client.get(f"/api/sessions/{i}").json()["status"] for i in ids]
+
+
+def wait_statuses(client, ids, wanted, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while (seen := statuses(client, ids)) != [wanted] * len(ids):
+        assert time.monotonic() < deadline, f"runs never all {wanted}: {seen}"
+        time.sleep(0.1)
+
+
+def test_a_comparison_plays_together_and_draws_one_curve_per_run(server, client, watched):
+    page = watched.page
+    progress = start_lesson(page, server.url, "15-dropout")
+    ids = [s["id"] for s in progress["sessions"]]
+    twins = page.get_by_test_id("twin-runs")
+    expect(twins.get_by_test_id("twin-card")).to_have_count(2)
+    expect(twins.get_by_test_id("twin-legend")).to_have_text("with dropoutwithout dropout")
+    assert statuses(client, ids) == ["idle", "idle"]
+
+    twins.get_by_test_id("twin-play-pause").click()
+    wait_statuses(client, ids, "running")
+    expect(twins.get_by_test_id("twin-status")).to_have_text(["running", "running"])
+    chart = twins.get_by_test_id("twin-chart")
+    page.wait_for_function(
+        "el => (el.dataset.points || '').split(',').length === 2 && el.dataset.points.split(',').every(n => +n >= 5)",
+        arg=chart.element_handle(),
+        timeout=30000,
+    )
+    # the canvas really shows both curves: many pixels of each run's colour
+    counts = page.evaluate(COUNT_COLOURS, [chart.element_handle(), COLOURS[:2]])
+    assert all(n > 50 for n in counts), f"pixels of each run's colour on the chart: {counts}"
+    # each run's boundary is painted (not a blank canvas)
+    boundaries = twins.get_by_test_id("twin-boundary")
+    for i in range(2):
+        page.wait_for_function("el => +(el.dataset.frames || 0) > 0", arg=boundaries.nth(i).element_handle())
+        assert boundaries.nth(i).evaluate(CANVAS_COLOURS) > 5
+
+    twins.get_by_test_id("twin-play-pause").click()
+    wait_statuses(client, ids, "paused")
+    expect(twins.get_by_test_id("twin-status")).to_have_text(["paused", "paused"])
+    # the two runs trained on the same data, and both are this browser's
+    tokens = stored_tokens(page)
+    assert all(tokens.get(i) for i in ids)
+
+
+def test_a_comparison_of_image_runs_shows_their_numbers(server, client, watched):
+    page = watched.page
+    start_lesson(page, server.url, "19-pooling")
+    twins = page.get_by_test_id("twin-runs")
+    expect(twins.get_by_test_id("twin-card")).to_have_count(2)
+    expect(twins.get_by_test_id("twin-boundary")).to_have_count(0)
+    page.get_by_test_id("step-batch").click()  # the page's session: the first run only
+    expect(twins.get_by_test_id("twin-step").first).to_have_text("1")
+    expect(twins.get_by_test_id("twin-step").nth(1)).to_have_text("0")
+    expect(twins.get_by_test_id("twin-loss").first).not_to_have_text("—")
+
+
+def test_leaving_a_comparison_keeps_the_shown_run_and_pauses_the_others(server, client, watched):
+    page = watched.page
+    progress = start_lesson(page, server.url, "15-dropout")
+    shown, other = (s["id"] for s in progress["sessions"])
+    page.get_by_test_id("twin-play-pause").click()
+    wait_statuses(client, [shown, other], "running")
+    page.get_by_test_id("lesson-leave").click()
+    expect(page.get_by_test_id("lesson-panel")).to_have_count(0)
+    wait_statuses(client, [other], "paused")
+    assert statuses(client, [shown]) == ["running"]
+    expect(page.get_by_test_id("status")).to_have_text("running")
+    page.get_by_test_id("play-pause").click()
+    wait_statuses(client, [shown], "paused")
