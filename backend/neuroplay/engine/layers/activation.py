@@ -31,6 +31,7 @@ class Activation(Layer):
         return self.y
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        assert self.y is not None, "activation: backward before forward"
         return self.activation.backward(self.y, dy) if need_input_grad else None
 
     def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:

@@ -112,6 +112,7 @@ class Conv2D(Layer):
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (N, filters, out_h, out_w) -> dx: (N, C, H, W); fills grads W and b."""
+        assert self.y is not None, "conv2d: backward before forward"
         return self.backward_from_preactivation(self.activation.backward(self.y, dy), need_input_grad)
 
     def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:

@@ -132,7 +132,7 @@ class MaxPool2D(_Pool2D):
 
     def argmax_mask(self) -> np.ndarray | None:
         """(N, C, H, W) bool: True at every pixel that is the (first) maximum of at least one window."""
-        if self._mask is None and self.winners is not None:
+        if self._mask is None and self.winners is not None and self.x is not None:
             mask = np.zeros(self.x.shape, dtype=bool)
             for (i, j), won in zip(self.offsets, self.winners):
                 offset_view(mask, i, j, self.stride, self.out_h, self.out_w)[...] |= won
