@@ -7,66 +7,10 @@ import { onFrame, requestFrame } from "./frame.js";
 import { kindOf } from "./datasets.js";
 import * as S from "./state.js";
 import { loadViewModules, wantedViews, probeWanted, accumulateRecord } from "./live_views.js";
+import { readTokens, rememberToken, forgetSession, readLast, rememberOpened, loadMySessions } from "./owned_sessions.js";
 
-const TOKENS_KEY = "neuroplay.tokens"; // {sessionId: ownerToken} of every session this browser owns
-const LAST_KEY = "neuroplay.last"; // the session the bare address reopens
-const OPENED_KEY = "neuroplay.opened"; // {sessionId: last time opened (ms)}, to sort "My sessions"
-
-// ---------------------------------------------------------------- owner tokens in localStorage
-function readJson(key) {
-  try {
-    const value = JSON.parse(localStorage.getItem(key) || "{}");
-    return value && typeof value === "object" ? value : {};
-  } catch {
-    return {};
-  }
-}
-
-function writeJson(key, value) {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    /* storage full or disabled: the session still works until the page closes */
-  }
-}
-
-export function readTokens() {
-  return readJson(TOKENS_KEY);
-}
-
-export function rememberToken(id, token) {
-  const tokens = readTokens();
-  tokens[id] = token;
-  writeJson(TOKENS_KEY, tokens);
-}
-
-function forgetSession(id) {
-  const tokens = readTokens();
-  delete tokens[id];
-  writeJson(TOKENS_KEY, tokens);
-  const opened = readJson(OPENED_KEY);
-  delete opened[id];
-  writeJson(OPENED_KEY, opened);
-}
-
-function readLast() {
-  try {
-    return localStorage.getItem(LAST_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function rememberOpened(id) {
-  try {
-    localStorage.setItem(LAST_KEY, id);
-  } catch {
-    /* ignore */
-  }
-  const opened = readJson(OPENED_KEY);
-  opened[id] = Date.now();
-  writeJson(OPENED_KEY, opened);
-}
+// Re-exported: the lessons keep their runs' tokens the same way.
+export { readTokens, rememberToken } from "./owned_sessions.js";
 
 // ---------------------------------------------------------------- opening a session
 let stream = null;
@@ -413,7 +357,7 @@ let queue = Promise.resolve();
  * `body` may be a function, called when the request goes out, so it builds on the state the
  * previous request left (e.g. the list of drawn points).
  */
-function patch(body, scope) {
+export function patch(body, scope) {
   const id = S.sessionId.peek();
   const token = S.ownerToken.peek();
   if (!token) return Promise.resolve(null);
@@ -521,60 +465,6 @@ export function changeTraining(changes, clear = []) {
   return patch(body, "training");
 }
 
-// ---------------------------------------------------------------- drawn points (2-D sets)
-export function setDrawMode(changes) {
-  S.drawMode.value = { ...S.drawMode.peek(), ...changes };
-}
-
-/** Add a training point at (x1, x2) with `label`; the session keeps its weights and trains on. */
-export function addPoint(x1, x2, label) {
-  const point = [round3(x1), round3(x2), label];
-  return patch(() => {
-    const ds = S.session.peek().dataset;
-    return { dataset: { added_points: [...ds.added_points, point] } };
-  }, "data");
-}
-
-function round3(v) {
-  return Math.round(v * 1000) / 1000;
-}
-
-/**
- * Remove training point `index` of the list /data returned (S.points): the generated points that
- * are kept come first, in the order of their generated index; the drawn ones follow. A generated
- * point goes to removed_points by that index; a drawn one leaves added_points.
- */
-export function removePoint(index) {
-  const pts = S.points.peek();
-  if (!pts || !pts.dataset || index < 0 || index >= pts.train.x.length) return Promise.resolve(null);
-  const added = pts.dataset.added_points;
-  const kept = pts.train.x.length - added.length;
-  let target;
-  if (index >= kept) {
-    target = { added: added[index - kept] };
-  } else {
-    const removed = new Set(pts.dataset.removed_points);
-    let generated = -1;
-    for (let k = -1; k < index; ) if (!removed.has(++generated)) k++; // the index-th one not removed
-    target = { generated };
-  }
-  return patch(() => {
-    const ds = S.session.peek().dataset;
-    if (target.added) {
-      const at = ds.added_points.findIndex((p) => p.every((v, i) => v === target.added[i]));
-      if (at < 0) return null; // already gone
-      return { dataset: { added_points: ds.added_points.filter((_, i) => i !== at) } };
-    }
-    if (ds.removed_points.includes(target.generated)) return null;
-    return { dataset: { removed_points: [...ds.removed_points, target.generated] } };
-  }, "data");
-}
-
-/** Put back every generated point and forget the drawn ones. */
-export function clearDrawnPoints() {
-  return patch({ dataset: { added_points: [], removed_points: [] } }, "data");
-}
-
 // ---------------------------------------------------------------- augmentation (image sets)
 /** Change some augmentation settings (the others keep their values); the weights stay. */
 export function setAugment(changes) {
@@ -640,69 +530,7 @@ export async function uploadFile(format, file, options) {
   }
 }
 
-// ---------------------------------------------------------------- downloads
-const DOWNLOAD_NAMES = { spec: "spec.json", weights: "weights.npz", pytorch: "model.py" };
-
-/** Save the session's spec, weights or PyTorch script as a file. Returns null, or the error message. */
-export async function download(what) {
-  const id = S.sessionId.peek();
-  try {
-    const { blob, filename } = await api.download(id, what);
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = filename || `neuroplay-${id}-${DOWNLOAD_NAMES[what]}`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 5000);
-    return null;
-  } catch (err) {
-    return err.message;
-  }
-}
-
-// ---------------------------------------------------------------- my sessions
-function summarize(view, opened) {
-  const { history: _h, ...state } = view;
-  return {
-    id: state.id,
-    status: state.status,
-    step: state.step,
-    epoch: state.epoch,
-    dataset: state.dataset,
-    layers: state.layers.map((l) => l.type),
-    totalParams: state.total_params,
-    forkedFrom: state.forked_from,
-    opened: opened || 0,
-  };
-}
-
-/** Read every session this browser owns (newest first); forget those the server no longer has. */
-export async function loadMySessions() {
-  const tokens = readTokens();
-  const opened = readJson(OPENED_KEY);
-  const ids = Object.keys(tokens).sort((a, b) => (opened[b] || 0) - (opened[a] || 0));
-  S.mySessions.value = { ...S.mySessions.peek(), loading: true };
-  const items = [];
-  for (let i = 0; i < ids.length; i += 6) {
-    const chunk = ids.slice(i, i + 6);
-    const results = await Promise.all(chunk.map(async (id) => {
-      try {
-        return summarize(await api.getSession(id), opened[id]);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404) {
-          forgetSession(id);
-          return null;
-        }
-        return { id, error: err.message, opened: opened[id] || 0 };
-      }
-    }));
-    items.push(...results.filter(Boolean));
-  }
-  S.mySessions.value = { loading: false, items };
-}
-
+// ---------------------------------------------------------------- dialogs
 export function openDialog(name) {
   S.dialog.value = name;
   if (name === "sessions") loadMySessions();

@@ -32,8 +32,6 @@ from ..schemas.inspect import ProbeRef
 from ..schemas.params import ParamEdit
 from ..schemas.session import (
     Divergence,
-    GridSpec,
-    LayerSummary,
     MetricPoint,
     SessionState,
     SessionStatus,
@@ -51,12 +49,13 @@ from .evaluation import evaluate
 from .history import MetricHistory
 from .param_edits import apply as apply_param_edit
 from .param_edits import check as check_param_edit
-from .param_edits import frozen_summaries, locate
+from .param_edits import locate
 from .phase_steps import PhaseSteps, StepSource
 from .probe import probe_sample
 from .runner import Runner
+from .session_state import describe
 from .session_views import ProbeKey, SessionViews
-from .telemetry import GRID_EXTENT, Snapshot, TelemetryFrames
+from .telemetry import Snapshot, TelemetryFrames
 
 logger = logging.getLogger(__name__)
 
@@ -156,46 +155,7 @@ class Session:
         return self.views.views
 
     def state(self) -> SessionState:
-        specs, net = self.specs, self.trainer.network
-        last = len(net.layers) - 1
-        return SessionState(
-            id=self.id,
-            status=self.status,
-            step=self.step,
-            epoch=self.epoch,
-            generation=self.generation,
-            model=specs.model,
-            dataset=specs.dataset,
-            training=specs.training,
-            loss=specs.resolved_loss(),
-            task=self.data.info.task,
-            layers=[
-                LayerSummary(
-                    index=i,
-                    type=layer.type_tag,
-                    role="output" if i == last else "hidden",
-                    output_shape=list(layer.output_shape),
-                    param_count=layer.param_count(),
-                )
-                for i, layer in enumerate(net.layers)
-            ],
-            total_params=net.param_count(),
-            train_size=len(self.data.x_train),
-            validation_size=len(self.data.x_val),
-            dataset_settings=list(self.data.info.settings),
-            grid=GridSpec(
-                x_min=-GRID_EXTENT,
-                x_max=GRID_EXTENT,
-                y_min=-GRID_EXTENT,
-                y_max=GRID_EXTENT,
-                size=self.grid_size,
-            ),
-            divergence=self.divergence,
-            error=self.error,
-            forked_from=self.forked_from,
-            phase=self._phases.view(),
-            frozen=frozen_summaries(self.trainer.frozen.masks),
-        )
+        return describe(self, self._phases.view())
 
     def weights_copy(self) -> dict[str, np.ndarray]:
         """Every parameter and buffer: exact when nothing runs, else the runner's latest snapshot

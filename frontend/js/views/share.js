@@ -3,7 +3,9 @@
 import { html } from "htm/preact";
 import { useState, useRef, useEffect } from "preact/hooks";
 import * as S from "../state.js";
-import { download, forkSession, newSession, openSession, openDialog, closeDialog, loadMySessions } from "../actions.js";
+import { forkSession, newSession, openSession, openDialog, closeDialog } from "../actions.js";
+import { download } from "../downloads.js";
+import { loadMySessions } from "../owned_sessions.js";
 import { t, tOr, formatInt } from "../i18n.js";
 import { entryOf } from "../datasets.js";
 import { Popover, Modal } from "./popover.js";
