@@ -155,7 +155,7 @@ def test_learning_rate_and_batch_size_change_while_running(client: httpx.Client)
     r = client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 0.1, "batch_size": 50}}, headers=auth)
     assert r.status_code == 200 and r.json()["status"] == "running"
     step_before = client.get(f"/api/sessions/{sid}").json()["step"]
-    time.sleep(0.3)
+    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["step"] > step_before, what="steps after the change")
     view = client.get(f"/api/sessions/{sid}").json()
     assert view["training"]["learning_rate"] == 0.1 and view["training"]["batch_size"] == 50
     assert view["step"] > step_before and view["generation"] == 1, "a training change must not rebuild"
@@ -221,7 +221,7 @@ def test_huge_learning_rate_diverges_cleanly_and_the_server_carries_on(client: h
     client.patch(f"/api/sessions/{sid}", json={"training": {"learning_rate": 0.01}}, headers=auth)
     command(client, sid, auth, "reset")
     assert command(client, sid, auth, "play")["status"] == "running"
-    time.sleep(0.2)
+    wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["step"] > 0, what="training after the reset")
     assert command(client, sid, auth, "pause")["status"] == "paused"
     assert client.get("/api/health").status_code == 200
 

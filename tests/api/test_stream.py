@@ -10,7 +10,7 @@ from websockets.sync.client import connect
 
 from neuroplay.sessions.telemetry import grid_points
 
-from .helpers import StreamReader, command, create
+from .helpers import StreamReader, command, create, wait_for
 
 
 def open_stream(server, sid: str):
@@ -89,7 +89,8 @@ def test_every_metric_point_reaches_the_client_in_order(server, client: httpx.Cl
         reader = StreamReader(ws)
         reader.send({"type": "subscribe", "views": ["boundary", "neurons", "weights"]})
         command(client, sid, auth, "play")
-        time.sleep(1.0)
+        # Long enough for more than 20 points (one per epoch of 10 steps, at most 60 a second).
+        wait_for(lambda: len(client.get(f"/api/sessions/{sid}").json()["history"]) > 25, what="25 points")
         final = command(client, sid, auth, "pause")
         steps = [p["step"] for p in reader.read_until(lambda m: m["type"] == "history")["points"]]
         while True:
@@ -145,7 +146,7 @@ def test_two_watchers_and_a_dropped_one_do_not_disturb_training(server, client: 
         with open_stream(server, sid) as b:
             StreamReader(b).send({"type": "subscribe", "views": ["boundary"]})
             command(client, sid, auth, "play")
-            time.sleep(0.3)
+            wait_for(lambda: client.get(f"/api/sessions/{sid}").json()["step"] > 0, what="training")
         # b has left mid-run
         reader = StreamReader(a)
         reader.send({"type": "subscribe", "views": ["boundary"]})

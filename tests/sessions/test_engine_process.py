@@ -60,8 +60,9 @@ def test_training_in_the_process_is_exactly_training_here(engines: EnginePool) -
     played = Session("p", "hash", slow, engines=engines, **BASE_SETTINGS)
     stepped = Session("q", "hash", slow, engines=engines, **BASE_SETTINGS)
     for _ in range(3):  # several trips there and back
+        at = played.step
         played.command("play")
-        time.sleep(0.15)
+        wait_until(lambda at=at: played.step > at + 10, what="steps in the process")
         played.command("pause")
     assert played.step > 30 and played.epoch >= 1
     for _ in range(played.step):
@@ -137,10 +138,12 @@ def test_changes_made_while_it_trains_are_exactly_those_made_by_hand(engines: En
     played.command("play")
     plan = []
     for change in changes:
-        time.sleep(0.2)
+        at = played.step
+        wait_until(lambda at=at: played.step > at + 20, what="steps before the change")
         played.change(change)
         plan.append((played.step, change))
-    time.sleep(0.2)
+    at = played.step
+    wait_until(lambda at=at: played.step > at + 20, what="steps after the last change")
     played.command("pause")
     assert played.step > plan[-1][0] > plan[0][0]
     for at, change in plan:
@@ -164,7 +167,7 @@ def test_a_stop_right_after_a_start_is_never_lost(engines: EnginePool) -> None:
 
     threading.Thread(target=toggle, daemon=True).start()
     assert done.wait(60), "play/pause hung"
-    assert session.status == "paused" and not session._runner.alive
+    assert session.status == "paused" and not session.engine_alive
     step = session.step
     time.sleep(0.2)
     assert session.step == step, "the process went on training after the pause"
@@ -182,7 +185,7 @@ def test_a_killed_engine_process_takes_the_session_back_to_its_last_save(engines
     at_play = session.trainer.network.get_weights()
     session.command("play")
     wait_until(lambda: session.step > 200 and session.history.points[-1].step > 5, what="training")
-    pid = session._runner.pid
+    pid = session.engine_pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: session.status == "paused", what="the session to notice")
@@ -195,7 +198,7 @@ def test_a_killed_engine_process_takes_the_session_back_to_its_last_save(engines
     session.command("play")  # a fresh process takes over
     try:
         wait_until(lambda: session.step > 100, what="training to go on")
-        assert session.error is None and session._runner.pid != pid
+        assert session.error is None and session.engine_pid != pid
     finally:
         session.command("pause")
 
@@ -207,7 +210,9 @@ def test_a_killed_engine_process_goes_back_to_its_last_periodic_save(engines: En
     )
     session.command("play")
     wait_until(lambda: sum(c.status == "running" for c in saved) >= 2, what="periodic saves")
-    os.kill(session._runner.pid, signal.SIGKILL)
+    pid = session.engine_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
     wait_until(lambda: session.status == "paused", what="the session to notice")
     last_save = [c for c in saved if c.status == "running"][-1]  # the saves come in order with the end
     assert session.step == last_save.step > 0
@@ -229,18 +234,20 @@ def test_commands_landing_while_a_jobs_last_report_is_handled_wait_for_it(engine
         )
         session.command("play")
         wait_until(lambda s=session: s.step > 50, what="training")
-        os.kill(session._runner.pid, signal.SIGKILL)
+        pid = session.engine_pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
         wait_until(lambda s=session: s.status == "paused", what="the report to start landing")
         act(session)
         if session.status == "running":  # play: a fresh process trains
             step = session.step
             wait_until(lambda s=session, at=step: s.step > at + 50, what="training to go on")
-            assert session._runner.alive
+            assert session.engine_alive
             session.command("pause")
         else:  # a change to a session that had stopped: it stays stopped
             step = session.step
             time.sleep(0.2)
-            assert session.status == "paused" and not session._runner.alive and session.step == step
+            assert session.status == "paused" and not session.engine_alive and session.step == step
             assert session.specs.training.learning_rate == 0.02
     assert engines.busy_count == 0
 

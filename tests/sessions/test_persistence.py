@@ -152,7 +152,7 @@ def test_the_manager_reloads_sessions_after_a_restart_and_after_unloading(tmp_pa
     weights = a.trainer.network.get_weights()
     a.last_used = time.monotonic() - 3600  # long unused: may be unloaded
     b, _ = first.create(SPECS)
-    assert a.id not in first._sessions and b.id in first._sessions  # unloaded, not forgotten
+    assert not first.is_loaded(a.id) and first.is_loaded(b.id)  # unloaded, not forgotten
     again = first.get(a.id)
     assert again is not a and again.step == a.step
     np.testing.assert_array_equal(again.trainer.network.get_weights()["layer0.W"], weights["layer0.W"])

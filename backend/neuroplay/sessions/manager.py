@@ -136,6 +136,11 @@ class SessionManager:
                 self._add(session)
         return session, token
 
+    def is_loaded(self, session_id: str) -> bool:
+        """Whether the session is in memory now (it may still be in the store when not)."""
+        with self._lock:
+            return session_id in self._sessions
+
     def get(self, session_id: str) -> Session:
         """The session, loaded from its last checkpoint if it is not in memory (after a restart or
         an unload); SessionNotFound when there is none."""

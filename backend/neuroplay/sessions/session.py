@@ -146,6 +146,11 @@ class Session:
         return self._runner.pid
 
     @property
+    def engine_alive(self) -> bool:
+        """An engine process is training this session, or its final report is being handled."""
+        return self._runner.alive
+
+    @property
     def frames(self) -> TelemetryFrames | None:
         """The encoded tensor records of the latest display frame, for the watched views."""
         return self.views.frames
