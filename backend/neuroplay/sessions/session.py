@@ -27,7 +27,7 @@ import numpy as np
 
 from ..data import Dataset
 from ..data.dataset import UploadSource
-from ..engine import StepResult, get_loss
+from ..engine import StepResult
 from ..schemas.inspect import ProbeRef
 from ..schemas.params import ParamEdit
 from ..schemas.session import (
@@ -39,12 +39,13 @@ from ..schemas.session import (
 from ..schemas.stream import ViewName
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
-from .build import Specs, TrainingArrays, build_data, build_optimizer, build_trainer, new_network
+from .build import Specs, TrainingArrays, build_data, build_trainer, new_network
 from .capture import capture
-from .compatibility import check_fits
+from .change_plan import apply_training_settings, may_keep_weights
 from .engine_messages import Pace, Progress, Saved, Start, Stopped
 from .engine_pool import EngineGone, EnginePool
 from .engine_state import EngineState
+from .engine_watch import EngineWatchSync
 from .evaluation import evaluate
 from .history import MetricHistory
 from .param_edits import apply as apply_param_edit
@@ -124,8 +125,7 @@ class Session:
         self._last_engine_state: EngineState | None = None
         # What watchers see (the hub says what is watched); computed only for what is watched.
         self.views = SessionViews(grid_size, max_neuron_maps)
-        self._watch_lock = threading.Lock()
-        self._watch_sent: tuple[frozenset[str], ProbeKey | None] | None = None  # what the engine process has
+        self._engine_watch = EngineWatchSync(self.views)
         self._model_key_of: object = None  # the model spec _model_key_json was serialised from
         self._model_key_json = ""
         # Build everything before assigning, so a bad spec leaves no half-made session.
@@ -255,14 +255,8 @@ class Session:
                 self._apply_training(specs)
                 self._checkpoint()
 
-    # Dataset fields whose change keeps the weights: the learner edits points or augmentation and
-    # watches the same network adapt, instead of starting over.
-    KEEP_WEIGHTS_FIELDS = frozenset({"added_points", "removed_points", "augment"})
-
     def _swap_data_keeping_weights(self, specs: Specs) -> bool:
-        old, new = self.specs.dataset.model_dump(), specs.dataset.model_dump()
-        changed = {k for k in new if new[k] != old[k]}
-        if not changed or not changed <= self.KEEP_WEIGHTS_FIELDS or specs.training != self.specs.training:
+        if not may_keep_weights(self.specs, specs):
             return False
         data = build_data(specs.dataset, self.uploads)  # raises before anything is changed
         if (data.input_shape, data.output_shape) != (self.data.input_shape, self.data.output_shape):
@@ -342,25 +336,8 @@ class Session:
             self._checkpoint()
 
     def _apply_training(self, specs: Specs) -> None:
-        """Training settings onto the stopped trainer (weights and optimizer state kept unless the
-        optimizer itself changes)."""
-        new = specs.training
-        trainer = self.trainer
-        new_loss = specs.resolved_loss() != self.specs.resolved_loss()
-        old = self.specs.training
-        if new_loss:
-            # A new loss must fit the output layer; check before changing anything at all.
-            check_fits(trainer.network, self.data, specs.resolved_loss())
-        trainer.optimizer.learning_rate = new.learning_rate
-        trainer.optimizer.l2 = new.l2
-        trainer.clip_norm = new.clip_norm
-        trainer.clip_value = new.clip_value
-        trainer.set_batch_size(new.batch_size)
-        self._steps_per_second = new.steps_per_second
-        if new_loss:
-            trainer.set_loss(get_loss(specs.resolved_loss()))
-        if (new.optimizer, new.momentum) != (old.optimizer, old.momentum):
-            trainer.optimizer = build_optimizer(new)
+        apply_training_settings(self.trainer, self.data, self.specs, specs)
+        self._steps_per_second = specs.training.steps_per_second
         self.specs = specs
         self.state_version += 1
 
@@ -444,8 +421,7 @@ class Session:
         """What the runner sends to start training (called by it under _control)."""
         state = EngineState.of(self.trainer, self.step, self.epoch)
         self._last_engine_state = state
-        with self._watch_lock:
-            views, probe = self._watch_sent = self.views.engine_watch(self._arrays)
+        views, probe = self._engine_watch.for_start(self._arrays)
         return Start(
             job=0,  # numbered by the runner
             specs=self.specs,
@@ -557,16 +533,12 @@ class Session:
         """The hub's watchers now open `views` (and one of them named `probe`): computed from now on,
         told to a training engine process at once (no restart). Raises ProbeOutOfRange, changing
         nothing, for a sample the data does not have."""
-        with self._watch_lock:
-            self.views.watch(views, probe, self._arrays)
+        self._engine_watch.watch(views, probe, self._arrays)
         self._sync_watch()
 
     def _sync_watch(self) -> None:
         """Tell a training engine process what is watched, if it does not have that yet."""
-        with self._watch_lock:
-            wanted = self.views.engine_watch(self._arrays)
-            if wanted != self._watch_sent and self._runner.watch(*wanted):
-                self._watch_sent = wanted
+        self._engine_watch.sync(self._arrays, self._runner.watch)
 
     def refresh_telemetry(self) -> None:
         """Compute the watched views now (the hub calls this when they change while nothing runs)."""
