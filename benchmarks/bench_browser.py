@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +27,9 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT
+from conftest import LiveServer
+
 sys.path.insert(0, str(ROOT / "backend"))
 
 CHROMIUM = "/usr/bin/chromium"
@@ -78,59 +77,6 @@ CONFIGS = [
 TRAINING = {"learning_rate": 0.03, "batch_size": 10}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`python -m neuroplay serve` in a child process, as tests/conftest.py starts it."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(data_dir / "server.log", "wb")  # noqa: SIM115 (closed with the server)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "neuroplay",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(data_dir),
-                "--log-level",
-                "warning",
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("server exited early: " + (data_dir / "server.log").read_text())
-            try:
-                if httpx.get(self.url + "/api/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-
-
 def bare_engine_epochs_per_second(config: Config, seconds: float) -> float:
     """Epochs/s of Trainer.train_step alone for the same network, data and batch size."""
     from neuroplay.schemas.dataset import DatasetSpec
@@ -171,7 +117,7 @@ def read_counters(page) -> tuple[float, int, int, int, int]:
     return t, int("".join(ch for ch in epoch if ch.isdigit())), int(frames), int(graph or 0), int(points)
 
 
-def browser_run(browser, server: Server, config: Config, seconds: float) -> dict:
+def browser_run(browser, server: LiveServer, config: Config, seconds: float) -> dict:
     r = httpx.post(
         server.url + "/api/sessions",
         json={
@@ -182,7 +128,8 @@ def browser_run(browser, server: Server, config: Config, seconds: float) -> dict
     )
     r.raise_for_status()
     created = r.json()
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    # bypass_csp: wait_for_function evaluates its predicate with eval(), which the page's CSP forbids
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US", bypass_csp=True)
     tokens = json.dumps({created["id"]: created["owner_token"]})
     ctx.add_init_script(f"localStorage.setItem('neuroplay.tokens', {json.dumps(tokens)});")
     page = ctx.new_page()
@@ -232,7 +179,7 @@ def main() -> int:
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp))
+        server = LiveServer(Path(tmp))
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
