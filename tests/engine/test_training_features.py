@@ -142,7 +142,7 @@ def test_phase_stepping_reproduces_a_full_step_bit_for_bit() -> None:
     stepper = PhaseStepper(stepped)
     while len(results) < 3:
         phase, result = stepper.advance()
-        phases.append((phase.kind, phase.layer))
+        phases.append((phase.stage, phase.layer))
         if result is not None:
             results.append(result)
     assert phases[:8] == [
@@ -166,7 +166,7 @@ def test_each_phase_leaves_what_the_views_show() -> None:
     stepper.advance()  # forward through layer 0 only
     assert t.network.layers[0].observe()["output"].shape == (8, 5)
     assert t.network.layers[1].observe() == {}
-    while stepper.next_phase.kind != "backward" or stepper.next_phase.layer != 1:
+    while stepper.next_phase.stage != "backward" or stepper.next_phase.layer != 1:
         stepper.advance()
     assert t.network.layers[2].grad_output is not None and t.network.layers[1].grad_output is None
 

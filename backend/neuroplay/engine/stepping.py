@@ -15,7 +15,7 @@ from .training import StepResult, Trainer
 
 @dataclass(frozen=True)
 class Phase:
-    kind: str  # "forward" | "loss" | "backward" | "update"
+    stage: str  # "forward" | "loss" | "backward" | "update" (as the wire's StepPhase.stage)
     layer: int | None = None
 
 
@@ -45,7 +45,7 @@ class PhaseStepper:
         the step ends no epoch. Ignored while a step is in progress."""
         t, net = self.trainer, self.trainer.network
         phase, last = self.next_phase, len(net.layers) - 1
-        if phase.kind == "forward":
+        if phase.stage == "forward":
             i = phase.layer or 0
             if i == 0:
                 self.batch = t.next_batch() if batch is None else (batch[0], batch[1], False)
@@ -57,7 +57,7 @@ class PhaseStepper:
         assert self.batch is not None  # set by the first forward phase
         _, yb, ended = self.batch
         flowing = self.activation  # the output (loss phase) or the gradient flowing back
-        if phase.kind == "loss":
+        if phase.stage == "loss":
             assert flowing is not None
             self.loss = t.loss.value(flowing, yb)
             if not np.isfinite(self.loss):
@@ -70,7 +70,7 @@ class PhaseStepper:
             else:
                 self.activation = t.loss.grad(flowing, yb)
             self.next_phase = Phase("backward", last)
-        elif phase.kind == "backward":
+        elif phase.stage == "backward":
             assert flowing is not None
             i = phase.layer or 0
             layer = net.layers[i]

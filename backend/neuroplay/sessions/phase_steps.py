@@ -46,7 +46,7 @@ class PhaseSteps:
     def view(self) -> StepPhase:
         if self.last is None or self._source is None:
             return StepPhase()
-        return StepPhase(stage=self.last.kind, layer=self.last.layer, on=self._source.on)  # type: ignore[arg-type]
+        return StepPhase(stage=self.last.stage, layer=self.last.layer, on=self._source.on)  # type: ignore[arg-type]
 
     def advance(self, trainer: Trainer, step: int, epoch: int, source: StepSource) -> StepResult | None:
         """Carry out the next phase (a new step starts when none is partial, or when the partial one
