@@ -132,7 +132,9 @@ def image_zip() -> bytes:
     return buf.getvalue()
 
 
-def test_on_an_uploaded_table_image_and_sequence_layers_are_greyed_and_cannot_be_added(server, client, context, watched):
+def test_on_an_uploaded_table_image_and_sequence_layers_are_greyed_and_cannot_be_added(
+    server, client, context, watched
+):
     page = watched.page
     sid = open_owned(context, page, server, client, {})
     token = page.evaluate("JSON.parse(localStorage.getItem('neuroplay.tokens'))")[sid]

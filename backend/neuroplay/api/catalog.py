@@ -12,8 +12,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from ..data import DATASETS
-from ..data.registry import LAYERS_BY_KIND
 from ..data.features import FEATURES
+from ..data.registry import LAYERS_BY_KIND
 from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..engine.layers import Layer
 from ..engine.registry import LAYER_CLASSES

@@ -12,7 +12,6 @@ from .init import get_initialiser
 from .layers import Layer, ShapeError
 from .registry import LAYER_CLASSES, BuildContext, build_layer
 
-
 # How a message about one layer starts: "layer 3 (conv2d): ..." (the index counts from 0, as the spec does).
 _LAYER_PREFIX = re.compile(r"^layer (\d+)(?: \([^)]*\))?: ")
 
