@@ -8,6 +8,8 @@ import { kindOf } from "./datasets.js";
 import * as S from "./state.js";
 import { loadViewModules, wantedViews, probeWanted, accumulateRecord } from "./live_views.js";
 import { readTokens, rememberToken, forgetSession, readLast, rememberOpened, loadMySessions } from "./owned_sessions.js";
+import { insertionPoint } from "./layer_fit.js";
+import { placeLayerError } from "./layer_errors.js";
 
 // Re-exported: the lessons keep their runs' tokens the same way.
 export { readTokens, rememberToken } from "./owned_sessions.js";
@@ -338,11 +340,14 @@ export async function loadPoints() {
 }
 
 // ---------------------------------------------------------------- changes (owner only)
-function showError(err, scope) {
+/** `place(err)`, if given, says where the error shows and in what words ({layer, insertedAt, message}). */
+function showError(err, scope, place = null) {
+  const placed = place ? place(err) : null;
   S.lastError.value = {
     message: err instanceof Error ? err.message : String(err),
     layer: err instanceof ApiError ? err.layer : null,
     scope,
+    ...placed,
   };
 }
 
@@ -357,7 +362,7 @@ let queue = Promise.resolve();
  * `body` may be a function, called when the request goes out, so it builds on the state the
  * previous request left (e.g. the list of drawn points).
  */
-export function patch(body, scope) {
+export function patch(body, scope, placeError = null) {
   const id = S.sessionId.peek();
   const token = S.ownerToken.peek();
   if (!token) return Promise.resolve(null);
@@ -374,7 +379,7 @@ export function patch(body, scope) {
       return view;
     } catch (err) {
       if (S.sessionId.peek() === id) {
-        showError(err, scope);
+        showError(err, scope, placeError);
         S.draftLayers.value = null; // show what the server really has
       }
       return null;
@@ -398,23 +403,31 @@ export function currentLayers() {
 
 /** Change the layer list: `edit(copy)` gets a copy of the current list and returns the new one (or null: no change). */
 export function editLayers(edit) {
-  const layers = edit(currentLayers().map((layer) => ({ ...layer })));
+  const shown = currentLayers().map((layer) => ({ ...layer }));
+  const layers = edit(shown.slice());
   if (!layers) return Promise.resolve(null);
+  // Where each layer of the new list was (-1: added), so a refusal lands on the card it is about.
+  const origins = layers.map((layer) => shown.indexOf(layer));
   S.draftLayers.value = layers;
-  return patch({ model: { layers } }, "network");
+  const place = (err) => placeLayerError(err, layers, origins, shown.length, S.catalog.peek());
+  return patch({ model: { layers } }, "network", place);
 }
 
 function outputIndex(layers) {
   return layers.length - 1;
 }
 
-/** A new hidden layer of `type` with the catalog's defaults, inserted at `index` (before the output). */
+/**
+ * A new hidden layer of `type` with the catalog's defaults, inserted at `index` (before the output);
+ * without an index, where it fits (layer_fit.js: a conv goes before Flatten).
+ */
 export function addLayer(type, index = null) {
   const info = S.catalog.peek().layers.find((l) => l.type === type);
   const layer = { type };
   for (const setting of info.settings) if (setting.default !== null) layer[setting.name] = setting.default;
+  const fitting = index === null ? insertionPoint(S.catalog.peek(), S.session.peek(), currentLayers(), type) : index;
   return editLayers((layers) => {
-    const at = index === null ? outputIndex(layers) : Math.max(0, Math.min(index, outputIndex(layers)));
+    const at = Math.max(0, Math.min(fitting, outputIndex(layers)));
     layers.splice(at, 0, layer);
     return layers;
   });
@@ -444,7 +457,7 @@ export function moveLayer(from, to) {
 export function updateLayer(index, changes) {
   return editLayers((layers) => {
     if (!layers[index]) return null;
-    layers[index] = { ...layers[index], ...changes };
+    Object.assign(layers[index], changes); // the same object: a refusal still finds its card
     return layers;
   });
 }

@@ -22,9 +22,20 @@ export function kindOf(catalog, dataset) {
   return (entry && entry.kind) || "points";
 }
 
-/** A class index's name: the catalog's class names, else the index itself. */
-export function className(entry, index) {
-  const names = entry && entry.class_names;
+/**
+ * The class names of a session's data: the catalog's for a built-in set; for an upload (which has
+ * no catalog entry) the ones its samples came with (GET /data: an image set's folder names).
+ * @param {any} catalog @param {any} dataset @param {{class_names?: string[]} | null} points S.points
+ * @returns {string[]}
+ */
+export function classNamesOf(catalog, dataset, points) {
+  const entry = dataset ? entryOf(catalog, dataset.name) : null;
+  if (entry && entry.class_names && entry.class_names.length) return entry.class_names;
+  return (points && points.class_names) || [];
+}
+
+/** A class index's name from `names` (classNamesOf), else the index itself. */
+export function className(names, index) {
   return names && names[index] !== undefined ? names[index] : String(index);
 }
 

@@ -425,8 +425,14 @@ export interface LandscapeResponse {
 }
 
 export interface LayerInfo {
+  /** The kinds of data it fits (points, image, sequence, table). */
+  data_kinds?: string[];
   description: string;
+  /** The ranks of input it takes (axes besides the batch: 1 features, 2 a sequence (time, features), 3 an image (channels, height, width)); null: any. */
+  input_ranks?: number[] | null;
   label: string;
+  /** The rank of its output with the default settings; null: the rank of its input. */
+  output_rank?: number | null;
   settings: SettingInfo[];
   type: string;
 }

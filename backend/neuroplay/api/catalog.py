@@ -13,7 +13,10 @@ from pydantic import BaseModel
 
 from ..data import DATASETS
 from ..data.features import FEATURES
+from ..data.registry import LAYERS_BY_KIND
 from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
+from ..engine.layers import Layer
+from ..engine.registry import LAYER_CLASSES
 from ..schemas.catalog import (
     Catalog,
     DatasetCatalogEntry,
@@ -42,6 +45,8 @@ from ..views import VIEWS, ViewDef
 from .datasets import LIMITS
 
 router = APIRouter()
+
+RANKS = (1, 2, 3)  # of the inputs layers take: features, sequences, images
 
 LAYER_MODELS: list[tuple[type[BaseModel], str]] = [
     (DenseSpec, "Dense"),
@@ -106,17 +111,36 @@ def view_info(view: ViewDef) -> ViewInfo:
     )
 
 
+def layer_info(model: type[BaseModel], label: str) -> LayerInfo:
+    tag = model.model_fields["type"].default
+    layer = LAYER_CLASSES[tag]
+    return LayerInfo(
+        type=tag,
+        label=label,
+        description=(model.__doc__ or "").strip(),
+        settings=settings_of(model),
+        input_ranks=list(layer.input_ranks) if layer.input_ranks is not None else None,
+        output_rank=output_rank(model, layer),
+        data_kinds=[kind for kind, tags in LAYERS_BY_KIND.items() if tag in tags],
+    )
+
+
+def output_rank(model: type[BaseModel], layer: type[Layer]) -> int | None:
+    """The rank of the layer's output with its default settings, from the engine's own size
+    estimate on inputs of every rank it takes: None when it keeps the rank of its input."""
+    defaults = model().model_dump(exclude={"type"})
+    ranks = layer.input_ranks or RANKS
+    out = {rank: len(layer.estimate((8,) * rank, **defaults)[0]) for rank in ranks}
+    if all(o == rank for rank, o in out.items()):
+        return None
+    if len(set(out.values())) == 1:
+        return out[ranks[0]]
+    raise ValueError(f"{layer.type_tag}: an output rank that depends on the input's ({out}) cannot be published")
+
+
 def build_catalog() -> Catalog:
     return Catalog(
-        layers=[
-            LayerInfo(
-                type=model.model_fields["type"].default,
-                label=label,
-                description=(model.__doc__ or "").strip(),
-                settings=settings_of(model),
-            )
-            for model, label in LAYER_MODELS
-        ],
+        layers=[layer_info(model, label) for model, label in LAYER_MODELS],
         datasets=[
             DatasetCatalogEntry(
                 name=info.name,

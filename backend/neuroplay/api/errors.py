@@ -82,7 +82,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ModelError)
     async def model_error(_: Request, exc: ModelError) -> JSONResponse:
         loc = ["body", "model"] + (["layers", exc.layer] if exc.layer is not None else [])
-        return _respond(422, exc.message, exc.layer, [{"loc": loc, "msg": exc.message, "type": "model"}])
+        # detail's msg is the reason alone (as pydantic's are): loc already says where.
+        return _respond(422, exc.message, exc.layer, [{"loc": loc, "msg": exc.reason, "type": "model"}])
 
     @app.exception_handler(SessionDeleted)
     async def gone(_: Request, exc: SessionDeleted) -> JSONResponse:

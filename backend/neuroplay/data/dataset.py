@@ -12,7 +12,7 @@ from ..schemas.dataset import DatasetSpec, UploadRef
 from .augment import Augmentation, augment
 from .errors import DataError
 from .features import derive
-from .registry import DATASETS, IMAGE_LAYERS, DatasetInfo
+from .registry import DATASETS, LAYERS_BY_KIND, DatasetInfo
 from .uploads import ParsedData
 
 
@@ -149,7 +149,7 @@ def _read_upload(
 def uploaded_info(ref: UploadRef, parsed: ParsedData) -> DatasetInfo:
     """What an uploaded file is, as a DatasetInfo (uploads are always classification)."""
     kind = "table" if ref.format == "csv" else "image"
-    suits = ("dense", "activation", "dropout", "batch_norm") if kind == "table" else IMAGE_LAYERS
+    suits = LAYERS_BY_KIND[kind]
     return DatasetInfo(
         name="upload",
         label=ref.filename or "uploaded data",

@@ -62,6 +62,12 @@ def _points(fn: Callable[..., tuple[np.ndarray, np.ndarray]]) -> Generate:
 POINT_LAYERS = ("dense", "activation", "dropout", "batch_norm")
 IMAGE_LAYERS = ("conv2d", "max_pool2d", "avg_pool2d", "flatten", "dense", "dropout", "batch_norm", "activation")
 SEQUENCE_LAYERS = ("simple_rnn", "dense", "activation")
+TABLE_LAYERS = ("dense", "activation", "dropout", "batch_norm")  # an uploaded CSV: rows of numbers
+# The layer types that fit each kind of data: the palette greys out the others (the catalog's
+# LayerInfo.data_kinds), uploads included.
+LAYERS_BY_KIND: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"points": POINT_LAYERS, "image": IMAGE_LAYERS, "sequence": SEQUENCE_LAYERS, "table": TABLE_LAYERS}
+)
 
 
 def _two_d(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,14 +12,22 @@ from .init import get_initialiser
 from .layers import Layer, ShapeError
 from .registry import LAYER_CLASSES, BuildContext, build_layer
 
+# How a message about one layer starts: "layer 3 (conv2d): ..." (the index counts from 0, as the spec does).
+_LAYER_PREFIX = re.compile(r"^layer (\d+)(?: \([^)]*\))?: ")
+
 
 class ModelError(ValueError):
-    """A spec that cannot be built. `layer` is the index of the bad layer (None: the spec as a whole)."""
+    """A spec that cannot be built. `layer` is the index of the bad layer (None: the spec as a whole).
+
+    `reason` is the message without its "layer i (tag): " start, for a client that names the layer
+    its own way (the browser says "Hidden 4 · Conv 2-D", counting from 1)."""
 
     def __init__(self, message: str, layer: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.layer = layer
+        match = _LAYER_PREFIX.match(message) if layer is not None else None
+        self.reason = message[match.end() :] if match and int(match.group(1)) == layer else message
 
 
 class Network:

@@ -25,6 +25,17 @@ class LayerInfo(WireModel):
     label: str
     description: str
     settings: list[SettingInfo]
+    input_ranks: list[int] | None = Field(
+        None,
+        description="The ranks of input it takes (axes besides the batch: 1 features, 2 a sequence "
+        "(time, features), 3 an image (channels, height, width)); null: any.",
+    )
+    output_rank: int | None = Field(
+        None, description="The rank of its output with the default settings; null: the rank of its input."
+    )
+    data_kinds: list[str] = Field(
+        default_factory=list, description="The kinds of data it fits (points, image, sequence, table)."
+    )
 
 
 class DatasetCatalogEntry(WireModel):

@@ -71,7 +71,7 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
     estimate, at = estimate_params(specs.model)
     if at is not None:
         raise ModelError(
-            f"layer {at} ({specs.model.layers[at].type}) takes the network past {MAX_PARAMS:,} parameters "
+            f"layer {at} ({specs.model.layers[at].type}): takes the network past {MAX_PARAMS:,} parameters "
             f"(at least {estimate:,}); make it smaller",
             at,
         )

@@ -7,7 +7,7 @@ import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { setAugment, loadAugmentPreview } from "../actions.js";
 import { t } from "../i18n.js";
-import { entryOf, className, drawImage } from "../datasets.js";
+import { classNamesOf, className, drawImage } from "../datasets.js";
 import { ShuffleIcon } from "./icons.js";
 
 /** name, the value a switch turns on, slider bounds and how the amount reads. */
@@ -56,7 +56,7 @@ function Preview() {
   useEffect(() => {
     loadAugmentPreview(null);
   }, [augmentKey, dataKey, state.id]);
-  const entry = entryOf(S.catalog.value, state.dataset.name);
+  const names = classNamesOf(S.catalog.value, state.dataset, S.points.value);
   const ok = preview && !preview.error && preview.shape;
   return html`<div class="augment-preview" data-testid="augment-preview" aria-busy=${loading ? "true" : "false"}
     data-loading=${loading ? "1" : "0"} data-active=${ok && preview.active ? "1" : "0"}>
@@ -67,7 +67,7 @@ function Preview() {
         : html`<div class="augment-thumb big placeholder"></div>`}
       <div class="augment-caption">
         <strong>${t("augment.original")}</strong>
-        ${ok ? html`<span>${t("augment.sample", { n: preview.index + 1, label: className(entry, Math.round(preview.label)) })}</span>` : null}
+        ${ok ? html`<span>${t("augment.sample", { n: preview.index + 1, label: className(names, Math.round(preview.label)) })}</span>` : null}
         <button class="btn btn-small" data-testid="augment-shuffle" onClick=${() => loadAugmentPreview("random")}
           title=${t("augment.shuffleHint")}><${ShuffleIcon} />${t("augment.shuffle")}</button>
       </div>

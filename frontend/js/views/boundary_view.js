@@ -371,14 +371,15 @@ export function BoundaryView() {
           tabindex=${drawing ? 0 : -1} onClick=${onClick} onMouseMove=${onMove}
           onKeyDown=${onKeyDown} onFocus=${onFocus} onBlur=${onBlur}></canvas>
         ${focus ? html`<div class="focus-tag">${t("out.focus", { name: focus.name })}</div>` : null}
-        ${drawing ? html`<div class="draw-tag" data-testid="draw-hint" aria-live="polite">${cross
-          ? crossText(cross, state, mode)
-          : t("draw.hint")}</div>` : null}
       </div>
       <div class="ticks ticks-x" aria-hidden="true">${TICKS.map((v) => html`<span>${v}</span>`)}</div>
       <div class="ticks ticks-y" aria-hidden="true">${TICKS.slice().reverse().map((v) => html`<span>${v}</span>`)}</div>
     </div>
-    <p class="hint plane-marks">${t("probe.planeMark")}${showBatches ? ` ${t("batch.planeMark")}` : ""}</p>
+    ${drawing
+      ? html`<p class="hint draw-hint" data-testid="draw-hint" aria-live="polite">${cross
+          ? crossText(cross, state, mode)
+          : t("draw.hint")}</p>`
+      : html`<p class="hint plane-marks">${t("probe.planeMark")}${showBatches ? ` ${t("batch.planeMark")}` : ""}</p>`}
     ${state && state.task === "regression"
       ? html`<div class="legend" aria-hidden="true"><span>−1</span><span class="legend-scale"></span><span>+1</span></div>`
       : html`<div class="legend" aria-hidden="true">

@@ -9,7 +9,7 @@ import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
 import { onFrame } from "../frame.js";
-import { t, lang } from "../i18n.js";
+import { t, tOr, lang } from "../i18n.js";
 import { paintValues, domainOf, colourOf, featureMap } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
 import { maskOf } from "./live/dropout_mask.js";
@@ -30,6 +30,14 @@ function columnsOf(state) {
     cols.push({ kind: spec.type, units: summary.output_shape[0], activation, layer: i });
   });
   return cols;
+}
+
+/** What a column's layer does, under its title: the activation of a layer type that has one in the
+ * catalog (dense, activation), else the layer's kind (dropout and batch norm apply none). */
+function columnNote(col) {
+  const info = S.catalog.peek().layers.find((l) => l.type === col.kind);
+  if (!info || info.settings.some((setting) => setting.name === "activation")) return col.activation;
+  return tOr(`layer.${col.kind}`, info.label);
 }
 
 /** The names of the input features when the inputs are derived from the 2-D plane, else []. */
@@ -90,7 +98,7 @@ function build(root, state, width, height) {
     const strong = document.createElement("strong");
     strong.textContent = title;
     const sub = document.createElement("span");
-    sub.textContent = col.kind === "input" ? `${col.units}` : `${col.units} · ${col.activation}`;
+    sub.textContent = col.kind === "input" ? `${col.units}` : `${col.units} · ${columnNote(col)}`;
     label.append(strong, sub);
     let dropped = null;
     if (col.kind === "dropout") {

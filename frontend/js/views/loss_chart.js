@@ -118,6 +118,13 @@ function ScoredNote({ hovered }) {
     style=${{ fontSize: "11px", color: "#6b7785", marginTop: "2px" }}>${text}</div>`;
 }
 
+/** What the chart says while it has no line to draw (under two points), by the run's status. */
+function emptyKey(status) {
+  if (status === "diverged") return "chart.emptyDiverged"; // "press play" beside a NaN would mislead
+  if (status === "running") return "chart.emptyRunning";
+  return "chart.empty";
+}
+
 export function LossChart() {
   const boxRef = useRef(null);
   const plotRef = useRef(null);
@@ -170,7 +177,7 @@ export function LossChart() {
       </span>
     </div>
     <div class="chart-plot" ref=${plotRef}></div>
-    <div class="chart-empty">${t("chart.empty")}</div>
+    <div class="chart-empty" data-testid="chart-empty">${t(emptyKey(S.status.value))}</div>
     <${ScoredNote} hovered=${hovered} />
   </div>`;
 }

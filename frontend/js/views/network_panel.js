@@ -7,7 +7,8 @@ import { useState, useRef, useEffect } from "preact/hooks";
 import * as S from "../state.js";
 import { addLayer, moveLayer, removeLayer, updateLayer, currentLayers, dismissError } from "../actions.js";
 import { t, tOr, formatInt } from "../i18n.js";
-import { kindOf, entryOf } from "../datasets.js";
+import { kindOf } from "../datasets.js";
+import { insertionPoint, suitsData } from "../layer_fit.js";
 import { ErrorBox } from "./controls.js";
 import { UpIcon, DownIcon, CloseIcon, PlusIcon, MinusIcon, GripIcon } from "./icons.js";
 
@@ -34,11 +35,23 @@ function layerName(type) {
   return tOr(`layer.${type}`, info ? info.label : type);
 }
 
+/**
+ * A setting's number as the field shows it: short, and whole (a batch norm's eps 0.00001 reads
+ * "1e-5", not "0.000" cut off by the field's edge; 0.1 + 0.2 reads 0.3).
+ */
+export function settingText(value) {
+  if (value === null || value === undefined) return ""; // unset (e.g. stride = pool size)
+  if (typeof value !== "number" || !Number.isFinite(value)) return String(value);
+  const tidy = Number(value.toPrecision(6));
+  const size = Math.abs(tidy);
+  return size !== 0 && (size < 1e-3 || size >= 1e6) ? tidy.toExponential() : String(tidy);
+}
+
 /** One setting of a layer, edited with the control its catalog kind calls for. */
 function SettingEditor({ index, setting, value, disabled }) {
   const n = index + 1;
   const label = tOr(`setting.${setting.name}`, setting.name);
-  const shown = value === null || value === undefined ? "" : String(value); // unset (e.g. stride = pool size)
+  const shown = settingText(value);
   const [text, setText] = useState(shown);
   useEffect(() => setText(shown), [value]);
   const aria = `${label} (${t("net.hidden", { n })})`;
@@ -67,7 +80,9 @@ function SettingEditor({ index, setting, value, disabled }) {
         setText(shown);
       } else if (v !== value) updateLayer(index, { [setting.name]: v });
     };
-    control = html`<input class="setting-input" type="number" step=${setting.kind === "int" ? 1 : "any"}
+    // As wide as its text (at least the usual 64 px), so no digit hides past the edge.
+    const width = `max(64px, calc(${Math.max(text.length, 2)}ch + 18px))`;
+    control = html`<input class="setting-input" style=${{ width }} type="number" step=${setting.kind === "int" ? 1 : "any"}
       min=${setting.minimum ?? undefined} max=${setting.maximum ?? undefined} value=${text} disabled=${disabled}
       aria-label=${aria} data-testid=${`setting-${setting.name}`} title=${setting.description}
       placeholder=${setting.default === null ? t("net.auto") : undefined}
@@ -109,38 +124,44 @@ function unitsBounds(catalog) {
   return [s && s.minimum !== null ? s.minimum : 1, s && s.maximum !== null ? s.maximum : 1024];
 }
 
-function Palette({ disabled, drag, setDrag, removing }) {
+/** One palette entry: greyed out, not draggable and its "+" disabled where it does not suit the data. */
+function PaletteItem({ info, disabled, unsuited, at, setDrag }) {
+  const name = layerName(info.type);
+  const desc = tOr(`layerDesc.${info.type}`, info.description);
+  const addText = unsuited ? t("net.unsuitedLayer", { layer: name }) : t("net.add", { layer: name, n: at + 1 });
+  return html`<div class=${`palette-item ${unsuited ? "unsuited" : ""}`} data-testid=${`palette-${info.type}`}
+    data-unsuited=${unsuited ? "true" : "false"} draggable=${!disabled && !unsuited}
+    onDragStart=${(e) => {
+      e.dataTransfer.setData(DRAG_TYPE, info.type);
+      e.dataTransfer.setData("text/plain", info.type);
+      e.dataTransfer.effectAllowed = "copy";
+      setDrag({ kind: "new", type: info.type });
+    }}
+    onDragEnd=${() => setDrag(null)}
+    title=${unsuited ? `${desc} (${t("net.unsuited")})` : desc}>
+    <span class=${`layer-chip chip-${info.type}`} aria-hidden="true"></span>
+    <span class="palette-text">
+      <span class="palette-name">${name}</span>
+      <span class="palette-desc">${desc}${unsuited ? ` (${t("net.unsuited")})` : ""}</span>
+    </span>
+    <button class="btn-icon" data-testid=${`add-${info.type}`} disabled=${disabled || unsuited}
+      aria-label=${addText} title=${addText} onClick=${() => addLayer(info.type)}><${PlusIcon} /></button>
+  </div>`;
+}
+
+function Palette({ disabled, setDrag, removing }) {
   const catalog = S.catalog.value;
   const state = S.session.value;
-  const entry = state ? entryOf(catalog, state.dataset.name) : null;
-  const suits = entry && entry.suits && entry.suits.length ? entry.suits : null;
+  const kind = kindOf(catalog, state.dataset);
+  const layers = S.draftLayers.value || state.model.layers;
   return html`<div class=${`palette ${removing ? "palette-remove" : ""}`} data-testid="palette" data-control="palette"
     aria-label=${t("net.palette")}>
     ${removing
       ? html`<div class="remove-zone" data-testid="remove-zone">${t("net.dropRemove")}</div>`
       : null}
     ${catalog.layers.map(
-      (info) => html`<div class=${`palette-item ${suits && !suits.includes(info.type) ? "unsuited" : ""}`}
-        data-testid=${`palette-${info.type}`}
-        draggable=${!disabled}
-        onDragStart=${(e) => {
-          e.dataTransfer.setData(DRAG_TYPE, info.type);
-          e.dataTransfer.setData("text/plain", info.type);
-          e.dataTransfer.effectAllowed = "copy";
-          setDrag({ kind: "new", type: info.type });
-        }}
-        onDragEnd=${() => setDrag(null)}
-        title=${`${tOr(`layerDesc.${info.type}`, info.description)}${suits && !suits.includes(info.type) ? ` (${t("net.unsuited")})` : ""}`}>
-        <span class=${`layer-chip chip-${info.type}`} aria-hidden="true"></span>
-        <span class="palette-text">
-          <span class="palette-name">${layerName(info.type)}</span>
-          <span class="palette-desc">${tOr(`layerDesc.${info.type}`, info.description)}</span>
-        </span>
-        <button class="btn-icon" data-testid=${`add-${info.type}`} disabled=${disabled}
-          aria-label=${t("net.add", { layer: layerName(info.type) })}
-          title=${t("net.add", { layer: layerName(info.type) })}
-          onClick=${() => addLayer(info.type)}><${PlusIcon} /></button>
-      </div>`,
+      (info) => html`<${PaletteItem} key=${info.type} info=${info} disabled=${disabled} setDrag=${setDrag}
+        unsuited=${!suitsData(catalog, info.type, kind)} at=${insertionPoint(catalog, state, layers, info.type)} />`,
     )}
     <p class="hint">${t("net.paletteHint")}</p>
   </div>`;
@@ -254,6 +275,16 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
   </li>`;
 }
 
+/** In the stack where a refused new layer would have gone: why it was refused. */
+function RejectedLayer({ error }) {
+  const ref = useRef(null);
+  useEffect(() => ref.current?.scrollIntoView({ block: "nearest" }), [error]);
+  return html`<li ref=${ref} class="rejected-layer" data-testid="rejected-layer" role="alert">
+    <span class="error-message" data-testid="error">${error.message}</span>
+    <button class="btn btn-small btn-ghost" onClick=${dismissError} aria-label=${t("error.dismiss")}>×</button>
+  </li>`;
+}
+
 /** Index (0..hidden count) where a dragged layer would be inserted, from the pointer's y. */
 function insertionIndex(listEl, clientY) {
   const cards = listEl.querySelectorAll('[data-testid="layer-card"][data-role="hidden"]');
@@ -306,6 +337,9 @@ export function NetworkPanel() {
   const summaries = draft ? null : state.layers;
   const count = layers.length;
   const layerError = error && error.scope === "network" && error.layer !== null && error.layer < count ? error : null;
+  // A refused new layer: its error stands where the layer would have gone.
+  const rejected = error && error.scope === "network" && error.layer === null && Number.isInteger(error.insertedAt)
+    && error.insertedAt < count && !draft ? error : null;
 
   const onCardDragStart = (e, index, cardEl) => {
     e.dataTransfer.setData(DRAG_TYPE, `move:${index}`);
@@ -346,6 +380,7 @@ export function NetworkPanel() {
   const items = [];
   layers.forEach((layer, index) => {
     if (dropAt === index && drag) items.push(html`<li class="drop-marker" aria-hidden="true" key=${`m${index}`}></li>`);
+    if (rejected && rejected.insertedAt === index) items.push(html`<${RejectedLayer} key="rejected" error=${rejected} />`);
     items.push(html`<${LayerCard} key=${`l${index}`} layer=${layer} index=${index} count=${count}
       summary=${summaries && summaries[index]} disabled=${disabled}
       error=${layerError && layerError.layer === index ? layerError : null}
@@ -373,6 +408,6 @@ export function NetworkPanel() {
         ${summaries ? t("net.total", { n: formatInt(state.total_params) }) : t("net.saving")}
       </div>
     </div>
-    <${ErrorBox} scopes=${["network"]} skip=${!!layerError} />
+    <${ErrorBox} scopes=${["network"]} skip=${!!layerError || !!rejected} />
   </div>`;
 }

@@ -6,7 +6,7 @@ import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
 import { t, formatInt } from "../i18n.js";
-import { entryOf, className, drawImage } from "../datasets.js";
+import { className, drawImage } from "../datasets.js";
 import { setProbe } from "../actions.js";
 
 /** Whether sample `index` of `split` is the probe. */
@@ -36,13 +36,13 @@ function ImageThumb({ values, shape, label, split, index }) {
   </button>`;
 }
 
-function ImageGrid({ data, entry, split }) {
+function ImageGrid({ data, split }) {
   const shape = data.sample_shape;
   const samples = data[split];
   const n = Math.min(samples.x.length, 32);
   return html`<div class="sample-grid" data-testid="sample-grid" data-split=${split}>
     ${Array.from({ length: n }, (_, i) => html`<${ImageThumb} key=${`${split}${i}`} values=${samples.x[i]} shape=${shape}
-      split=${split} index=${i} label=${className(entry, Math.round(samples.y[i][0]))} />`)}
+      split=${split} index=${i} label=${className(data.class_names, Math.round(samples.y[i][0]))} />`)}
   </div>`;
 }
 
@@ -170,14 +170,13 @@ function SplitSwitch({ split, onChange, validation }) {
 export function SampleView({ kind }) {
   const state = S.session.value;
   const data = S.points.value;
-  const entry = state ? entryOf(S.catalog.value, state.dataset.name) : null;
   const fresh = data && state && data.key === JSON.stringify(state.dataset) && data.kind !== "points";
   const [chosenSplit, setSplit] = useState(null);
   const hasValidation = Boolean(fresh && data.validation && data.validation.x.length);
   const split = hasValidation ? chosenSplit || S.probe.value.split : "train";
   let body;
   if (!fresh) body = html`<div class="samples-empty">${t("samples.loading")}</div>`;
-  else if (kind === "image") body = html`<${ImageGrid} data=${data} entry=${entry} split=${split} />`;
+  else if (kind === "image") body = html`<${ImageGrid} data=${data} split=${split} />`;
   else if (kind === "sequence") body = html`<${SequenceList} data=${data} split=${split} />`;
   else body = html`<${Table} data=${data} split=${split} />`;
   const limit = kind === "image" ? 32 : kind === "sequence" ? 4 : 8;

@@ -30,6 +30,10 @@ class Layer:
     """Base class: subclasses set `type_tag` and implement forward/backward/config."""
 
     type_tag: ClassVar[str] = ""
+    # The ranks of input (axes besides the batch) the constructor accepts: 1 features, 2 a sequence
+    # (time, features), 3 an image (channels, height, width); None: any. The catalog publishes it so
+    # the palette can tell where a layer fits (a test checks it against the constructor).
+    input_ranks: ClassVar[tuple[int, ...] | None] = None
 
     def __init__(self, input_shape: tuple[int, ...]) -> None:
         self.input_shape: tuple[int, ...] = tuple(input_shape)

@@ -30,6 +30,7 @@ from .base import Layer, ShapeError, present
 
 class BatchNorm(Layer):
     type_tag = "batch_norm"
+    input_ranks = (1, 3)
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

@@ -42,6 +42,7 @@ PADDINGS = ("valid", "same")
 
 class Conv2D(Layer):
     type_tag = "conv2d"
+    input_ranks = (3,)
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

@@ -18,6 +18,7 @@ from .base import Layer, ShapeError, present
 
 class Dense(Layer):
     type_tag = "dense"
+    input_ranks = (1, 2)
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

@@ -32,6 +32,8 @@ from .im2col import (
 class _Pool2D(Layer):
     """Shared settings, checks and window geometry of the pooling layers."""
 
+    input_ranks = (3,)
+
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:
         size = int(settings.get("pool_size", 2))

@@ -35,6 +35,7 @@ class SimpleRNN(Layer):
     """
 
     type_tag = "simple_rnn"
+    input_ranks = (2,)
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

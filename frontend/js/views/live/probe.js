@@ -10,7 +10,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../../state.js";
 import { onFrame, requestFrame } from "../../frame.js";
 import { t, tOr, lang } from "../../i18n.js";
-import { entryOf, className } from "../../datasets.js";
+import { classNamesOf, className } from "../../datasets.js";
 import { ProbePicker } from "../probe_picker.js";
 import { gridLayout, paintMaps, paintUnits, paintClassBars, paintSequence, cellAt, outlineCells, absMax } from "../../probe_draw.js";
 import { convPadding, poolWindow, outputProbabilities, targetClass } from "../../probe_math.js";
@@ -90,7 +90,7 @@ function paintCanvas(canvas, ctx) {
     const spec = ctx.state.model.layers[layer];
     const target = probeSlot("probe_target", null);
     const values = ctx.mode === "grads" ? Array.from(slot.data) : outputProbabilities(spec, ctx.state.task, slot.data);
-    const names = values.map((_, k) => (values.length === 2 && ctx.state.task === "binary" ? t(`out.class${k}`) : className(ctx.entry, k)));
+    const names = values.map((_, k) => (values.length === 2 && ctx.state.task === "binary" ? t(`out.class${k}`) : className(ctx.classNames, k)));
     paintClassBars(canvas, values, target ? targetClass(ctx.state.task, target.data) : null, names, width);
     return true;
   }
@@ -208,7 +208,6 @@ export function Panel() {
   const state = S.session.value;
   const probe = S.probe.value;
   const language = lang.value;
-  const entry = state ? entryOf(S.catalog.value, state.dataset.name) : null;
   const shapes = state ? state.layers.map((l) => l.output_shape) : [];
   const key = state ? JSON.stringify([state.generation, state.model, shapes, mode, big, language, probe]) : "";
 
@@ -217,9 +216,11 @@ export function Panel() {
     if (!root || !state) return undefined;
     const drawn = new Map();
     let frames = 0;
-    const ctx = { state: S.session.peek(), mode, entry, hover: null };
+    const ctx = { state: S.session.peek(), mode, classNames: [], hover: null };
     return onFrame(() => {
       ctx.state = S.session.peek();
+      // An upload's class names come with its samples, which may arrive after the view opened.
+      ctx.classNames = ctx.state ? classNamesOf(S.catalog.peek(), ctx.state.dataset, S.points.peek()) : [];
       ctx.hover = hoverRef.current;
       if (!ctx.state || S.tensors.generation !== ctx.state.generation) return;
       let drew = false;
