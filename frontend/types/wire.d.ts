@@ -105,6 +105,8 @@ export interface CommandRequest {
 
 export interface CommandResponse {
   epoch: number;
+  /** The phase carried out last (a phase step's answer says where the step now stands). */
+  phase?: StepPhase;
   status: "idle" | "running" | "paused" | "diverged";
   step: number;
 }
