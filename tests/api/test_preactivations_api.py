@@ -61,7 +61,11 @@ def test_conv_preactivations_count_every_position(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"split": "test"}, "split"), ({"split": "train", "samples": 0}, "samples"), ({"split": "train", "bins": 1}, "bins")],
+    [
+        ({"split": "test"}, "split"),
+        ({"split": "train", "samples": 0}, "samples"),
+        ({"split": "train", "bins": 1}, "bins"),
+    ],
 )
 def test_bad_parameters_are_named(client: httpx.Client, params: dict, field: str) -> None:
     sid, _ = create(client, {"model": MLP})

@@ -16,7 +16,9 @@ MAX_SAMPLES = 2048
 MAX_BINS = 100
 
 
-def histograms(session: Inspectable, split: str, samples: int, bins: int) -> tuple[Snapshot, int, list[PreactivationHistogram]]:
+def histograms(
+    session: Inspectable, split: str, samples: int, bins: int
+) -> tuple[Snapshot, int, list[PreactivationHistogram]]:
     """The first `samples` samples of `split` through a copy of the latest snapshot's network; one
     histogram of `bins` equal bins (over the finite values' range) per layer that has a u."""
     snapshot, data = session.snapshot, session.data

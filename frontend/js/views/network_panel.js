@@ -9,6 +9,7 @@ import { addLayer, moveLayer, removeLayer, updateLayer, currentLayers, dismissEr
 import { t, tOr, formatInt } from "../i18n.js";
 import { kindOf, entryOf } from "../datasets.js";
 import { ErrorBox } from "./controls.js";
+import { ActivationPlot } from "./inspector/activation_plot.js";
 import { UpIcon, DownIcon, CloseIcon, PlusIcon, MinusIcon, GripIcon } from "./icons.js";
 
 const DRAG_TYPE = "application/x-neuroplay-layer";
@@ -232,7 +233,8 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
                   onChange=${(e) => updateLayer(index, { activation: e.currentTarget.value })}>
                   ${activations.map((a) => html`<option value=${a}>${a}</option>`)}
                 </select>`}
-          </div>`
+          </div>
+          <${ActivationPlot} index=${index} activation=${layer.activation} />`
         : null}
       ${isOutput
         ? null
