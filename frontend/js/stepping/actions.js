@@ -19,37 +19,57 @@ function showError(err) {
 }
 
 /**
- * Carry out phase commands until `done(answer)` says so or `limit` have gone; each answer names the
- * phase carried out (so several phases per click never rely on a state message arriving first).
+ * The clicks (and keys) of the phase buttons, one after another: a click while the previous one's
+ * commands are still on their way waits for them, so quick presses are neither lost nor mixed up.
+ * `phase` is the phase the last answer named (the state message saying so may come later).
  */
-async function walk(limit, done) {
-  const id = S.sessionId.peek();
-  const token = S.ownerToken.peek();
-  if (!token || stepBusy.peek() || limit === null) return;
-  stepBusy.value = true;
-  try {
-    for (let i = 0; i < limit; i++) {
-      const answer = await stepApi.phase(id, token, stepOn.peek(), { ...S.probe.peek() });
-      if (S.sessionId.peek() !== id) return;
-      if (answer.status === "diverged" || done(answer.phase)) break;
-    }
-    if (S.lastError.peek() && S.lastError.peek().scope === "run") S.lastError.value = null;
-  } catch (err) {
-    showError(err);
-  } finally {
-    stepBusy.value = false;
-  }
-}
+const walks = { chain: Promise.resolve(), queued: 0, phase: /** @type {any} */ (null) };
 
-/** The phase shown now (the server's, from its latest state). */
+/**
+ * The phase the server carried out last, as far as this page knows: while clicks are queued, the
+ * last answer's; otherwise the session's state (which also shows what other commands did).
+ */
 function phaseNow() {
+  if (walks.phase) return walks.phase;
   const state = S.session.peek();
   return state ? state.phase : null;
 }
 
+/**
+ * Queue one click: when its turn comes, `plan(phase)` says how many phase commands it takes from
+ * the phase then current (null: none), and `done(phase)` may end it earlier. Each answer names the
+ * phase carried out.
+ */
+function walk(plan, done) {
+  walks.queued += 1;
+  walks.chain = walks.chain.then(async () => {
+    const id = S.sessionId.peek();
+    const token = S.ownerToken.peek();
+    stepBusy.value = true;
+    try {
+      const limit = plan(phaseNow());
+      if (!token || limit === null) return;
+      for (let i = 0; i < limit; i++) {
+        const answer = await stepApi.phase(id, token, stepOn.peek(), { ...S.probe.peek() });
+        if (S.sessionId.peek() !== id) return;
+        walks.phase = answer.phase;
+        if (answer.status === "diverged" || done(answer.phase)) break;
+      }
+      if (S.lastError.peek() && S.lastError.peek().scope === "run") S.lastError.value = null;
+    } catch (err) {
+      showError(err);
+    } finally {
+      walks.queued -= 1;
+      if (!walks.queued) walks.phase = null; // from now on the session's state says where it stands
+      stepBusy.value = walks.queued > 0;
+    }
+  });
+  return walks.chain;
+}
+
 /** "Forward one layer": the next forward phase (or the loss after the last layer). */
 export function stepForward() {
-  return walk(forwardPhases(phaseNow()), () => true);
+  return walk(forwardPhases, () => true);
 }
 
 /**
@@ -57,9 +77,13 @@ export function stepForward() {
  * back (after layer 0: the update).
  */
 export function stepBackward() {
-  const state = S.session.peek();
-  if (!state) return Promise.resolve();
-  return walk(backwardPhases(phaseNow(), state.model.layers.length), (p) => p.stage === "backward" || p.stage === "update" || !p.stage);
+  return walk(
+    (phase) => {
+      const state = S.session.peek();
+      return state ? backwardPhases(phase, state.model.layers.length) : null;
+    },
+    (p) => p.stage === "backward" || p.stage === "update" || !p.stage,
+  );
 }
 
 export function setStepOn(value) {

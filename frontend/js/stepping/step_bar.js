@@ -26,7 +26,7 @@ function useStepKeys(enabled) {
     const onKey = (e) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.repeat || typing(e.target)) return;
       const key = e.key.toLowerCase();
-      if (key === KEYS.forward && forwardPhases(S.session.peek()?.phase) !== null) {
+      if (key === KEYS.forward) {
         e.preventDefault();
         stepForward();
       } else if (key === KEYS.backward) {
@@ -56,15 +56,16 @@ export function StepBar() {
   const probe = S.probe.value;
   const held = inspection.value;
   const loss = shown.stepping && shown.loss && held ? held.data.loss : null;
-  return html`<div class="step-bar" data-testid="step-bar" data-control="step_phase" role="group" aria-label=${t("step.title")}>
+  return html`<div class="step-bar" data-testid="step-bar" data-control="step_phase" role="group" aria-label=${t("step.title")}
+    aria-busy=${busy ? "true" : "false"}>
     ${owner
       ? html`<div class="step-buttons">
           <button type="button" class="btn btn-small step-forward" data-testid="step-forward" onClick=${stepForward}
-            disabled=${busy || !canForward} title=${forwardTitle} aria-label=${forwardTitle} aria-keyshortcuts="F">
+            disabled=${!canForward} title=${forwardTitle} aria-label=${forwardTitle} aria-keyshortcuts="F">
             <span aria-hidden="true">→</span> ${t("step.forward")} <kbd>F</kbd>
           </button>
           <button type="button" class="btn btn-small step-backward" data-testid="step-backward" onClick=${stepBackward}
-            disabled=${busy} title=${backwardTitle} aria-label=${backwardTitle} aria-keyshortcuts="B">
+            title=${backwardTitle} aria-label=${backwardTitle} aria-keyshortcuts="B">
             <span aria-hidden="true">←</span> ${update ? t("step.update") : t("step.backward")} <kbd>B</kbd>
           </button>
           <label class="step-on">

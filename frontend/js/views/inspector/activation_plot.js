@@ -101,7 +101,7 @@ export function ActivationPlot({ index, activation }) {
     <canvas ref=${ref} class="act-canvas" data-testid="act-canvas" data-drawn="0" role="img" aria-label=${label}
       style=${`width:${WIDTH}px;height:${HEIGHT}px`}></canvas>
     <figcaption class="hint">
-      <span class="act-key act-f">f</span> <span class="act-key act-df">f′</span>
+      <span class="act-key act-f">f</span> <span class="act-key act-df">f′</span>${" · "}
       ${hist ? html`<span data-testid="act-samples">${t("act.samples", { n: hist.values })}</span>` : html`<span>${t("act.waiting")}</span>`}
       ${share !== null
         ? html` · <span data-testid="act-flat" data-value=${String(share)}>${t(activation === "relu" ? "act.off" : "act.saturated", { p: Math.round(share * 100) })}</span>`
