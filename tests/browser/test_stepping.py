@@ -6,10 +6,11 @@ the step counter after the update, and the bar in both languages."""
 from __future__ import annotations
 
 import httpx
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from .live_helpers import open_session
+from .live_helpers import DIGITS_CNN, open_session
 from .stepping_helpers import MLP_2421, badge_values, inspect, phase_of
 
 pytestmark = pytest.mark.browser
@@ -135,3 +136,27 @@ def test_a_viewer_sees_the_phase_but_no_buttons(server, client, context, watched
     page.keyboard.press("f")  # the keys do nothing for a viewer
     page.wait_for_timeout(300)
     assert phase_of(client, created["id"])["layer"] == 0
+
+
+def test_the_layer_diagram_highlights_the_layer_and_shows_its_numbers(server, client, context, watched):
+    page = watched.page
+    sid = open_session(context, page, server, client, DIGITS_CNN)
+    blocks = page.get_by_test_id("layer-block")
+    expected = inspect(client, sid)
+    page.get_by_test_id("step-forward").click()
+    expect(page.get_by_test_id("phase")).to_have_text("forward · layer 1 (Conv 2-D)")
+    # blocks: the input, then one per layer
+    expect(blocks.nth(1).get_by_test_id("block-phase")).to_have_attribute("data-current", "1")
+    conv = np.array(expected["layers"][0]["output"], dtype=np.float64)
+    expect(blocks.nth(1).get_by_test_id("block-values")).to_have_text(
+        f"y from {float(f'{conv.min():.4g}'):g} to {float(f'{conv.max():.4g}'):g}"
+    )
+    expect(blocks.nth(2).get_by_test_id("block-values")).to_have_count(0)
+    page.keyboard.press("f")
+    expect(blocks.nth(2).get_by_test_id("block-phase")).to_have_attribute("data-current", "1")
+    expect(blocks.nth(1).get_by_test_id("block-phase")).to_have_attribute("data-current", "0")
+    page.keyboard.press("b")  # the rest of the forward pass, the loss, then back through the output layer
+    expect(page.get_by_test_id("phase")).to_have_text("backward · layer 4 (Dense)")
+    grad = np.array(expected["layers"][3]["output_grad"], dtype=np.float64)
+    expect(blocks.nth(4).get_by_test_id("block-grads")).to_have_text(f"‖dL/dy‖ = {float(f'{np.linalg.norm(grad):.4g}'):g}")
+    expect(blocks.nth(3).get_by_test_id("block-grads")).to_have_count(0)

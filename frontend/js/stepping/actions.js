@@ -11,8 +11,13 @@ import { forwardPhases, backwardPhases, isPartial } from "./phases.js";
 
 /** How many samples of the probe's split the pre-activation histograms count. */
 export const HISTOGRAM_SAMPLES = 256;
-/** While training runs, the feeds read again at most this often (ms). */
-const RUNNING_INTERVAL = 600;
+/**
+ * While training runs, the feeds read again at most this often (ms): the inspection (only read
+ * while the inspector is open or a step is shown) about twice a second, the histograms (read
+ * whenever the page is open, by every watcher) every two seconds; 7 ms of server CPU each for the
+ * digits CNN (docs/performance.md).
+ */
+const RUNNING_INTERVAL = { inspection: 600, preactivations: 2000 };
 
 function showError(err) {
   S.lastError.value = { message: err instanceof Error ? err.message : String(err), layer: null, scope: "run" };
@@ -146,12 +151,12 @@ export function useSteppingFeeds() {
     let version = 0;
     let seen = null;
     const feeds = [
-      { name: "inspection", controller: null, last: 0, timer: 0, wanted: null },
-      { name: "preactivations", controller: null, last: 0, timer: 0, wanted: null },
+      { name: "inspection", controller: null, last: -Infinity, timer: 0, wanted: null },
+      { name: "preactivations", controller: null, last: -Infinity, timer: 0, wanted: null },
     ];
     const run = (feed, want) => {
       clearTimeout(feed.timer);
-      const wait = S.status.peek() === "running" ? feed.last + RUNNING_INTERVAL - performance.now() : 0;
+      const wait = S.status.peek() === "running" ? feed.last + RUNNING_INTERVAL[feed.name] - performance.now() : 0;
       if (wait > 0) {
         feed.timer = setTimeout(() => run(feed, feed.wanted), wait);
         return;
