@@ -34,7 +34,7 @@ export class ApiError extends Error {
  * @param {RequestOptions} [options]
  * @returns {Promise<any>}
  */
-async function request(method, path, { body, raw, contentType, token, signal, as = "json" } = {}) {
+export async function request(method, path, { body, raw, contentType, token, signal, as = "json" } = {}) {
   const headers = { Accept: as === "json" ? "application/json" : "*/*" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (raw !== undefined) headers["Content-Type"] = contentType || "application/octet-stream";

@@ -105,6 +105,8 @@ export interface CommandRequest {
 
 export interface CommandResponse {
   epoch: number;
+  /** The phase carried out last (a phase step's answer says where the step now stands). */
+  phase?: StepPhase;
   status: "idle" | "running" | "paused" | "diverged";
   step: number;
 }
@@ -623,6 +625,29 @@ export interface PingMessage {
 
 export interface PongMessage {
   type?: "pong";
+}
+
+/** The distribution of one layer's pre-activations u over the samples: `counts[i]` of the finite values lie in [edges[i], edges[i+1]) (the last bin includes its right edge). */
+export interface PreactivationHistogram {
+  /** The f of output = f(u) (linear for a layer without one). */
+  activation: string;
+  counts: number[];
+  edges: number[];
+  index: number;
+  /** NaN or infinite values left out. */
+  non_finite: number;
+  type: string;
+  /** Finite values counted (samples × units, × positions for conv and RNN). */
+  values: number;
+}
+
+/** Pre-activation histograms of the layers that apply an activation, for the first `samples` samples of `split` in inference mode, with the weights of `step` (as inspect). */
+export interface PreactivationsResponse {
+  generation: number;
+  layers: PreactivationHistogram[];
+  samples: number;
+  split: "train" | "validation";
+  step: number;
 }
 
 /** One sample of the session's data: the probe a learner looks at (the `probe` and `rnn_states` views show it, `inspect` explains it, a phase step may train on it alone). */

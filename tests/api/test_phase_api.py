@@ -147,3 +147,14 @@ def test_phase_steps_over_the_websocket(server, client: httpx.Client) -> None:
         reader.send({"type": "command", "action": "step", "unit": "phase", "on": "probe"})
         bad = reader.read_until(lambda m: m["type"] in ("ack", "error"))
         assert bad["type"] == "error" and "probe" in bad["message"]
+
+
+def test_the_command_answer_says_which_phase_was_carried_out(client: httpx.Client) -> None:
+    """The browser walks several phases per click ("backward one layer" finishes the forward pass
+    first) and reads where the step stands from each answer, not from a later state message."""
+    sid, auth = create(client, BODY)
+    for expected in PHASES:
+        answer = phase_step(client, sid, auth).json()
+        assert answer["phase"] == state(client, sid)["phase"]
+        assert {k: v for k, v in answer["phase"].items() if k != "on"} == expected and answer["phase"]["on"] == "batch"
+    assert command(client, sid, auth, "step", "batch")["phase"] == {"stage": None, "layer": None, "on": None}

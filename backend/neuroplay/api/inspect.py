@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from ..schemas.errors import ErrorResponse
-from ..schemas.inspect import InspectResponse, LayerInspectionView, ProbeSplit
+from ..schemas.inspect import InspectResponse, LayerInspectionView, PreactivationsResponse, ProbeSplit
+from ..sessions.preactivation_histograms import MAX_BINS, MAX_SAMPLES, histograms
 from ..sessions.probe import ProbeIndexError, inspect_probe
 from .deps import manager_of
 
@@ -61,4 +62,21 @@ def inspect(
             )
             for i, layer in enumerate(result.layers)
         ],
+    )
+
+
+@router.get("/{session_id}/preactivations", response_model=PreactivationsResponse)
+def preactivation_histograms(
+    session_id: str,
+    request: Request,
+    split: Annotated[ProbeSplit, Query(description="Which split the samples are taken from (the probe's).")],
+    samples: Annotated[int, Query(ge=1, le=MAX_SAMPLES, description="How many samples, from the split's first.")] = 256,
+    bins: Annotated[int, Query(ge=2, le=MAX_BINS, description="Equal bins over the values' range.")] = 30,
+) -> PreactivationsResponse:
+    """Each layer's pre-activations u (of output = f(u)) over the first `samples` samples of `split`,
+    in inference mode, as histograms: where on f the units work, and whether they saturate."""
+    session = manager_of(request).get(session_id)
+    snapshot, taken, layers = histograms(session, split, samples, bins)
+    return PreactivationsResponse(
+        split=split, samples=taken, step=snapshot.step, generation=snapshot.generation, layers=layers
     )

@@ -161,7 +161,7 @@ def command(session_id: str, body: CommandRequest, request: Request) -> CommandR
         raise RequestValidationError(
             [{"loc": ("body", "probe", "index"), "msg": str(exc), "type": "value_error"}]
         ) from None
-    return CommandResponse(status=session.status, step=session.step, epoch=session.epoch)
+    return CommandResponse(status=session.status, step=session.step, epoch=session.epoch, phase=session.phase)
 
 
 @router.post(

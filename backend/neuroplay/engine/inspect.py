@@ -158,3 +158,18 @@ def _one_or_none(a: np.ndarray | None) -> np.ndarray | None:
 def _one(a: np.ndarray) -> np.ndarray:
     """The sample's own array: a copy without the batch axis (the caches are reused by later passes)."""
     return np.array(a[0], copy=True)
+
+
+def preactivations(network: Network, x: np.ndarray) -> list[np.ndarray | None]:
+    """u of output = f(u) of every layer for a batch x, forward in inference mode (None for a layer
+    without an activation): what the f/f' plots beside the layers draw as a distribution.
+
+    Like inspect_sample, it overwrites the layers' caches: pass a copy network."""
+    out: list[np.ndarray | None] = []
+    a = x
+    for layer in network.layers:
+        layer_input = a
+        a = layer.forward(a, False)
+        u = _preactivation(layer, layer_input)
+        out.append(None if u is None else np.array(u, copy=True))
+    return out

@@ -36,6 +36,7 @@ EXPORTED: dict[str, object] = {
     "stream_server_message": stream.ServerMessage,
     "stream_tensor_header": stream.TensorHeader,
     "inspect_response": inspect.InspectResponse,
+    "preactivations_response": inspect.PreactivationsResponse,
     "param_edit": params.ParamEdit,
     "landscape_response": landscape.LandscapeResponse,
     "param_state": params.ParamState,

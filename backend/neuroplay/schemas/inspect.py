@@ -52,3 +52,27 @@ class InspectResponse(WireModel):
     prediction: Tensor
     target: Tensor
     layers: list[LayerInspectionView]
+
+
+class PreactivationHistogram(WireModel):
+    """The distribution of one layer's pre-activations u over the samples: `counts[i]` of the finite
+    values lie in [edges[i], edges[i+1]) (the last bin includes its right edge)."""
+
+    index: int
+    type: str
+    activation: str = Field(description="The f of output = f(u) (linear for a layer without one).")
+    edges: list[float]
+    counts: list[int]
+    values: int = Field(description="Finite values counted (samples × units, × positions for conv and RNN).")
+    non_finite: int = Field(description="NaN or infinite values left out.")
+
+
+class PreactivationsResponse(WireModel):
+    """Pre-activation histograms of the layers that apply an activation, for the first `samples`
+    samples of `split` in inference mode, with the weights of `step` (as inspect)."""
+
+    split: ProbeSplit
+    samples: int
+    step: int
+    generation: int
+    layers: list[PreactivationHistogram]

@@ -174,6 +174,10 @@ class CommandResponse(WireModel):
     status: SessionStatus
     step: int
     epoch: int
+    phase: StepPhase = Field(
+        default_factory=StepPhase,
+        description="The phase carried out last (a phase step's answer says where the step now stands).",
+    )
 
 
 class DataSplit(WireModel):

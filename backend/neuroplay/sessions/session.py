@@ -35,6 +35,7 @@ from ..schemas.session import (
     MetricPoint,
     SessionState,
     SessionStatus,
+    StepPhase,
 )
 from ..schemas.stream import ViewName
 from ..store import Checkpoint
@@ -161,6 +162,11 @@ class Session:
 
     def state(self) -> SessionState:
         return describe(self, self._phases.view())
+
+    @property
+    def phase(self) -> StepPhase:
+        """The phase a phase step carried out last (as state().phase)."""
+        return self._phases.view()
 
     def weights_copy(self) -> dict[str, np.ndarray]:
         """Every parameter and buffer: exact when nothing runs, else the runner's latest snapshot

@@ -14,6 +14,7 @@ import { paintValues } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
 import { maskOf, paintMask } from "./live/dropout_mask.js";
 import { paintUnits } from "../probe_draw.js";
+import { BlockPhase } from "../stepping/block_marks.js";
 
 /** The parameters a layer type's block paints (as the weights records name them). */
 const PAINTED = { conv2d: ["W"], dense: ["W"], simple_rnn: ["W_x", "W_h"], batch_norm: ["gamma", "beta"] };
@@ -267,6 +268,7 @@ export function BlockGraph() {
                 <span class="params">${t("net.params", { n: formatInt(summary.param_count) })}</span>
               </div>`
             : null}
+          <${BlockPhase} index=${i} />
         </li>`;
       })}
     </ol>

@@ -13,6 +13,7 @@ import { t, tOr, lang } from "../i18n.js";
 import { paintValues, domainOf, colourOf, featureMap } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
 import { maskOf } from "./live/dropout_mask.js";
+import { useGraphMarks } from "../stepping/graph_marks.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Wider layers show their first MAX_SHOWN neurons and a "+N more" note. */
@@ -87,6 +88,7 @@ function build(root, state, width, height) {
   cols.forEach((col, ci) => {
     const label = document.createElement("div");
     label.className = "graph-col-label";
+    label.dataset.layer = col.kind === "input" ? "input" : String(col.layer); // stepping/graph_marks.js
     label.style.left = `${col.x + col.node / 2}px`;
     const title =
       col.kind === "input"
@@ -121,6 +123,8 @@ function build(root, state, width, height) {
         col.kind === "input" ? (feature ? featureLabels[feature] || feature : `x${k + 1}`) : `${col.layer + 1}.${k + 1}`;
       el.title = name;
       el.dataset.name = name;
+      el.dataset.layer = col.kind === "input" ? "input" : String(col.layer); // stepping/graph_marks.js
+      el.dataset.unit = String(k);
       const canvas = document.createElement("canvas");
       canvas.width = canvas.height = g;
       el.appendChild(canvas);
@@ -249,6 +253,7 @@ export function GraphView() {
   useWatchedView("neurons");
   useWatchedView("weights");
   useWatchedView("dropout_mask");
+  useGraphMarks(rootRef);
   const language = lang.value;
   // What the graph's structure depends on; the weights and maps update without a rebuild.
   const key = state

@@ -9,6 +9,8 @@ import { t } from "../i18n.js";
 import { viewApplies, useWatchedView } from "../live_views.js";
 import { GraphView } from "./graph_view.js";
 import { BlockGraph } from "./block_graph.js";
+import { StepBar } from "../stepping/step_bar.js";
+import { UnitInspector } from "./inspector/panel.js";
 
 /** The loaded view modules of `place` that apply to this session, in catalog order. */
 export function viewsAt(place) {
@@ -46,6 +48,7 @@ export function InsideColumn({ planar }) {
   const open = names.includes(S.insideTab.value) ? S.insideTab.value : "network";
   const current = tabs.find(({ entry }) => entry.name === open);
   return html`<div class="inside">
+    <${StepBar} />
     ${tabs.length
       ? html`<div class="inside-tabs" role="tablist" aria-label=${t("inside.tabs")} onKeyDown=${(e) => onTabKey(e, names)}>
           ${names.map((name) => {
@@ -65,6 +68,7 @@ export function InsideColumn({ planar }) {
           ? html`<${GraphView} />`
           : html`<${BlockGraph} />`}
     </div>
+    <${UnitInspector} />
     <${ViewStrip} />
   </div>`;
 }

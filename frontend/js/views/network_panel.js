@@ -10,6 +10,7 @@ import { t, tOr, formatInt } from "../i18n.js";
 import { kindOf } from "../datasets.js";
 import { insertionPoint, suitsData } from "../layer_fit.js";
 import { ErrorBox } from "./controls.js";
+import { ActivationPlot } from "./inspector/activation_plot.js";
 import { UpIcon, DownIcon, CloseIcon, PlusIcon, MinusIcon, GripIcon } from "./icons.js";
 
 const DRAG_TYPE = "application/x-neuroplay-layer";
@@ -253,7 +254,8 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
                   onChange=${(e) => updateLayer(index, { activation: e.currentTarget.value })}>
                   ${activations.map((a) => html`<option value=${a}>${a}</option>`)}
                 </select>`}
-          </div>`
+          </div>
+          <${ActivationPlot} index=${index} activation=${layer.activation} />`
         : null}
       ${isOutput
         ? null

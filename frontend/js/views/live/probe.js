@@ -14,6 +14,7 @@ import { classNamesOf, className } from "../../datasets.js";
 import { ProbePicker } from "../probe_picker.js";
 import { gridLayout, paintMaps, paintUnits, paintClassBars, paintSequence, cellAt, outlineCells, absMax } from "../../probe_draw.js";
 import { convPadding, poolWindow, outputProbabilities, targetClass } from "../../probe_math.js";
+import { inspectUnit } from "../../stepping/actions.js";
 
 export const place = "tab";
 export const usesProbe = true;
@@ -151,7 +152,22 @@ function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOu
     const hit = cellAt(bigLayout(shape), x, y);
     onHover(hit ? { layer: i, ...hit } : null);
   };
+  // A conv cell opens the unit inspector: a click, or Enter on the cell the arrow keys moved to.
+  const inspectCell = (cell) => {
+    if (spec.type === "conv2d" && cell) inspectUnit({ layer: i, channel: cell.c, row: cell.r, col: cell.k });
+  };
+  const onClick = (e) => {
+    if (!big || role !== "maps") return;
+    const canvas = e.currentTarget;
+    const box = canvas.getBoundingClientRect();
+    inspectCell(cellAt(bigLayout(shape), ((e.clientX - box.left) / box.width) * canvas.width, ((e.clientY - box.top) / box.height) * canvas.height));
+  };
   const onKey = (e) => {
+    if (e.key === "Enter" && big && role === "maps" && hover && hover.layer === i) {
+      e.preventDefault();
+      inspectCell(hover);
+      return;
+    }
     const move = CELL_KEYS[e.key];
     if (!big || role !== "maps" || !move || e.ctrlKey || e.metaKey || e.altKey) return;
     e.preventDefault();
@@ -181,7 +197,7 @@ function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOu
         </figure>`
       : null}
     <canvas class=${`probe-canvas probe-${role}`} data-role=${role} data-layer=${i} data-big=${big ? "1" : "0"}
-      data-testid="probe-canvas" data-drawn="0" onMouseMove=${onMove} onMouseLeave=${() => onHover(null)}
+      data-testid="probe-canvas" data-drawn="0" onMouseMove=${onMove} onMouseLeave=${() => onHover(null)} onClick=${onClick}
       tabindex=${big && role === "maps" ? 0 : undefined} onKeyDown=${onKey}
       aria-label=${big && role === "maps" ? t("probe.cellKeys") : undefined}></canvas>
     ${role === "maps" || role === "units" || role === "steps"

@@ -1,0 +1,104 @@
+// The unit inspector: every number of one unit for the probe sample (concepts 1, 3 and 12). A dense
+// unit is picked on the neuron graph (click, or Tab/arrow keys and Enter) or here; a conv unit on a
+// cell of an enlarged feature map in the probe view, or here. While a training step is walked phase
+// by phase, the unit's forward numbers appear once the forward pass has reached its layer and its
+// gradients once the backward pass has.
+import { html } from "htm/preact";
+import * as S from "../../state.js";
+import { t, tOr } from "../../i18n.js";
+import { inspection, inspected, inspectedParams } from "../../stepping/state.js";
+import { inspectUnit } from "../../stepping/actions.js";
+import { revealed } from "../../stepping/phases.js";
+import { denseUnit, convUnit } from "./unit_math.js";
+import { DenseUnit } from "./dense_view.js";
+import { ConvUnit } from "./conv_view.js";
+
+/** The layers whose units the inspector explains. */
+export const INSPECTABLE = ["dense", "conv2d"];
+
+/** The unit clamped into layer `layer`'s output (shape without the batch axis). */
+function clampUnit(unit, shape) {
+  const clamp = (v, n) => Math.max(0, Math.min(n - 1, Math.round(Number(v) || 0)));
+  if (shape.length === 3) {
+    return { layer: unit.layer, channel: clamp(unit.channel, shape[0]), row: clamp(unit.row, shape[1]), col: clamp(unit.col, shape[2]) };
+  }
+  return { layer: unit.layer, unit: clamp(unit.unit, shape[0]) };
+}
+
+function Picker({ state, unit }) {
+  const layers = state.model.layers.map((spec, i) => ({ spec, i })).filter(({ spec }) => INSPECTABLE.includes(spec.type));
+  const shape = state.layers[unit.layer] ? state.layers[unit.layer].output_shape : [1];
+  const pick = (changes) => inspectUnit(clampUnit({ ...unit, ...changes }, shape));
+  const number = (name, value, max, label) => html`<label class="insp-pick">
+    <span class="field-label">${label}</span>
+    <input type="number" min="1" max=${max} value=${value + 1} data-testid=${`insp-pick-${name}`}
+      onChange=${(e) => pick({ [name]: Number(e.currentTarget.value) - 1 })} />
+  </label>`;
+  return html`<div class="insp-picker">
+    <label class="insp-pick">
+      <span class="field-label">${t("insp.layer")}</span>
+      <select data-testid="insp-pick-layer" value=${String(unit.layer)}
+        onChange=${(e) => {
+          const layer = Number(e.currentTarget.value);
+          const out = state.layers[layer].output_shape;
+          inspectUnit(clampUnit(out.length === 3 ? { layer, channel: 0, row: 0, col: 0 } : { layer, unit: 0 }, out));
+        }}>
+        ${layers.map(({ spec, i }) => html`<option value=${String(i)}>${i + 1}. ${tOr(`layer.${spec.type}`, spec.type)}</option>`)}
+      </select>
+    </label>
+    ${shape.length === 3
+      ? html`${number("channel", unit.channel, shape[0], t("insp.channel"))}${number("row", unit.row, shape[1], t("insp.row"))}${number("col", unit.col, shape[2], t("insp.col"))}`
+      : number("unit", unit.unit, shape[0], t("insp.unit"))}
+  </div>`;
+}
+
+function unitName(unit) {
+  return "channel" in unit
+    ? t("insp.convName", { n: unit.layer + 1, c: unit.channel + 1, r: unit.row + 1, col: unit.col + 1 })
+    : t("insp.denseName", { n: unit.layer + 1, u: unit.unit + 1 });
+}
+
+function Body({ state, unit }) {
+  const spec = state.model.layers[unit.layer];
+  const held = inspection.value;
+  const params = inspectedParams.value;
+  if (!held || !params || params.key !== `${held.key}|layer${unit.layer}`) {
+    return html`<p class="hint" data-testid="insp-loading">${t("insp.loading")}</p>`;
+  }
+  const shown = revealed(state.phase, state.model.layers.length);
+  if (unit.layer >= shown.forward) {
+    return html`<p class="hint insp-wait" data-testid="insp-forward-wait">${t("insp.forwardLater", { n: unit.layer + 1 })}</p>`;
+  }
+  const grads = unit.layer >= shown.gradsFrom;
+  if (spec.type === "conv2d") {
+    return html`<${ConvUnit} unit=${convUnit(held.data, unit.layer, unit, spec, params.W, params.b)} grads=${grads} />`;
+  }
+  return html`<${DenseUnit} unit=${denseUnit(held.data, unit.layer, unit.unit, spec, params.W, params.b)} grads=${grads} />`;
+}
+
+export function UnitInspector() {
+  const state = S.session.value;
+  const unit = inspected.value;
+  if (!state || !unit) return null;
+  const spec = state.model.layers[unit.layer];
+  const shape = state.layers[unit.layer] ? state.layers[unit.layer].output_shape : null;
+  if (!spec || !INSPECTABLE.includes(spec.type) || !shape || shape.length !== ("channel" in unit ? 3 : 1)) return null;
+  const probe = S.probe.value;
+  const held = inspection.value;
+  const onKey = (e) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    inspectUnit(null);
+  };
+  return html`<section class="inspector" data-testid="inspector" aria-labelledby="inspector-title" onKeyDown=${onKey}
+    data-layer=${unit.layer} data-step=${held ? held.data.step : ""}>
+    <div class="section-head">
+      <h2 class="section-title" id="inspector-title" aria-live="polite">${unitName(unit)}</h2>
+      <button type="button" class="btn btn-small btn-ghost" data-testid="insp-close" onClick=${() => inspectUnit(null)}
+        aria-label=${t("insp.close")} title=${t("insp.close")}>×</button>
+    </div>
+    <p class="hint">${t("insp.of", { f: spec.activation || "linear", split: t(`probe.split.${probe.split}`), n: probe.index })}</p>
+    <${Picker} state=${state} unit=${unit} />
+    <${Body} state=${state} unit=${unit} />
+  </section>`;
+}
