@@ -206,7 +206,7 @@ def check_phase_walk(e: PhaseWalk, runs: LessonRuns) -> Verdict:
             before, seen = stepped.network.get_weights(), []
             while True:
                 phase, result = stepper.advance()
-                seen.append((phase.kind, phase.layer))
+                seen.append((phase.stage, phase.layer))
                 if result is not None:
                     break
                 if not _same(before, stepped.network.get_weights()):
