@@ -158,5 +158,7 @@ def test_the_layer_diagram_highlights_the_layer_and_shows_its_numbers(server, cl
     page.keyboard.press("b")  # the rest of the forward pass, the loss, then back through the output layer
     expect(page.get_by_test_id("phase")).to_have_text("backward · layer 4 (Dense)")
     grad = np.array(expected["layers"][3]["output_grad"], dtype=np.float64)
-    expect(blocks.nth(4).get_by_test_id("block-grads")).to_have_text(f"‖dL/dy‖ = {float(f'{np.linalg.norm(grad):.4g}'):g}")
+    expect(blocks.nth(4).get_by_test_id("block-grads")).to_have_text(
+        f"‖dL/dy‖ = {float(f'{np.linalg.norm(grad):.4g}'):g}"
+    )
     expect(blocks.nth(3).get_by_test_id("block-grads")).to_have_count(0)
