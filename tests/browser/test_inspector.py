@@ -6,6 +6,8 @@ Chinese."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from playwright.sync_api import expect
@@ -172,7 +174,9 @@ def test_a_sigmoid_layer_plots_f_and_its_slope_over_its_preactivations(server, c
     hist = client.get(f"/api/sessions/{sid}/preactivations", params={"split": "validation", "samples": 256}).json()
     layer0 = next(h for h in hist["layers"] if h["index"] == 0)
     expect(plot).to_have_attribute("data-values", str(layer0["values"]))
-    expect(plot.get_by_test_id("act-samples")).to_have_text(f"u of {layer0['values']} values")
+    expect(plot).to_have_attribute(
+        "title", re.compile(f"sigmoid \\(blue\\) and its slope .* u of {layer0['values']} values")
+    )
     canvas = plot.get_by_test_id("act-canvas")
     page.wait_for_function(
         "el => Number(el.dataset.drawn) > 0 && Number(el.dataset.bars) > 0", arg=canvas.element_handle()
@@ -195,10 +199,10 @@ def test_a_sigmoid_layer_plots_f_and_its_slope_over_its_preactivations(server, c
     )
     flat = plot.get_by_test_id("act-flat")
     assert float(flat.get_attribute("data-value")) == pytest.approx(share)
-    expect(flat).to_have_text(f"saturated: {round(share * 100)} %")
+    expect(flat).to_have_text(f"{round(share * 100)} %")
+    expect(plot).to_have_attribute("title", re.compile(f"saturated: {round(share * 100)} %$"))
     page.get_by_test_id("lang-toggle").click()
-    expect(flat).to_have_text(f"饱和：{round(share * 100)} %")
-    expect(plot.get_by_test_id("act-samples")).to_have_text(f"{layer0['values']} 个 u 值")
+    expect(plot).to_have_attribute("title", re.compile(f"{layer0['values']} 个 u 值 · 饱和：{round(share * 100)} %$"))
     # A tanh layer gets its own plot; the output sigmoid too.
     expect(page.get_by_test_id("act-plot")).to_have_count(3)
     expect(page.get_by_test_id("layer-card").nth(1).get_by_test_id("act-plot")).to_have_attribute(

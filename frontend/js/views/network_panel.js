@@ -244,6 +244,7 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
           : html`<div class="card-field"><span class="field-label">${t("net.units")}</span>
               <${UnitsEditor} index=${index} units=${layer.units} disabled=${disabled} /></div>`
         : null}
+      ${"activation" in layer ? html`<${ActivationPlot} index=${index} activation=${layer.activation} />` : null}
       ${"activation" in layer
         ? html`<div class="card-field">
             <span class="field-label">${t("net.activation")}</span>
@@ -254,8 +255,7 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
                   onChange=${(e) => updateLayer(index, { activation: e.currentTarget.value })}>
                   ${activations.map((a) => html`<option value=${a}>${a}</option>`)}
                 </select>`}
-          </div>
-          <${ActivationPlot} index=${index} activation=${layer.activation} />`
+          </div>`
         : null}
       ${isOutput
         ? null

@@ -8,8 +8,8 @@ import { t } from "../../i18n.js";
 import { preactivations } from "../../stepping/state.js";
 import { elementwise, flatWhere } from "./activations.js";
 
-const WIDTH = 168;
-const HEIGHT = 56;
+const WIDTH = 72;
+const HEIGHT = 28;
 /** The u axis spans at least this much either side of 0, and the histogram's whole range. */
 const MIN_SPAN = 4;
 
@@ -49,7 +49,7 @@ function paint(canvas, activation, hist) {
       if (!c) return;
       const x0 = xOf(hist.edges[i]);
       const x1 = xOf(hist.edges[i + 1]);
-      const h = (c / most) * (HEIGHT - 4);
+      const h = (c / most) * (HEIGHT - 2);
       ctx.fillRect(x0, HEIGHT - h, Math.max(1, x1 - x0 - 0.5), h);
       bars += 1;
     });
@@ -68,7 +68,7 @@ function paint(canvas, activation, hist) {
     const dfs = us.map(fn.df);
     const top = Math.max(1, ...fs, ...dfs);
     const bottom = Math.min(0, ...fs, ...dfs);
-    const yOf = (v) => HEIGHT - 2 - ((v - bottom) / (top - bottom)) * (HEIGHT - 6);
+    const yOf = (v) => HEIGHT - 1.5 - ((v - bottom) / (top - bottom)) * (HEIGHT - 4);
     const curve = (values, colour, dash) => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.6;
@@ -95,17 +95,17 @@ export function ActivationPlot({ index, activation }) {
   useEffect(() => {
     if (ref.current) paint(ref.current, activation, hist);
   }, [activation, hist]);
-  const label = t("act.plotLabel", { f: activation, n: hist ? hist.values : 0 });
+  const flatText = share === null ? null : t(activation === "relu" ? "act.off" : "act.saturated", { p: Math.round(share * 100) });
+  // The details in the title (hover) and the label: the card has room for the plot alone.
+  const label = hist
+    ? `${t("act.plotLabel", { f: activation })} · ${t("act.samples", { n: hist.values })}${flatText ? ` · ${flatText}` : ""}`
+    : `${t("act.plotLabel", { f: activation })} · ${t("act.waiting")}`;
   return html`<figure class="act-plot" data-testid="act-plot" data-layer=${index} data-activation=${activation}
-    data-values=${hist ? hist.values : 0}>
+    data-values=${hist ? hist.values : 0} title=${label}>
     <canvas ref=${ref} class="act-canvas" data-testid="act-canvas" data-drawn="0" role="img" aria-label=${label}
       style=${`width:${WIDTH}px;height:${HEIGHT}px`}></canvas>
-    <figcaption class="hint">
-      <span class="act-key act-f">f</span> <span class="act-key act-df">f′</span>${" · "}
-      ${hist ? html`<span data-testid="act-samples">${t("act.samples", { n: hist.values })}</span>` : html`<span>${t("act.waiting")}</span>`}
-      ${share !== null
-        ? html` · <span data-testid="act-flat" data-value=${String(share)}>${t(activation === "relu" ? "act.off" : "act.saturated", { p: Math.round(share * 100) })}</span>`
-        : null}
-    </figcaption>
+    ${share !== null
+      ? html`<span class="act-flat" data-testid="act-flat" data-value=${String(share)} aria-hidden="true">${Math.round(share * 100)} %</span>`
+      : null}
   </figure>`;
 }
