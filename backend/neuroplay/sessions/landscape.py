@@ -148,9 +148,7 @@ def _parts(network: Network, p: np.ndarray) -> list[ProjectionPart] | None:
             continue
         lo, hi = int(nonzero[0]), int(nonzero[-1]) + 1
         parts.append(
-            ProjectionPart(
-                param=f"layer{i}.{name}", start=lo, x=rows[0, lo:hi].tolist(), y=rows[1, lo:hi].tolist()
-            )
+            ProjectionPart(param=f"layer{i}.{name}", start=lo, x=rows[0, lo:hi].tolist(), y=rows[1, lo:hi].tolist())
         )
     if sum(len(part.x) for part in parts) > MAX_PROJECTED:
         return None

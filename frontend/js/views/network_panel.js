@@ -10,6 +10,7 @@ import { t, tOr, formatInt } from "../i18n.js";
 import { kindOf, entryOf } from "../datasets.js";
 import { ErrorBox } from "./controls.js";
 import { UpIcon, DownIcon, CloseIcon, PlusIcon, MinusIcon, GripIcon } from "./icons.js";
+import { BiasSwitch } from "../editing/layer_switches.js";
 
 const DRAG_TYPE = "application/x-neuroplay-layer";
 
@@ -103,8 +104,9 @@ function activationOptions(catalog, layerType) {
   return setting ? setting.choices : catalog.activations.map((a) => a.name);
 }
 
-function unitsBounds(catalog) {
-  const info = catalog.layers.find((l) => l.type === "dense");
+/** The bounds of a layer type's `units` setting, as the catalog gives them. */
+function unitsBounds(catalog, type) {
+  const info = catalog.layers.find((l) => l.type === type);
   const s = info && info.settings.find((x) => x.name === "units");
   return [s && s.minimum !== null ? s.minimum : 1, s && s.maximum !== null ? s.maximum : 1024];
 }
@@ -146,9 +148,9 @@ function Palette({ disabled, drag, setDrag, removing }) {
   </div>`;
 }
 
-function UnitsEditor({ index, units, disabled }) {
+function UnitsEditor({ index, type, units, disabled }) {
   const catalog = S.catalog.value;
-  const [lo, hi] = unitsBounds(catalog);
+  const [lo, hi] = unitsBounds(catalog, type);
   const [text, setText] = useState(String(units));
   useEffect(() => setText(String(units)), [units]);
   const n = index + 1;
@@ -215,13 +217,14 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
           </span>`}
     </div>
     <div class="card-body">
-      ${layer.type === "dense"
+      ${info && info.settings.some((st) => st.name === "units")
         ? isOutput
           ? html`<div class="card-field"><span class="field-label">${t("net.units")}</span>
               <span class="fixed-value" data-testid="units-fixed">${layer.units}</span></div>`
           : html`<div class="card-field"><span class="field-label">${t("net.units")}</span>
-              <${UnitsEditor} index=${index} units=${layer.units} disabled=${disabled} /></div>`
+              <${UnitsEditor} index=${index} type=${layer.type} units=${layer.units} disabled=${disabled} /></div>`
         : null}
+      <${BiasSwitch} index=${index} layer=${layer} title=${title} disabled=${disabled} />
       ${"activation" in layer
         ? html`<div class="card-field">
             <span class="field-label">${t("net.activation")}</span>
