@@ -155,7 +155,9 @@ def test_a_frozen_weight_stays_while_training(server, client, context, watched):
     expect(page.locator("path.edge.is-frozen")).to_have_count(0)
     assert param(client, page, 0, "W")["frozen"][1][3] is False
     page.get_by_test_id("step-batch").click()
-    wait_for_param(client, page, 0, "W", lambda p: p["values"][1][3] != after["values"][1][3], "the freed weight trains")
+    wait_for_param(
+        client, page, 0, "W", lambda p: p["values"][1][3] != after["values"][1][3], "the freed weight trains"
+    )
 
 
 def test_a_viewer_reads_values_but_cannot_change_them(server, client, browser, watched):

@@ -8,6 +8,7 @@
 import { batch } from "@preact/signals";
 import { api } from "../../api.js";
 import * as S from "../../state.js";
+import { requestFrame } from "../../frame.js";
 import { paramValues } from "../../editing/param_edits.js";
 
 /** The query string's fields that are set (the server's defaults for the rest). */
@@ -44,6 +45,7 @@ export async function loadLandscape(query) {
       path.seq += 1;
     }
     S.landscape.value = { query, answer, at, tookMs: performance.now() - started };
+    requestFrame(); // the panel draws in the frame loop
   } catch (err) {
     if (ticket !== path.ticket) return;
     S.landscape.value = { query, at, error: err.message || String(err) };
@@ -101,12 +103,20 @@ export function extendPath(answer) {
   return true;
 }
 
+/** Parameters in the engine's order within a layer (the landscape's own default picks follow it). */
+const PARAM_ORDER = ["W", "W_x", "W_h", "gamma", "beta", "b"];
+
 /** Every parameter entry the page knows the shape of, as the landscape names them (for the axis pickers). */
 export function entryNames(limitPerParam = 48) {
-  const names = [];
+  const params = [];
   for (const slot of S.tensors.slots.values()) {
     const { name, layer, param, shape } = slot.header;
     if ((name !== "weights" && name !== "biases") || layer === null || layer === undefined) continue;
+    params.push({ layer, param: param || (name === "biases" ? "b" : "W"), shape });
+  }
+  params.sort((a, b) => a.layer - b.layer || PARAM_ORDER.indexOf(a.param) - PARAM_ORDER.indexOf(b.param));
+  const names = [];
+  for (const { layer, param, shape } of params) {
     const size = shape.reduce((a, b) => a * b, 1);
     for (let flat = 0; flat < Math.min(size, limitPerParam); flat++) {
       const index = [];
@@ -115,10 +125,10 @@ export function entryNames(limitPerParam = 48) {
         index.unshift(rest % shape[d]);
         rest = Math.floor(rest / shape[d]);
       }
-      names.push({ layer, name: `layer${layer}.${param || (name === "biases" ? "b" : "W")}[${index.join(", ")}]` });
+      names.push(`layer${layer}.${param}[${index.join(", ")}]`);
     }
   }
-  return names.sort((a, b) => a.layer - b.layer).map((entry) => entry.name);
+  return names;
 }
 
 /** A one-neuron regression: one weight and one bias on 1-D data, so its landscape is the true one. */

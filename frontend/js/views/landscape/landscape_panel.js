@@ -105,7 +105,12 @@ function Facts({ answer, step, state, pathCount, arrowPixels }) {
   </div>`;
 }
 
+/** The view's tab: one panel per session (its axes and grid start from the defaults again). */
 export function LandscapePanel() {
+  return html`<${Landscape} key=${S.sessionId.value} />`;
+}
+
+function Landscape() {
   const state = S.session.value;
   const [query, setQuery] = useState({ axes: null, x: null, y: null, span: 1, size: 41, seed: 0 });
   const [drawn, setDrawn] = useState({ pathCount: 0, arrowPixels: null });
@@ -169,7 +174,7 @@ export function LandscapePanel() {
       <span>${t("landscape.legendColour")}</span>
     </div>
     ${answer ? html`<${Facts} answer=${answer} step=${stepOf(answer, state)} state=${state} pathCount=${drawn.pathCount} arrowPixels=${drawn.arrowPixels} />` : null}
-    ${answer && answer.axes === "random" && state.total_params > 2
+    ${state.total_params > 2
       ? html`<p class="hint">${t("landscape.trueHint")}
           <button class="btn btn-small btn-ghost" data-testid="landscape-neuron-preset" onClick=${openOneNeuron}>${t("landscape.neuronPreset")}</button></p>`
       : null}
