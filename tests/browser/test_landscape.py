@@ -86,7 +86,9 @@ def test_random_directions_for_a_bigger_model(server, client, context, watched):
     page = watched.page
     open_session(context, page, server, client, {"training": {"optimizer": "adam"}})
     open_landscape(page)
-    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("two random directions through the weights of step 0")
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text(
+        "two random directions through the weights of step 0"
+    )
     expect(page.get_by_test_id("landscape-arrow")).to_contain_text("adam steps differently")
     expect(page.get_by_test_id("landscape-neuron-preset")).to_be_visible()
     before = page.get_by_test_id("landscape-canvas").evaluate("el => el.toDataURL()")
@@ -100,13 +102,13 @@ def test_random_directions_for_a_bigger_model(server, client, context, watched):
     # Another seed is another plane: its path starts again at the current weights.
     page.get_by_test_id("landscape-seed").fill("4")
     page.get_by_test_id("landscape-seed").press("Enter")
-    page.wait_for_function(
-        "Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) === 1"
-    )
+    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) === 1")
     expect(page.get_by_test_id("landscape-computed")).not_to_contain_text("at step 0 on")
     # Two chosen weights as axes instead.
     page.get_by_test_id("landscape-axes").select_option("entries")
-    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("the values of layer0.W[0, 0] and layer0.W[0, 1]")
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text(
+        "the values of layer0.W[0, 0] and layer0.W[0, 1]"
+    )
     page.get_by_test_id("landscape-y").select_option("layer2.b[0]")
     expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("layer0.W[0, 0] and layer2.b[0]")
     # The one-neuron preset opens a session whose landscape is the true one.
