@@ -254,6 +254,7 @@ def test_the_bias_switch_rebuilds_the_layer_without_b(server, client, context, w
     expect(dropout.get_by_test_id("bias-switch")).to_have_count(0)
     switch.press("Space")  # keyboard: on again
     expect(switch).to_have_attribute("aria-checked", "true")
+    expect(first.get_by_test_id("layer-params")).to_have_text("12 params")  # the server's answer
     assert param(client, page, 0, "b")["values"] == [0.0] * 4
 
 

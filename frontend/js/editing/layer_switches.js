@@ -17,13 +17,12 @@ export function BiasSwitch({ index, layer, title, disabled }) {
   const setting = settingOf(layer.type, "use_bias");
   if (!setting) return null;
   const on = (layer.use_bias ?? setting.default) !== false;
-  return html`<div class="card-field" title=${setting.description}>
-    <span class="field-label">${t("edit.bias")}</span>
-    <button type="button" role="switch" class="bias-switch" data-testid="bias-switch" aria-checked=${on ? "true" : "false"}
-      aria-label=${t("edit.biasOf", { layer: title })} disabled=${disabled}
-      onClick=${() => updateLayer(index, { use_bias: !on })}>
-      <span class="track" aria-hidden="true"></span>
-      <span class="switch-text">${on ? t("edit.biasOn") : t("edit.biasOff")}</span>
-    </button>
-  </div>`;
+  // In the card's foot beside the parameter count (what it changes), so the card grows no taller.
+  return html`<button type="button" role="switch" class="bias-switch" data-testid="bias-switch"
+    aria-checked=${on ? "true" : "false"} aria-label=${t("edit.biasOf", { layer: title })} disabled=${disabled}
+    title=${setting.description} onClick=${() => updateLayer(index, { use_bias: !on })}>
+    <span class="switch-text">${t("edit.bias")}</span>
+    <span class="track" aria-hidden="true"></span>
+    <span class="switch-text">${on ? t("edit.biasOn") : t("edit.biasOff")}</span>
+  </button>`;
 }

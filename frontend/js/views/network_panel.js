@@ -224,7 +224,6 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
           : html`<div class="card-field"><span class="field-label">${t("net.units")}</span>
               <${UnitsEditor} index=${index} type=${layer.type} units=${layer.units} disabled=${disabled} /></div>`
         : null}
-      <${BiasSwitch} index=${index} layer=${layer} title=${title} disabled=${disabled} />
       ${"activation" in layer
         ? html`<div class="card-field">
             <span class="field-label">${t("net.activation")}</span>
@@ -247,6 +246,7 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
         ? html`<span class="shape" data-testid="layer-shape" title=${t("net.shape")}>${shapeText(summary.output_shape)}</span>
             <span class="params" data-testid="layer-params">${t("net.params", { n: formatInt(summary.param_count) })}</span>`
         : html`<span class="shape pending">${t("net.saving")}</span>`}
+      <${BiasSwitch} index=${index} layer=${layer} title=${title} disabled=${disabled} />
     </div>
     ${error
       ? html`<div class="card-error" data-testid="error" role="alert">
