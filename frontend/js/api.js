@@ -109,6 +109,13 @@ export const api = {
   lessons: () => request("GET", "/api/lessons"),
   /** @param {string} id @returns {Promise<import("../types/wire").Lesson>} */
   lesson: (id) => request("GET", `/api/lessons/${enc(id)}`),
+  /** One parameter's values and frozen mask: @returns {Promise<import("../types/wire").ParamState>} */
+  params: (id, layer, param) => request("GET", `${session(id)}/params?layer=${layer}&param=${enc(param)}`),
+  /** @param {import("../types/wire").ParamEdit} edit @returns {Promise<import("../types/wire").ParamState>} */
+  editParams: (id, token, edit) => request("PATCH", `${session(id)}/params`, { body: edit, token }),
+  /** query: {axes, x, y, span, size, seed} (unset ones left out) @returns {Promise<import("../types/wire").LandscapeResponse>} */
+  landscape: (id, query, opts) =>
+    request("GET", `${session(id)}/landscape?${new URLSearchParams(query).toString()}`, opts),
   augmentPreview: (id, index, count, opts) =>
     request("GET", `${session(id)}/augment-preview?index=${index}&count=${count}`, opts),
 };

@@ -107,6 +107,29 @@ export function viewStore(name, create) {
   return store;
 }
 
+/**
+ * Editing parameters by hand (frontend/js/editing/): the value editor open on the network graph
+ * ({layer, param, index, label, left, top, returnFocus} or null), the latest refused edit
+ * ({message} or null), how many edits the server has taken (views that depend on the weights,
+ * like the landscape, follow it), and the edit queue: one PATCH in flight, and those waiting behind
+ * it, at most one per entry (a drag sends only its latest value).
+ */
+export const valueEditor = signal(null);
+export const editError = signal(null);
+export const editCount = signal(0);
+export const paramEdits = { busy: false, waiting: [] };
+
+/**
+ * The loss landscape view (views/landscape/): the last GET .../landscape answer with the query it
+ * answered, the step and edit count it was asked at and how long it took ({query, answer, at,
+ * tookMs}, or {query, at, error}); `loading` while one is in flight; the
+ * optimizer's path drawn over it ({key, seq, points: [[x, y, step]], lastStep}, and `ticket`, which
+ * grows with every request so that only the newest answer is shown).
+ */
+export const landscape = signal(null);
+export const landscapeLoading = signal(false);
+export const landscapePath = { key: "", seq: 0, points: [], lastStep: -1, ticket: 0 };
+
 /** Counts of every incoming frame, for diagnostics and tests. */
 export const streamStats = { texts: 0, tensors: 0, histories: 0 };
 

@@ -415,7 +415,13 @@ export interface LandscapeResponse {
   center: number[];
   center_loss: number | null;
   generation: number;
+  /** ∇L at the centre (whole training set, inference mode, no L2) projected onto the plane in axis units: (∂L/∂x, ∂L/∂y) for two entries. Plain gradient descent of learning rate η steps by −η·gradient. Null when not finite. */
+  gradient: number[] | null;
   loss: ((number | null)[])[];
+  /** P·θ0 for the weights the landscape was computed at. */
+  origin: number[];
+  /** Where any weights θ sit on the plane: center + Σ parts P·θ − origin (the optimizer's path). Null for a model too large to send it (more than 60,000 parameters). */
+  projection: ProjectionPart[] | null;
   /** Training samples each point is scored on. */
   samples: number;
   step: number;
@@ -655,6 +661,18 @@ export interface ProbeRef {
   /** The sample's index in that split (as in GET .../data). */
   index: number;
   split: "train" | "validation";
+}
+
+/** Entries start … start+len(x)−1 (flat, C order) of one parameter's rows of the plane's projection matrix P = G⁻¹·D: where weights θ sit on the plane is center + P·θ − origin, summed over parts. */
+export interface ProjectionPart {
+  /** layer{i}.{name}, as the weights download and the weights view name it. */
+  param: string;
+  /** The first flat index of the parameter these rows cover. */
+  start: number;
+  /** Row 1 of P (the x axis) over the covered entries. */
+  x: number[];
+  /** Row 2 of P (the y axis) over the covered entries. */
+  y: number[];
 }
 
 /** The runs are in this order from best to worst on `metric` (accuracy higher, loss lower), each better than the next by at least `margin`: at the end, or at the best point of each curve. */

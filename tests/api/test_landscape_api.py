@@ -146,3 +146,45 @@ def test_a_model_frozen_down_to_two_numbers_shows_their_landscape(client: httpx.
     network.set_weights(edited)
     expected = get_loss("binary_cross_entropy").value(network.forward(x), y)
     assert got["loss"][0][2] == pytest.approx(expected, rel=1e-6)
+
+
+def plane_position(got: dict, w: dict[str, np.ndarray]) -> np.ndarray:
+    """center + P·θ − origin: where weights θ sit on the landscape's plane (the browser's path)."""
+    at = np.array(got["center"], dtype=np.float64) - np.array(got["origin"])
+    for part in got["projection"]:
+        flat = w[part["param"]].ravel().astype(np.float64)[part["start"] : part["start"] + len(part["x"])]
+        at += [np.dot(part["x"], flat), np.dot(part["y"], flat)]
+    return at
+
+
+def test_the_gradient_is_the_formula_and_one_full_batch_step_lands_on_the_arrow(client: httpx.Client) -> None:
+    body = {**NEURON, "training": {"optimizer": "sgd", "learning_rate": 0.05, "batch_size": 10000}}
+    sid, auth = create(client, body)
+    command(client, sid, auth, "step", "batch")
+    got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 5}).json()
+    w = weights(client, sid)
+    w0, b0 = float(w["layer0.W"][0, 0]), float(w["layer0.b"][0])
+    points, y = training_set(client, sid)
+    x1, target = points[:, 0].astype(np.float64), y[:, 0].astype(np.float64)
+    residual = w0 * x1 + b0 - target
+    assert got["gradient"] == pytest.approx([2 * np.mean(residual * x1), 2 * np.mean(residual)], rel=1e-5)
+    assert [p["param"] for p in got["projection"]] == ["layer0.W", "layer0.b"]
+    assert plane_position(got, w) == pytest.approx([w0, b0])
+    command(client, sid, auth, "step", "batch")  # plain SGD over the whole set: θ − η·∇L
+    moved = plane_position(got, weights(client, sid))
+    assert moved == pytest.approx([w0 - 0.05 * got["gradient"][0], b0 - 0.05 * got["gradient"][1]], rel=1e-5)
+
+
+def test_along_random_directions_a_full_batch_step_moves_by_the_projected_gradient(client: httpx.Client) -> None:
+    body = {"model": MLP, "training": {"optimizer": "sgd", "learning_rate": 0.5, "batch_size": 10000}}
+    sid, auth = create(client, body)
+    command(client, sid, auth, "step", "batch")
+    got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 5, "seed": 3}).json()
+    assert got["axes"] == "random" and got["gradient"] is not None
+    assert {p["param"] for p in got["projection"]} == {"layer0.W", "layer0.b", "layer1.W", "layer1.b"}
+    assert plane_position(got, weights(client, sid)) == pytest.approx([0.0, 0.0], abs=1e-6)
+    command(client, sid, auth, "step", "batch")
+    moved = plane_position(got, weights(client, sid))
+    expected = -0.5 * np.array(got["gradient"])
+    assert np.linalg.norm(expected) > 1e-3
+    np.testing.assert_allclose(moved, expected, rtol=1e-3, atol=1e-6)

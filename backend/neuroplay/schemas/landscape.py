@@ -11,6 +11,16 @@ from .base import WireModel
 LandscapeAxes = Literal["entries", "random"]
 
 
+class ProjectionPart(WireModel):
+    """Entries start … start+len(x)−1 (flat, C order) of one parameter's rows of the plane's projection
+    matrix P = G⁻¹·D: where weights θ sit on the plane is center + P·θ − origin, summed over parts."""
+
+    param: str = Field(description="layer{i}.{name}, as the weights download and the weights view name it.")
+    start: int = Field(ge=0, description="The first flat index of the parameter these rows cover.")
+    x: list[float] = Field(description="Row 1 of P (the x axis) over the covered entries.")
+    y: list[float] = Field(description="Row 2 of P (the y axis) over the covered entries.")
+
+
 class LandscapeResponse(WireModel):
     """`loss[j][i]` is the training-set loss (inference mode) at x[i], y[j]; null where not finite.
 
@@ -30,3 +40,13 @@ class LandscapeResponse(WireModel):
     center_loss: float | None
     loss: list[list[float | None]]
     samples: int = Field(description="Training samples each point is scored on.")
+    gradient: list[float] | None = Field(
+        description="∇L at the centre (whole training set, inference mode, no L2) projected onto the plane in "
+        "axis units: (∂L/∂x, ∂L/∂y) for two entries. Plain gradient descent of learning rate η steps by "
+        "−η·gradient. Null when not finite."
+    )
+    projection: list[ProjectionPart] | None = Field(
+        description="Where any weights θ sit on the plane: center + Σ parts P·θ − origin (the optimizer's path). "
+        "Null for a model too large to send it (more than 60,000 parameters)."
+    )
+    origin: list[float] = Field(description="P·θ0 for the weights the landscape was computed at.")

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..engine import Network, get_loss
-from ..engine.landscape import entry_direction, loss_surface, random_directions
-from ..schemas.landscape import LandscapeResponse
+from ..engine.landscape import entry_direction, flat_weights, loss_surface, random_directions
+from ..engine.landscape_gradient import full_gradient, plane_projection
+from ..schemas.landscape import LandscapeResponse, ProjectionPart
 from .probe import network_of
 
 if TYPE_CHECKING:
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 # Forward work allowed for one landscape, in grid points × training samples × parameters: about a
 # few seconds of one core. Beyond it the learner is asked for a smaller grid.
 MAX_WORK = 4e9
+# The projection rows (two floats per parameter) are sent for models up to this size: about 1.5 MB of
+# JSON. Beyond it the browser cannot draw the path along random directions (entry axes send two
+# numbers whatever the size).
+MAX_PROJECTED = 60_000
 ENTRY = re.compile(r"^layer(\d+)\.(\w+)\[(\d+(?:,\s*\d+)*)\]$")
 
 
@@ -113,6 +118,7 @@ def landscape(
         network, get_loss(specs.resolved_loss()), data.x_train, data.y_train, (d1, d2), offsets, offsets
     )
     middle = grid[size // 2, size // 2]
+    gradient, projection, origin = _plane_geometry(network, specs.resolved_loss(), data.x_train, data.y_train, d1, d2)
     return LandscapeResponse(
         step=snapshot.step,
         generation=snapshot.generation,
@@ -125,4 +131,40 @@ def landscape(
         center_loss=float(middle) if np.isfinite(middle) else None,
         loss=[[float(v) if np.isfinite(v) else None for v in row] for row in grid],
         samples=len(data.x_train),
+        gradient=gradient,
+        projection=projection,
+        origin=origin,
     )
+
+
+def _parts(network: Network, p: np.ndarray) -> list[ProjectionPart] | None:
+    """P's rows cut per parameter to the span of entries where either row is non-zero."""
+    parts, offset = [], 0
+    for (i, name), param, _ in network.parameters():
+        rows = p[:, offset : offset + param.size]
+        offset += param.size
+        nonzero = np.flatnonzero(np.any(rows != 0, axis=0))
+        if not len(nonzero):
+            continue
+        lo, hi = int(nonzero[0]), int(nonzero[-1]) + 1
+        parts.append(
+            ProjectionPart(param=f"layer{i}.{name}", start=lo, x=rows[0, lo:hi].tolist(), y=rows[1, lo:hi].tolist())
+        )
+    if sum(len(part.x) for part in parts) > MAX_PROJECTED:
+        return None
+    return parts
+
+
+def _plane_geometry(
+    network: Network, loss_name: str, x: np.ndarray, y: np.ndarray, d1: np.ndarray, d2: np.ndarray
+) -> tuple[list[float] | None, list[ProjectionPart] | None, list[float]]:
+    """The projected gradient at θ0, P's parts and P·θ0 (engine/landscape_gradient.py); the network's
+    weights are θ0 before and after."""
+    try:
+        p = plane_projection(d1, d2)
+    except np.linalg.LinAlgError:  # a direction of all zeros (every weight zero): no plane to project on
+        return None, None, [0.0, 0.0]
+    theta = flat_weights(network).astype(np.float64)
+    g = p @ full_gradient(network, get_loss(loss_name), x, y)
+    gradient = [float(v) for v in g] if np.isfinite(g).all() else None
+    return gradient, _parts(network, p), [float(v) for v in p @ theta]

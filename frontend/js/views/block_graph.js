@@ -16,6 +16,8 @@ import { maskOf, paintMask } from "./live/dropout_mask.js";
 import { paintUnits } from "../probe_draw.js";
 import { BlockPhase } from "../stepping/block_marks.js";
 
+import { KernelEditor } from "../editing/kernel_editor.js";
+
 /** The parameters a layer type's block paints (as the weights records name them). */
 const PAINTED = { conv2d: ["W"], dense: ["W"], simple_rnn: ["W_x", "W_h"], batch_norm: ["gamma", "beta"] };
 /** Conv kernels: at most this many filters (columns) and input channels (rows) are painted. */
@@ -257,6 +259,7 @@ export function BlockGraph() {
             <canvas class="block-weights" data-layer=${i} data-param=${param} data-testid="block-weights" hidden
               title=${layer.type === "conv2d" ? t("block.filtersHint") : t("block.weightsHint")}></canvas>
           </div>`)}
+          ${layer.type === "conv2d" ? html`<${KernelEditor} layer=${i} />` : null}
           ${layer.type === "dropout"
             ? html`<canvas class="block-mask" data-mask-layer=${i} data-testid="dropout-mask" hidden title=${t("dropout.hint")}></canvas>
                 <span class="hint" data-mask-count=${i} data-testid="dropout-count"></span>`

@@ -14,6 +14,8 @@ import { paintValues, domainOf, colourOf, featureMap } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
 import { maskOf } from "./live/dropout_mask.js";
 import { useGraphMarks } from "../stepping/graph_marks.js";
+import { attachParamEditing } from "../editing/graph_edits.js";
+import { ValueEditor } from "../editing/value_editor.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Wider layers show their first MAX_SHOWN neurons and a "+N more" note. */
@@ -28,7 +30,7 @@ function columnsOf(state) {
     const summary = state.layers[i];
     if (!summary || summary.output_shape.length !== 1) return;
     const activation = spec.activation || "linear";
-    cols.push({ kind: spec.type, units: summary.output_shape[0], activation, layer: i });
+    cols.push({ kind: spec.type, units: summary.output_shape[0], activation, layer: i, bias: spec.use_bias !== false });
   });
   return cols;
 }
@@ -129,7 +131,7 @@ function build(root, state, width, height) {
       canvas.width = canvas.height = g;
       el.appendChild(canvas);
       let bias = null;
-      if (col.kind === "dense") {
+      if (col.kind === "dense" && col.bias) {
         bias = document.createElement("div");
         bias.className = "graph-bias";
         el.appendChild(bias);
@@ -264,13 +266,16 @@ export function GraphView() {
     const root = rootRef.current;
     if (!root || !state) return undefined;
     let handles = null;
+    let detachEditing = () => {};
     let size = [0, 0];
     const rebuild = () => {
       const width = Math.floor(root.clientWidth);
       const height = Math.floor(root.clientHeight);
       if (width < 40 || height < 40 || (width === size[0] && height === size[1] && handles)) return;
       size = [width, height];
+      detachEditing();
       handles = build(root, S.session.peek(), width, height);
+      detachEditing = attachParamEditing(root, handles);
     };
     rebuild();
     const observer = new ResizeObserver(() => rebuild());
@@ -284,6 +289,7 @@ export function GraphView() {
     return () => {
       observer.disconnect();
       stop();
+      detachEditing();
     };
   }, [key]);
 
@@ -292,6 +298,7 @@ export function GraphView() {
       <h2 class="section-title">${t("graph.title")}</h2>
     </div>
     <div class="graph" ref=${rootRef} data-testid="network-graph" data-frames="0"></div>
+    <${ValueEditor} />
     <p class="hint graph-hint">${t("graph.hint")}</p>
   </div>`;
 }

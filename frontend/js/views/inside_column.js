@@ -12,6 +12,19 @@ import { BlockGraph } from "./block_graph.js";
 import { StepBar } from "../stepping/step_bar.js";
 import { UnitInspector } from "./inspector/panel.js";
 
+import { LandscapePanel } from "./landscape/landscape_panel.js";
+
+/**
+ * Tabs of the browser's own, beside the catalog's views: the loss landscape is asked for on demand
+ * (GET .../landscape), not streamed, so the server's view registry does not list it.
+ */
+function localTabs() {
+  const state = S.session.value;
+  return state && state.total_params > 0
+    ? [{ entry: { name: "landscape" }, module: { place: "tab", Panel: LandscapePanel } }]
+    : [];
+}
+
 /** The loaded view modules of `place` that apply to this session, in catalog order. */
 export function viewsAt(place) {
   const state = S.session.value;
@@ -43,7 +56,7 @@ function onTabKey(e, names) {
 }
 
 export function InsideColumn({ planar }) {
-  const tabs = viewsAt("tab");
+  const tabs = [...viewsAt("tab"), ...localTabs()];
   const names = ["network", ...tabs.map(({ entry }) => entry.name)];
   const open = names.includes(S.insideTab.value) ? S.insideTab.value : "network";
   const current = tabs.find(({ entry }) => entry.name === open);

@@ -12,6 +12,7 @@ import { insertionPoint, suitsData } from "../layer_fit.js";
 import { ErrorBox } from "./controls.js";
 import { ActivationPlot } from "./inspector/activation_plot.js";
 import { UpIcon, DownIcon, CloseIcon, PlusIcon, MinusIcon, GripIcon } from "./icons.js";
+import { BiasSwitch } from "../editing/layer_switches.js";
 
 const DRAG_TYPE = "application/x-neuroplay-layer";
 
@@ -119,8 +120,9 @@ function activationOptions(catalog, layerType) {
   return setting ? setting.choices : catalog.activations.map((a) => a.name);
 }
 
-function unitsBounds(catalog) {
-  const info = catalog.layers.find((l) => l.type === "dense");
+/** The bounds of a layer type's `units` setting, as the catalog gives them. */
+function unitsBounds(catalog, type) {
+  const info = catalog.layers.find((l) => l.type === type);
   const s = info && info.settings.find((x) => x.name === "units");
   return [s && s.minimum !== null ? s.minimum : 1, s && s.maximum !== null ? s.maximum : 1024];
 }
@@ -168,9 +170,9 @@ function Palette({ disabled, setDrag, removing }) {
   </div>`;
 }
 
-function UnitsEditor({ index, units, disabled }) {
+function UnitsEditor({ index, type, units, disabled }) {
   const catalog = S.catalog.value;
-  const [lo, hi] = unitsBounds(catalog);
+  const [lo, hi] = unitsBounds(catalog, type);
   const [text, setText] = useState(String(units));
   useEffect(() => setText(String(units)), [units]);
   const n = index + 1;
@@ -237,12 +239,12 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
           </span>`}
     </div>
     <div class="card-body">
-      ${layer.type === "dense"
+      ${info && info.settings.some((st) => st.name === "units")
         ? isOutput
           ? html`<div class="card-field"><span class="field-label">${t("net.units")}</span>
               <span class="fixed-value" data-testid="units-fixed">${layer.units}</span></div>`
           : html`<div class="card-field"><span class="field-label">${t("net.units")}</span>
-              <${UnitsEditor} index=${index} units=${layer.units} disabled=${disabled} /></div>`
+              <${UnitsEditor} index=${index} type=${layer.type} units=${layer.units} disabled=${disabled} /></div>`
         : null}
       ${"activation" in layer ? html`<${ActivationPlot} index=${index} activation=${layer.activation} />` : null}
       ${"activation" in layer
@@ -267,6 +269,7 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
         ? html`<span class="shape" data-testid="layer-shape" title=${t("net.shape")}>${shapeText(summary.output_shape)}</span>
             <span class="params" data-testid="layer-params">${t("net.params", { n: formatInt(summary.param_count) })}</span>`
         : html`<span class="shape pending">${t("net.saving")}</span>`}
+      <${BiasSwitch} index=${index} layer=${layer} title=${title} disabled=${disabled} />
     </div>
     ${error
       ? html`<div class="card-error" data-testid="error" role="alert">

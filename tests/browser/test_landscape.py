@@ -1,0 +1,135 @@
+"""The loss landscape view (issue 10, "Gradient descent you can see") in a real Chromium against a
+real server: a one-neuron regression's true landscape over its weight and bias, the optimizer's path
+growing while it plays, one full-batch step landing on the tip of the step arrow, random directions
+for a bigger model, and its texts in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import session_id
+from .live_helpers import open_session, pause, play
+
+pytestmark = pytest.mark.browser
+
+ONE_NEURON = {
+    "model": {"input_shape": [1], "layers": [{"type": "dense", "units": 1, "activation": "linear"}]},
+    "dataset": {"name": "plane", "features": ["x1"], "points": 200, "noise": 0.1},
+    "training": {"optimizer": "sgd", "learning_rate": 0.05, "batch_size": 10000},
+}
+
+
+def open_landscape(page) -> None:
+    page.get_by_test_id("tab-landscape").click()
+    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]')?.dataset.drawn) > 0")
+
+
+def path_points(page) -> int:
+    return int(page.get_by_test_id("landscape-canvas").get_attribute("data-path-points") or 0)
+
+
+def path_end(page) -> list[float]:
+    return [float(v) for v in page.get_by_test_id("landscape-canvas").get_attribute("data-path-end").split(",")]
+
+
+def test_one_neuron_landscape_path_and_step_arrow(server, client, context, watched):
+    page = watched.page
+    sid = open_session(context, page, server, client, ONE_NEURON)
+    open_landscape(page)
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("the values of layer0.W[0, 0] and layer0.b[0]")
+    expect(page.get_by_test_id("landscape-computed")).to_contain_text("at step 0 on 100 training samples")
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("η = 0.05")
+    picture = page.get_by_test_id("landscape-canvas").evaluate(
+        """el => {
+          const px = el.getContext('2d').getImageData(0, 0, el.width, el.height).data;
+          const colours = new Set();
+          let arrow = 0;
+          for (let i = 0; i < px.length; i += 4) {
+            colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+            if (px[i] === 200 && px[i + 1] === 55 && px[i + 2] === 45) arrow += 1;
+          }
+          return { colours: colours.size, arrow };
+        }"""
+    )
+    assert picture["colours"] > 50 and picture["arrow"] > 20, picture  # a shaded map and the red arrow
+    # The server's gradient at the weights; one step of full-batch SGD ends at the arrow's tip.
+    got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 41, "span": 1}).json()
+    centre, gradient = got["center"], got["gradient"]
+    assert path_points(page) == 1 and path_end(page) == pytest.approx(centre, abs=1e-6)
+    page.get_by_test_id("step-batch").click()
+    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) >= 2")
+    tip = [centre[0] - 0.05 * gradient[0], centre[1] - 0.05 * gradient[1]]
+    assert path_end(page) == pytest.approx(tip, rel=1e-4, abs=1e-6)
+    # Stopped, the map follows the weights (entry axes): recomputed around step 1.
+    expect(page.get_by_test_id("landscape-computed")).to_contain_text("at step 1 on")
+    # Playing: the path grows from the weights as they stream.
+    play(page)
+    page.wait_for_function(
+        "Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) >= 6", timeout=20000
+    )
+    grown = path_points(page)
+    page.wait_for_function(
+        f"Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) > {grown}",
+        timeout=20000,
+    )
+    pause(page)
+    expect(page.get_by_test_id("landscape-path")).to_contain_text(re.compile(r"Orange path: \d+ points"))
+    # The path heads for the minimum: the loss at its end is below the start's.
+    final = client.get(f"/api/sessions/{sid}").json()["history"][-1]["loss"]
+    assert final < got["center_loss"]
+
+
+def test_random_directions_for_a_bigger_model(server, client, context, watched):
+    page = watched.page
+    open_session(context, page, server, client, {"training": {"optimizer": "adam"}})
+    open_landscape(page)
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text(
+        "two random directions through the weights of step 0"
+    )
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("adam steps differently")
+    expect(page.get_by_test_id("landscape-neuron-preset")).to_be_visible()
+    before = page.get_by_test_id("landscape-canvas").evaluate("el => el.toDataURL()")
+    play(page)
+    page.wait_for_function(
+        "Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) >= 4", timeout=20000
+    )
+    pause(page)
+    assert page.get_by_test_id("landscape-canvas").evaluate("el => el.toDataURL()") != before  # the path drawn
+    expect(page.get_by_test_id("landscape-path")).to_contain_text("their shadow on it")
+    # Another seed is another plane: its path starts again at the current weights.
+    page.get_by_test_id("landscape-seed").fill("4")
+    page.get_by_test_id("landscape-seed").press("Enter")
+    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) === 1")
+    expect(page.get_by_test_id("landscape-computed")).not_to_contain_text("at step 0 on")
+    # Two chosen weights as axes instead.
+    page.get_by_test_id("landscape-axes").select_option("entries")
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text(
+        "the values of layer0.W[0, 0] and layer0.W[0, 1]"
+    )
+    page.get_by_test_id("landscape-y").select_option("layer2.b[0]")
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("layer0.W[0, 0] and layer2.b[0]")
+    # The one-neuron preset opens a session whose landscape is the true one.
+    before_id = session_id(page)
+    page.get_by_test_id("landscape-neuron-preset").click()
+    page.wait_for_function(f"!location.pathname.includes({before_id!r})")
+    page.get_by_test_id("tab-landscape").click()
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("layer0.W[0, 0] and layer0.b[0]")
+
+
+def test_a_bad_request_is_named_and_the_texts_in_chinese(server, client, context, watched):
+    page = watched.page
+    watched.allow("422")
+    open_session(context, page, server, client, ONE_NEURON)
+    open_landscape(page)
+    page.get_by_test_id("landscape-axes").select_option("entries")
+    page.get_by_test_id("landscape-y").select_option("layer0.W[0, 0]")  # the same entry twice
+    expect(page.get_by_test_id("landscape-error")).to_contain_text("x and y name the same entry")
+    page.get_by_test_id("landscape-y").select_option("layer0.b[0]")
+    expect(page.get_by_test_id("landscape-error")).to_have_count(0)
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("tab-landscape")).to_have_text("损失地形")
+    expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("的取值")
+    expect(page.get_by_test_id("landscape-recompute")).to_have_text("在此处重新计算")
