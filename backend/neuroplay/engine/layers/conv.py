@@ -36,6 +36,7 @@ from .im2col import (
     weight_matrix,
     window_fits,
 )
+from .scratch import Scratch
 
 PADDINGS = ("valid", "same")
 
@@ -96,6 +97,7 @@ class Conv2D(Layer):
             self.params["b"] = np.zeros(self.filters, dtype=np.float32)
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
         # Forward caches: x (shown), cols (for dW), pre-activation u (shown) and output y (for f').
+        self.scratch = Scratch()  # padded input, columns, their gradient: reused from pass to pass
         self.x: np.ndarray | None = None
         self.cols: np.ndarray | None = None
         self.u: np.ndarray | None = None
@@ -104,9 +106,12 @@ class Conv2D(Layer):
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         """x: (N, C, H, W) -> y: (N, filters, out_h, out_w)."""
         w = weight_matrix(self.params["W"], self.params["b"] if self.use_bias else None)
-        cols = im2col(x, self.geometry, np.result_type(x, w), self.use_bias)
-        u = positions_to_image(w @ cols, self.geometry)  # (N, filters, positions) -> image (a view)
-        y = self.activation.forward(u)
+        cols = im2col(x, self.geometry, np.result_type(x, w), self.use_bias, self.scratch)
+        rows = w @ cols  # (N, filters, positions), C-contiguous
+        # The activation runs on the contiguous rows (wide rows' few garbage columns included):
+        # element-wise loops over a strided image view cost several times more.
+        u = positions_to_image(rows, self.geometry)  # (N, filters, out_h, out_w), a view
+        y = positions_to_image(self.activation.forward(rows), self.geometry)
         self.x, self.cols, self.u, self.y = x, cols, u, y
         return y
 
@@ -118,8 +123,8 @@ class Conv2D(Layer):
     def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backward from dL/du (the gradient before the activation)."""
         g = self.geometry
-        du_rows = image_to_positions(du, g)  # (N, filters, row_length)
-        du_t = du_rows[:, :, : g.positions].transpose(0, 2, 1)
+        du_rows = image_to_positions(du, g, self.scratch)  # (N, filters, positions)
+        du_t = du_rows.transpose(0, 2, 1)
         if g.rows >= TRANSPOSE_COPY_MIN_ROWS:  # BLAS is faster on a contiguous du^T for tall cols
             du_t = np.ascontiguousarray(du_t)
         # Sum over the batch of cols[n] @ du[n]^T: (K [+ 1], filters); the ones row gives db.
@@ -129,7 +134,7 @@ class Conv2D(Layer):
             self.grads["b"] = g_rows[g.rows]
         if not need_input_grad:
             return None
-        return col2im(du_rows, weight_matrix(self.params["W"], None).T, g)
+        return col2im(du_rows, weight_matrix(self.params["W"], None).T, g, self.scratch)
 
     def observe(self) -> dict[str, np.ndarray]:
         """input (N, C, H, W); preactivation and output, the feature maps (N, filters, out_h, out_w)."""
