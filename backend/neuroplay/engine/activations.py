@@ -41,9 +41,7 @@ def _tanh_grad(y: Array, dy: Array) -> Array:
 
 
 def _relu(u: Array) -> Array:
-    # Against an array of zeros, not the scalar 0: NumPy's maximum runs its SIMD loop only when both
-    # operands are arrays (measured at 28x28x16 maps: 0.09 ms against 0.16 ms, zeros included).
-    return np.maximum(u, np.zeros_like(u))
+    return np.maximum(u, 0)
 
 
 def _relu_grad(y: Array, dy: Array) -> Array:

@@ -202,7 +202,7 @@ def _padded_buffer(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, scratch: Scr
     return buf
 
 
-def _new_cols(ones_row: bool) -> Callable[[tuple[int, ...], np.dtype], np.ndarray]:
+def new_cols(ones_row: bool) -> Callable[[tuple[int, ...], np.dtype], np.ndarray]:
     """Makes a cols array whose last row is all ones when `ones_row` (written once: im2col never
     writes that row); with wide rows, the entries past `positions` are never read."""
 
@@ -215,18 +215,16 @@ def _new_cols(ones_row: bool) -> Callable[[tuple[int, ...], np.dtype], np.ndarra
     return make
 
 
-def im2col(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, ones_row: bool, scratch: Scratch) -> np.ndarray:
-    """x (N, C, H, W) -> cols (N, K [+ 1], positions), rows in (i, j, c) order (a view when wide).
+def im2col(x: np.ndarray, g: ConvGeometry, cols: np.ndarray, scratch: Scratch) -> np.ndarray:
+    """x (N, C, H, W) -> cols (N, K [+ 1], row_length) (made by new_cols), rows in (i, j, c)
+    order; returns the (N, K [+ 1], positions) part a matmul reads (a view when wide).
 
-    With `ones_row`, row K is all ones, so a bias stored as an extra weight column is added by the
-    same matmul (and its gradient comes out of the dW matmul), saving two passes over the output.
-    The columns live in `scratch` (the layer's own): the next im2col of this shape overwrites them,
-    as the next forward pass replaces the layer's other caches.
+    With a ones row (row K), a bias stored as an extra weight column is added by the same matmul
+    (and its gradient comes out of the dW matmul), saving two passes over the output.
     """
     n, k, c = x.shape[0], g.kernel, g.channels
-    buf = _padded_buffer(x, g, dtype, scratch)
+    buf = _padded_buffer(x, g, cols.dtype, scratch)
     e = buf.itemsize
-    cols = scratch.get("cols", (n, g.rows + ones_row, g.row_length), buf.dtype, _new_cols(ones_row))
     if g.wide:
         # For kernel offset (i, j), the rows of channels 0..C-1 are the padded images shifted by
         # i * Wp + j: one run of C*Hp*Wp values per image, read straight from the buffer.
@@ -244,30 +242,28 @@ def im2col(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, ones_row: bool, scra
     return cols[:, :, : g.positions] if g.wide else cols
 
 
-def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry, scratch: Scratch) -> np.ndarray:
-    """dL/dx (N, C, H, W) from du (N, O, positions) (image_to_positions) and w_rows (K, O), the
-    transpose of weight_matrix without the bias column.
+def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry, scratch: Scratch, dx: np.ndarray) -> None:
+    """dL/dx into dx (N, C, H, W) from du (N, O, positions) (image_to_positions) and w_rows (K, O),
+    the transpose of weight_matrix without the bias column.
 
     dcols = w_rows @ du holds each window pixel's gradient; every one is added back onto its pixel
-    with one slice-add per kernel offset. Wide rows' garbage positions have zero du, since they land
-    on real pixels of the next row; dcols (the layer's scratch) keeps zeros past `positions`, which
-    the matmul never writes. The returned dx is a fresh array.
+    with one slice-add per kernel offset, in a padded work buffer. Wide rows' garbage positions
+    have zero du, since they land on real pixels of the next row; dcols keeps zeros past
+    `positions`, which the matmul never writes, so the buffer's tail only ever gets zeros added.
     """
     n, k, c = du.shape[0], g.kernel, g.channels
-    dtype = np.result_type(du, w_rows)
     if n == 0:
-        return np.zeros((0, c, g.height, g.width), dtype=dtype)
+        return
     size = n * c * g.plane
-    dcols = scratch.zeros("dcols", (n, g.rows, g.row_length), dtype)
+    dcols = scratch.zeros("dcols", (n, g.rows, g.row_length), dx.dtype)
     np.matmul(w_rows, du, out=dcols[:, :, : g.positions])
-    e = dtype.itemsize
+    e = dx.dtype.itemsize
+    buf = scratch.zeros("dx_padded", (size + g.tail,), dx.dtype)
     if g.wide:
         # dcols rows are a whole padded image long, so the rows of one kernel offset line up with
         # the pixels as one run of C*Hp*Wp values per image. Offset (0, 0) covers every pixel of the
-        # images: it is copied instead of added, so only the tail needs zeros.
+        # images: it is copied instead of added (no zero fill), and the tail stays zero.
         run = c * g.plane
-        buf = np.empty(size + g.tail, dtype=dtype)
-        buf[size:] = 0
         for i in range(k):
             for j in range(k):
                 off = i * g.padded_width + j
@@ -278,7 +274,7 @@ def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry, scratch: Scratch
                 else:
                     target += dcols[:, start : start + c].reshape(n, run)
     else:
-        buf = np.zeros(size, dtype=dtype)
+        buf.fill(0)
         shape = (n, c, g.out_height, g.out_width)
         strides = (c * g.plane * e, g.plane * e, g.stride * g.padded_width * e, g.stride * e)
         for i in range(k):
@@ -289,9 +285,7 @@ def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry, scratch: Scratch
                 start = (i * k + j) * c
                 target += dcols[:, start : start + c].reshape(shape)
     images = buf[:size].reshape(n, c, g.padded_height, g.padded_width)
-    if not g.padded:
-        return images
-    return images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width]
+    dx[...] = images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width]
 
 
 def positions_to_image(u: np.ndarray, g: ConvGeometry) -> np.ndarray:

@@ -25,7 +25,11 @@ class Scratch:
         self._arrays: dict[tuple[str, tuple[int, ...], np.dtype], np.ndarray] = {}
 
     def get(
-        self, name: str, shape: tuple[int, ...], dtype: np.dtype, make: Callable[[tuple[int, ...], np.dtype], np.ndarray]
+        self,
+        name: str,
+        shape: tuple[int, ...],
+        dtype: np.dtype,
+        make: Callable[[tuple[int, ...], np.dtype], np.ndarray],
     ) -> np.ndarray:
         key = (name, shape, np.dtype(dtype))
         found = self._arrays.get(key)
