@@ -25,6 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from common import print_table, rate
 from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
+from neuroplay.engine.allocator import keep_freed_memory
 from neuroplay.engine.network import Network
 
 THREADS = (1, 2)
@@ -270,9 +271,12 @@ def cpu_rate(fn: Callable[[], object], seconds: float, repeats: int = 5, warmup:
 
 
 def main() -> None:
+    # As the engine processes do (sessions/engine_process.py); PyTorch runs in this process too.
+    tuned = keep_freed_memory()
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-        f"numpy {np.__version__}, torch {torch.__version__} (1 and 2 threads per workload, each side's best)"
+        f"numpy {np.__version__}, torch {torch.__version__} (1 and 2 threads per workload, each side's best); "
+        f"freed memory kept by malloc: {tuned}"
     )
     # Every NumPy measurement runs before PyTorch computes anything: once PyTorch has run, its
     # OpenMP threads spin-wait between calls and steal the second core from OpenBLAS (seen here:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from neuroplay.engine.activations import ACTIVATIONS
+from neuroplay.engine.layers import conv as conv_module
 from neuroplay.engine.layers import im2col
 from neuroplay.engine.layers.base import ShapeError
 from neuroplay.engine.layers.conv import Conv2D
@@ -71,8 +72,17 @@ def row_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     return request.param
 
 
+@pytest.fixture(params=["whole", "per_sample"])
+def chunking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the batch in the default runs (Conv2D.chunks: the small test batches fit in
+    one) and in runs of one sample, so the chunked passes are checked on every case."""
+    if request.param == "per_sample":
+        monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)
+    return request.param
+
+
 @pytest.mark.parametrize("case", CONV_GRAD_CASES, ids=[_case_id(c) for c in CONV_GRAD_CASES])
-def test_conv_gradients(case: tuple, row_mode: str) -> None:
+def test_conv_gradients(case: tuple, row_mode: str, chunking: str) -> None:
     shape, settings = case
     rng = np.random.default_rng(10)
     layer = Conv2D(shape, **settings, rng=rng)
@@ -169,7 +179,7 @@ def test_default_row_modes_cover_both_layouts() -> None:
 
 
 @pytest.mark.parametrize("case", GOLDEN_CASES)
-def test_matches_pytorch(case: str, row_mode: str) -> None:
+def test_matches_pytorch(case: str, row_mode: str, chunking: str) -> None:
     config, a = _golden(case)
     tag = config.pop("type")
     shape = tuple(config.pop("input_shape"))

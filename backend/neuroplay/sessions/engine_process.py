@@ -20,6 +20,7 @@ import time
 from multiprocessing.connection import Connection
 
 from ..engine import Trainer
+from ..engine.allocator import keep_freed_memory
 from ..schemas.session import MetricPoint
 from ..views.compute import collects_per_step, compute_engine_views, needs_probe
 from ..views.context import Probe, ProbeNetwork, ViewContext
@@ -207,6 +208,7 @@ def main() -> None:
     # Ctrl-C in a terminal reaches the whole process group; the server stops us in order instead,
     # after taking back every session's state.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    keep_freed_memory()  # no page faults on every pass's fresh arrays (engine/allocator.py)
     serve(Connection(int(sys.argv[1])))
 
 

@@ -30,14 +30,18 @@ from .im2col import (
     im2col,
     image_shape,
     image_to_positions,
+    new_cols,
     positions_to_image,
     positive_int,
     weight_grad,
     weight_matrix,
     window_fits,
 )
+from .scratch import Scratch
 
 PADDINGS = ("valid", "same")
+# Bytes of columns and outputs per run of samples (Conv2D.chunks): under a core's L2 cache (1 MB here)
+CHUNK_BYTES = 1 << 20
 
 
 class Conv2D(Layer):
@@ -97,40 +101,71 @@ class Conv2D(Layer):
             self.params["b"] = np.zeros(self.filters, dtype=np.float32)
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
         # Forward caches: x (shown), cols (for dW), pre-activation u (shown) and output y (for f').
+        self.scratch = Scratch()  # padded input, columns, their gradient: reused from pass to pass
         self.x: np.ndarray | None = None
         self.cols: np.ndarray | None = None
         self.u: np.ndarray | None = None
         self.y: np.ndarray | None = None
 
+    def chunks(self, n: int) -> list[slice]:
+        """The batch in runs of samples whose columns and outputs fit in a core's L2 cache: each run
+        is copied, multiplied and scattered while its data are still in cache. Measured on the
+        28x28 CNN (batch 32, one thread, other work on the machine): runs of 8 samples cut the
+        16->32 conv's step from 5.0 to 3.7 ms and the first conv's from 1.1 to 0.73 ms."""
+        g = self.geometry
+        per_sample = 4 * ((g.rows + 1) * g.row_length + 3 * self.filters * g.positions)
+        size = max(1, CHUNK_BYTES // per_sample)
+        return [slice(start, min(start + size, n)) for start in range(0, n, size)]
+
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         """x: (N, C, H, W) -> y: (N, filters, out_h, out_w)."""
+        g = self.geometry
         w = weight_matrix(self.params["W"], self.params["b"] if self.use_bias else None)
-        cols = im2col(x, self.geometry, np.result_type(x, w), self.use_bias)
-        u = positions_to_image(w @ cols, self.geometry)  # (N, filters, positions) -> image (a view)
-        y = self.activation.forward(u)
-        self.x, self.cols, self.u, self.y = x, cols, u, y
-        return y
+        n, dtype = x.shape[0], np.result_type(x, w)
+        cols = self.scratch.get("cols", (n, g.rows + self.use_bias, g.row_length), dtype, new_cols(self.use_bias))
+        rows = np.empty((n, self.filters, g.positions), dtype)  # pre-activation, C-contiguous
+        out = np.empty_like(rows)
+        for part in self.chunks(n):
+            np.matmul(w, im2col(x[part], g, cols[part], self.scratch), out=rows[part])
+            # The activation runs on the contiguous rows (wide rows' few garbage columns included):
+            # element-wise loops over a strided image view cost several times more.
+            out[part] = self.activation.forward(rows[part])
+        self.x, self.cols = x, (cols[:, :, : g.positions] if g.wide else cols)
+        self.u, self.y = positions_to_image(rows, g), positions_to_image(out, g)  # views as images
+        return self.y
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (N, filters, out_h, out_w) -> dx: (N, C, H, W); fills grads W and b."""
         assert self.y is not None, "conv2d: backward before forward"
-        return self.backward_from_preactivation(self.activation.backward(self.y, dy), need_input_grad)
+        return self._backward(dy, need_input_grad, through_activation=True)
 
     def backward_from_preactivation(self, du: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backward from dL/du (the gradient before the activation)."""
-        g = self.geometry
-        du_rows = image_to_positions(du, g)  # (N, filters, row_length)
-        du_t = du_rows[:, :, : g.positions].transpose(0, 2, 1)
-        if g.rows >= TRANSPOSE_COPY_MIN_ROWS:  # BLAS is faster on a contiguous du^T for tall cols
-            du_t = np.ascontiguousarray(du_t)
-        # Sum over the batch of cols[n] @ du[n]^T: (K [+ 1], filters); the ones row gives db.
-        g_rows = np.add.reduce(self.cols @ du_t, axis=0)
+        return self._backward(du, need_input_grad, through_activation=False)
+
+    def _backward(self, d: np.ndarray, need_input_grad: bool, through_activation: bool) -> np.ndarray | None:
+        """Backward from dL/dy (through_activation) or dL/du, one run of samples at a time."""
+        g, y, cols = self.geometry, self.y, self.cols
+        assert y is not None and cols is not None, "conv2d: backward before forward"
+        n, (c, h, w) = d.shape[0], self.input_shape
+        w_rows = weight_matrix(self.params["W"], None).T  # (K, filters)
+        dtype = np.result_type(d, w_rows)
+        dx = np.empty((n, c, h, w), dtype) if need_input_grad else None
+        g_rows = np.zeros((cols.shape[1], self.filters), dtype)
+        for part in self.chunks(n):
+            du = self.activation.backward(y[part], d[part]) if through_activation else d[part]
+            du_rows = image_to_positions(du, g, self.scratch)  # (n, filters, positions)
+            du_t = du_rows.transpose(0, 2, 1)
+            if g.rows >= TRANSPOSE_COPY_MIN_ROWS:  # BLAS is faster on a contiguous du^T for tall cols
+                du_t = np.ascontiguousarray(du_t)
+            # Sum over the samples of cols[n] @ du[n]^T: (K [+ 1], filters); the ones row gives db.
+            g_rows += np.add.reduce(cols[part] @ du_t, axis=0)
+            if dx is not None:
+                col2im(du_rows, w_rows, g, self.scratch, dx[part])
         self.grads["W"] = weight_grad(g_rows[: g.rows], g)
         if self.use_bias:
             self.grads["b"] = g_rows[g.rows]
-        if not need_input_grad:
-            return None
-        return col2im(du_rows, weight_matrix(self.params["W"], None).T, g)
+        return dx
 
     def observe(self) -> dict[str, np.ndarray]:
         """input (N, C, H, W); preactivation and output, the feature maps (N, filters, out_h, out_w)."""

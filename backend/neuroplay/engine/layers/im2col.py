@@ -22,6 +22,7 @@ times; the cost is the wider matmuls, so small outputs only.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .base import ShapeError
+from .scratch import Scratch
 
 # Wide rows (see the module doc) for stride 1, at least WIDE_MIN_CHANNELS input channels and outputs
 # at most WIDE_MAX_OUT_WIDTH wide. Measured (OpenBLAS, batch 32): wide rows win clearly for small
@@ -187,28 +189,42 @@ def weight_grad(g_rows: np.ndarray, g: ConvGeometry) -> np.ndarray:
     return np.ascontiguousarray(g_rows.reshape(k, k, g.channels, -1).transpose(3, 2, 0, 1))
 
 
-def _padded_buffer(x: np.ndarray, g: ConvGeometry, dtype: np.dtype) -> np.ndarray:
-    """The batch zero-padded, as one flat C-ordered buffer of N*C*Hp*Wp (+ tail) values."""
+def _padded_buffer(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, scratch: Scratch) -> np.ndarray:
+    """The batch zero-padded, as one flat C-ordered buffer of N*C*Hp*Wp (+ tail) values. The buffer
+    is the layer's own from pass to pass: only the image interiors are written, the zeros stay."""
     if not g.padded and not g.tail:
         return np.ascontiguousarray(x, dtype=dtype).reshape(-1)
     n = x.shape[0]
     size = n * g.channels * g.plane
-    buf = np.zeros(size + g.tail, dtype=dtype)
+    buf = scratch.zeros("padded", (size + g.tail,), dtype)
     images = buf[:size].reshape(n, g.channels, g.padded_height, g.padded_width)
     images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width] = x
     return buf
 
 
-def im2col(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, ones_row: bool) -> np.ndarray:
-    """x (N, C, H, W) -> cols (N, K [+ 1], positions), rows in (i, j, c) order (a view when wide).
+def new_cols(ones_row: bool) -> Callable[[tuple[int, ...], np.dtype], np.ndarray]:
+    """Makes a cols array whose last row is all ones when `ones_row` (written once: im2col never
+    writes that row); with wide rows, the entries past `positions` are never read."""
 
-    With `ones_row`, row K is all ones, so a bias stored as an extra weight column is added by the
-    same matmul (and its gradient comes out of the dW matmul), saving two passes over the output.
+    def make(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        cols = np.empty(shape, dtype=dtype)
+        if ones_row:
+            cols[:, -1] = 1
+        return cols
+
+    return make
+
+
+def im2col(x: np.ndarray, g: ConvGeometry, cols: np.ndarray, scratch: Scratch) -> np.ndarray:
+    """x (N, C, H, W) -> cols (N, K [+ 1], row_length) (made by new_cols), rows in (i, j, c)
+    order; returns the (N, K [+ 1], positions) part a matmul reads (a view when wide).
+
+    With a ones row (row K), a bias stored as an extra weight column is added by the same matmul
+    (and its gradient comes out of the dW matmul), saving two passes over the output.
     """
     n, k, c = x.shape[0], g.kernel, g.channels
-    buf = _padded_buffer(x, g, dtype)
+    buf = _padded_buffer(x, g, cols.dtype, scratch)
     e = buf.itemsize
-    cols = np.empty((n, g.rows + ones_row, g.row_length), dtype=buf.dtype)
     if g.wide:
         # For kernel offset (i, j), the rows of channels 0..C-1 are the padded images shifted by
         # i * Wp + j: one run of C*Hp*Wp values per image, read straight from the buffer.
@@ -223,37 +239,42 @@ def im2col(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, ones_row: bool) -> n
             strides=(c * g.plane * e, g.padded_width * e, e, g.plane * e, g.stride * g.padded_width * e, g.stride * e),
         )
         np.copyto(cols[:, : g.rows].reshape(source.shape), source)
-    if ones_row:
-        cols[:, g.rows] = 1
     return cols[:, :, : g.positions] if g.wide else cols
 
 
-def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry) -> np.ndarray:
-    """dL/dx (N, C, H, W) from du (N, O, row_length) (image_to_positions) and w_rows (K, O), the
-    transpose of weight_matrix without the bias column.
+def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry, scratch: Scratch, dx: np.ndarray) -> None:
+    """dL/dx into dx (N, C, H, W) from du (N, O, positions) (image_to_positions) and w_rows (K, O),
+    the transpose of weight_matrix without the bias column.
 
     dcols = w_rows @ du holds each window pixel's gradient; every one is added back onto its pixel
-    with one slice-add per kernel offset. Wide rows' garbage positions have zero du, since they land
-    on real pixels of the next row; so do the entries past `positions`.
+    with one slice-add per kernel offset, in a padded work buffer. Wide rows' garbage positions
+    have zero du, since they land on real pixels of the next row; dcols keeps zeros past
+    `positions`, which the matmul never writes, so the buffer's tail only ever gets zeros added.
     """
     n, k, c = du.shape[0], g.kernel, g.channels
     if n == 0:
-        return np.zeros((0, c, g.height, g.width), dtype=np.result_type(du, w_rows))
+        return
     size = n * c * g.plane
-    dcols = w_rows @ du  # (N, K, row_length)
-    buf = np.zeros(size + g.tail, dtype=dcols.dtype)
-    e = buf.itemsize
+    dcols = scratch.zeros("dcols", (n, g.rows, g.row_length), dx.dtype)
+    np.matmul(w_rows, du, out=dcols[:, :, : g.positions])
+    e = dx.dtype.itemsize
+    buf = scratch.zeros("dx_padded", (size + g.tail,), dx.dtype)
     if g.wide:
         # dcols rows are a whole padded image long, so the rows of one kernel offset line up with
-        # the pixels as one run of C*Hp*Wp values per image.
+        # the pixels as one run of C*Hp*Wp values per image. Offset (0, 0) covers every pixel of the
+        # images: it is copied instead of added (no zero fill), and the tail stays zero.
         run = c * g.plane
         for i in range(k):
             for j in range(k):
                 off = i * g.padded_width + j
                 target = buf[off : off + size].reshape(n, run)
                 start = (i * k + j) * c
-                target += dcols[:, start : start + c].reshape(n, run)
+                if off == 0:
+                    target[...] = dcols[:, :c].reshape(n, run)
+                else:
+                    target += dcols[:, start : start + c].reshape(n, run)
     else:
+        buf.fill(0)
         shape = (n, c, g.out_height, g.out_width)
         strides = (c * g.plane * e, g.plane * e, g.stride * g.padded_width * e, g.stride * e)
         for i in range(k):
@@ -264,9 +285,7 @@ def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry) -> np.ndarray:
                 start = (i * k + j) * c
                 target += dcols[:, start : start + c].reshape(shape)
     images = buf[:size].reshape(n, c, g.padded_height, g.padded_width)
-    if not g.padded:
-        return images
-    return images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width]
+    dx[...] = images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width]
 
 
 def positions_to_image(u: np.ndarray, g: ConvGeometry) -> np.ndarray:
@@ -275,14 +294,14 @@ def positions_to_image(u: np.ndarray, g: ConvGeometry) -> np.ndarray:
     return u[..., : g.out_width] if g.wide else u
 
 
-def image_to_positions(du: np.ndarray, g: ConvGeometry) -> np.ndarray:
-    """(N, O, out_h, out_w) -> (N, O, row_length), C-contiguous: positions first, then (when wide)
-    zeros up to a whole padded image; zeros in wide rows' garbage columns too."""
+def image_to_positions(du: np.ndarray, g: ConvGeometry, scratch: Scratch) -> np.ndarray:
+    """(N, O, out_h, out_w) -> (N, O, positions), C-contiguous rows; zeros in wide rows' garbage
+    columns (kept in the layer's scratch, whose garbage columns are never written)."""
     n, o = du.shape[:2]
     if not g.wide:
         return np.ascontiguousarray(du).reshape(n, o, g.positions)
-    full = np.zeros((n, o, g.row_length), dtype=du.dtype)
-    full[:, :, : g.positions].reshape(n, o, g.out_height, g.row)[..., : g.out_width] = du
+    full = scratch.zeros("du_rows", (n, o, g.positions), du.dtype)
+    full.reshape(n, o, g.out_height, g.row)[..., : g.out_width] = du
     return full
 
 
