@@ -1,6 +1,7 @@
 // What the UI needs to know about datasets beyond the catalog entry: the kind of a session's data
 // (uploads have no catalog entry), class names, and drawing images. Which settings apply and what a
 // dataset change does to the network are the server's (the session state, sessions/follow_data.py).
+import { classLabel } from "./catalog_labels.js";
 
 /** The kinds in the order the picker shows them, with the i18n key of their group title. */
 export const KINDS = [
@@ -25,7 +26,7 @@ export function kindOf(catalog, dataset) {
 /** A class index's name: the catalog's class names, else the index itself. */
 export function className(entry, index) {
   const names = entry && entry.class_names;
-  return names && names[index] !== undefined ? names[index] : String(index);
+  return names && names[index] !== undefined ? classLabel(names[index]) : String(index);
 }
 
 /** Size `canvas` to the image and paint the values (shape [C, H, W], values in [0, 1]) on it. */

@@ -13,22 +13,23 @@ import { catalogs, lang, t, tOr } from "./i18n.js";
  * @property {string} message  the server's English text
  */
 
-/** Params whose value is a catalog id: the locale namespace of its label. */
+/** Params whose value is a catalog id (or one of a few words), shown by its label. */
 const LABELLED = {
-  type: "layer.",
-  dataset: "dataset.",
-  activation: "activation.",
-  task: "task.",
-  field: "setting.",
-  what: "errors.what.",
-  per: "errors.per.",
+  type: (v) => tOr(`layer.${v}`, v),
+  dataset: (v) => tOr(`dataset.${v}`, v),
+  activation: (v) => tOr(`activation.${v}`, v),
+  task: (v) => tOr(`task.${v}`, v),
+  field: (v) => tOr(`setting.${v}`, v),
+  per: (v) => tOr(`errors.per.${v}`, v),
 };
 
 /** A param as text: lists like the English message writes them, catalog ids by their label. */
 function shown(name, value) {
   if (Array.isArray(value)) return `[${value.join(", ")}]`;
-  if (typeof value === "string" && name in LABELLED) return tOr(`${LABELLED[name]}${value}`, value);
-  if (typeof value === "number" && name !== "layer" && name !== "step") return value.toLocaleString(lang.value === "zh" ? "zh-CN" : "en-US");
+  if (typeof value === "string" && name in LABELLED) return LABELLED[name](value);
+  if (typeof value === "number" && !["layer", "step", "index", "point"].includes(name)) {
+    return value.toLocaleString(lang.value === "zh" ? "zh-CN" : "en-US");
+  }
   return value === null || value === undefined ? value : String(value);
 }
 
@@ -54,6 +55,9 @@ function valuesOf(params) {
   const values = {};
   for (const [name, value] of Object.entries(params || {})) values[name] = shown(name, value);
   if (Number.isInteger(params && params.layer)) values.n = Number(params.layer) + 1;
+  // `what` went wrong (a divergence's loss or a layer's outputs; what a rate limit counts): words
+  // that may name the layer themselves.
+  if (params && typeof params.what === "string") values.what = render(`errors.what.${params.what}`, values) ?? params.what;
   return values;
 }
 
@@ -93,7 +97,7 @@ export function problemText(problem) {
 
 /**
  * An object whose `message` is the problem's text in the language current when it is read, for the
- * places that keep an error and show `error.message` (S.lastError, the banners).
+ * places that keep an error and show its message (S.lastError, the banners).
  * @param {Problem} problem
  */
 export function localized(problem) {
