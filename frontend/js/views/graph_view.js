@@ -13,6 +13,7 @@ import { t, lang } from "../i18n.js";
 import { paintValues, domainOf, colourOf, featureMap } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
 import { maskOf } from "./live/dropout_mask.js";
+import { activationLabel } from "../catalog_labels.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Wider layers show their first MAX_SHOWN neurons and a "+N more" note. */
@@ -90,7 +91,7 @@ function build(root, state, width, height) {
     const strong = document.createElement("strong");
     strong.textContent = title;
     const sub = document.createElement("span");
-    sub.textContent = col.kind === "input" ? `${col.units}` : `${col.units} · ${col.activation}`;
+    sub.textContent = col.kind === "input" ? `${col.units}` : `${col.units} · ${activationLabel(col.activation)}`;
     label.append(strong, sub);
     let dropped = null;
     if (col.kind === "dropout") {
