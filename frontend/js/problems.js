@@ -23,13 +23,15 @@ const LABELLED = {
   per: (v) => tOr(`errors.per.${v}`, v),
 };
 
+const GROUPED = ["count", "limit", "size"];
+
 /** A param as text: lists like the English message writes them, catalog ids by their label. */
 function shown(name, value) {
   if (Array.isArray(value)) return `[${value.join(", ")}]`;
   if (typeof value === "string" && name in LABELLED) return LABELLED[name](value);
-  if (typeof value === "number" && !["layer", "step", "index", "point"].includes(name)) {
-    return value.toLocaleString(lang.value === "zh" ? "zh-CN" : "en-US");
-  }
+  // counts are grouped as the server's English writes them ("2,000,000 parameters"); bounds and
+  // indices are not ("at most 1024")
+  if (typeof value === "number" && GROUPED.includes(name)) return value.toLocaleString(lang.value === "zh" ? "zh-CN" : "en-US");
   return value === null || value === undefined ? value : String(value);
 }
 
