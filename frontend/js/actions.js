@@ -3,6 +3,7 @@
 import { batch, effect } from "@preact/signals";
 import { api, ApiError } from "./api.js";
 import { openStream } from "./stream.js";
+import { localized } from "./problems.js";
 import { onFrame, requestFrame } from "./frame.js";
 import { kindOf } from "./datasets.js";
 import * as S from "./state.js";
@@ -272,7 +273,8 @@ function handleMessage(msg) {
     case "error":
       if (msg.code === "not_found") break; // the socket closes with 4404 and the banner says so
       if (msg.code !== "forbidden" || S.ownerToken.peek()) {
-        S.lastError.value = { message: msg.message, layer: null, scope: "run" };
+        const problem = { code: msg.problem, params: msg.params, message: msg.message };
+        S.lastError.value = Object.assign(localized(problem), { layer: null, scope: "run" });
       }
       break;
     default:
@@ -340,15 +342,19 @@ export async function loadPoints() {
 }
 
 // ---------------------------------------------------------------- changes (owner only)
-/** `place(err)`, if given, says where the error shows and in what words ({layer, insertedAt, message}). */
+/**
+ * `place(err)`, if given, says where the error shows and in what words ({layer, insertedAt, message});
+ * otherwise the message is the problem's, in the language current when it is shown.
+ */
 function showError(err, scope, place = null) {
   const placed = place ? place(err) : null;
-  S.lastError.value = {
-    message: err instanceof Error ? err.message : String(err),
-    layer: err instanceof ApiError ? err.layer : null,
-    scope,
-    ...placed,
-  };
+  const where = { layer: err instanceof ApiError ? err.layer : null, scope };
+  if (placed) {
+    S.lastError.value = { ...where, ...placed };
+    return;
+  }
+  const text = err instanceof ApiError ? localized(err.problem) : { message: err instanceof Error ? err.message : String(err) };
+  S.lastError.value = Object.assign(text, where);
 }
 
 export function dismissError() {

@@ -1,5 +1,7 @@
 // REST client for /api. Every failure becomes an ApiError carrying the server's ErrorResponse
-// ({message, layer, detail}) so the UI can show the message where it belongs.
+// ({message, code, params, layer, detail}) so the UI can show the message where it belongs, in the
+// learner's language (problems.js).
+import { problemText } from "./problems.js";
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -8,6 +10,10 @@ export class ApiError extends Error {
     this.status = status;
     this.layer = body && Number.isInteger(body.layer) ? body.layer : null;
     this.detail = (body && body.detail) || [];
+    /** @type {import("./problems.js").Problem} the code, params and English message */
+    this.problem = { code: body && body.code, params: body && body.params, message: this.message };
+    // `message` is read when shown: the text in the language chosen then.
+    Object.defineProperty(this, "message", { get: () => problemText(this.problem), configurable: true });
   }
 }
 
@@ -49,7 +55,7 @@ export async function request(method, path, { body, raw, contentType, token, sig
     });
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
-    throw new ApiError(0, { message: "the server cannot be reached" });
+    throw new ApiError(0, { message: "the server cannot be reached", code: "client.unreachable" });
   }
   if (response.ok && as === "blob") {
     const disposition = response.headers.get("Content-Disposition") || "";
@@ -66,7 +72,9 @@ export async function request(method, path, { body, raw, contentType, token, sig
     }
   }
   if (!response.ok) {
-    if (response.status === 413 && !(data && data.message)) data = { message: "the file is too large" };
+    if (response.status === 413 && !(data && data.message)) {
+      data = { message: "the file is too large", code: "client.tooLarge" }; // a proxy's answer, not ours
+    }
     throw new ApiError(response.status, data);
   }
   return data;

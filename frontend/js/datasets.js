@@ -1,6 +1,7 @@
 // What the UI needs to know about datasets beyond the catalog entry: the kind of a session's data
 // (uploads have no catalog entry), class names, and drawing images. Which settings apply and what a
 // dataset change does to the network are the server's (the session state, sessions/follow_data.py).
+import { classLabel } from "./catalog_labels.js";
 
 /** The kinds in the order the picker shows them, with the i18n key of their group title. */
 export const KINDS = [
@@ -34,9 +35,9 @@ export function classNamesOf(catalog, dataset, points) {
   return (points && points.class_names) || [];
 }
 
-/** A class index's name from `names` (classNamesOf), else the index itself. */
+/** A class index's name from `names` (classNamesOf), in the learner's language where the locale has it, else the index itself. */
 export function className(names, index) {
-  return names && names[index] !== undefined ? names[index] : String(index);
+  return names && names[index] !== undefined ? classLabel(names[index]) : String(index);
 }
 
 /** Size `canvas` to the image and paint the values (shape [C, H, W], values in [0, 1]) on it. */

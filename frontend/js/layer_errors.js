@@ -50,7 +50,10 @@ export function reasonFor(err, at) {
 export function placeLayerError(err, sent, origins, shownCount, catalog) {
   if (!(err instanceof ApiError) || err.layer === null || !sent[err.layer]) return null;
   const at = err.layer;
-  const reason = reasonFor(err, at);
+  // A coded problem is in the learner's language and names the layer as the cards count (err.message
+  // renders it); an uncoded one is the server's English, whose own "layer 3 (conv2d)" start is cut.
+  const coded = Boolean(err.problem && err.problem.code);
+  const reason = coded ? err.message : reasonFor(err, at);
   const type = layerTypeName(catalog, sent[at].type);
   const origin = origins[at];
   if (origin === undefined || origin < 0) {
@@ -63,6 +66,6 @@ export function placeLayerError(err, sent, origins, shownCount, catalog) {
   return {
     layer: origin,
     insertedAt: null,
-    message: t("net.layerError", { card: cardTitle(origin, shownCount), layer: type, reason }),
+    message: coded ? reason : t("net.layerError", { card: cardTitle(origin, shownCount), layer: type, reason }),
   };
 }

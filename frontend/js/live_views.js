@@ -72,6 +72,27 @@ export function wantedViews() {
     .map((entry) => entry.name);
 }
 
+/**
+ * Bring views on screen by name (a lesson's step names the views to look at). A "tab" view opens
+ * its tab of the inside column (the first such name wins; only one tab shows at a time); "strip"
+ * and "overlay" views are on screen whenever they apply, beside the network. When none of `names`
+ * is a tab and the open tab is one of `closing` (what the previous step opened), the column goes
+ * back to the network: the step closes what the step before opened, and nothing the learner chose.
+ * A name whose module has not loaded yet is opened as a tab: the column shows it once it is one.
+ * @param {string[]} names
+ * @param {string[]} [closing]
+ */
+export function setOpenViews(names, closing = []) {
+  const modules = S.viewModules.peek();
+  const isTab = (name) => {
+    const loaded = modules.get(name);
+    return loaded ? loaded.module.place === "tab" : modules.size === 0;
+  };
+  const tab = names.find(isTab);
+  if (tab) S.insideTab.value = tab;
+  else if (closing.includes(S.insideTab.peek())) S.insideTab.value = "network";
+}
+
 /** Whether any wanted view shows the probe (so the subscribe names it). */
 export function probeWanted(names) {
   const modules = S.viewModules.peek();

@@ -243,7 +243,11 @@ export interface DenseSpec {
 }
 
 export interface Divergence {
+  /** The error code (schemas/error_codes.py) of the message. */
+  code?: "invalid" | "json_too_deep" | "body_too_large" | "http_error" | "owner_token_missing" | "not_owner" | "session_not_found" | "session_deleted" | "session_deleted_unused" | "session_unrestorable" | "lesson_not_found" | "rate_limited" | "too_many_websockets" | "training_full" | "training_not_started" | "model_invalid" | "model_input_mismatch" | "model_output_mismatch" | "model_bce_needs_sigmoid" | "model_logits_need_linear" | "model_ce_needs_softmax" | "model_too_many_params_at" | "model_too_many_params" | "model_memory_training" | "model_memory_scoring" | "layer_needs_image" | "layer_needs_flat" | "layer_needs_sequence" | "layer_window_too_large" | "layer_conv_softmax" | "layer_batch_norm_shape" | "layer_invalid" | "dataset_unknown" | "dataset_point_label" | "dataset_all_removed" | "dataset_upload_unnamed" | "dataset_uploads_unavailable" | "dataset_upload_gone" | "dataset_unknown_features" | "upload_too_large" | "upload_invalid" | "upload_storage_full" | "augment_needs_images" | "sample_out_of_range" | "unknown_action" | "probe_needed" | "probe_out_of_range" | "export_unsupported" | "diverged" | "message_too_large" | "bad_json" | "binary_not_understood" | "token_not_owner" | "owner_only" | "command_failed" | "database_unavailable" | "internal";
   message: string;
+  /** step, what (loss, outputs, gradients, gradient_norm), layer, type. */
+  params?: Record<string, string | number | boolean | number[] | string[] | null>;
   step: number;
   /** What first went NaN/Inf, e.g. 'loss' or 'gradients of layer 1'. */
   where: string;
@@ -277,19 +281,28 @@ export interface EditMovesBoundary {
 }
 
 export interface ErrorMessage {
-  /** Machine-readable: bad_json, bad_message, forbidden, ... */
+  /** The kind of error: bad_json, bad_message, forbidden, ... (docs/protocol.md). */
   code: string;
+  /** What is wrong, in English. */
   message: string;
+  /** The values the message names. */
+  params?: Record<string, string | number | boolean | number[] | string[] | null>;
+  /** Exactly what is wrong: an error code (schemas/error_codes.py). */
+  problem: "invalid" | "json_too_deep" | "body_too_large" | "http_error" | "owner_token_missing" | "not_owner" | "session_not_found" | "session_deleted" | "session_deleted_unused" | "session_unrestorable" | "lesson_not_found" | "rate_limited" | "too_many_websockets" | "training_full" | "training_not_started" | "model_invalid" | "model_input_mismatch" | "model_output_mismatch" | "model_bce_needs_sigmoid" | "model_logits_need_linear" | "model_ce_needs_softmax" | "model_too_many_params_at" | "model_too_many_params" | "model_memory_training" | "model_memory_scoring" | "layer_needs_image" | "layer_needs_flat" | "layer_needs_sequence" | "layer_window_too_large" | "layer_conv_softmax" | "layer_batch_norm_shape" | "layer_invalid" | "dataset_unknown" | "dataset_point_label" | "dataset_all_removed" | "dataset_upload_unnamed" | "dataset_uploads_unavailable" | "dataset_upload_gone" | "dataset_unknown_features" | "upload_too_large" | "upload_invalid" | "upload_storage_full" | "augment_needs_images" | "sample_out_of_range" | "unknown_action" | "probe_needed" | "probe_out_of_range" | "export_unsupported" | "diverged" | "message_too_large" | "bad_json" | "binary_not_understood" | "token_not_owner" | "owner_only" | "command_failed" | "database_unavailable" | "internal";
   type?: "error";
 }
 
 export interface ErrorResponse {
+  /** What is wrong, for programs and translations (schemas/error_codes.py). */
+  code: "invalid" | "json_too_deep" | "body_too_large" | "http_error" | "owner_token_missing" | "not_owner" | "session_not_found" | "session_deleted" | "session_deleted_unused" | "session_unrestorable" | "lesson_not_found" | "rate_limited" | "too_many_websockets" | "training_full" | "training_not_started" | "model_invalid" | "model_input_mismatch" | "model_output_mismatch" | "model_bce_needs_sigmoid" | "model_logits_need_linear" | "model_ce_needs_softmax" | "model_too_many_params_at" | "model_too_many_params" | "model_memory_training" | "model_memory_scoring" | "layer_needs_image" | "layer_needs_flat" | "layer_needs_sequence" | "layer_window_too_large" | "layer_conv_softmax" | "layer_batch_norm_shape" | "layer_invalid" | "dataset_unknown" | "dataset_point_label" | "dataset_all_removed" | "dataset_upload_unnamed" | "dataset_uploads_unavailable" | "dataset_upload_gone" | "dataset_unknown_features" | "upload_too_large" | "upload_invalid" | "upload_storage_full" | "augment_needs_images" | "sample_out_of_range" | "unknown_action" | "probe_needed" | "probe_out_of_range" | "export_unsupported" | "diverged" | "message_too_large" | "bad_json" | "binary_not_understood" | "token_not_owner" | "owner_only" | "command_failed" | "database_unavailable" | "internal";
   /** Machine-readable errors. */
   detail?: Record<string, unknown>[];
   /** Index of the layer at fault, where one is. */
   layer?: number | null;
-  /** One sentence saying what is wrong, for people. */
+  /** One sentence saying what is wrong, for people (in English). */
   message: string;
+  /** The values the message names, by the code's parameter names. */
+  params?: Record<string, string | number | boolean | number[] | string[] | null>;
 }
 
 /** The training-set loss is lower after every step than before it (gradient descent on the whole set with a small enough learning rate), and ends below `loss_below`. */

@@ -19,6 +19,7 @@ from ..data.augment import augment
 from ..data.dataset import uploaded_info
 from ..data.uploads import UploadError, UploadLimits, parse_upload
 from ..schemas.dataset import DatasetSpec, UploadRef
+from ..schemas.error_codes import code_of, coded
 from ..schemas.errors import ErrorResponse
 from ..schemas.session import AugmentPreview, SessionView
 from ..sessions.build import Specs
@@ -38,12 +39,14 @@ async def _read_body(request: Request) -> bytes:
     """The body, refusing to read past the limit (a lying or missing Content-Length changes nothing)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > LIMITS.max_bytes:
-        raise HTTPException(413, f"the file is {int(declared):,} bytes; the limit is {LIMITS.max_bytes:,}")
+        message = f"the file is {int(declared):,} bytes; the limit is {LIMITS.max_bytes:,}"
+        raise coded(HTTPException(413, message), "upload_too_large", size=int(declared), limit=LIMITS.max_bytes)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > LIMITS.max_bytes:
-            raise HTTPException(413, f"the file is larger than the limit of {LIMITS.max_bytes:,} bytes")
+            message = f"the file is larger than the limit of {LIMITS.max_bytes:,} bytes"
+            raise coded(HTTPException(413, message), "upload_too_large", size=None, limit=LIMITS.max_bytes)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -55,7 +58,8 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
     try:
         parsed = parse_upload(data, ref, LIMITS)
     except UploadError as exc:
-        raise HTTPException(422, str(exc)) from None
+        code, params = code_of(exc) or ("upload_invalid", {"detail": str(exc)})
+        raise coded(HTTPException(422, str(exc)), code, **params) from None
     input_shape = tuple(parsed.x.shape[1:])
     left = session.specs.dataset.upload
     digest = hashlib.sha256(data).hexdigest()  # (the store computes the same key when it keeps it)
@@ -63,7 +67,7 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
         try:
             manager.make_room_for_upload(len(data), digest, session)
         except UploadStorageFull as exc:
-            raise HTTPException(507, str(exc)) from None
+            raise coded(HTTPException(507, str(exc)), "upload_storage_full", detail=str(exc)) from None
         digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")
         ref = ref.model_copy(update={"digest": digest})
         manager.parsed_uploads.put(ref, parsed)  # decoded once: the rebuild below reuses it
@@ -119,9 +123,12 @@ def augment_preview(
     """What the network sees of one training image: `count` fresh random augmentations of it."""
     data = manager_of(request).get(session_id).data
     if data.x_train.ndim != 4:
-        raise HTTPException(422, f"augmentation applies to images; dataset '{data.info.name}' is {data.info.kind}")
+        message = f"augmentation applies to images; dataset '{data.info.name}' is {data.info.kind}"
+        raise coded(HTTPException(422, message), "augment_needs_images", dataset=data.info.name, kind=data.info.kind)
     if index >= len(data.x_train):
-        raise HTTPException(422, f"index {index} is past the last training sample ({len(data.x_train) - 1})")
+        last = len(data.x_train) - 1
+        message = f"index {index} is past the last training sample ({last})"
+        raise coded(HTTPException(422, message), "sample_out_of_range", index=index, last=last)
     original = data.x_train[index]
     batch = np.repeat(original[None], count, axis=0)
     samples = augment(batch, data.augmentation, np.random.default_rng())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
+from ..schemas.error_codes import coded
 from ..sessions.manager import SessionManager
 from ..sessions.session import Session
 
@@ -24,10 +25,13 @@ def require_owner(request: Request, session: Session) -> None:
     """401 without a bearer token, 403 with one that is not this session's owner token."""
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
-        raise HTTPException(
-            401,
-            "changing a session needs its owner token: send 'Authorization: Bearer <owner_token>'",
-            headers={"WWW-Authenticate": "Bearer"},
+        raise coded(
+            HTTPException(
+                401,
+                "changing a session needs its owner token: send 'Authorization: Bearer <owner_token>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            ),
+            "owner_token_missing",
         )
     if not manager_of(request).is_owner(session, token):
-        raise HTTPException(403, "this token does not own the session; fork it to experiment")
+        raise coded(HTTPException(403, "this token does not own the session; fork it to experiment"), "not_owner")

@@ -13,6 +13,7 @@ from ..schemas.inspect import InspectResponse, LayerInspectionView, Preactivatio
 from ..sessions.preactivation_histograms import MAX_BINS, MAX_SAMPLES, histograms
 from ..sessions.probe import ProbeIndexError, inspect_probe
 from .deps import manager_of
+from .errors import probe_index_problem
 
 router = APIRouter(prefix="/api/sessions", responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 
@@ -40,7 +41,7 @@ def inspect(
     try:
         snapshot, result = inspect_probe(session, split, index)
     except ProbeIndexError as exc:
-        raise RequestValidationError([{"loc": ("query", "index"), "msg": str(exc), "type": "value_error"}]) from None
+        raise RequestValidationError([probe_index_problem(exc, ("query", "index"))]) from None
     loss = result.loss if np.isfinite(result.loss) else None
     return InspectResponse(
         split=split,

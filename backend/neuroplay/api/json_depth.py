@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from ..schemas.error_codes import code_of, coded
+
 MAX_JSON_DEPTH = 64  # the deepest real message (a session patch) nests about 6 levels
 MAX_JSON_BODY = 2 * 1024 * 1024  # the largest real body (a network with 64 layers) is a few kB
 
@@ -44,7 +46,12 @@ def json_depth(text: bytes | str) -> int:
 def check_depth(text: bytes | str, limit: int = MAX_JSON_DEPTH) -> None:
     depth = json_depth(text)
     if depth > limit:
-        raise JsonTooDeep(f"JSON nested {depth} levels deep; at most {limit} are accepted")
+        raise coded(
+            JsonTooDeep(f"JSON nested {depth} levels deep; at most {limit} are accepted"),
+            "json_too_deep",
+            depth=depth,
+            limit=limit,
+        )
 
 
 def loads(text: str, limit: int = MAX_JSON_DEPTH) -> Any:
@@ -80,7 +87,9 @@ class JsonDepthLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_JSON_BODY:
-                await _refuse(send, 413, f"JSON body larger than {MAX_JSON_BODY:,} bytes")
+                await _refuse(
+                    send, 413, f"JSON body larger than {MAX_JSON_BODY:,} bytes", "body_too_large", limit=MAX_JSON_BODY
+                )
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -89,7 +98,7 @@ class JsonDepthLimit:
         try:
             check_depth(body)
         except JsonTooDeep as exc:
-            await _refuse(send, 422, f"body: {exc}")
+            await _refuse(send, 422, f"body: {exc}", *(code_of(exc) or ("json_too_deep", {})))
             return
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
@@ -118,10 +127,12 @@ def _replay(messages: list[MutableMapping[str, Any]], then: Receive | None = Non
     return receive
 
 
-async def _refuse(send: Send, status: int, message: str) -> None:
+async def _refuse(
+    send: Send, status: int, message: str, code: str, params: dict[str, Any] | None = None, **more: Any
+) -> None:
     from ..schemas.errors import ErrorResponse
 
-    body = ErrorResponse(message=message, layer=None, detail=[]).model_dump_json().encode()
+    body = ErrorResponse(message=message, code=code, params={**(params or {}), **more}).model_dump_json().encode()
     await send(
         {
             "type": "http.response.start",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter, HTTPException, Request
 
 from ..lessons.catalog import summary_of
+from ..schemas.error_codes import coded
 from ..schemas.errors import ErrorResponse
 from ..schemas.lesson import Lesson, LessonSummary
 
@@ -22,7 +23,8 @@ def lesson_named(request: Request, lesson_id: str) -> Lesson:
     """The lesson, or 404 naming the id and where the known ones are listed."""
     lesson = lessons_of(request).get(lesson_id)
     if lesson is None:
-        raise HTTPException(404, f"no lesson {lesson_id!r}; GET /api/lessons lists them")
+        message = f"no lesson {lesson_id!r}; GET /api/lessons lists them"
+        raise coded(HTTPException(404, message), "lesson_not_found", id=lesson_id)
     return lesson
 
 

@@ -37,6 +37,7 @@ class Rate:
     """`burst` at once, refilled at `per_second`."""
 
     name: str  # what is limited, for the message
+    key: str  # the same, for the error's params (sessions, uploads, websocket_messages)
     burst: float
     per_second: float
 
@@ -44,9 +45,13 @@ class Rate:
 class RateLimiter:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         self.enabled = settings.rate_limits
-        self.sessions = Rate("sessions created", settings.sessions_per_minute, settings.sessions_per_minute / 60)
-        self.uploads = Rate("uploads", settings.uploads_per_minute, settings.uploads_per_minute / 60)
-        self.ws_messages = Rate("websocket messages", settings.ws_messages_burst, settings.ws_messages_per_second)
+        self.sessions = Rate(
+            "sessions created", "sessions", settings.sessions_per_minute, settings.sessions_per_minute / 60
+        )
+        self.uploads = Rate("uploads", "uploads", settings.uploads_per_minute, settings.uploads_per_minute / 60)
+        self.ws_messages = Rate(
+            "websocket messages", "websocket_messages", settings.ws_messages_burst, settings.ws_messages_per_second
+        )
         self.max_websockets = settings.websockets_per_client
         self._clock = clock
         self._buckets: dict[tuple[str, str], Bucket] = {}
@@ -108,6 +113,13 @@ def too_many(rate: Rate, wait: float) -> str:
     return f"too many {rate.name} from this address (at most {pace}); try again in {retry_after_seconds(wait)} s"
 
 
+def too_many_params(rate: Rate, wait: float) -> dict[str, Any]:
+    """The params of code rate_limited for the message too_many() writes."""
+    per_minute = rate.per_second * 60
+    count, per = (per_minute, "minute") if per_minute < 600 else (rate.per_second, "second")
+    return {"what": rate.key, "count": f"{count:g}", "per": per, "seconds": retry_after_seconds(wait)}
+
+
 _CREATES = re.compile(r"^/api/sessions(/[^/]+/fork)?/?$")
 _UPLOADS = re.compile(r"^/api/sessions/[^/]+/uploads/[^/]+/?$")
 
@@ -137,15 +149,17 @@ class HttpRateLimits:
             if rate is not None:
                 wait = self.limiter.take(rate, client_address(scope))
                 if wait > 0:
-                    await _refuse_429(send, too_many(rate, wait), retry_after_seconds(wait))
+                    await _refuse_429(
+                        send, too_many(rate, wait), too_many_params(rate, wait), retry_after_seconds(wait)
+                    )
                     return
         await self.app(scope, receive, send)
 
 
-async def _refuse_429(send: Any, message: str, retry_after: int) -> None:
+async def _refuse_429(send: Any, message: str, params: dict[str, Any], retry_after: int) -> None:
     from ..schemas.errors import ErrorResponse
 
-    body = ErrorResponse(message=message, layer=None, detail=[]).model_dump_json().encode()
+    body = ErrorResponse(message=message, code="rate_limited", params=params).model_dump_json().encode()
     await send(
         {
             "type": "http.response.start",

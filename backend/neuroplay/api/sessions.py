@@ -32,6 +32,7 @@ from ..sessions.memory import check_activation_memory, configured_budget_mb
 from ..sessions.probe import ProbeIndexError
 from ..sessions.session import Session
 from .deps import manager_of, require_owner
+from .errors import probe_index_problem
 from .lessons import lesson_named
 
 router = APIRouter(prefix="/api/sessions", responses={422: {"model": ErrorResponse}})
@@ -158,9 +159,7 @@ def command(session_id: str, body: CommandRequest, request: Request) -> CommandR
     try:
         session.command(body.action, body.unit, body.on, body.probe)
     except ProbeIndexError as exc:
-        raise RequestValidationError(
-            [{"loc": ("body", "probe", "index"), "msg": str(exc), "type": "value_error"}]
-        ) from None
+        raise RequestValidationError([probe_index_problem(exc, ("body", "probe", "index"))]) from None
     return CommandResponse(status=session.status, step=session.step, epoch=session.epoch, phase=session.phase)
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import TypeAdapter, ValidationError
 
-from ..api.errors import describe_location
+from ..api.errors import deleted_problem, validation_params
 from ..api.json_depth import loads
-from ..api.rate_limits import RateLimiter, client_address, too_many
+from ..api.rate_limits import RateLimiter, client_address, too_many, too_many_params
+from ..schemas.error_codes import check_params, code_of
 from ..schemas.stream import (
     AckMessage,
     AuthMessage,
@@ -40,24 +42,38 @@ MAX_CLIENT_MESSAGE = 16 * 1024
 client_message = TypeAdapter(ClientMessage)
 
 
-def _error(sub: Subscriber, code: str, message: str) -> None:
-    sub.push_text(ErrorMessage(code=code, message=message).model_dump_json())
+def error_frame(code: str, message: str, problem: str, params: dict[str, Any] | None = None) -> str:
+    """An `error` frame: `code` the protocol's kind of error, `problem` and `params` what exactly
+    (schemas/error_codes.py) for the client to say in the learner's language."""
+    check_params(problem, params or {})
+    return ErrorMessage(code=code, message=message, problem=problem, params=params or {}).model_dump_json()
 
 
-def _parse(text: str) -> tuple[object | None, str, str]:
-    """The message, or None with an error code and a message naming the problem."""
+def _error(sub: Subscriber, code: str, message: str, problem: str, params: dict[str, Any] | None = None) -> None:
+    sub.push_text(error_frame(code, message, problem, params))
+
+
+def _problem_of(exc: BaseException, fallback: str) -> tuple[str, dict[str, Any]]:
+    return code_of(exc) or (fallback, {"detail": str(exc)})
+
+
+def _parse(text: str) -> tuple[object | None, str, str, str, dict[str, object]]:
+    """The message, or None with the kind of error, a message naming the problem, its code and params."""
     if len(text) > MAX_CLIENT_MESSAGE:
-        return None, "too_large", f"message of {len(text)} characters; the limit is {MAX_CLIENT_MESSAGE}"
+        message = f"message of {len(text)} characters; the limit is {MAX_CLIENT_MESSAGE}"
+        return None, "too_large", message, "message_too_large", {"size": len(text), "limit": MAX_CLIENT_MESSAGE}
     try:
         raw = loads(text)  # refuses deep nesting first (json.loads would raise RecursionError)
     except ValueError as exc:
-        return None, "bad_json", f"not JSON: {exc}"
+        problem, params = code_of(exc) or ("bad_json", {"detail": str(exc)})
+        return None, "bad_json", f"not JSON: {exc}", problem, params
     try:
-        return client_message.validate_python(raw), "", ""
+        return client_message.validate_python(raw), "", "", "", {}
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = describe_location(first["loc"])
-        return None, "bad_message", f"{where}: {first['msg']}" if where != "body" else first["msg"]
+        errors = exc.errors()
+        params = validation_params(errors)
+        where, msg = params["where"], params["detail"]
+        return None, "bad_message", f"{where}: {msg}" if where != "body" else msg, "invalid", params
 
 
 async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: SessionManager, hub: Hub) -> None:
@@ -70,17 +86,18 @@ async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: Se
         except ProbeOutOfRange as exc:  # nothing changed: the views stay as they were
             ws_sub.views = before
             hub.views_changed()
-            _error(ws_sub, "bad_message", str(exc))
+            _error(ws_sub, "bad_message", str(exc), *_problem_of(exc, "command_failed"))
         hub.start_stream(ws_sub, msg.since_step, msg.generation)  # only the first one does anything
     elif isinstance(msg, AuthMessage):
         if manager.is_owner(session, msg.token):
             ws_sub.role = "owner"
             ws_sub.push_text(HelloMessage(session_id=session.id, role="owner").model_dump_json())
         else:
-            _error(ws_sub, "forbidden", "that token does not own this session")
+            _error(ws_sub, "forbidden", "that token does not own this session", "token_not_owner")
     elif isinstance(msg, CommandMessage):
         if ws_sub.role != "owner":
-            _error(ws_sub, "forbidden", "only the session's owner can control it; send auth first, or fork it")
+            message = "only the session's owner can control it; send auth first, or fork it"
+            _error(ws_sub, "forbidden", message, "owner_only")
             return
         await asyncio.to_thread(session.command, msg.action, msg.unit, msg.on, msg.probe)
         ws_sub.push_text(
@@ -118,7 +135,8 @@ async def stream(ws: WebSocket, session_id: str) -> None:
     await ws.accept()
     if not limits.open_websocket(address):
         message = f"too many open websockets from this address (at most {limits.max_websockets})"
-        await ws.send_text(ErrorMessage(code="rate_limited", message=message).model_dump_json())
+        limit = {"limit": limits.max_websockets}
+        await ws.send_text(error_frame("rate_limited", message, "too_many_websockets", limit))
         await ws.close(code=1013, reason="too many open websockets")  # 1013: try again later
         return
     try:
@@ -132,17 +150,16 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
     try:
         session = await asyncio.to_thread(manager.get, session_id)  # may load it from the store
     except SessionDeleted as exc:
-        await ws.send_text(ErrorMessage(code="gone", message=exc.message()).model_dump_json())
+        await ws.send_text(error_frame("gone", exc.message(), *deleted_problem(exc)))
         await ws.close(code=4410)
         return
     except SessionNotFound:
-        await ws.send_text(
-            ErrorMessage(code="not_found", message=f"no session with id {session_id!r}").model_dump_json()
-        )
+        message = f"no session with id {session_id!r}"
+        await ws.send_text(error_frame("not_found", message, "session_not_found", {"id": session_id}))
         await ws.close(code=4404)
         return
     except SessionError as exc:  # saved, but this version cannot restore it
-        await ws.send_text(ErrorMessage(code="failed", message=str(exc)).model_dump_json())
+        await ws.send_text(error_frame("failed", str(exc), *_problem_of(exc, "session_unrestorable")))
         await ws.close(code=1011)
         return
     sub = Subscriber("viewer", manager.settings.max_pending_points)
@@ -167,22 +184,30 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
                 break
             wait = limits.take(limits.ws_messages, address)
             if wait > 0:  # dropped unread; the client is told, everyone else carries on
-                _error(sub, "rate_limited", too_many(limits.ws_messages, wait))
+                rate = limits.ws_messages
+                _error(sub, "rate_limited", too_many(rate, wait), "rate_limited", too_many_params(rate, wait))
                 continue
             if event.get("text") is None:
-                _error(sub, "bad_message", "binary frames from clients are not understood; send JSON text")
+                message = "binary frames from clients are not understood; send JSON text"
+                _error(sub, "bad_message", message, "binary_not_understood")
                 continue
-            msg, code, problem = _parse(event["text"])
+            msg, code, message, problem, params = _parse(event["text"])
             if msg is None:
-                _error(sub, code, problem)
+                _error(sub, code, message, problem, params)
                 continue
             try:
                 await _handle(msg, sub, session, manager, hub)
             except SessionError as exc:  # cannot be done now (e.g. the server's training limit)
-                _error(sub, "conflict", str(exc))
+                _error(sub, "conflict", str(exc), *_problem_of(exc, "training_not_started"))
             except Exception as exc:  # a failing command must not drop the connection
                 logger.exception("stream command failed")
-                _error(sub, "failed", f"{type(exc).__name__}: {exc}")
+                _error(
+                    sub,
+                    "failed",
+                    f"{type(exc).__name__}: {exc}",
+                    "command_failed",
+                    {"detail": f"{type(exc).__name__}: {exc}"},
+                )
     except WebSocketDisconnect:
         pass
     finally:

@@ -9,6 +9,7 @@ from functools import partial
 import numpy as np
 
 from ..schemas.dataset import DatasetSpec, UploadRef
+from ..schemas.error_codes import coded
 from .augment import Augmentation, augment
 from .errors import DataError
 from .features import derive
@@ -69,7 +70,8 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
     else:
         known = DATASETS.get(spec.name)
         if known is None:
-            raise DataError(f"unknown dataset {spec.name!r} (known: {', '.join(DATASETS)})")
+            message = f"unknown dataset {spec.name!r} (known: {', '.join(DATASETS)})"
+            raise coded(DataError(message), "dataset_unknown", name=spec.name, known=", ".join(DATASETS))
         info = known
         x, y = info.generate(spec, rng)
     order = rng.permutation(len(x))
@@ -114,11 +116,13 @@ def make_dataset(spec: DatasetSpec, uploads: UploadSource | None = None) -> Data
         if info.task == "binary":
             bad = np.flatnonzero((added[:, 2] != 0) & (added[:, 2] != 1))
             if bad.size:
-                raise DataError(f"added point {int(bad[0])} has label {added[bad[0], 2]:g}; the classes are 0 and 1")
+                point, label = int(bad[0]), f"{added[bad[0], 2]:g}"
+                message = f"added point {point} has label {label}; the classes are 0 and 1"
+                raise coded(DataError(message), "dataset_point_label", point=point, label=label)
         x_train = np.concatenate([x_train, added[:, :2]])
         y_train = np.concatenate([y_train, added[:, 2:3]])
     if len(x_train) == 0:
-        raise DataError("every training point was removed; keep or add at least one")
+        raise coded(DataError("every training point was removed; keep or add at least one"), "dataset_all_removed")
     features = tuple(spec.features)
     return Dataset(
         x_train=derive(x_train, list(features)),
@@ -139,9 +143,9 @@ def _read_upload(
 ) -> tuple[DatasetInfo, np.ndarray, np.ndarray, tuple[str, ...]]:
     ref = spec.upload
     if ref is None:
-        raise DataError("an uploaded dataset names its file: set dataset.upload")
+        raise coded(DataError("an uploaded dataset names its file: set dataset.upload"), "dataset_upload_unnamed")
     if uploads is None:
-        raise DataError("this server cannot read uploaded files here")
+        raise coded(DataError("this server cannot read uploaded files here"), "dataset_uploads_unavailable")
     parsed = uploads(ref)
     return uploaded_info(ref, parsed), parsed.x, parsed.labels.astype(np.float64), tuple(parsed.feature_names)
 

@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ..schemas.error_codes import coded
 from .errors import DataError
 
 FEATURES: Mapping[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] = MappingProxyType(
@@ -27,6 +28,7 @@ def derive(points: np.ndarray, names: list[str]) -> np.ndarray:
     """(n, 2) points -> (n, len(names)) float32 features, in the order given."""
     unknown = [n for n in names if n not in FEATURES]
     if unknown:
-        raise DataError(f"unknown features {unknown} (known: {', '.join(FEATURES)})")
+        message = f"unknown features {unknown} (known: {', '.join(FEATURES)})"
+        raise coded(DataError(message), "dataset_unknown_features", features=list(unknown), known=", ".join(FEATURES))
     a, b = points[:, 0], points[:, 1]
     return np.stack([FEATURES[n][1](a, b) for n in names], axis=1).astype(np.float32)

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from ..schemas.dataset import UploadRef
+from ..schemas.error_codes import coded
 from .errors import DataError
 from .uploads import ParsedData, parse_upload
 
@@ -49,7 +50,9 @@ class ParsedUploads:
                 return hit
         data = self.read_bytes(ref.digest)
         if data is None:
-            raise DataError(f"the uploaded file {ref.filename or ref.digest[:12]!r} is no longer on the server")
+            name = ref.filename or ref.digest[:12]
+            message = f"the uploaded file {name!r} is no longer on the server"
+            raise coded(DataError(message), "dataset_upload_gone", file=name)
         parsed = parse_upload(data, ref)
         self.put(ref, parsed)
         return parsed

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 import numpy as np
 
 from ..schemas.dataset import UploadRef
+from ..schemas.error_codes import coded
 from .errors import DataError
 
 
@@ -45,7 +46,8 @@ class ParsedData:
 
 def _check_size(data: bytes, limits: UploadLimits) -> None:
     if len(data) > limits.max_bytes:
-        raise UploadError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
+        message = f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}"
+        raise coded(UploadError(message), "upload_too_large", size=len(data), limit=limits.max_bytes)
     if not data:
         raise UploadError("the file is empty")
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import WireModel
+from .error_codes import invalid_value
 
 DatasetName = Literal[
     "circle",
@@ -85,7 +86,7 @@ class DatasetSpec(WireModel):
     @model_validator(mode="after")
     def _upload_named(self) -> DatasetSpec:
         if (self.name == "upload") != (self.upload is not None):
-            raise ValueError("name 'upload' and an `upload` reference go together")
+            raise invalid_value("upload_reference", "name 'upload' and an `upload` reference go together")
         return self
 
     @field_validator("added_points")
@@ -93,12 +94,13 @@ class DatasetSpec(WireModel):
     def _on_the_plane(cls, value: list[list[float]]) -> list[list[float]]:
         for i, (x1, x2, _) in enumerate(value):
             if not (-PLANE <= x1 <= PLANE and -PLANE <= x2 <= PLANE):
-                raise ValueError(f"added point {i} at ({x1:g}, {x2:g}) is off the plane [-{PLANE:g}, {PLANE:g}]²")
+                message = f"added point {i} at ({x1:g}, {x2:g}) is off the plane [-{PLANE:g}, {PLANE:g}]²"
+                raise invalid_value("point_off_plane", message, point=i, x1=f"{x1:g}", x2=f"{x2:g}", plane=f"{PLANE:g}")
         return value
 
     @field_validator("features")
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("each feature may be chosen once")
+            raise invalid_value("feature_twice", "each feature may be chosen once")
         return value

@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 from typing_extensions import TypeAliasType
 
 from .base import WireModel
+from .error_codes import invalid_value
 from .inspect import Tensor
 
 # A mask as nested lists of booleans, in the parameter's shape.
@@ -28,16 +29,19 @@ class ParamEdit(WireModel):
     def _one_kind_of_edit(self) -> ParamEdit:
         if self.index is not None:
             if self.values is not None or self.frozen_mask is not None:
-                raise ValueError("index edits one entry: give value and/or frozen, not values or frozen_mask")
+                message = "index edits one entry: give value and/or frozen, not values or frozen_mask"
+                raise invalid_value("edit_index_alone", message)
             if self.value is None and self.frozen is None:
-                raise ValueError("index needs value and/or frozen")
+                raise invalid_value("edit_index_needs_value", "index needs value and/or frozen")
         else:
             if self.value is not None:
-                raise ValueError("value sets one entry: give its index too (or values for the whole parameter)")
+                message = "value sets one entry: give its index too (or values for the whole parameter)"
+                raise invalid_value("edit_value_needs_index", message)
             if self.frozen is not None and self.frozen_mask is not None:
-                raise ValueError("give frozen or frozen_mask, not both")
+                raise invalid_value("edit_frozen_or_mask", "give frozen or frozen_mask, not both")
             if self.values is None and self.frozen is None and self.frozen_mask is None:
-                raise ValueError("nothing to change: give index with value/frozen, or values, frozen or frozen_mask")
+                message = "nothing to change: give index with value/frozen, or values, frozen or frozen_mask"
+                raise invalid_value("edit_nothing", message)
         return self
 
 

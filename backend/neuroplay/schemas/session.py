@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from .base import WireModel, partial_model
 from .dataset import DatasetSpec
+from .error_codes import ErrorCode, ParamValue, invalid_value
 from .inspect import ProbeRef
 from .model import NetworkSpec
 from .params import FrozenSummary
@@ -29,7 +30,9 @@ class CreateSessionRequest(WireModel):
     @model_validator(mode="after")
     def _lesson_alone(self) -> CreateSessionRequest:
         if self.lesson is not None and self.model_fields_set - {"lesson"}:
-            raise ValueError("a lesson brings its own model, dataset and training: send {'lesson': id} alone")
+            raise invalid_value(
+                "lesson_alone", "a lesson brings its own model, dataset and training: send {'lesson': id} alone"
+            )
         return self
 
 
@@ -72,9 +75,11 @@ class CommandRequest(WireModel):
     @model_validator(mode="after")
     def _probe_fits(self) -> CommandRequest:
         if self.on == "probe" and self.probe is None:
-            raise ValueError('a step on the probe needs "probe": {"split": "train" | "validation", "index": i}')
+            message = 'a step on the probe needs "probe": {"split": "train" | "validation", "index": i}'
+            raise invalid_value("probe_needed", message)
         if self.on == "probe" and self.unit == "epoch":
-            raise ValueError('an epoch cannot be taken on the probe alone: use unit "batch" or "phase"')
+            message = 'an epoch cannot be taken on the probe alone: use unit "batch" or "phase"'
+            raise invalid_value("epoch_on_probe", message)
         return self
 
 
@@ -122,6 +127,10 @@ class Divergence(WireModel):
     step: int
     where: str = Field(description="What first went NaN/Inf, e.g. 'loss' or 'gradients of layer 1'.")
     message: str
+    code: ErrorCode = Field("diverged", description="The error code (schemas/error_codes.py) of the message.")
+    params: dict[str, ParamValue] = Field(
+        default_factory=dict, description="step, what (loss, outputs, gradients, gradient_norm), layer, type."
+    )
 
 
 class GridSpec(WireModel):

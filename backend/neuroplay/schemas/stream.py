@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ..views import RECORD_NAMES, VIEW_NAMES
 from .base import WireModel
+from .error_codes import ErrorCode, ParamValue
 from .inspect import ProbeRef
 from .session import CommandRequest, MetricPoint, SessionState, SessionStatus
 
@@ -108,8 +109,10 @@ class MetricsMessage(WireModel):
 
 class ErrorMessage(WireModel):
     type: Literal["error"] = "error"
-    code: str = Field(description="Machine-readable: bad_json, bad_message, forbidden, ...")
-    message: str
+    code: str = Field(description="The kind of error: bad_json, bad_message, forbidden, ... (docs/protocol.md).")
+    message: str = Field(description="What is wrong, in English.")
+    problem: ErrorCode = Field(description="Exactly what is wrong: an error code (schemas/error_codes.py).")
+    params: dict[str, ParamValue] = Field(default_factory=dict, description="The values the message names.")
 
 
 class PongMessage(WireModel):

@@ -11,10 +11,12 @@ from ..data import Dataset, make_dataset
 from ..data.dataset import Transform, UploadSource
 from ..engine import LAYER_CLASSES, ModelError, Network, Optimizer, Trainer, build_network, get_loss, make_optimizer
 from ..schemas.dataset import DatasetSpec
+from ..schemas.error_codes import coded
 from ..schemas.model import NetworkSpec
 from ..schemas.training import LossName, TrainingConfig
 from .compatibility import check_fits, check_input
 from .defaults import TASK_OUTPUT, task_of
+from .layer_problems import explain_build_error
 from .memory import check_activation_memory, configured_budget_mb
 
 
@@ -70,15 +72,23 @@ def build_trainer(specs: Specs, data: Dataset) -> Trainer:
     check_input(specs.model.input_shape, data)
     estimate, at = estimate_params(specs.model)
     if at is not None:
-        raise ModelError(
-            f"layer {at} ({specs.model.layers[at].type}): takes the network past {MAX_PARAMS:,} parameters "
-            f"(at least {estimate:,}); make it smaller",
-            at,
+        tag = specs.model.layers[at].type
+        message = (
+            f"layer {at} ({tag}): takes the network past {MAX_PARAMS:,} parameters (at least {estimate:,}); "
+            "make it smaller"
+        )
+        raise coded(
+            ModelError(message, at), "model_too_many_params_at", layer=at, type=tag, count=estimate, limit=MAX_PARAMS
         )
     check_activation_memory(specs.model, specs.training.batch_size, len(data.x_train), configured_budget_mb())
-    network = new_network(specs)
-    if network.param_count() > MAX_PARAMS:
-        raise ModelError(f"the network has {network.param_count():,} parameters; the limit is {MAX_PARAMS:,}")
+    try:
+        network = new_network(specs)
+    except ModelError as exc:
+        raise explain_build_error(specs.model, exc) from None
+    count = network.param_count()
+    if count > MAX_PARAMS:
+        message = f"the network has {count:,} parameters; the limit is {MAX_PARAMS:,}"
+        raise coded(ModelError(message), "model_too_many_params", count=count, limit=MAX_PARAMS)
     check_fits(network, data, specs.resolved_loss())
     return make_trainer(specs, network, TrainingArrays.of(data))
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..config import Settings
 from ..data.upload_cache import ParsedUploads
+from ..schemas.error_codes import coded
 from ..store import Checkpoint, CheckpointWriter, Store
 from ..store.checkpoint import utc_now
 from ..store.failures import SAVE_FAILED, save_failure_message
@@ -338,9 +339,9 @@ class SessionManager:
         try:
             return restore(checkpoint, **self._session_settings())
         except Exception as exc:  # e.g. saved by a version whose layers this one no longer has
-            raise SessionError(
-                f"session {checkpoint.id!r} is saved but cannot be restored: {type(exc).__name__}: {exc}"
-            ) from exc
+            detail = f"{type(exc).__name__}: {exc}"
+            error = SessionError(f"session {checkpoint.id!r} is saved but cannot be restored: {detail}")
+            raise coded(error, "session_unrestorable", id=checkpoint.id, detail=detail) from exc
 
     def _unload_beyond_cap(self) -> None:
         """Drop the least recently used sessions that nobody runs or watches from memory (their last

@@ -18,6 +18,7 @@ import math
 
 from ..config import Settings
 from ..engine import LAYER_CLASSES, ModelError
+from ..schemas.error_codes import coded
 from ..schemas.model import NetworkSpec
 from .chunks import chunk_for
 
@@ -77,12 +78,15 @@ def check_activation_memory(model: NetworkSpec, batch_size: int, samples: int, b
                 else f"scoring the loss curve ({chunk} samples at a time) needs about {_mb(scoring)}"
             )
             tag = model.layers[i].type
-            raise ModelError(
+            message = (
                 f"layer {i} ({tag}): {what} of activations by this layer, over the server's budget of "
                 f"{budget_mb:,} MB; make the layer or the images smaller"
-                + (", or the batch" if training >= scoring else ""),
-                i,
+                + (", or the batch" if training >= scoring else "")
             )
+            at = {"layer": i, "type": tag, "budget": budget_mb}
+            if training >= scoring:
+                raise coded(ModelError(message, i), "model_memory_training", **at, batch=batch, need=_mb(training))
+            raise coded(ModelError(message, i), "model_memory_scoring", **at, chunk=chunk, need=_mb(scoring))
 
 
 def configured_budget_mb() -> int:

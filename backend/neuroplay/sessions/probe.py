@@ -10,6 +10,7 @@ import numpy as np
 from ..data import Dataset
 from ..engine import Network, build_network, get_loss
 from ..engine.inspect import Inspection, inspect_sample
+from ..schemas.error_codes import coded
 from ..schemas.model import NetworkSpec
 from .build import Specs
 from .telemetry import Snapshot
@@ -40,7 +41,8 @@ def probe_sample(data: Dataset, split: str, index: int) -> tuple[np.ndarray, np.
     x, y = (data.x_train, data.y_train) if split == "train" else (data.x_val, data.y_val)
     if not 0 <= index < len(x):
         last = f" (0-{len(x) - 1})" if len(x) else ""
-        raise ProbeIndexError(f"index {index} is out of range: the {split} split has {len(x)} samples{last}")
+        message = f"index {index} is out of range: the {split} split has {len(x)} samples{last}"
+        raise coded(ProbeIndexError(message), "probe_out_of_range", split=split, size=len(x), index=index)
     return x[index : index + 1], y[index : index + 1]
 
 

@@ -28,6 +28,7 @@ import numpy as np
 from ..data import Dataset
 from ..data.dataset import UploadSource
 from ..engine import StepResult
+from ..schemas.error_codes import coded
 from ..schemas.inspect import ProbeRef
 from ..schemas.params import ParamEdit
 from ..schemas.session import (
@@ -55,6 +56,7 @@ from .param_edits import locate
 from .phase_steps import PhaseSteps, StepSource
 from .probe import probe_sample
 from .runner import Runner
+from .session_errors import SessionError, divergence_at, not_started
 from .session_state import describe
 from .session_views import ProbeKey, SessionViews
 from .telemetry import Snapshot, TelemetryFrames
@@ -65,22 +67,6 @@ logger = logging.getLogger(__name__)
 # whole splits, and at 1,000+ epochs/s that alone cost a tenth of the training speed. 60 per second
 # is as fine as TensorFlow Playground's one point per animation frame.
 MIN_POINT_INTERVAL = 1 / 60
-
-
-class SessionError(Exception):
-    """A command that cannot be carried out now (HTTP 409)."""
-
-
-def divergence_at(step: int, where: str) -> Divergence:
-    return Divergence(
-        step=step,
-        where=where,
-        message=(
-            f"training diverged at step {step}: the {where} became NaN or infinite. The weights are "
-            "those of the last good step: lower the learning rate (or turn on clipping) and play "
-            "again, or reset."
-        ),
-    )
 
 
 class Session:
@@ -210,7 +196,7 @@ class Session:
                 except Exception as exc:  # no engine process could be had: too many train, or shutdown
                     status, self.divergence, self.error = before
                     self._set_status(status)
-                    raise SessionError(f"training could not start: {exc}") from exc
+                    raise not_started(exc, self._runner.pool) from exc
                 self._sync_watch()  # a subscribe that came while it started
             elif action == "pause":
                 self._runner.stop()
@@ -227,7 +213,7 @@ class Session:
                 self._runner.stop()
                 self._manual_step(unit, source)
             else:  # the schema allows no other action; this guards direct callers
-                raise SessionError(f"unknown action {action!r}")
+                raise coded(SessionError(f"unknown action {action!r}"), "unknown_action", action=action)
             if action != "play" and not self._phases.partial:  # a playing session's runner checkpoints
                 self._checkpoint()  # as it goes; a partial phase step changed nothing saved
 
@@ -375,7 +361,7 @@ class Session:
         if on != "probe":
             return StepSource("batch")
         if probe is None:
-            raise SessionError('a step on the probe needs "probe": {"split", "index"}')
+            raise coded(SessionError('a step on the probe needs "probe": {"split", "index"}'), "probe_needed")
         return StepSource("probe", probe_sample(self.data, probe.split, probe.index), (probe.split, probe.index))
 
     def _abandon_phase_step(self) -> None:

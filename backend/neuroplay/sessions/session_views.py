@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..engine import Network, StepResult, Trainer
+from ..schemas.error_codes import coded
 from ..views import VIEWS
 from ..views.compute import collects_per_step, compute_engine_views, needs_probe
 from ..views.context import Probe, ProbeNetwork, ViewContext
@@ -66,7 +67,8 @@ def check_probe(arrays: TrainingArrays, probe: ProbeKey) -> None:
     split, index = probe
     size = len(arrays.x_val) if split == "validation" else len(arrays.x_train)
     if index >= size:
-        raise ProbeOutOfRange(f"probe.index: the {split} split has {size} samples (0 to {size - 1}); got {index}")
+        message = f"probe.index: the {split} split has {size} samples (0 to {size - 1}); got {index}"
+        raise coded(ProbeOutOfRange(message), "probe_out_of_range", split=split, size=size, index=index)
 
 
 class SessionViews:

@@ -6,26 +6,7 @@ import * as A from "../actions.js";
 import * as S from "../state.js";
 import * as L from "./state.js";
 import { readProgress, saveProgress, clearProgress } from "./progress.js";
-
-/** The views a catalog without a view list streams (the rest of a lesson's views are named in the panel). */
-const STREAMED_VIEWS = ["boundary", "neurons", "weights"];
-
-/**
- * Ask the page's stream for the step's views too. Read through the module namespace on purpose:
- * where the page has no view subscription of its own to extend (its live views subscribe as they
- * mount), this does nothing and the panel only names the views to look at.
- * @param {string[]} wanted
- */
-function openViews(wanted) {
-  const actions = /** @type {any} */ (A);
-  const state = /** @type {any} */ (S);
-  if (typeof actions.setOpenViews !== "function" || !state.openViews) return;
-  const catalog = /** @type {any} */ (S.catalog.peek());
-  const known = catalog && Array.isArray(catalog.views) ? catalog.views.map((v) => v.name) : STREAMED_VIEWS;
-  const open = state.openViews.peek();
-  const more = [...new Set(wanted)].filter((v) => known.includes(v) && !open.includes(v));
-  if (more.length) actions.setOpenViews([...open, ...more]);
-}
+import { setOpenViews } from "../live_views.js";
 
 export async function loadLessons() {
   if (L.lessonList.peek().loading) return;
@@ -61,7 +42,7 @@ export async function startLesson(id) {
     });
     L.active.value = { lesson, sessions, step: 0 };
     L.pickerOpen.value = false;
-    goToStep(0); // progress saved before the session opens: a reload meanwhile comes back to it
+    goToStep(0, null); // progress saved before the session opens: a reload meanwhile comes back to it
     await A.openSession(created.id);
   } catch (err) {
     L.startError.value = err instanceof Error ? err.message : String(err);
@@ -70,14 +51,26 @@ export async function startLesson(id) {
   }
 }
 
-/** Show step `index` (clamped): its views opened, its controls highlighted; progress saved. */
-export function goToStep(index) {
+/**
+ * Show step `index` (clamped): the views it names opened (a view the step before opened and this
+ * one does not name is closed), its controls highlighted; progress saved. `from`: the step shown
+ * before (null: none, when a lesson starts or comes back after a reload).
+ */
+export function goToStep(index, from = currentStep()) {
   const current = L.active.peek();
   if (!current) return;
-  const step = Math.max(0, Math.min(index, current.lesson.steps.length - 1));
+  const steps = current.lesson.steps;
+  const step = Math.max(0, Math.min(index, steps.length - 1));
   L.active.value = { ...current, step };
   saveProgress({ id: current.lesson.id, step, sessions: current.sessions });
-  openViews([...current.lesson.views, ...(current.lesson.steps[step].views || [])]);
+  const before = from === null || !steps[from] ? [] : steps[from].views || [];
+  setOpenViews(steps[step].views || [], before);
+}
+
+/** The step the lesson shows now, or null. */
+function currentStep() {
+  const current = L.active.peek();
+  return current ? current.step : null;
 }
 
 export function nextStep() {
@@ -142,7 +135,7 @@ export async function restoreLesson() {
     const lesson = await api.lesson(saved.id);
     if (L.active.peek()) return;
     L.active.value = { lesson, sessions: saved.sessions, step: 0 };
-    goToStep(saved.step);
+    goToStep(saved.step, null);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) clearProgress();
   }

@@ -13,6 +13,7 @@ import { t, tOr, formatInt } from "../i18n.js";
 import { paintValues } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
 import { maskOf, paintMask } from "./live/dropout_mask.js";
+import { activationLabel, choiceLabel } from "../catalog_labels.js";
 import { paintUnits } from "../probe_draw.js";
 import { BlockPhase } from "../stepping/block_marks.js";
 
@@ -28,12 +29,12 @@ const units = (n) => (n === 1 ? t("block.unit") : t("block.units", { n }));
 
 /** One line describing a layer's settings. */
 function settingsText(layer) {
-  const act = layer.activation && layer.activation !== "linear" ? ` · ${layer.activation}` : "";
+  const act = layer.activation && layer.activation !== "linear" ? ` · ${activationLabel(layer.activation)}` : "";
   switch (layer.type) {
     case "conv2d": {
       const k = layer.kernel_size ?? 3;
       const stride = (layer.stride ?? 1) !== 1 ? ` · ${t("block.stride", { n: layer.stride })}` : "";
-      return `${t("block.filters", { n: layer.filters ?? "?" })} ${k}×${k} · ${layer.padding ?? "valid"}${stride}${act}`;
+      return `${t("block.filters", { n: layer.filters ?? "?" })} ${k}×${k} · ${choiceLabel("padding", layer.padding ?? "valid")}${stride}${act}`;
     }
     case "max_pool2d":
     case "avg_pool2d": {

@@ -16,6 +16,7 @@ import { maskOf } from "./live/dropout_mask.js";
 import { useGraphMarks } from "../stepping/graph_marks.js";
 import { attachParamEditing } from "../editing/graph_edits.js";
 import { ValueEditor } from "../editing/value_editor.js";
+import { activationLabel } from "../catalog_labels.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Wider layers show their first MAX_SHOWN neurons and a "+N more" note. */
@@ -39,7 +40,7 @@ function columnsOf(state) {
  * catalog (dense, activation), else the layer's kind (dropout and batch norm apply none). */
 function columnNote(col) {
   const info = S.catalog.peek().layers.find((l) => l.type === col.kind);
-  if (!info || info.settings.some((setting) => setting.name === "activation")) return col.activation;
+  if (!info || info.settings.some((setting) => setting.name === "activation")) return activationLabel(col.activation);
   return tOr(`layer.${col.kind}`, info.label);
 }
 

@@ -6,6 +6,7 @@ import { command, togglePlay, changeTraining, newSession } from "../actions.js";
 import { ShareMenu, DownloadMenu, ForkButton, SessionsButton, ForkedFrom } from "./share.js";
 import { t, formatInt, toggleLang } from "../i18n.js";
 import { LessonsButton } from "../lessons/picker.js";
+import { problemText } from "../problems.js";
 import { PlayIcon, PauseIcon, ResetIcon, StepIcon, LogoIcon, EyeIcon } from "./icons.js";
 
 const SPEEDS = [1, 3, 10, 30, 100, 300, 1000, 3000];
@@ -125,7 +126,7 @@ export function Banners() {
   }
   if (status === "diverged" && state && state.divergence) {
     items.push(html`<div class="banner banner-danger" data-testid="divergence" role="alert">
-      <strong>${t("diverged.title")}</strong> <span>${state.divergence.message}</span>
+      <strong>${t("diverged.title")}</strong> <span>${problemText(state.divergence)}</span>
     </div>`);
   }
   if (state && state.error) {

@@ -7,7 +7,8 @@ import { useState, useRef, useEffect } from "preact/hooks";
 import * as S from "../state.js";
 import { addLayer, moveLayer, removeLayer, updateLayer, currentLayers, dismissError } from "../actions.js";
 import { t, tOr, formatInt } from "../i18n.js";
-import { kindOf } from "../datasets.js";
+import { activationLabel, choiceLabel, settingTip } from "../catalog_labels.js";
+import { kindOf, entryOf } from "../datasets.js";
 import { insertionPoint, suitsData } from "../layer_fit.js";
 import { ErrorBox } from "./controls.js";
 import { ActivationPlot } from "./inspector/activation_plot.js";
@@ -50,7 +51,8 @@ export function settingText(value) {
 }
 
 /** One setting of a layer, edited with the control its catalog kind calls for. */
-function SettingEditor({ index, setting, value, disabled }) {
+function SettingEditor({ index, type, setting, value, disabled }) {
+  const tip = settingTip(type, setting);
   const n = index + 1;
   const label = tOr(`setting.${setting.name}`, setting.name);
   const shown = settingText(value);
@@ -66,7 +68,7 @@ function SettingEditor({ index, setting, value, disabled }) {
     control = html`<select value=${String(value)} disabled=${disabled} aria-label=${aria}
       data-testid=${`setting-${setting.name}`}
       onChange=${(e) => updateLayer(index, { [setting.name]: e.currentTarget.value })}>
-      ${(setting.choices || []).map((c) => html`<option value=${c}>${c}</option>`)}
+      ${(setting.choices || []).map((c) => html`<option value=${c}>${choiceLabel(setting.name, c)}</option>`)}
     </select>`;
   } else {
     const commit = (e) => {
@@ -86,12 +88,12 @@ function SettingEditor({ index, setting, value, disabled }) {
     const width = `max(64px, calc(${Math.max(text.length, 2)}ch + 18px))`;
     control = html`<input class="setting-input" style=${{ width }} type="number" step=${setting.kind === "int" ? 1 : "any"}
       min=${setting.minimum ?? undefined} max=${setting.maximum ?? undefined} value=${text} disabled=${disabled}
-      aria-label=${aria} data-testid=${`setting-${setting.name}`} title=${setting.description}
+      aria-label=${aria} data-testid=${`setting-${setting.name}`} title=${tip}
       placeholder=${setting.default === null ? t("net.auto") : undefined}
       onInput=${(e) => setText(e.currentTarget.value)} onChange=${commit}
       onKeyDown=${(e) => e.key === "Enter" && e.currentTarget.blur()} />`;
   }
-  return html`<label class="card-field" title=${setting.description}>
+  return html`<label class="card-field" title=${tip}>
     <span class="field-label">${label}</span>${control}
   </label>`;
 }
@@ -251,17 +253,17 @@ function LayerCard({ layer, index, count, summary, disabled, error, onDragStart,
         ? html`<div class="card-field">
             <span class="field-label">${t("net.activation")}</span>
             ${isOutput
-              ? html`<span class="fixed-value" title=${formula}>${layer.activation}</span>`
+              ? html`<span class="fixed-value" title=${formula}>${activationLabel(layer.activation)}</span>`
               : html`<select data-testid="activation" value=${layer.activation} disabled=${disabled}
                   aria-label=${t("net.activationOf", { n })} title=${formula}
                   onChange=${(e) => updateLayer(index, { activation: e.currentTarget.value })}>
-                  ${activations.map((a) => html`<option value=${a}>${a}</option>`)}
+                  ${activations.map((a) => html`<option value=${a}>${activationLabel(a)}</option>`)}
                 </select>`}
           </div>`
         : null}
       ${isOutput
         ? null
-        : otherSettings.map((setting) => html`<${SettingEditor} key=${setting.name} index=${index}
+        : otherSettings.map((setting) => html`<${SettingEditor} key=${setting.name} index=${index} type=${layer.type}
             setting=${setting} value=${layer[setting.name] ?? setting.default} disabled=${disabled} />`)}
     </div>
     <div class="card-foot">
