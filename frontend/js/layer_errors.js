@@ -6,6 +6,7 @@
 // as the cards do ("Hidden 4 · Conv 2-D", counting from 1).
 import { ApiError } from "./api.js";
 import { t, tOr } from "./i18n.js";
+import { problemText } from "./problems.js";
 
 /** A layer type's name in the current language (the catalog's label for types we have no text for). */
 export function layerTypeName(catalog, type) {
@@ -54,6 +55,9 @@ export function placeLayerError(err, sent, origins, shownCount, catalog) {
   // renders it); an uncoded one is the server's English, whose own "layer 3 (conv2d)" start is cut.
   const coded = Boolean(err.problem && err.problem.code);
   const reason = coded ? err.message : reasonFor(err, at);
+  /** The coded problem numbered as the card it lands on (the server numbered the list it was sent). */
+  const onCard = (/** @type {number} */ index) =>
+    problemText({ ...err.problem, params: { ...(err.problem.params || {}), layer: index } });
   const type = layerTypeName(catalog, sent[at].type);
   const origin = origins[at];
   if (origin === undefined || origin < 0) {
@@ -66,6 +70,6 @@ export function placeLayerError(err, sent, origins, shownCount, catalog) {
   return {
     layer: origin,
     insertedAt: null,
-    message: coded ? reason : t("net.layerError", { card: cardTitle(origin, shownCount), layer: type, reason }),
+    message: coded ? onCard(origin) : t("net.layerError", { card: cardTitle(origin, shownCount), layer: type, reason }),
   };
 }

@@ -69,7 +69,7 @@ def test_a_refused_new_layer_stands_in_its_place_named_as_the_cards_name_it(serv
     rejected = page.get_by_test_id("rejected-layer")
     expect(rejected).to_be_visible()
     expect(rejected).to_contain_text("The new Max pool (Hidden 5) was not added")
-    expect(rejected).to_contain_text("larger than its input 1x1")
+    expect(rejected).to_contain_text("larger than its input 1×1")
     expect(rejected).not_to_contain_text("layer 4")  # the server's count from 0 is not shown
     # It stands where the layer would have gone: between Hidden 4 and Flatten, and on no card.
     order = page.locator('[data-testid="layer-stack"] > li').evaluate_all(
@@ -94,7 +94,8 @@ def test_a_refused_move_lands_on_the_card_it_is_about(server, client, context, w
     pool = page.get_by_test_id("layer-card").nth(1)
     expect(pool).to_have_attribute("aria-label", "Hidden 2 · Max pool")
     expect(pool).to_have_class(re.compile("has-error"))
-    expect(pool.get_by_test_id("error")).to_contain_text("Hidden 2 · Max pool: max_pool2d needs an image input")
+    # numbered as the card it lands on (Hidden 2), not as the server counted the list it was sent
+    expect(pool.get_by_test_id("error")).to_contain_text("Layer 2 (Max pool) needs an image")
     expect(page.locator(".layer-card.has-error")).to_have_count(1)
     assert layer_types(client, page) == ["conv2d", "max_pool2d", "flatten", "dense"]
 
@@ -107,7 +108,7 @@ def test_a_refused_setting_names_its_card_counting_from_one(server, client, watc
     box.fill("5000")
     box.press("Enter")
     error = page.get_by_test_id("layer-card").nth(1).get_by_test_id("error")
-    expect(error).to_contain_text(re.compile(r"^Hidden 2 · Dense: units: .*1024"))
+    expect(error).to_contain_text(re.compile(r"^Layer 2 \(Dense\) · Units: .*1024"))
 
 
 def csv_upload(client, sid: str, token: str) -> None:

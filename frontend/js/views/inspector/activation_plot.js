@@ -5,6 +5,7 @@ import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../../state.js";
 import { t } from "../../i18n.js";
+import { activationLabel } from "../../catalog_labels.js";
 import { preactivations } from "../../stepping/state.js";
 import { elementwise, flatWhere } from "./activations.js";
 
@@ -98,8 +99,8 @@ export function ActivationPlot({ index, activation }) {
   const flatText = share === null ? null : t(activation === "relu" ? "act.off" : "act.saturated", { p: Math.round(share * 100) });
   // The details in the title (hover) and the label: the card has room for the plot alone.
   const label = hist
-    ? `${t("act.plotLabel", { f: activation })} · ${t("act.samples", { n: hist.values })}${flatText ? ` · ${flatText}` : ""}`
-    : `${t("act.plotLabel", { f: activation })} · ${t("act.waiting")}`;
+    ? `${t("act.plotLabel", { f: activationLabel(activation) })} · ${t("act.samples", { n: hist.values })}${flatText ? ` · ${flatText}` : ""}`
+    : `${t("act.plotLabel", { f: activationLabel(activation) })} · ${t("act.waiting")}`;
   return html`<figure class="act-plot" data-testid="act-plot" data-layer=${index} data-activation=${activation}
     data-values=${hist ? hist.values : 0} title=${label}>
     <canvas ref=${ref} class="act-canvas" data-testid="act-canvas" data-drawn="0" role="img" aria-label=${label}

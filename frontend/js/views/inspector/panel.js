@@ -12,6 +12,7 @@ import { revealed } from "../../stepping/phases.js";
 import { denseUnit, convUnit } from "./unit_math.js";
 import { DenseUnit } from "./dense_view.js";
 import { ConvUnit } from "./conv_view.js";
+import { activationLabel } from "../../catalog_labels.js";
 
 /** The layers whose units the inspector explains. */
 export const INSPECTABLE = ["dense", "conv2d"];
@@ -97,7 +98,7 @@ export function UnitInspector() {
       <button type="button" class="btn btn-small btn-ghost" data-testid="insp-close" onClick=${() => inspectUnit(null)}
         aria-label=${t("insp.close")} title=${t("insp.close")}>×</button>
     </div>
-    <p class="hint">${t("insp.of", { f: spec.activation || "linear", split: t(`probe.split.${probe.split}`), n: probe.index })}</p>
+    <p class="hint">${t("insp.of", { f: activationLabel(spec.activation || "linear"), split: t(`probe.split.${probe.split}`), n: probe.index })}</p>
     <${Picker} state=${state} unit=${unit} />
     <${Body} state=${state} unit=${unit} />
   </section>`;
