@@ -25,7 +25,10 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -53,6 +56,8 @@ class Round:
     warmup: float
     views: list[str] = field(default_factory=lambda: list(DEFAULT_VIEWS))
     client_processes: int = 2
+    engine_nice: int | None = None  # None: the server's default
+    profile: Path | None = None  # py-spy's flame graph of the server during the window, if py-spy is there
 
 
 def ticks(pid: int) -> int:
@@ -62,20 +67,6 @@ def ticks(pid: int) -> int:
     except OSError:
         return 0
     return int(fields[11]) + int(fields[12])
-
-
-def thread_ticks(pid: int) -> dict[str, int]:
-    """CPU ticks of a process's threads, grouped by thread name (digits dropped: engine-123 -> engine-)."""
-    groups: dict[str, int] = defaultdict(int)
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            stat = (task / "stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")].rstrip("0123456789")
-        fields = stat.rsplit(")", 1)[1].split()
-        groups[name or "?"] += int(fields[11]) + int(fields[12])
-    return groups
 
 
 def rss_mb(pid: int) -> float:
@@ -116,9 +107,22 @@ class Requests:
         return response
 
 
+def start_profile(pid: int, seconds: float, out: Path | None) -> subprocess.Popen | None:
+    """py-spy (a sampling profiler, if installed) on the server for `seconds`: every thread, idle
+    ones left out, as a speedscope file."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if out is None or not Path(spy).exists():
+        return None
+    command = [spy, "record", "-p", str(pid), "-d", str(int(seconds)), "-r", "50", "-f", "raw", "-o", str(out)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def run_round(r: Round, tmp: Path) -> dict:
     engines_needed = r.sessions + 1
-    server = LiveServer(tmp, env={"NEUROPLAY_MAX_TRAINING_SESSIONS": str(engines_needed)})
+    env = {"NEUROPLAY_MAX_TRAINING_SESSIONS": str(engines_needed)}
+    if r.engine_nice is not None:
+        env["NEUROPLAY_ENGINE_NICE"] = str(r.engine_nice)
+    server = LiveServer(tmp, env=env)
     try:
         return _measure(server, r)
     finally:
@@ -137,43 +141,63 @@ def _measure(server: LiveServer, r: Round) -> dict:
 
     ctx = mp.get_context("spawn")  # clean processes: nothing of this one's state or threads
     load_before = os.getloadavg()
-    connect_at = time.monotonic() + 3.0  # the clients start up (imports) first
-    play_at = connect_at + 2.0
-    window = (play_at + r.warmup, play_at + r.warmup + r.seconds)
-    stop_at = ctx.Value("d", window[1] + 3600, lock=False)  # moved once the last points are in
+    window = ctx.RawArray("d", [float("inf")] * 2)  # the measured stretch, set once everything plays
+    stop_at = ctx.RawValue("d", float("inf"))  # set once the last points are in
+    connected = ctx.Value("i", 0)  # watchers with an open websocket
     out = ctx.Queue()
     poller = ctx.Process(target=run_health_poller, args=(server.url, HEALTH_PERIOD, stop_at, out))
     poller.start()
     clients = []
     for k in range(r.client_processes):
         share = jobs[k :: r.client_processes]
-        clients.append(ctx.Process(target=run_watchers, args=(share, r.views, window, stop_at, out)))
+        clients.append(ctx.Process(target=run_watchers, args=(share, r.views, window, stop_at, connected, out)))
     for process in clients:
         process.start()
+    deadline = time.monotonic() + 120
+    while connected.value < len(jobs) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
-    time.sleep(max(0.0, play_at - time.monotonic()))
+    play_started = time.monotonic()
     with ThreadPoolExecutor(8) as pool:  # concurrently, like students pressing play
-        list(pool.map(lambda sid: http.call("POST", f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth[sid]), ids))
+        list(
+            pool.map(
+                lambda sid: http.call(
+                    "POST", f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth[sid]
+                ),
+                ids,
+            )
+        )
+    play_seconds = time.monotonic() - play_started
+    window[0] = time.monotonic() + r.warmup
+    window[1] = window[0] + r.seconds
     load_samples = []
-    time.sleep(max(0.0, window[0] - time.monotonic()))
+    time.sleep(r.warmup)
     engines = server.engine_pids()
     generator = [p.pid for p in [poller, *clients]]
     cpu0 = (ticks(server.process.pid), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
-    threads0 = thread_ticks(server.process.pid)
+    spy = start_profile(server.process.pid, r.seconds, r.profile)
     t0 = time.monotonic()
     while time.monotonic() < window[1]:
         time.sleep(min(STRETCH_SECONDS, max(0.0, window[1] - time.monotonic())))
         load_samples.append(os.getloadavg()[0])
     elapsed = time.monotonic() - t0
     cpu1 = (ticks(server.process.pid), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
-    threads1 = thread_ticks(server.process.pid)
+    if spy is not None:
+        spy.wait()
     server_rss = rss_mb(server.process.pid)
     engine_pss = [pss_mb(p) for p in engines]
 
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda sid: http.call("POST", f"/api/sessions/{sid}/commands", json={"action": "pause"}, headers=auth[sid]), ids))
+        list(
+            pool.map(
+                lambda sid: http.call(
+                    "POST", f"/api/sessions/{sid}/commands", json={"action": "pause"}, headers=auth[sid]
+                ),
+                ids,
+            )
+        )
     histories = {sid: [p["step"] for p in http.call("GET", f"/api/sessions/{sid}").json()["history"]] for sid in ids}
-    time.sleep(2.0)  # the last points (the pause's own) reach the watchers
+    time.sleep(10.0)  # the last points (the pause's own) reach the watchers
     stop_at.value = time.monotonic()
     results = [out.get(timeout=120) for _ in range(1 + len(clients))]
     for process in [poller, *clients]:
@@ -189,15 +213,18 @@ def _measure(server: LiveServer, r: Round) -> dict:
         teacher,
         http.statuses,
         cpu=[(b - a) / hz / elapsed for a, b in zip(cpu0, cpu1)],
-        threads={k: (threads1.get(k, 0) - v) / hz / elapsed for k, v in threads0.items()},
         memory=(idle_rss, server_rss, engine_pss),
+        play_seconds=play_seconds,
         load=(load_before, load_samples, os.getloadavg()),
         log=server.log_path.read_text(),
     )
 
 
-def summarise(r: Round, watchers, health, histories, teacher, statuses, cpu, threads, memory, load, log) -> dict:
+def summarise(
+    r: Round, watchers, health, histories, teacher, statuses, cpu, threads, memory, play_seconds, load, log
+) -> dict:
     gaps = out_of_order = refetched = refused = 0
+    missing_counts, missing_last = [], 0
     frame_hz, slowest_hz = [], []
     steps_per_second: dict[str, list[float]] = {"teacher": [], "student": []}
     for w in watchers:
@@ -205,10 +232,15 @@ def summarise(r: Round, watchers, health, histories, teacher, statuses, cpu, thr
             refused += 1
         missing = set(histories[w["session"]]) - set(w["steps"])
         gaps += bool(missing)
+        if missing:
+            missing_counts.append(len(missing))
+            missing_last += max(histories[w["session"]]) in missing
         out_of_order += w["out_of_order"] > 0
         refetched += w["histories"] > 1
         frame_hz.append(w["fresh_frames"] / r.seconds)
-        slowest_hz.append(min((w["view_updates"].get(v, 0) for v in ("boundary", "neurons", "weights")), default=0) / r.seconds)
+        slowest_hz.append(
+            min((w["view_updates"].get(v, 0) for v in ("boundary", "neurons", "weights")), default=0) / r.seconds
+        )
         if len(w["counters"]) == 2:
             (ta, sa), (tb, sb) = w["counters"]
             steps_per_second["teacher" if w["session"] == teacher else "student"].append((sb - sa) / max(tb - ta, 1e-9))
@@ -225,6 +257,10 @@ def summarise(r: Round, watchers, health, histories, teacher, statuses, cpu, thr
         "watchers": len(watchers),
         "refused or dropped": refused,
         "with a gap": gaps,
+        "points missing (median of those with a gap), last one missing": (
+            statistics.median(missing_counts) if missing_counts else 0,
+            missing_last,
+        ),
         "out of order": out_of_order,
         "history re-sent": refetched,
         "frames Hz (median, worst)": (statistics.median(frame_hz), min(frame_hz)) if frame_hz else None,
@@ -233,6 +269,7 @@ def summarise(r: Round, watchers, health, histories, teacher, statuses, cpu, thr
             statistics.median(steps_per_second["teacher"]) if steps_per_second["teacher"] else 0,
             statistics.median(steps_per_second["student"]) if steps_per_second["student"] else 0,
         ),
+        "all sessions playing after s": play_seconds,
         "health polls": len(health),
         "health timeouts": sum(1 for _, ms, _ in health if ms is None),
         "health p50/p99/max ms": (percentile(times, 50), percentile(times, 99), max(times, default=float("nan"))),
@@ -244,7 +281,9 @@ def summarise(r: Round, watchers, health, histories, teacher, statuses, cpu, thr
         "engine PSS MB each (median)": statistics.median(engine_pss) if engine_pss else 0,
         "engines": len(engine_pss),
         "CPU cores: server, engines, load generator": tuple(cpu),
-        "server threads (cores)": {k: round(v, 3) for k, v in sorted(threads.items(), key=lambda kv: -kv[1])[:6] if v > 0.005},
+        "server threads (cores)": {
+            k: round(v, 3) for k, v in sorted(threads.items(), key=lambda kv: -kv[1])[:6] if v > 0.005
+        },
         "load average before, during (1 min), after": (load[0][0], load[1], load[2][0]),
     }
 
@@ -259,7 +298,11 @@ def print_round(result: dict) -> None:
             return ", ".join(f"{k} {show(v)}" for k, v in value.items())
         return str(value)
 
-    print_table(f"round {result['round']} (watchers of the teacher's session x students)", ["measure", "value"], [[k, show(v)] for k, v in result.items()])
+    print_table(
+        f"round {result['round']} (watchers of the teacher's session x students)",
+        ["measure", "value"],
+        [[k, show(v)] for k, v in result.items()],
+    )
 
 
 def verdict(result: dict) -> list[str]:
@@ -284,6 +327,9 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--smoke", action="store_true", help="3 watchers, 2 sessions, 2 s: does it run")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy's samples of the server (raw, folded stacks)"
+    )
     args = parser.parse_args()
     pairs = [tuple(int(n) for n in pair.split("x")) for pair in args.rounds.split(",") if pair]
     if args.smoke:
@@ -291,7 +337,16 @@ def main() -> None:
     pairs = pairs or [(args.watchers, args.sessions)]
     results = []
     for watchers, sessions in pairs:
-        r = Round(watchers, sessions, args.seconds, args.warmup, args.views.split(","), args.client_processes)
+        r = Round(
+            watchers,
+            sessions,
+            args.seconds,
+            args.warmup,
+            args.views.split(","),
+            args.client_processes,
+            args.engine_nice,
+            args.profile,
+        )
         with tempfile.TemporaryDirectory() as tmp:
             result = run_round(r, Path(tmp))
         print_round(result)

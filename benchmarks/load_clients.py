@@ -14,7 +14,7 @@ import json
 import struct
 import time
 from dataclasses import asdict, dataclass, field
-from multiprocessing.sharedctypes import Synchronized
+from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect
@@ -49,13 +49,14 @@ def _record_headers(message: bytes) -> list[dict]:
     return headers
 
 
-async def _watch(url: str, session: str, views: list[str], window: tuple[float, float], stop_at: Synchronized) -> WatcherReport:
+async def _watch(url: str, session: str, views: list[str], window: Any, stop_at: Any, connected: Any) -> WatcherReport:
     report = WatcherReport(session)
     latest: dict[str, int] = {}  # record key -> newest step seen
-    begin, end = window
     try:
         async with connect(url, compression=None, max_size=None, max_queue=None, open_timeout=60) as ws:
             report.connected = True
+            with connected.get_lock():
+                connected.value += 1
             await ws.send(json.dumps({"type": "subscribe", "views": views}))
             while True:
                 if time.monotonic() >= stop_at.value:
@@ -65,6 +66,7 @@ async def _watch(url: str, session: str, views: list[str], window: tuple[float, 
                 except TimeoutError:
                     continue
                 now = time.monotonic()
+                begin, end = window[0], window[1]  # set by the driver once every session plays
                 if isinstance(message, bytes):
                     report.frames += 1
                     fresh = False
@@ -97,22 +99,23 @@ async def _watch(url: str, session: str, views: list[str], window: tuple[float, 
 
 
 async def _watch_all(
-    jobs: list[tuple[str, str]], views: list[str], window: tuple[float, float], stop_at: Synchronized
+    jobs: list[tuple[str, str]], views: list[str], window: Any, stop_at: Any, connected: Any
 ) -> list[WatcherReport]:
-    return list(await asyncio.gather(*(_watch(url, sid, views, window, stop_at) for url, sid in jobs)))
+    return list(await asyncio.gather(*(_watch(url, sid, views, window, stop_at, connected) for url, sid in jobs)))
 
 
 def run_watchers(
-    jobs: list[tuple[str, str]], views: list[str], window: tuple[float, float], stop_at: Synchronized, out: object
+    jobs: list[tuple[str, str]], views: list[str], window: Any, stop_at: Any, connected: Any, out: Any
 ) -> None:
     """Process entry: watch every (stream url, session id) in `jobs` until `stop_at.value`
     (time.monotonic(), one clock for every process; the driver may move it); the reports go to the
-    queue `out`. `window`: the measured stretch, in the same clock."""
-    reports = asyncio.run(_watch_all(jobs, views, window, stop_at))
-    out.put([asdict(r) for r in reports])  # type: ignore[attr-defined]
+    queue `out`. `window`: the measured stretch [begin, end] in the same clock (shared doubles the
+    driver sets once every session plays); `connected`: a shared count of open websockets."""
+    reports = asyncio.run(_watch_all(jobs, views, window, stop_at, connected))
+    out.put([asdict(r) for r in reports])
 
 
-def run_health_poller(url: str, period: float, stop_at: Synchronized, out: object) -> None:
+def run_health_poller(url: str, period: float, stop_at: Any, out: Any) -> None:
     """Process entry: GET /api/health every `period` seconds until `stop_at.value`; the queue `out` gets
     [(monotonic time sent, milliseconds or None on timeout, status or None)]."""
     samples: list[tuple[float, float | None, int | None]] = []
@@ -128,4 +131,4 @@ def run_health_poller(url: str, period: float, stop_at: Synchronized, out: objec
                 samples.append((sent, None, None))
             next_at += period
             time.sleep(max(0.0, next_at - time.monotonic()))
-    out.put(samples)  # type: ignore[attr-defined]
+    out.put(samples)
