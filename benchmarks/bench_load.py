@@ -40,7 +40,7 @@ import httpx
 
 from common import print_table
 from conftest import LiveServer
-from load_clients import run_health_poller, run_watchers
+from load_clients import Shared, run_health_poller, run_watchers
 
 DEFAULT_VIEWS = ["boundary", "neurons", "weights", "grad_norms", "batch"]  # the default page's subscribe
 HEALTH_PERIOD = 0.05
@@ -136,25 +136,28 @@ def _measure(server: LiveServer, r: Round) -> dict:
     ids = [c["id"] for c in created]
     auth = {c["id"]: {"Authorization": f"Bearer {c['owner_token']}"} for c in created}
     teacher = ids[0]
-    jobs = [(f"{server.ws_url}/api/sessions/{teacher}/stream", teacher)] * r.watchers
-    jobs += [(f"{server.ws_url}/api/sessions/{sid}/stream", sid) for sid in ids[1:]]
+    watched = [teacher] * r.watchers + ids[1:]  # the teacher's projected run, then one watcher per student
+    jobs = [(i, f"{server.ws_url}/api/sessions/{sid}/stream", sid) for i, sid in enumerate(watched)]
 
     ctx = mp.get_context("spawn")  # clean processes: nothing of this one's state or threads
     load_before = os.getloadavg()
-    window = ctx.RawArray("d", [float("inf")] * 2)  # the measured stretch, set once everything plays
-    stop_at = ctx.RawValue("d", float("inf"))  # set once the last points are in
-    connected = ctx.Value("i", 0)  # watchers with an open websocket
+    shared = Shared(
+        window=ctx.RawArray("d", [float("inf")] * 2),  # set once everything plays
+        stop_at=ctx.RawValue("d", float("inf")),  # set once the last points are in
+        connected=ctx.Value("i", 0),
+        last_steps=ctx.RawArray("q", [-1] * len(jobs)),
+    )
     out = ctx.Queue()
-    poller = ctx.Process(target=run_health_poller, args=(server.url, HEALTH_PERIOD, stop_at, out))
+    poller = ctx.Process(target=run_health_poller, args=(server.url, HEALTH_PERIOD, shared, out))
     poller.start()
     clients = []
     for k in range(r.client_processes):
         share = jobs[k :: r.client_processes]
-        clients.append(ctx.Process(target=run_watchers, args=(share, r.views, window, stop_at, connected, out)))
+        clients.append(ctx.Process(target=run_watchers, args=(share, r.views, shared, out)))
     for process in clients:
         process.start()
     deadline = time.monotonic() + 120
-    while connected.value < len(jobs) and time.monotonic() < deadline:
+    while shared.connected.value < len(jobs) and time.monotonic() < deadline:
         time.sleep(0.1)
 
     play_started = time.monotonic()
@@ -168,8 +171,8 @@ def _measure(server: LiveServer, r: Round) -> dict:
             )
         )
     play_seconds = time.monotonic() - play_started
-    window[0] = time.monotonic() + r.warmup
-    window[1] = window[0] + r.seconds
+    shared.window[0] = time.monotonic() + r.warmup
+    shared.window[1] = shared.window[0] + r.seconds
     load_samples = []
     time.sleep(r.warmup)
     engines = server.engine_pids()
@@ -177,8 +180,8 @@ def _measure(server: LiveServer, r: Round) -> dict:
     cpu0 = (ticks(server.process.pid), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
     spy = start_profile(server.process.pid, r.seconds, r.profile)
     t0 = time.monotonic()
-    while time.monotonic() < window[1]:
-        time.sleep(min(STRETCH_SECONDS, max(0.0, window[1] - time.monotonic())))
+    while time.monotonic() < shared.window[1]:
+        time.sleep(min(STRETCH_SECONDS, max(0.0, shared.window[1] - time.monotonic())))
         load_samples.append(os.getloadavg()[0])
     elapsed = time.monotonic() - t0
     cpu1 = (ticks(server.process.pid), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
@@ -197,8 +200,13 @@ def _measure(server: LiveServer, r: Round) -> dict:
             )
         )
     histories = {sid: [p["step"] for p in http.call("GET", f"/api/sessions/{sid}").json()["history"]] for sid in ids}
-    time.sleep(10.0)  # the last points (the pause's own) reach the watchers
-    stop_at.value = time.monotonic()
+    # Until every watcher has its session's last point (the pause's own), or a minute has passed.
+    final = [histories[sid][-1] if histories[sid] else -1 for _, _, sid in jobs]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(shared.last_steps[i] < step for i, step in enumerate(final)):
+        time.sleep(0.1)
+    tail_seconds = time.monotonic() - (deadline - 60)
+    shared.stop_at.value = time.monotonic()
     results = [out.get(timeout=120) for _ in range(1 + len(clients))]
     for process in [poller, *clients]:
         process.join(timeout=30)
@@ -215,13 +223,14 @@ def _measure(server: LiveServer, r: Round) -> dict:
         cpu=[(b - a) / hz / elapsed for a, b in zip(cpu0, cpu1)],
         memory=(idle_rss, server_rss, engine_pss),
         play_seconds=play_seconds,
+        tail_seconds=tail_seconds,
         load=(load_before, load_samples, os.getloadavg()),
         log=server.log_path.read_text(),
     )
 
 
 def summarise(
-    r: Round, watchers, health, histories, teacher, statuses, cpu, threads, memory, play_seconds, load, log
+    r: Round, watchers, health, histories, teacher, statuses, cpu, memory, play_seconds, tail_seconds, load, log
 ) -> dict:
     gaps = out_of_order = refetched = refused = 0
     missing_counts, missing_last = [], 0
@@ -263,6 +272,7 @@ def summarise(
         ),
         "out of order": out_of_order,
         "history re-sent": refetched,
+        "tensor messages received, all watchers, whole run": sum(w["frames"] for w in watchers),
         "frames Hz (median, worst)": (statistics.median(frame_hz), min(frame_hz)) if frame_hz else None,
         "slowest view Hz (median, worst)": (statistics.median(slowest_hz), min(slowest_hz)) if slowest_hz else None,
         "steps/s teacher, student median": (
@@ -270,6 +280,7 @@ def summarise(
             statistics.median(steps_per_second["student"]) if steps_per_second["student"] else 0,
         ),
         "all sessions playing after s": play_seconds,
+        "last points reached every watcher after the pause, s": tail_seconds,
         "health polls": len(health),
         "health timeouts": sum(1 for _, ms, _ in health if ms is None),
         "health p50/p99/max ms": (percentile(times, 50), percentile(times, 99), max(times, default=float("nan"))),
@@ -281,9 +292,10 @@ def summarise(
         "engine PSS MB each (median)": statistics.median(engine_pss) if engine_pss else 0,
         "engines": len(engine_pss),
         "CPU cores: server, engines, load generator": tuple(cpu),
-        "server threads (cores)": {
-            k: round(v, 3) for k, v in sorted(threads.items(), key=lambda kv: -kv[1])[:6] if v > 0.005
-        },
+        "server CPU ms per tensor message delivered": 1000
+        * cpu[0]
+        * r.seconds
+        / max(1, sum(w["fresh_frames"] for w in watchers)),
         "load average before, during (1 min), after": (load[0][0], load[1], load[2][0]),
     }
 
@@ -327,6 +339,7 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--smoke", action="store_true", help="3 watchers, 2 sessions, 2 s: does it run")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--engine-nice", type=int, default=None, help="NEUROPLAY_ENGINE_NICE for the server")
     parser.add_argument(
         "--profile", type=Path, default=None, help="py-spy's samples of the server (raw, folded stacks)"
     )

@@ -21,6 +21,16 @@ from websockets.asyncio.client import connect
 
 
 @dataclass
+class Shared:
+    """Values the driver and every client process share (multiprocessing shared memory)."""
+
+    window: Any  # doubles [begin, end]: the measured stretch (time.monotonic(), one clock for all)
+    stop_at: Any  # double: when the watchers hang up (moved once the last points are in)
+    connected: Any  # int with a lock: watchers with an open websocket
+    last_steps: Any  # one int per watcher: the step of the last metric point it received
+
+
+@dataclass
 class WatcherReport:
     session: str
     connected: bool = False
@@ -49,24 +59,24 @@ def _record_headers(message: bytes) -> list[dict]:
     return headers
 
 
-async def _watch(url: str, session: str, views: list[str], window: Any, stop_at: Any, connected: Any) -> WatcherReport:
+async def _watch(index: int, url: str, session: str, views: list[str], shared: Shared) -> WatcherReport:
     report = WatcherReport(session)
     latest: dict[str, int] = {}  # record key -> newest step seen
     try:
         async with connect(url, compression=None, max_size=None, max_queue=None, open_timeout=60) as ws:
             report.connected = True
-            with connected.get_lock():
-                connected.value += 1
+            with shared.connected.get_lock():
+                shared.connected.value += 1
             await ws.send(json.dumps({"type": "subscribe", "views": views}))
             while True:
-                if time.monotonic() >= stop_at.value:
+                if time.monotonic() >= shared.stop_at.value:
                     break
                 try:  # a short wait: the driver may move stop_at
                     message = await asyncio.wait_for(ws.recv(), timeout=0.25)
                 except TimeoutError:
                     continue
                 now = time.monotonic()
-                begin, end = window[0], window[1]  # set by the driver once every session plays
+                begin, end = shared.window[0], shared.window[1]  # set by the driver once every session plays
                 if isinstance(message, bytes):
                     report.frames += 1
                     fresh = False
@@ -84,6 +94,7 @@ async def _watch(url: str, session: str, views: list[str], window: Any, stop_at:
                 if msg["type"] == "history":
                     report.histories += 1
                     report.steps = [p["step"] for p in msg["points"]]
+                    shared.last_steps[index] = report.steps[-1] if report.steps else -1
                 elif msg["type"] == "metrics":
                     if begin <= now <= end:  # keep the first and the latest
                         report.counters[1 if report.counters else 0 :] = [(now, msg["step"])]
@@ -91,6 +102,8 @@ async def _watch(url: str, session: str, views: list[str], window: Any, stop_at:
                         if report.steps and p["step"] <= report.steps[-1]:
                             report.out_of_order += 1
                         report.steps.append(p["step"])
+                    if msg["points"]:
+                        shared.last_steps[index] = msg["points"][-1]["step"]
                 elif msg["type"] == "error":
                     report.errors.append(f"{msg['code']}: {msg['message']}")
     except Exception as exc:  # a refused or dropped connection is a result, not a crash
@@ -98,30 +111,24 @@ async def _watch(url: str, session: str, views: list[str], window: Any, stop_at:
     return report
 
 
-async def _watch_all(
-    jobs: list[tuple[str, str]], views: list[str], window: Any, stop_at: Any, connected: Any
-) -> list[WatcherReport]:
-    return list(await asyncio.gather(*(_watch(url, sid, views, window, stop_at, connected) for url, sid in jobs)))
+async def _watch_all(jobs: list[tuple[int, str, str]], views: list[str], shared: Shared) -> list[WatcherReport]:
+    return list(await asyncio.gather(*(_watch(i, url, sid, views, shared) for i, url, sid in jobs)))
 
 
-def run_watchers(
-    jobs: list[tuple[str, str]], views: list[str], window: Any, stop_at: Any, connected: Any, out: Any
-) -> None:
-    """Process entry: watch every (stream url, session id) in `jobs` until `stop_at.value`
-    (time.monotonic(), one clock for every process; the driver may move it); the reports go to the
-    queue `out`. `window`: the measured stretch [begin, end] in the same clock (shared doubles the
-    driver sets once every session plays); `connected`: a shared count of open websockets."""
-    reports = asyncio.run(_watch_all(jobs, views, window, stop_at, connected))
+def run_watchers(jobs: list[tuple[int, str, str]], views: list[str], shared: Shared, out: Any) -> None:
+    """Process entry: watch every (index, stream url, session id) in `jobs` until
+    `shared.stop_at`; the reports go to the queue `out`."""
+    reports = asyncio.run(_watch_all(jobs, views, shared))
     out.put([asdict(r) for r in reports])
 
 
-def run_health_poller(url: str, period: float, stop_at: Any, out: Any) -> None:
-    """Process entry: GET /api/health every `period` seconds until `stop_at.value`; the queue `out` gets
+def run_health_poller(url: str, period: float, shared: Shared, out: Any) -> None:
+    """Process entry: GET /api/health every `period` seconds until `shared.stop_at`; the queue `out` gets
     [(monotonic time sent, milliseconds or None on timeout, status or None)]."""
     samples: list[tuple[float, float | None, int | None]] = []
     with httpx.Client(base_url=url, timeout=5) as client:
         next_at = time.monotonic()
-        while time.monotonic() < stop_at.value:
+        while time.monotonic() < shared.stop_at.value:
             sent = time.monotonic()
             started = time.perf_counter()
             try:
