@@ -8,6 +8,7 @@ import { kindOf } from "./datasets.js";
 import * as S from "./state.js";
 import { loadViewModules, wantedViews, probeWanted, accumulateRecord } from "./live_views.js";
 import { readTokens, rememberToken, forgetSession, readLast, rememberOpened, loadMySessions } from "./owned_sessions.js";
+import { showIfDeleted, checkDeleted } from "./deleted_session.js";
 
 // Re-exported: the lessons keep their runs' tokens the same way.
 export { readTokens, rememberToken } from "./owned_sessions.js";
@@ -37,6 +38,7 @@ export async function start() {
         await openSession(linked, { history: "replace" });
         return;
       } catch (err) {
+        if (showIfDeleted(linked, err)) return; // the link's page says when and why, and offers a new one
         if (!(err instanceof ApiError && err.status === 404)) throw err;
         S.notice.value = { key: "notice.missing" };
       }
@@ -47,7 +49,7 @@ export async function start() {
           await openSession(last, { history: "replace" });
           return;
         } catch (err) {
-          if (!(err instanceof ApiError && err.status === 404)) throw err;
+          if (!(err instanceof ApiError && (err.status === 404 || err.status === 410))) throw err;
           forgetSession(last);
         }
       }
@@ -85,6 +87,7 @@ export async function openSession(id, { history: how = "push" } = {}) {
     S.session.value = null;
     S.points.value = null;
     S.lastError.value = null;
+    S.deletedSession.value = null;
     S.draftLayers.value = null;
     S.focusNeuron.value = null;
     S.augmentPreview.value = null;
@@ -144,6 +147,7 @@ function connect(id, token) {
     probe,
     onStatus: (value) => {
       if (S.sessionId.peek() === id) S.connection.value = value;
+      if (value === "gone") checkDeleted(id); // deleted (4410): the page says when and why
     },
     onMessage: handleMessage,
     onTensor: handleTensor,
@@ -268,7 +272,7 @@ function handleMessage(msg) {
       requestFrame();
       break;
     case "error":
-      if (msg.code === "not_found") break; // the socket closes with 4404 and the banner says so
+      if (msg.code === "not_found" || msg.code === "gone") break; // the socket closes (4404, 4410) and the page says so
       if (msg.code !== "forbidden" || S.ownerToken.peek()) {
         S.lastError.value = { message: msg.message, layer: null, scope: "run" };
       }

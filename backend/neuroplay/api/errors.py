@@ -86,7 +86,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SessionDeleted)
     async def gone(_: Request, exc: SessionDeleted) -> JSONResponse:
-        return _respond(410, exc.message())
+        # When and why, machine-readable too: the page for a deleted session's link shows them.
+        deleted = {"type": "session_deleted", "deleted_at": exc.deleted_at.isoformat(), "reason": exc.reason}
+        return _respond(410, exc.message(), detail=[{"loc": ["path", "session_id"], "msg": exc.message(), **deleted}])
 
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:
