@@ -60,3 +60,12 @@ def test_the_load_benchmark_runs_a_small_classroom_and_checks_every_point(tmp_pa
     assert result["5xx"] == 0 and result["health polls"] > 10
     assert result["tensor messages received, all watchers, whole run"] >= 5, "every watcher got tensors"
     assert result["engines"] >= 3 and result["server MB per session"] > 0
+
+
+def test_the_fanout_benchmark_runs_both_ways() -> None:
+    import asyncio
+
+    import bench_fanout
+
+    for share in (False, True):
+        assert asyncio.run(bench_fanout.fan_out(watchers=3, frames=5, share=share)) > 0
