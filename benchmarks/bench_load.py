@@ -106,6 +106,24 @@ class Requests:
         self.statuses[response.status_code] += 1
         return response
 
+    def commands(self, action: str, ids: list[str], auth: dict[str, dict[str, str]]) -> list[float | None]:
+        """`action` for every session at once, as a class would press it: each one's seconds, None
+        for one that failed or took longer than the client's timeout (counted, not raised)."""
+
+        def one(sid: str) -> float | None:
+            started = time.monotonic()
+            try:
+                response = self.call(
+                    "POST", f"/api/sessions/{sid}/commands", json={"action": action}, headers=auth[sid]
+                )
+            except httpx.HTTPError:
+                self.statuses[0] += 1  # 0: no answer in time
+                return None
+            return time.monotonic() - started if response.status_code == 200 else None
+
+        with ThreadPoolExecutor(8) as pool:
+            return list(pool.map(one, ids))
+
 
 def start_profile(pid: int, seconds: float, out: Path | None) -> subprocess.Popen | None:
     """py-spy (a sampling profiler, if installed) on the server for `seconds`: every thread, idle
@@ -148,12 +166,12 @@ def _measure(server: LiveServer, r: Round) -> dict:
         last_steps=ctx.RawArray("q", [-1] * len(jobs)),
     )
     out = ctx.Queue()
-    poller = ctx.Process(target=run_health_poller, args=(server.url, HEALTH_PERIOD, shared, out))
+    poller = ctx.Process(target=run_health_poller, args=(server.url, HEALTH_PERIOD, shared, out), daemon=True)
     poller.start()
     clients = []
     for k in range(r.client_processes):
         share = jobs[k :: r.client_processes]
-        clients.append(ctx.Process(target=run_watchers, args=(share, r.views, shared, out)))
+        clients.append(ctx.Process(target=run_watchers, args=(share, r.views, shared, out), daemon=True))
     for process in clients:
         process.start()
     deadline = time.monotonic() + 120
@@ -161,15 +179,7 @@ def _measure(server: LiveServer, r: Round) -> dict:
         time.sleep(0.1)
 
     play_started = time.monotonic()
-    with ThreadPoolExecutor(8) as pool:  # concurrently, like students pressing play
-        list(
-            pool.map(
-                lambda sid: http.call(
-                    "POST", f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth[sid]
-                ),
-                ids,
-            )
-        )
+    plays = http.commands("play", ids, auth)
     play_seconds = time.monotonic() - play_started
     shared.window[0] = time.monotonic() + r.warmup
     shared.window[1] = shared.window[0] + r.seconds
@@ -190,15 +200,7 @@ def _measure(server: LiveServer, r: Round) -> dict:
     server_rss = rss_mb(server.process.pid)
     engine_pss = [pss_mb(p) for p in engines]
 
-    with ThreadPoolExecutor(8) as pool:
-        list(
-            pool.map(
-                lambda sid: http.call(
-                    "POST", f"/api/sessions/{sid}/commands", json={"action": "pause"}, headers=auth[sid]
-                ),
-                ids,
-            )
-        )
+    pauses = http.commands("pause", ids, auth)
     histories = {sid: [p["step"] for p in http.call("GET", f"/api/sessions/{sid}").json()["history"]] for sid in ids}
     # Until every watcher has its session's last point (the pause's own), or a minute has passed.
     final = [histories[sid][-1] if histories[sid] else -1 for _, _, sid in jobs]
@@ -223,6 +225,7 @@ def _measure(server: LiveServer, r: Round) -> dict:
         cpu=[(b - a) / hz / elapsed for a, b in zip(cpu0, cpu1)],
         memory=(idle_rss, server_rss, engine_pss),
         play_seconds=play_seconds,
+        commands=(plays, pauses),
         tail_seconds=tail_seconds,
         load=(load_before, load_samples, os.getloadavg()),
         log=server.log_path.read_text(),
@@ -230,7 +233,19 @@ def _measure(server: LiveServer, r: Round) -> dict:
 
 
 def summarise(
-    r: Round, watchers, health, histories, teacher, statuses, cpu, memory, play_seconds, tail_seconds, load, log
+    r: Round,
+    watchers,
+    health,
+    histories,
+    teacher,
+    statuses,
+    cpu,
+    memory,
+    play_seconds,
+    commands,
+    tail_seconds,
+    load,
+    log,
 ) -> dict:
     gaps = out_of_order = refetched = refused = 0
     missing_counts, missing_last = [], 0
@@ -280,6 +295,13 @@ def summarise(
             statistics.median(steps_per_second["student"]) if steps_per_second["student"] else 0,
         ),
         "all sessions playing after s": play_seconds,
+        "play, pause round trip median/max s; failed": tuple(
+            round(f(done), 2) if done else None
+            for times in commands
+            for done in [[t for t in times if t is not None]]
+            for f in (statistics.median, max)
+        )
+        + (sum(t is None for times in commands for t in times),),
         "last points reached every watcher after the pause, s": tail_seconds,
         "health polls": len(health),
         "health timeouts": sum(1 for _, ms, _ in health if ms is None),
@@ -322,6 +344,8 @@ def verdict(result: dict) -> list[str]:
     failed = []
     if result["health p50/p99/max ms"][1] > HEALTH_TARGET_MS or result["health timeouts"]:
         failed.append("health p99 over 50 ms")
+    if result["play, pause round trip median/max s; failed"][-1]:
+        failed.append("play or pause commands failed or timed out (60 s)")
     for key in ("refused or dropped", "with a gap", "out of order", "5xx"):
         if result[key]:
             failed.append(key)
