@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,6 +280,7 @@ def summarise(
         "round": f"{r.watchers}x{r.sessions}",
         "watchers": len(watchers),
         "refused or dropped": refused,
+        "watcher errors (most common)": Counter(e[:80] for w in watchers for e in w["errors"]).most_common(3),
         "with a gap": gaps,
         "points missing (median of those with a gap), last one missing": (
             statistics.median(missing_counts) if missing_counts else 0,

@@ -63,7 +63,10 @@ async def _watch(index: int, url: str, session: str, views: list[str], shared: S
     report = WatcherReport(session)
     latest: dict[str, int] = {}  # record key -> newest step seen
     try:
-        async with connect(url, compression=None, max_size=None, max_queue=None, open_timeout=60) as ws:
+        # No keepalive pings: a browser sends none, and on a busy server their 20-s timeout ended
+        # every watcher of a first version of this benchmark (a client artefact, not a server fault).
+        options = {"compression": None, "max_size": None, "max_queue": None, "open_timeout": 60, "ping_interval": None}
+        async with connect(url, **options) as ws:
             report.connected = True
             with shared.connected.get_lock():
                 shared.connected.value += 1
