@@ -46,3 +46,26 @@ def test_the_live_session_benchmark_runs_against_a_real_server(server, workload:
     assert bench_session.bare_engine_steps_per_second(specs, seconds=0.05) > 0
     latency = bench_session.control_latency_ms(server, rounds=2)
     assert sorted(latency) == ["pause", "play", "step"] and all(ms > 0 for ms in latency.values())
+
+
+def test_the_load_benchmark_runs_a_small_classroom_and_checks_every_point(tmp_path) -> None:
+    import bench_load
+
+    # engine_nice 0: nicer engines may barely run while other tests load the machine, and this checks
+    # the benchmark's machinery, not the server's speed.
+    small = bench_load.Round(watchers=3, sessions=2, seconds=2.0, warmup=0.5, engine_nice=0)
+    result = bench_load.run_round(small, tmp_path)
+    assert result["watchers"] == 5 and result["refused or dropped"] == 0
+    assert result["with a gap"] == 0 and result["out of order"] == 0, "every watcher got every point, in order"
+    assert result["5xx"] == 0 and result["health polls"] > 10
+    assert result["tensor messages received, all watchers, whole run"] >= 5, "every watcher got tensors"
+    assert result["engines"] >= 3 and result["server MB per session"] > 0
+
+
+def test_the_fanout_benchmark_runs_both_ways() -> None:
+    import asyncio
+
+    import bench_fanout
+
+    for share in (False, True):
+        assert asyncio.run(bench_fanout.fan_out(watchers=3, frames=5, share=share)) > 0

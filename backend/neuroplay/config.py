@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     engine_spares: int = Field(
         1, ge=0, le=16, description="Engine processes kept started and idle, so pressing play trains at once."
     )
+    engine_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="How much lower the engine processes' CPU priority is than the server's (Unix nice "
+        "steps), so training never keeps the server from answering; 0: the same priority.",
+    )
     max_training_sessions: int = Field(
         32, ge=1, description="Sessions training at once (each in its own engine process); play beyond is refused."
     )

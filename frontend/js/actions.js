@@ -11,6 +11,7 @@ import { loadViewModules, wantedViews, probeWanted, accumulateRecord } from "./l
 import { readTokens, rememberToken, forgetSession, readLast, rememberOpened, loadMySessions } from "./owned_sessions.js";
 import { insertionPoint } from "./layer_fit.js";
 import { placeLayerError } from "./layer_errors.js";
+import { showIfDeleted, checkDeleted } from "./deleted_session.js";
 
 // Re-exported: the lessons keep their runs' tokens the same way.
 export { readTokens, rememberToken } from "./owned_sessions.js";
@@ -40,6 +41,7 @@ export async function start() {
         await openSession(linked, { history: "replace" });
         return;
       } catch (err) {
+        if (showIfDeleted(linked, err)) return; // the link's page says when and why, and offers a new one
         if (!(err instanceof ApiError && err.status === 404)) throw err;
         S.notice.value = { key: "notice.missing" };
       }
@@ -50,7 +52,7 @@ export async function start() {
           await openSession(last, { history: "replace" });
           return;
         } catch (err) {
-          if (!(err instanceof ApiError && err.status === 404)) throw err;
+          if (!(err instanceof ApiError && (err.status === 404 || err.status === 410))) throw err;
           forgetSession(last);
         }
       }
@@ -88,6 +90,7 @@ export async function openSession(id, { history: how = "push" } = {}) {
     S.session.value = null;
     S.points.value = null;
     S.lastError.value = null;
+    S.deletedSession.value = null;
     S.draftLayers.value = null;
     S.focusNeuron.value = null;
     S.augmentPreview.value = null;
@@ -147,6 +150,7 @@ function connect(id, token) {
     probe,
     onStatus: (value) => {
       if (S.sessionId.peek() === id) S.connection.value = value;
+      if (value === "gone") checkDeleted(id); // deleted (4410): the page says when and why
     },
     onMessage: handleMessage,
     onTensor: handleTensor,
@@ -271,7 +275,7 @@ function handleMessage(msg) {
       requestFrame();
       break;
     case "error":
-      if (msg.code === "not_found") break; // the socket closes with 4404 and the banner says so
+      if (msg.code === "not_found" || msg.code === "gone") break; // the socket closes (4404, 4410) and the page says so
       if (msg.code !== "forbidden" || S.ownerToken.peek()) {
         const problem = { code: msg.problem, params: msg.params, message: msg.message };
         S.lastError.value = Object.assign(localized(problem), { layer: null, scope: "run" });

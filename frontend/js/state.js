@@ -31,9 +31,11 @@ export const latestMetrics = signal(null);
 /** Websocket state: "connecting" | "open" | "closed" (retrying) | "gone" (the session no longer exists). */
 export const connection = signal("connecting");
 
-/** Boot progress: "loading" | "ready" | "failed"; bootError holds the reason. */
+/** Boot progress: "loading" | "ready" | "failed" | "gone" (the linked session was deleted); bootError holds the reason. */
 export const boot = signal("loading");
 export const bootError = signal(null);
+/** The linked session was deleted: {id, deletedAt, reason, message} (deleted_session.js), else null. */
+export const deletedSession = signal(null);
 
 /** The latest failed change: {message, layer, scope} where scope is "network" | "data" | "run". */
 export const lastError = signal(null);

@@ -99,8 +99,8 @@ export function openStream(sessionId, { token, views, probe = null, onMessage, o
       if (socket !== ws) return;
       socket = null;
       if (closed) return;
-      if (event.code === 4404) {
-        onStatus("gone"); // the session does not exist (any more): retrying cannot help
+      if (event.code === 4404 || event.code === 4410) {
+        onStatus("gone"); // the session does not exist (4404) or was deleted (4410): retrying cannot help
         return;
       }
       onStatus("closed");

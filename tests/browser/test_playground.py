@@ -81,7 +81,9 @@ def test_drag_dense_from_palette_adds_a_layer(server, client, watched):
     expect(page.get_by_test_id("total-params")).to_contain_text("25")
     # Dropped near the top of the stack: the whole stack is taller than the column, and a drag that
     # has to scroll the column on the way loses its drop.
-    page.get_by_test_id("palette-dense").drag_to(page.get_by_test_id("layer-stack"), target_position={"x": 100, "y": 30})
+    page.get_by_test_id("palette-dense").drag_to(
+        page.get_by_test_id("layer-stack"), target_position={"x": 100, "y": 30}
+    )
     expect(cards(page)).to_have_count(4)
     settled(page)
     expect(page.get_by_test_id("layer-shape")).to_have_count(4)

@@ -170,7 +170,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SessionDeleted)
     async def gone(_: Request, exc: SessionDeleted) -> JSONResponse:
-        return _respond(410, exc.message(), *deleted_problem(exc))
+        # When and why, machine-readable too: the page for a deleted session's link shows them.
+        deleted = {"type": "session_deleted", "deleted_at": exc.deleted_at.isoformat(), "reason": exc.reason}
+        detail = [{"loc": ["path", "session_id"], "msg": exc.message(), **deleted}]
+        return _respond(410, exc.message(), *deleted_problem(exc), detail=detail)
 
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:

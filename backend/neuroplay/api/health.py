@@ -9,5 +9,7 @@ router = APIRouter()
 
 
 @router.get("/api/health", response_model=Health)
-def health() -> Health:
+async def health() -> Health:
+    # async: answered on the event loop itself, without a hop to the thread pool and back (two GIL
+    # hand-offs on a busy server; issue 12, docs/decisions.md).
     return Health(status="ok", version=__version__)

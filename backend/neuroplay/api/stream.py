@@ -121,11 +121,9 @@ async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
         metrics = sub.take_metrics()
         if metrics is not None:
             await ws.send_text(metrics)
-        frames = sub.take_tensors()
-        if frames:
-            # One binary message per display frame, its tensor records back to back: one socket
-            # write instead of one per tensor.
-            await ws.send_bytes(b"".join(frames))
+        tensors = sub.take_tensor_message()  # joined once for every watcher that takes the same
+        if tensors is not None:
+            await ws.send_bytes(tensors)
 
 
 @router.websocket("/api/sessions/{session_id}/stream")

@@ -31,6 +31,12 @@ logger = logging.getLogger(__name__)
 # Sessions are processes, so the cores are used by running several of them, not by splitting one.
 ENGINE_THREADS = 1
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# How much nicer (lower CPU priority) than the server an engine process runs. Training is the batch
+# work and the event loop the interactive one: with 33 processes training flat out on 2 cores at the
+# server's own priority, the loop waited seconds for a core (issue 12). Measured with
+# benchmarks/bench_load.py (docs/performance.md, docs/decisions.md). Alone on the machine an engine
+# still gets every idle cycle: niceness only matters when something else wants the core.
+ENGINE_NICE = 10
 
 Listener = Callable[[object], None]  # receives every message of the current job, on the reader thread
 
@@ -43,10 +49,22 @@ class EngineGone(Exception):
         self.exit_code = exit_code
 
 
+def lower_priority(pid: int, nice: int) -> None:
+    """Run process `pid` `nice` steps nicer than this one (never nicer than 19, the least priority).
+    Set from here rather than in the child, so it holds from its first import on; a failure (a
+    sandbox that forbids it) only costs priority, so it is logged, not raised."""
+    if nice <= 0:
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+    except OSError as exc:
+        logger.warning("engine %s: could not lower its priority: %s", pid, exc)
+
+
 class EngineWorker:
     """One engine process, its socket and the thread that reads it."""
 
-    def __init__(self, threads: int = ENGINE_THREADS) -> None:
+    def __init__(self, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE) -> None:
         ours, theirs = socket.socketpair()
         # In the environment, so the BLAS library reads it when NumPy loads it, before any thread starts.
         env = os.environ | dict.fromkeys(THREAD_VARIABLES, str(threads))
@@ -57,6 +75,7 @@ class EngineWorker:
             start_new_session=True,  # terminal signals go to the server, which stops us in order
         )
         theirs.close()
+        lower_priority(self.process.pid, nice)
         self.conn = Connection(ours.detach())
         self.data_key = ""  # the data the process holds (it keeps the last it was sent)
         self._job_ids = itertools.count(1)
@@ -168,10 +187,13 @@ class PoolFull(RuntimeError):
 
 
 class EnginePool:
-    def __init__(self, spares: int = 1, max_busy: int = 32, threads: int = ENGINE_THREADS) -> None:
+    def __init__(
+        self, spares: int = 1, max_busy: int = 32, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE
+    ) -> None:
         self.spares = spares
         self.max_busy = max_busy
         self.threads = threads
+        self.nice = nice
         self._idle: list[EngineWorker] = []
         self._busy: set[EngineWorker] = set()
         self._closed = False
@@ -204,7 +226,7 @@ class EnginePool:
             self._idle = [worker for worker in self._idle if worker.alive]
             worker = self._idle.pop() if self._idle else None
             if worker is None:
-                worker = EngineWorker(self.threads)
+                worker = EngineWorker(self.threads, self.nice)
             self._busy.add(worker)
         self._close_in_background(dead)
         threading.Thread(target=self._top_up, daemon=True, name="engine-spares").start()
@@ -235,7 +257,7 @@ class EnginePool:
             with self._lock:
                 if self._closed or len(self._idle) >= self.spares:
                     return
-            worker = EngineWorker(self.threads)  # outside the lock: starting a process takes milliseconds
+            worker = EngineWorker(self.threads, self.nice)  # outside the lock: starting a process takes milliseconds
             with self._lock:
                 if not self._closed:
                     self._idle.append(worker)

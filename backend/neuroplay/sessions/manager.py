@@ -83,7 +83,7 @@ class SessionManager:
         self.store = store
         self.parsed_uploads = ParsedUploads(store.get_upload)
         self.writer = CheckpointWriter(store, on_result=self._checkpoint_result)
-        self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions)
+        self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions, nice=settings.engine_nice)
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
         self._lock = threading.Lock()  # guards _sessions

@@ -200,9 +200,9 @@ class Session:
                 self._sync_watch()  # a subscribe that came while it started
             elif action == "pause":
                 self._runner.stop()
+                self._record_point()  # before "paused": a watcher seeing it has every point
                 if self.status == "running":
                     self._set_status("paused")
-                self._record_point()
                 self._publish_snapshot()  # the views show the weights it stopped at
             elif action == "reset":
                 self._runner.stop()

@@ -16,8 +16,10 @@ import { SessionsDialog } from "./share.js";
 import { UploadDialog } from "./upload_dialog.js";
 import { LessonPanel } from "../lessons/panel.js";
 import { LessonPicker } from "../lessons/picker.js";
+import { SessionGone } from "./session_gone.js";
 
 function Boot() {
+  if (S.boot.value === "gone") return html`<${SessionGone} />`;
   if (S.boot.value === "failed") {
     return html`<div class="boot boot-failed" role="alert" data-testid="boot-error">
       <p>${t("boot.failed", { message: S.bootError.value })}</p>

@@ -132,7 +132,7 @@ export function Banners() {
   if (state && state.error) {
     items.push(html`<div class="banner banner-danger" role="alert">${state.error}</div>`);
   }
-  if (S.connection.value === "gone") {
+  if (S.connection.value === "gone" && !S.deletedSession.value) {  // a deleted one has its own page
     items.push(html`<div class="banner banner-danger" data-testid="session-gone" role="alert">
       <span>${t("conn.gone")}</span>
       <button class="btn btn-small" onClick=${newSession}>${t("viewOnly.own")}</button>
