@@ -5,12 +5,10 @@ import { api, ApiError } from "./api.js";
 import { openStream } from "./stream.js";
 import { localized } from "./problems.js";
 import { onFrame, requestFrame } from "./frame.js";
-import { kindOf } from "./datasets.js";
+import { loadPoints, abandonPoints } from "./sample_requests.js";
 import * as S from "./state.js";
 import { loadViewModules, wantedViews, probeWanted, accumulateRecord } from "./live_views.js";
 import { readTokens, rememberToken, forgetSession, readLast, rememberOpened, loadMySessions } from "./owned_sessions.js";
-import { insertionPoint } from "./layer_fit.js";
-import { placeLayerError } from "./layer_errors.js";
 import { showIfDeleted, checkDeleted } from "./deleted_session.js";
 
 // Re-exported: the lessons keep their runs' tokens the same way.
@@ -82,7 +80,7 @@ export async function openSession(id, { history: how = "push" } = {}) {
   const token = readTokens()[id] || null;
   if (stream) stream.close();
   stream = null;
-  if (pointsRequest) pointsRequest.abort();
+  abandonPoints();
   batch(() => {
     S.sessionId.value = id;
     S.ownerToken.value = token;
@@ -316,35 +314,6 @@ onFrame(() => {
   });
 });
 
-// ---------------------------------------------------------------- loading the samples
-let pointsRequest = null;
-
-/** How many samples to show of each kind (2-D sets always come whole). */
-const SAMPLE_LIMITS = { image: 32, sequence: 4, table: 8 };
-
-export async function loadPoints() {
-  const id = S.sessionId.peek();
-  const state = S.session.peek();
-  if (!id || !state) return;
-  const dataset = state.dataset;
-  const key = JSON.stringify(dataset);
-  if (pointsRequest) pointsRequest.abort();
-  const controller = new AbortController();
-  pointsRequest = controller;
-  try {
-    const limit = SAMPLE_LIMITS[kindOf(S.catalog.peek(), dataset)];
-    const data = await api.getData(id, { limit, signal: controller.signal });
-    if (controller.signal.aborted || S.sessionId.peek() !== id) return;
-    S.points.value = { key, dataset, ...data };
-    requestFrame();
-  } catch (err) {
-    if (err && err.name === "AbortError") return;
-    console.warn("NeuroPlay: could not load the data points", err);
-  } finally {
-    if (pointsRequest === controller) pointsRequest = null;
-  }
-}
-
 // ---------------------------------------------------------------- changes (owner only)
 /**
  * `place(err)`, if given, says where the error shows and in what words ({layer, insertedAt, message});
@@ -403,75 +372,6 @@ export function patch(body, scope, placeError = null) {
   return result;
 }
 
-/** The layer list as the user currently sees it (pending edits included). */
-export function currentLayers() {
-  const draft = S.draftLayers.peek();
-  if (draft) return draft;
-  const state = S.session.peek();
-  return state ? state.model.layers : [];
-}
-
-/** Change the layer list: `edit(copy)` gets a copy of the current list and returns the new one (or null: no change). */
-export function editLayers(edit) {
-  const shown = currentLayers().map((layer) => ({ ...layer }));
-  const layers = edit(shown.slice());
-  if (!layers) return Promise.resolve(null);
-  // Where each layer of the new list was (-1: added), so a refusal lands on the card it is about.
-  const origins = layers.map((layer) => shown.indexOf(layer));
-  S.draftLayers.value = layers;
-  const place = (err) => placeLayerError(err, layers, origins, shown.length, S.catalog.peek());
-  return patch({ model: { layers } }, "network", place);
-}
-
-function outputIndex(layers) {
-  return layers.length - 1;
-}
-
-/**
- * A new hidden layer of `type` with the catalog's defaults, inserted at `index` (before the output);
- * without an index, where it fits (layer_fit.js: a conv goes before Flatten).
- */
-export function addLayer(type, index = null) {
-  const info = S.catalog.peek().layers.find((l) => l.type === type);
-  const layer = { type };
-  for (const setting of info.settings) if (setting.default !== null) layer[setting.name] = setting.default;
-  const fitting = index === null ? insertionPoint(S.catalog.peek(), S.session.peek(), currentLayers(), type) : index;
-  return editLayers((layers) => {
-    const at = Math.max(0, Math.min(fitting, outputIndex(layers)));
-    layers.splice(at, 0, layer);
-    return layers;
-  });
-}
-
-export function removeLayer(index) {
-  return editLayers((layers) => {
-    if (index < 0 || index >= outputIndex(layers)) return null; // the output layer stays
-    layers.splice(index, 1);
-    return layers;
-  });
-}
-
-/** Move hidden layer `from` so it lands at position `to` (counted in the list without it). */
-export function moveLayer(from, to) {
-  return editLayers((layers) => {
-    const last = outputIndex(layers);
-    if (from < 0 || from >= last) return null;
-    const [layer] = layers.splice(from, 1);
-    const at = Math.max(0, Math.min(to, layers.length - 1));
-    if (at === from) return null;
-    layers.splice(at, 0, layer);
-    return layers;
-  });
-}
-
-export function updateLayer(index, changes) {
-  return editLayers((layers) => {
-    if (!layers[index]) return null;
-    Object.assign(layers[index], changes); // the same object: a refusal still finds its card
-    return layers;
-  });
-}
-
 /**
  * Dataset changes. The network follows the data on the server (sessions/follow_data.py): the input
  * shape always, the starting network of the new data on a switch of kind, else the output layer.
@@ -492,36 +392,6 @@ export function changeTraining(changes, clear = []) {
 /** Change some augmentation settings (the others keep their values); the weights stay. */
 export function setAugment(changes) {
   return patch(() => ({ dataset: { augment: { ...S.session.peek().dataset.augment, ...changes } } }), "data");
-}
-
-let previewRequest = null;
-
-/** Fresh augmentations of training image `index` (null: the one shown now; "random": another). */
-export async function loadAugmentPreview(index = null, count = 12) {
-  const id = S.sessionId.peek();
-  const state = S.session.peek();
-  if (!id || !state) return;
-  const shown = S.augmentPreview.peek();
-  let at = index === null ? (shown ? shown.index : 0) : index;
-  if (at === "random") at = Math.floor(Math.random() * Math.max(1, state.train_size));
-  at = Math.min(at, Math.max(0, state.train_size - 1));
-  if (previewRequest) previewRequest.abort();
-  const controller = new AbortController();
-  previewRequest = controller;
-  S.augmentLoading.value = true;
-  try {
-    const preview = await api.augmentPreview(id, at, count, { signal: controller.signal });
-    if (S.sessionId.peek() !== id) return;
-    S.augmentPreview.value = { index: at, key: JSON.stringify(S.session.peek().dataset.augment), ...preview };
-  } catch (err) {
-    if (err && err.name === "AbortError") return;
-    S.augmentPreview.value = { index: at, error: err.message };
-  } finally {
-    if (previewRequest === controller) {
-      previewRequest = null;
-      S.augmentLoading.value = false;
-    }
-  }
 }
 
 // ---------------------------------------------------------------- uploads

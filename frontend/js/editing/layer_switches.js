@@ -4,7 +4,7 @@
 import { html } from "htm/preact";
 import * as S from "../state.js";
 import { t } from "../i18n.js";
-import { updateLayer } from "../actions.js";
+import { updateLayer } from "../layer_edits.js";
 
 /** The catalog's setting `name` of layer type `type`, or undefined. */
 export function settingOf(type, name) {

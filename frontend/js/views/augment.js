@@ -5,7 +5,8 @@
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
-import { setAugment, loadAugmentPreview } from "../actions.js";
+import { setAugment } from "../actions.js";
+import { loadAugmentPreview } from "../sample_requests.js";
 import { t } from "../i18n.js";
 import { classNamesOf, className, drawImage } from "../datasets.js";
 import { ShuffleIcon } from "./icons.js";

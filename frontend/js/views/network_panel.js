@@ -5,7 +5,8 @@
 import { html } from "htm/preact";
 import { useState, useRef, useEffect } from "preact/hooks";
 import * as S from "../state.js";
-import { addLayer, moveLayer, removeLayer, updateLayer, currentLayers, dismissError } from "../actions.js";
+import { dismissError } from "../actions.js";
+import { addLayer, moveLayer, removeLayer, updateLayer, currentLayers } from "../layer_edits.js";
 import { t, tOr, formatInt } from "../i18n.js";
 import { activationLabel, choiceLabel, settingTip } from "../catalog_labels.js";
 import { kindOf, entryOf } from "../datasets.js";
