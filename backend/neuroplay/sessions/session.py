@@ -33,7 +33,6 @@ from ..schemas.inspect import ProbeRef
 from ..schemas.params import ParamEdit
 from ..schemas.session import (
     Divergence,
-    MetricPoint,
     SessionState,
     SessionStatus,
     StepPhase,
@@ -44,8 +43,9 @@ from ..store.checkpoint import utc_now
 from .build import Specs, TrainingArrays, build_data, build_trainer, new_network
 from .capture import capture
 from .change_plan import apply_training_settings, may_keep_weights
-from .engine_messages import Pace, Progress, Saved, Start, Stopped
-from .engine_pool import EngineGone, EnginePool
+from .engine_messages import Pace, Start
+from .engine_pool import EnginePool
+from .engine_reports import EngineReports
 from .engine_state import EngineState
 from .engine_watch import EngineWatchSync
 from .evaluation import evaluate
@@ -69,7 +69,7 @@ logger = logging.getLogger(__name__)
 MIN_POINT_INTERVAL = 1 / 60
 
 
-class Session:
+class Session(EngineReports):
     def __init__(
         self,
         session_id: str,
@@ -424,60 +424,6 @@ class Session:
             views=views,
             probe=probe,
         )
-
-    def _on_engine_message(self, message: object) -> None:
-        """Reports of the engine process, on its reader thread; the last is Stopped or EngineGone."""
-        if isinstance(message, Progress):
-            self._take_points(message.points)
-            self.views.take_progress(message)
-            self.step, self.epoch = message.step, message.epoch
-            self._publish_snapshot(message.weights)
-        elif isinstance(message, Saved):
-            self._take_points(message.points)
-            self._last_engine_state = message.state
-            self._checkpoint(message.state)
-        elif isinstance(message, (Stopped, EngineGone)):
-            try:
-                self._on_final_message(message)
-            except Exception as exc:  # never leave the session looking like it trains
-                logger.exception("session %s: the engine's last report could not be handled", self.id)
-                self.error = f"the end of training could not be handled: {type(exc).__name__}: {exc}"
-                self._set_status("paused")
-
-    def _on_final_message(self, message: Stopped | EngineGone) -> None:
-        if isinstance(message, Stopped):
-            self._take_points(message.points)
-            self.views.batch_losses.extend(message.batch_losses)
-            self._take_back(message.state)
-            if message.diverged:
-                self.divergence = divergence_at(self.step + 1, message.diverged)
-                self._set_status("diverged")
-            elif message.error:
-                logger.error("session %s: %s", self.id, message.error)
-                self.error = message.error
-                self._set_status("paused")
-            if message.diverged or message.error:  # it stopped by itself: show and keep where
-                self._publish_snapshot()
-                self._checkpoint()
-        elif isinstance(message, EngineGone):
-            state = self._last_engine_state
-            if state is not None:  # None only if it died before it was sent anything
-                self._take_back(state)
-                self.history.truncate_after(state.step)
-                self.views.batch_losses.truncate_after(state.step)
-            logger.error("session %s: %s", self.id, message)
-            self.error = f"{message}; the session went back to step {self.step}, the last state it saved"
-            self._set_status("paused")
-            self._publish_snapshot()
-            self._checkpoint()
-
-    def _take_points(self, points: list[MetricPoint]) -> None:
-        for point in points:
-            self.history.append(point)
-
-    def _take_back(self, state: EngineState) -> None:
-        state.load_into(self.trainer)
-        self.step, self.epoch = state.step, state.epoch
 
     def _checkpoint(self, engine: EngineState | None = None) -> None:
         """Hand a copy to the writer: of the stopped trainer (only a holder of _control, or the
