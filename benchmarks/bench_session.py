@@ -32,7 +32,7 @@ from neuroplay.schemas.stream import ViewName
 from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs, build_data, build_trainer
 from neuroplay.sessions.engine_pool import ENGINE_THREADS
-from neuroplay.sessions.frames import decode_tensor_message
+from neuroplay.sessions.tensor_records import decode_tensor_message
 
 SECONDS = 5.0
 VIEWS = list(get_args(ViewName))  # every view there is (the server computes those that apply)

@@ -28,7 +28,7 @@ from common import print_table
 from conftest import LiveServer
 from neuroplay.config import Settings
 from neuroplay.schemas.stream import ViewName
-from neuroplay.sessions.frames import decode_tensor_message
+from neuroplay.sessions.tensor_records import decode_tensor_message
 
 VIEWS = list(get_args(ViewName))
 BODY = {"dataset": {"name": "shapes"}}  # the default network for images

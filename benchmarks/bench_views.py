@@ -33,7 +33,7 @@ from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs, TrainingArrays, build_data, build_trainer, new_network
 from neuroplay.sessions.defaults import default_model
 from neuroplay.sessions.engine_messages import Progress
-from neuroplay.sessions.frames import decode_tensor_message
+from neuroplay.sessions.tensor_records import decode_tensor_message
 from neuroplay.views import VIEW_NAMES
 from neuroplay.views.compute import compute_engine_views
 from neuroplay.views.context import Probe, ProbeNetwork, ViewContext

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from websockets.sync.client import ClientConnection
 
-from neuroplay.sessions.frames import decode_tensor_message
+from neuroplay.sessions.tensor_records import decode_tensor_message
 
 
 def create(client: httpx.Client, body: dict[str, Any] | None = None) -> tuple[str, dict[str, str]]:

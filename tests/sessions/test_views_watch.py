@@ -8,8 +8,8 @@ from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs
 from neuroplay.sessions.engine_pool import EnginePool
-from neuroplay.sessions.frames import decode_tensor_message
 from neuroplay.sessions.session import Session
+from neuroplay.sessions.tensor_records import decode_tensor_message
 
 from ..api.helpers import wait_for
 

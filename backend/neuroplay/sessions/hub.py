@@ -22,7 +22,7 @@ from ..schemas.stream import HistoryMessage, MetricsMessage, StateMessage, ViewN
 from ..views.series import thin_batch_losses
 from .session import Session
 from .session_views import ProbeKey
-from .telemetry import TelemetryFrames, TensorFrame
+from .telemetry import EncodedRecord, TelemetryFrames
 
 Role = Literal["owner", "viewer"]
 
@@ -169,14 +169,14 @@ class Subscriber:
             self.metrics_due = True
             self.wakeup.set()
 
-    def push_series(self, pieces: list[TensorFrame]) -> None:
+    def push_series(self, pieces: list[EncodedRecord]) -> None:
         """Pieces of series (grad_norms): appended, not latest-wins, so no step goes missing. A
         watcher that reads nothing keeps only the newest MAX_PENDING_SERIES."""
         self.series.extend(frame for _, view, frame in pieces if view in self.views)
         del self.series[: max(0, len(self.series) - MAX_PENDING_SERIES)]
         self.wakeup.set()
 
-    def set_tensors(self, frames: list[TensorFrame]) -> None:
+    def set_tensors(self, frames: list[EncodedRecord]) -> None:
         for key, view, frame in frames:
             if view in self.views:
                 self.tensors[key] = frame

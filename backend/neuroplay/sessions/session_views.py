@@ -22,7 +22,7 @@ from ..views.registry import Record
 from ..views.series import GradNormCollector
 from .build import TrainingArrays
 from .engine_messages import Progress
-from .telemetry import Snapshot, Telemetry, TelemetryFrames, TensorFrame, encode_record
+from .telemetry import EncodedRecord, Snapshot, Telemetry, TelemetryFrames, encode_record
 
 ProbeKey = tuple[str, int]  # (split, index): a probe as the engine process and the hub hold it
 MAX_BATCH_LOSSES = 20_000  # kept for watchers that are behind; older pairs are dropped
@@ -85,7 +85,7 @@ class SessionViews:
         # Series (grad_norms) are not latest-wins: each frame's piece covers other steps. Encoded
         # pieces are numbered here, and the hub hands every new one to the watchers of its view.
         self._new_series: list[Record] = []
-        self.series: list[tuple[int, TensorFrame]] = []
+        self.series: list[tuple[int, EncodedRecord]] = []
         self._serial = 0
         self._grad_norms: GradNormCollector | None = None
         self._probe_network: ProbeNetwork | None = None
@@ -205,7 +205,7 @@ class SessionViews:
             del self.series[: max(0, len(self.series) - MAX_SERIES_PIECES)]
             self.computed.update(server)
 
-    def series_since(self, serial: int) -> list[tuple[int, TensorFrame]]:
+    def series_since(self, serial: int) -> list[tuple[int, EncodedRecord]]:
         """The series pieces after `serial` (the hub hands each to the watchers once)."""
         pieces = self.series
         i = len(pieces)

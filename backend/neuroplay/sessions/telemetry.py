@@ -18,9 +18,9 @@ from ..schemas.stream import TensorHeader, ViewName
 from ..views import VIEWS
 from ..views.registry import Record
 from ..views.snapshot_context import SnapshotContext
-from .frames import encode_tensor_frame
+from .tensor_records import encode_tensor_record
 
-TensorFrame = tuple[str, ViewName, bytes]  # (key for latest-wins, the view it belongs to, frame)
+EncodedRecord = tuple[str, ViewName, bytes]  # (key for latest-wins, the view it belongs to, the record's bytes)
 GRID_EXTENT = 6.0  # 2-D data lives in [-6, 6]²
 
 
@@ -43,7 +43,7 @@ class TelemetryFrames:
 
     snapshot: Snapshot
     views: frozenset[ViewName]
-    frames: list[TensorFrame]
+    frames: list[EncodedRecord]
 
 
 def grid_points(size: int, extent: float = GRID_EXTENT) -> np.ndarray:
@@ -53,7 +53,7 @@ def grid_points(size: int, extent: float = GRID_EXTENT) -> np.ndarray:
     return np.stack([x1.ravel(), x2.ravel()], axis=1).astype(np.float32)
 
 
-def encode_record(record: Record, generation: int) -> TensorFrame:
+def encode_record(record: Record, generation: int) -> EncodedRecord:
     """An engine view's record as a binary tensor record (docs/protocol.md)."""
     header = TensorHeader(
         name=record.name,
@@ -72,7 +72,7 @@ def encode_record(record: Record, generation: int) -> TensorFrame:
     )
     # A series piece has a key of its own, so that one piece never replaces another.
     key = record.key if record.first_step is None else f"{record.key}@{record.first_step}"
-    return key, record.view, encode_tensor_frame(header, record.data)
+    return key, record.view, encode_tensor_record(header, record.data)
 
 
 class Telemetry:
@@ -93,7 +93,7 @@ class Telemetry:
         self._network.set_weights(snapshot.weights)
         return self._network
 
-    def compute(self, snapshot: Snapshot, views: set[ViewName]) -> list[TensorFrame]:
+    def compute(self, snapshot: Snapshot, views: set[ViewName]) -> list[EncodedRecord]:
         """The records of the watched server views for `snapshot`, encoded."""
         net = self._network_for(snapshot)
         inputs = None
@@ -104,7 +104,7 @@ class Telemetry:
         ctx = SnapshotContext(
             net, snapshot.step, self.grid_size, inputs, snapshot.output_is_logit, self.max_neuron_maps
         )
-        frames: list[TensorFrame] = []
+        frames: list[EncodedRecord] = []
         for name, view in VIEWS.items():
             if name in views and view.compute_snapshot is not None:
                 frames.extend(encode_record(record, snapshot.generation) for record in view.compute_snapshot(ctx))
