@@ -11,7 +11,7 @@ import pytest
 
 from neuroplay.api.catalog import build_catalog
 
-from .test_locales import catalog as locale
+from .locale_helpers import catalog as locale
 
 LANGS = ["en", "zh"]
 

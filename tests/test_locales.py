@@ -3,31 +3,18 @@ key the code names exists, and none is left unused."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
+from .locale_helpers import catalog
+
 ROOT = Path(__file__).resolve().parents[1]
-LOCALES = ROOT / "frontend" / "locales"
 SOURCES = sorted((ROOT / "frontend" / "js").rglob("*.js"))
 
 # A key written out whole in a string ("ctl.play", 'share.copy', `boot.failed`).
 LITERAL = re.compile(r"""["'`]([a-zA-Z][\w]*(?:\.[\w]+)+)["'`]""")
 # A key built at run time from a namespace: `layer.${type}` or "layer." + type.
 DYNAMIC = re.compile(r"""`([a-zA-Z][\w]*(?:\.[\w]+)*\.)\$\{|["']([a-zA-Z][\w]*(?:\.[\w]+)*\.)["']\s*\+""")
-
-
-def flatten(tree: dict[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
-    for name, value in tree.items():
-        if isinstance(value, dict):
-            yield from flatten(value, f"{prefix}{name}.")
-        else:
-            yield prefix + name, value
-
-
-def catalog(lang: str) -> dict[str, object]:
-    return dict(flatten(json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))))
 
 
 def code() -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+import numpy as np
 from websockets.sync.client import ClientConnection
 
 from neuroplay.sessions.tensor_records import decode_tensor_message
@@ -79,3 +81,22 @@ class StreamReader:
 
     def send(self, obj: Any) -> None:
         self.ws.send(obj if isinstance(obj, (str, bytes)) else json.dumps(obj))
+
+
+# A small CNN on the 8x8 digits (inspect and pre-activation tests).
+CNN = {
+    "input_shape": [1, 8, 8],
+    "layers": [
+        {"type": "conv2d", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
+        {"type": "max_pool2d", "pool_size": 2},
+        {"type": "flatten"},
+        {"type": "dense", "units": 10, "activation": "softmax"},
+    ],
+}
+
+
+def weights_of(client: httpx.Client, sid: str) -> dict[str, np.ndarray]:
+    r = client.get(f"/api/sessions/{sid}/weights")
+    assert r.status_code == 200
+    with np.load(io.BytesIO(r.content), allow_pickle=False) as npz:
+        return {name: npz[name] for name in npz.files}

@@ -4,8 +4,6 @@ split or index named in a 422, and a running session inspected without pausing i
 
 from __future__ import annotations
 
-import io
-
 import httpx
 import numpy as np
 import pytest
@@ -14,7 +12,7 @@ from neuroplay.api.inspect import tensor
 from neuroplay.engine import build_network, get_loss
 from neuroplay.engine.inspect import inspect_sample
 
-from .helpers import command, create, wait_for
+from .helpers import CNN, command, create, wait_for, weights_of
 
 MLP = {
     "input_shape": [2],
@@ -26,22 +24,6 @@ MLP = {
         {"type": "dense", "units": 1, "activation": "sigmoid"},
     ],
 }
-CNN = {
-    "input_shape": [1, 8, 8],
-    "layers": [
-        {"type": "conv2d", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
-        {"type": "max_pool2d", "pool_size": 2},
-        {"type": "flatten"},
-        {"type": "dense", "units": 10, "activation": "softmax"},
-    ],
-}
-
-
-def weights_of(client: httpx.Client, sid: str) -> dict[str, np.ndarray]:
-    r = client.get(f"/api/sessions/{sid}/weights")
-    assert r.status_code == 200
-    with np.load(io.BytesIO(r.content), allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
 
 
 def array(value: object) -> np.ndarray:

@@ -8,8 +8,7 @@ import httpx
 import numpy as np
 import pytest
 
-from .helpers import command, create
-from .test_inspect_api import CNN, weights_of
+from .helpers import CNN, command, create, weights_of
 
 MLP = {
     "input_shape": [2],

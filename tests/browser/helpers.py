@@ -60,3 +60,14 @@ def number(text: str) -> int:
     digits = re.sub(r"[^0-9]", "", text)
     assert digits, f"no number in {text!r}"
     return int(digits)
+
+
+def open_owned(context, page, server, client, body: dict) -> str:
+    """Create a session with `body` over HTTP, hand its token to the page, and open it there."""
+    created = client.post("/api/sessions", json=body).json()
+    context.add_init_script(
+        f"localStorage.setItem('neuroplay.tokens', JSON.stringify({{{created['id']!r}: {created['owner_token']!r}}}))"
+    )
+    page.goto(f"{server.url}/s/{created['id']}")
+    page.get_by_test_id("layer-card").first.wait_for()
+    return created["id"]

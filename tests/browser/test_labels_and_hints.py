@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import open_app
-from .test_palette_fit import open_owned
+from .helpers import open_app, open_owned
 
 pytestmark = pytest.mark.browser
 

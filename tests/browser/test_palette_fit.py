@@ -11,20 +11,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .helpers import open_app, server_view
+from .helpers import open_app, open_owned, server_view
 
 pytestmark = pytest.mark.browser
-
-
-def open_owned(context, page, server, client, body: dict) -> str:
-    """Create a session with `body` over HTTP, hand its token to the page, and open it there."""
-    created = client.post("/api/sessions", json=body).json()
-    context.add_init_script(
-        f"localStorage.setItem('neuroplay.tokens', JSON.stringify({{{created['id']!r}: {created['owner_token']!r}}}))"
-    )
-    page.goto(f"{server.url}/s/{created['id']}")
-    page.get_by_test_id("layer-card").first.wait_for()
-    return created["id"]
 
 
 def settled(page) -> None:

@@ -24,7 +24,7 @@ from neuroplay.store import Checkpoint
 
 from ..api.helpers import wait_for
 from ..conftest import process_running
-from .test_persistence import BASE_SETTINGS, SPECS
+from .session_helpers import BASE_SETTINGS, SPECS
 
 
 def wait_until(predicate, what: str) -> None:

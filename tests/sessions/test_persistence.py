@@ -12,9 +12,6 @@ import numpy as np
 import pytest
 
 from neuroplay.config import Settings
-from neuroplay.schemas.dataset import DatasetSpec
-from neuroplay.schemas.model import NetworkSpec
-from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs
 from neuroplay.sessions.capture import capture
 from neuroplay.sessions.engine_pool import EnginePool
@@ -23,23 +20,7 @@ from neuroplay.sessions.restore import restore
 from neuroplay.sessions.session import Session
 from neuroplay.store import Checkpoint, Store
 
-BASE_SETTINGS = dict(grid_size=8, display_hz=30.0, max_history_points=1000, max_neuron_maps=64)
-
-SPECS = Specs(
-    NetworkSpec.model_validate(
-        {
-            "input_shape": [2],
-            "layers": [
-                {"type": "dense", "units": 8, "activation": "tanh"},
-                {"type": "dropout", "rate": 0.3},
-                {"type": "batch_norm"},
-                {"type": "dense", "units": 1, "activation": "sigmoid"},
-            ],
-        }
-    ),
-    DatasetSpec(name="xor", points=200),
-    TrainingConfig(optimizer="adam", learning_rate=0.01, batch_size=16),
-)
+from .session_helpers import BASE_SETTINGS, SPECS
 
 
 def assert_same_run(a: Session, b: Session) -> None:
