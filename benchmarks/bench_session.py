@@ -26,6 +26,7 @@ from websockets.sync.client import connect
 
 from common import print_table, rate
 from conftest import LiveServer
+from neuroplay.engine.allocator import keep_freed_memory
 from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.stream import ViewName
@@ -174,6 +175,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--only", nargs="*", choices=list(WORKLOADS), default=list(WORKLOADS))
     args = parser.parse_args()
+    keep_freed_memory()  # the bare loop here gets the engine processes' allocator setting
     rows, notes = [], []
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp))

@@ -27,6 +27,7 @@ from websockets.sync.client import connect
 from common import mlp_spec, print_table, rate
 from conftest import LiveServer
 from neuroplay.data import DATASETS
+from neuroplay.engine.allocator import keep_freed_memory
 from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.training import TrainingConfig
@@ -161,6 +162,7 @@ def span(values: list[float], fmt: str) -> str:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    keep_freed_memory()  # the bare loop here gets the engine processes' allocator setting
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp))
         try:
