@@ -124,8 +124,14 @@ def test_changes_need_the_owner_token(client: httpx.Client) -> None:
 
 def test_step_batch_and_epoch(client: httpx.Client) -> None:
     sid, auth = create(client)
-    assert command(client, sid, auth, "step", "batch") == {"status": "paused", "step": 1, "epoch": 0}
-    assert command(client, sid, auth, "step", "epoch") == {"status": "paused", "step": 25, "epoch": 1}
+    no_phase = {"stage": None, "layer": None, "on": None}  # whole steps leave no partial phase
+    assert command(client, sid, auth, "step", "batch") == {"status": "paused", "step": 1, "epoch": 0, "phase": no_phase}
+    assert command(client, sid, auth, "step", "epoch") == {
+        "status": "paused",
+        "step": 25,
+        "epoch": 1,
+        "phase": no_phase,
+    }
     history = client.get(f"/api/sessions/{sid}").json()["history"]
     assert [p["step"] for p in history] == [0, 1, 25]
 
@@ -198,7 +204,8 @@ def test_reset_goes_back_to_the_same_initial_weights(client: httpx.Client) -> No
     sid, auth = create(client)
     first = client.get(f"/api/sessions/{sid}").json()["history"][0]
     command(client, sid, auth, "step", "epoch")
-    assert command(client, sid, auth, "reset") == {"status": "idle", "step": 0, "epoch": 0}
+    no_phase = {"stage": None, "layer": None, "on": None}
+    assert command(client, sid, auth, "reset") == {"status": "idle", "step": 0, "epoch": 0, "phase": no_phase}
     view = client.get(f"/api/sessions/{sid}").json()
     assert view["history"] == [first] and view["generation"] == 2
 
