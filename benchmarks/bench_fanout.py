@@ -12,48 +12,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from dataclasses import dataclass, field
 
 from common import print_table
+from hub_fakes import FakeSession, Frames
 from neuroplay.schemas.session import MetricPoint
-from neuroplay.sessions.history import MetricHistory
 from neuroplay.sessions.hub import Hub, Subscriber
-from neuroplay.sessions.session_views import BatchLossLog
 
 RECORDS = [("boundary", "boundary", b"b" * 10_224)] + [(f"neurons/{i}", "neurons", b"n" * 10_100) for i in range(7)]
 
 
-@dataclass
-class Frames:
-    frames: list[tuple[str, str, bytes]]
-
-
-@dataclass
-class Views:
-    batch_losses: BatchLossLog = field(default_factory=BatchLossLog)
-
-    def series_since(self, serial: int) -> list:
-        return []
-
-
-@dataclass
-class Session:
-    """What Hub.tick reads of a session (state_version -1: no state message to send)."""
-
-    history: MetricHistory = field(default_factory=lambda: MetricHistory(100_000))
-    views: Views = field(default_factory=Views)
-    generation: int = 1
-    status: str = "running"
-    step: int = 0
-    epoch: int = 0
-    state_version: int = -1
-    running: bool = True
-    frames: Frames | None = None
-
-
 async def fan_out(watchers: int, frames: int, share: bool) -> float:
     """CPU milliseconds per frame for `watchers` watchers that all keep up."""
-    session = Session()
+    session = FakeSession()
     hub = Hub(session, display_hz=30)  # type: ignore[arg-type]
     subs = []
     for _ in range(watchers):

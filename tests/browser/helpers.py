@@ -71,3 +71,17 @@ def open_owned(context, page, server, client, body: dict) -> str:
     page.goto(f"{server.url}/s/{created['id']}")
     page.get_by_test_id("layer-card").first.wait_for()
     return created["id"]
+
+
+# A network that diverges within a few steps: ReLU layers, MSE and a learning rate of 10.
+DIVERGING = {
+    "model": {
+        "input_shape": [2],
+        "layers": [
+            {"type": "dense", "units": 8, "activation": "relu"},
+            {"type": "dense", "units": 8, "activation": "relu"},
+            {"type": "dense", "units": 1, "activation": "linear"},
+        ],
+    },
+    "training": {"learning_rate": 10, "loss": "mse"},
+}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import open_app, open_owned
+from .helpers import DIVERGING, open_app, open_owned
 
 pytestmark = pytest.mark.browser
 
@@ -46,18 +46,7 @@ def test_dropout_and_batch_norm_columns_are_named_by_their_kind(server, client, 
 
 def test_the_loss_chart_does_not_say_press_play_while_diverged(server, client, context, watched):
     page = watched.page
-    body = {
-        "model": {
-            "input_shape": [2],
-            "layers": [
-                {"type": "dense", "units": 8, "activation": "relu"},
-                {"type": "dense", "units": 8, "activation": "relu"},
-                {"type": "dense", "units": 1, "activation": "linear"},
-            ],
-        },
-        "training": {"learning_rate": 10, "loss": "mse"},
-    }
-    open_owned(context, page, server, client, body)
+    open_owned(context, page, server, client, DIVERGING)
     empty = page.get_by_test_id("chart-empty")
     expect(empty).to_have_text("Press play: the loss appears here.")
     page.get_by_test_id("play-pause").click()

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import VIEWPORT, number, open_app, owner_token, server_view, session_id, watch
+from .helpers import DIVERGING, VIEWPORT, number, open_app, owner_token, server_view, session_id, watch
 
 pytestmark = pytest.mark.browser
 
@@ -371,17 +371,7 @@ def test_view_only_when_opening_someone_elses_link(server, client, browser, watc
 def test_divergence_is_shown_clearly(server, client, context, watched):
     r = client.post(
         "/api/sessions",
-        json={
-            "model": {
-                "input_shape": [2],
-                "layers": [
-                    {"type": "dense", "units": 8, "activation": "relu"},
-                    {"type": "dense", "units": 8, "activation": "relu"},
-                    {"type": "dense", "units": 1, "activation": "linear"},
-                ],
-            },
-            "training": {"learning_rate": 10, "loss": "mse"},
-        },
+        json=DIVERGING,
     )
     created = r.json()
     context.add_init_script(

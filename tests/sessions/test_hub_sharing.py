@@ -6,44 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from neuroplay.schemas.session import MetricPoint
-from neuroplay.sessions.history import MetricHistory
 from neuroplay.sessions.hub import Hub, Subscriber
-from neuroplay.sessions.session_views import BatchLossLog
+
+from ..hub_fakes import FakeSession, Frames
 
 
 def point(step: int) -> MetricPoint:
     return MetricPoint(step=step, epoch=step, loss=1.0 / (step + 1), val_loss=None, accuracy=0.5, val_accuracy=None)
-
-
-@dataclass
-class Frames:
-    frames: list[tuple[str, str, bytes]]
-
-
-@dataclass
-class FakeViews:
-    batch_losses: BatchLossLog = field(default_factory=BatchLossLog)
-
-    def series_since(self, serial: int) -> list:
-        return []
-
-
-@dataclass
-class FakeSession:
-    """What Hub.tick reads of a session (state_version -1: the hub has sent the state already)."""
-
-    history: MetricHistory = field(default_factory=lambda: MetricHistory(1000))
-    views: FakeViews = field(default_factory=FakeViews)
-    generation: int = 1
-    status: str = "running"
-    step: int = 0
-    epoch: int = 0
-    state_version: int = -1
-    running: bool = True
-    frames: Frames | None = None
 
 
 def run(coroutine_function) -> object:
