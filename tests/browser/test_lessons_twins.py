@@ -37,6 +37,17 @@ CANVAS_COLOURS = """el => {
 }"""
 
 
+def drawn_curves(page, chart):
+    """Pixels of each run's colour on the chart and the width (device pixels) of each run's curve,
+    read from one and the same drawing."""
+    while True:
+        draws = chart.get_attribute("data-draws")
+        counts = page.evaluate(COUNT_COLOURS, [chart.element_handle(), COLOURS[:2]])
+        spans = [int(w) for w in (chart.get_attribute("data-spans") or "").split(",")]
+        if chart.get_attribute("data-draws") == draws:
+            return counts, spans
+
+
 def statuses(client, ids):
     return [client.get(f"/api/sessions/{i}").json()["status"] for i in ids]
 
@@ -66,9 +77,12 @@ def test_a_comparison_plays_together_and_draws_one_curve_per_run(server, client,
         arg=chart.element_handle(),
         timeout=30000,
     )
-    # the canvas really shows both curves: many pixels of each run's colour
-    counts = page.evaluate(COUNT_COLOURS, [chart.element_handle(), COLOURS[:2]])
-    assert all(n > 50 for n in counts), f"pixels of each run's colour on the chart: {counts}"
+    # the canvas really shows both curves: pixels of each run's colour along the width its steps
+    # span (runs train at their own speed, so one curve may be much shorter; a later run is dashed,
+    # so an earlier one it hides shows through the gaps, at least a third of its length)
+    counts, spans = drawn_curves(page, chart)
+    assert all(w >= 4 for w in spans), f"each run's curve spans some steps: {spans}"
+    assert all(n >= w / 3 for n, w in zip(counts, spans, strict=True)), f"pixels of each run's colour {counts}, widths {spans}"
     # each run's boundary is painted (not a blank canvas)
     boundaries = twins.get_by_test_id("twin-boundary")
     for i in range(2):

@@ -13,6 +13,11 @@ import { commandAll, tokensOwned } from "./actions.js";
 import { makeRun, watchRun } from "./twin_data.js";
 
 const COLOURS = ["#0877bd", "#e8590c", "#2f9e5b"];
+// Runs with the same start often draw the same curve for a while: the later runs are dashed so the
+// earlier ones show through the gaps (and a learner who cannot tell the colours apart tells the
+// lines apart). The legend shows the same line styles.
+const DASHES = [[], [7, 4], [2, 3]];
+const LINE_STYLES = ["solid", "dashed", "dotted"];
 const REDRAW_MS = 250; // numbers and curves a few times a second are plenty to compare runs
 
 function fmt(v, digits = 3) {
@@ -55,7 +60,8 @@ function makeChart(el, runs, width) {
       { font: "10px system-ui, sans-serif", stroke: "#6b7785", grid: { stroke: "rgba(0,0,0,0.06)" }, size: 44,
         values: (u, splits) => splits.map(logTick) },
     ],
-    series: [{}, ...runs.map((r) => ({ label: r.run, stroke: r.colour, width: 2, spanGaps: true, points: { show: false } }))],
+    series: [{}, ...runs.map((r, i) => ({ label: r.run, stroke: r.colour, dash: DASHES[i % DASHES.length], width: 2, spanGaps: true,
+      points: { show: false } }))],
   };
   return new uPlot(opts, aligned(runs), el);
 }
@@ -131,6 +137,11 @@ export function TwinRuns({ sessions }) {
       if (!chart) chart = makeChart(el, runs, Math.max(200, el.clientWidth));
       else chart.setData(data);
       el.dataset.points = runs.map((_, i) => data[i + 1].filter((v) => v !== null).length).join(",");
+      // how wide each run's curve is on the canvas (device pixels): runs train at their own speed
+      el.dataset.spans = runs
+        .map((r) => (r.points.length ? chart.valToPos(r.points[r.points.length - 1].step, "x", true) - chart.valToPos(r.points[0].step, "x", true) : 0))
+        .map((w) => Math.round(w))
+        .join(",");
       el.dataset.draws = String(Number(el.dataset.draws || 0) + 1);
     });
     return () => {
@@ -149,7 +160,10 @@ export function TwinRuns({ sessions }) {
         onClick=${() => commandAll(running ? "pause" : "play")}>${running ? t("lesson.pauseAll") : t("lesson.playAll")}</button>
     </div>
     <ul class="twin-legend" data-testid="twin-legend">
-      ${runs.map((r) => html`<li><i class="swatch" style=${{ background: r.colour }}></i>${r.label[lang.value]}</li>`)}
+      ${runs.map((r, i) => {
+        const line = { borderTop: `3px ${LINE_STYLES[i % LINE_STYLES.length]} ${r.colour}` };
+        return html`<li><i class="twin-line" style=${line}></i>${r.label[lang.value]}</li>`;
+      })}
     </ul>
     <div class="twin-chart" data-testid="twin-chart" ref=${chartEl} aria-label=${t("lesson.twinChart")}></div>
     <div class="twin-cards">
