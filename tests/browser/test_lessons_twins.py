@@ -82,7 +82,9 @@ def test_a_comparison_plays_together_and_draws_one_curve_per_run(server, client,
     # so an earlier one it hides shows through the gaps, at least a third of its length)
     counts, spans = drawn_curves(page, chart)
     assert all(w >= 4 for w in spans), f"each run's curve spans some steps: {spans}"
-    assert all(n >= w / 3 for n, w in zip(counts, spans, strict=True)), f"pixels of each run's colour {counts}, widths {spans}"
+    assert all(n >= w / 3 for n, w in zip(counts, spans, strict=True)), (
+        f"pixels of each run's colour {counts}, widths {spans}"
+    )
     # each run's boundary is painted (not a blank canvas)
     boundaries = twins.get_by_test_id("twin-boundary")
     for i in range(2):
