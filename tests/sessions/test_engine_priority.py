@@ -18,3 +18,26 @@ def test_engine_processes_run_nicer_than_the_server_by_the_setting() -> None:
             pool.release(worker)
         finally:
             pool.close()
+
+
+def autogroup(pid: int) -> str:
+    """The scheduler group a process is in ("/autogroup-85 nice 0" names it), or "" without one."""
+    try:
+        with open(f"/proc/{pid}/autogroup") as f:
+            return f.read().split()[0]
+    except OSError:
+        return ""
+
+
+def test_engine_processes_share_the_servers_scheduler_group_so_their_niceness_counts() -> None:
+    # With Linux's autogroup scheduling, a process in a session of its own gets a share of the CPU
+    # equal to the server's whatever its nice level: 32 engines would leave the server a 33rd.
+    pool = EnginePool(spares=1, nice=7)
+    try:
+        worker = pool.acquire()
+        assert autogroup(worker.pid) == autogroup(os.getpid())
+        assert os.getpgid(worker.pid) == worker.pid  # its own process group: no terminal signals
+        assert os.getsid(worker.pid) == os.getsid(0)
+        pool.release(worker)
+    finally:
+        pool.close()

@@ -72,7 +72,11 @@ class EngineWorker:
             [sys.executable, "-m", "neuroplay.sessions.engine_process", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),),
             env=env,
-            start_new_session=True,  # terminal signals go to the server, which stops us in order
+            # A process group of its own, so terminal signals go to the server, which stops us in
+            # order; but not a session of its own: Linux's autogroup scheduler puts every session
+            # in a group with an equal share of the CPU, where the nice level below counts only
+            # inside the group. Engines in the server's session (its autogroup) really yield to it.
+            process_group=0,
         )
         theirs.close()
         lower_priority(self.process.pid, nice)
