@@ -30,6 +30,7 @@ from ..store.failures import SAVE_FAILED, save_failure_message
 from .build import Specs
 from .capture import capture
 from .engine_pool import EnginePool
+from .view_worker import ViewWorker
 from .hub import Hub
 from .restore import forked, restore
 from .retention import RetentionSweep, retention_reason, unused_since
@@ -84,6 +85,7 @@ class SessionManager:
         self.parsed_uploads = ParsedUploads(store.get_upload)
         self.writer = CheckpointWriter(store, on_result=self._checkpoint_result)
         self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions, nice=settings.engine_nice)
+        self.view_worker = ViewWorker()  # the one thread that encodes playing sessions' views
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
         self._lock = threading.Lock()  # guards _sessions
@@ -106,6 +108,7 @@ class SessionManager:
             checkpoint_seconds=s.checkpoint_seconds,
             on_checkpoint=self.writer.submit,
             engines=self.engines,
+            view_worker=self.view_worker,
             uploads=self.parsed_uploads,
         )
 
@@ -311,6 +314,7 @@ class SessionManager:
         for session in sessions:
             session.close()
         self.engines.close()
+        self.view_worker.close()
         self.writer.close()
 
     # ---- internals ----

@@ -60,6 +60,7 @@ from .session_errors import SessionError, divergence_at, not_started
 from .session_state import describe
 from .session_views import ProbeKey, SessionViews
 from .telemetry import Snapshot, TelemetryFrames
+from .view_worker import ViewWorker
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class Session(EngineReports):
         on_checkpoint: Callable[[Checkpoint], None] | None = None,
         forked_from: str | None = None,
         uploads: UploadSource | None = None,
+        view_worker: ViewWorker | None = None,
     ) -> None:
         self.id = session_id
         self.uploads = uploads  # upload reference -> parsed file, for datasets built from one
@@ -112,6 +114,7 @@ class Session(EngineReports):
         self._last_engine_state: EngineState | None = None
         # What watchers see (the hub says what is watched); computed only for what is watched.
         self.views = SessionViews(grid_size, max_neuron_maps)
+        self._view_worker = view_worker  # encodes the views of the engine's snapshots, if given
         self._engine_watch = EngineWatchSync(self.views)
         self._model_key_of: object = None  # the model spec _model_key_json was serialised from
         self._model_key_json = ""
@@ -451,7 +454,12 @@ class Session(EngineReports):
             output_is_logit=self.trainer.loss.output == "logit",
             features=self.data.features or None,
         )
-        if self.views.views:
+        if not self.views.views:
+            return
+        if weights is not None and self._view_worker is not None:  # the engine's reader thread
+            snapshot = self.snapshot
+            self._view_worker.submit(self, lambda: self._refresh_views(snapshot))
+        else:
             self._refresh_views()
 
     def _model_key(self) -> str:
@@ -461,9 +469,13 @@ class Session(EngineReports):
             self._model_key_of, self._model_key_json = model, model.model_dump_json()
         return self._model_key_json
 
-    def _refresh_views(self) -> None:
+    def _refresh_views(self, of: Snapshot | None = None) -> None:
         """Encode the watched views for the latest snapshot (by whoever published it: the engine's
-        reader thread while it plays, else a holder of _control, whose trainer is stopped)."""
+        reader thread or the view worker while it plays, else a holder of _control, whose trainer
+        is stopped). The worker's snapshot `of` is skipped once a newer one is published."""
+        if of is not None:
+            self.views.refresh(of, of.generation, None, of.step, self._arrays, lambda: self.snapshot is of)
+            return
         stopped = None if self._runner.alive else self.trainer
         self.views.refresh(self.snapshot, self.generation, stopped, self.step, self._arrays)
 

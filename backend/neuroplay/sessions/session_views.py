@@ -89,7 +89,9 @@ class SessionViews:
         self._serial = 0
         self._grad_norms: GradNormCollector | None = None
         self._probe_network: ProbeNetwork | None = None
-        self._lock = threading.Lock()
+        # Held while records are kept or encoded: the engine's reader thread keeps them while the
+        # view worker encodes (re-entrant: a refresh of a stopped session computes, then keeps).
+        self._lock = threading.RLock()
 
     # ---- what is watched ----
     def watch(self, views: frozenset[str], probe: ProbeKey | None, arrays: TrainingArrays | None) -> None:
@@ -149,11 +151,16 @@ class SessionViews:
 
     # ---- while the engine process plays ----
     def take_progress(self, message: Progress) -> None:
-        self.batch_losses.extend(message.batch_losses)
-        self.computed.update(message.computed)
-        self._keep(message.records)
+        with self._lock:
+            self.batch_losses.extend(message.batch_losses)
+            self.computed.update(message.computed)
+            self._keep_locked(message.records)
 
     def _keep(self, records: list[Record]) -> None:
+        with self._lock:
+            self._keep_locked(records)
+
+    def _keep_locked(self, records: list[Record]) -> None:
         for record in records:
             if record.first_step is not None:  # a piece of a series: every piece reaches the watchers
                 self._new_series.append(record)
@@ -182,14 +189,23 @@ class SessionViews:
 
     # ---- frames for the watchers ----
     def refresh(
-        self, snapshot: Snapshot, generation: int, trainer: Trainer | None, step: int, arrays: TrainingArrays
+        self,
+        snapshot: Snapshot,
+        generation: int,
+        trainer: Trainer | None,
+        step: int,
+        arrays: TrainingArrays,
+        still_current: Callable[[], bool] | None = None,
     ) -> None:
         """Encode the watched views for `snapshot`: the server views computed from it, the engine
         views' latest records. With `trainer` (a stopped session), the engine views that need no
         training step's caches (the probe, weights' percentiles, running statistics) are computed
-        from it first, so a watcher who opens them on a paused session sees them."""
+        from it first, so a watcher who opens them on a paused session sees them. A refresh whose
+        `still_current()` says no (a newer snapshot was published meanwhile) does nothing."""
         views = self.views
         with self._lock:
+            if still_current is not None and not still_current():
+                return
             if trainer is not None and views:
                 self._compute(trainer, step, arrays, None, fresh_caches=False)
             server = {name for name in views if VIEWS[name].computed_in == "server"}
