@@ -30,11 +30,11 @@ from ..store.failures import SAVE_FAILED, save_failure_message
 from .build import Specs
 from .capture import capture
 from .engine_pool import EnginePool
-from .view_worker import ViewWorker
 from .hub import Hub
 from .restore import forked, restore
 from .retention import RetentionSweep, retention_reason, unused_since
 from .session import Session, SessionError
+from .view_worker import ViewWorker
 
 logger = logging.getLogger(__name__)
 
