@@ -62,3 +62,9 @@ if [ "$want_test" = 1 ] && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null \
     && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   apt_install postgresql
 fi
+
+# The many-servers tests run on a real Redis: the one on 127.0.0.1:6379 when it answers, else a
+# private one the tests start from Debian's package (tests/redis_server.py).
+if [ "$want_test" = 1 ] && ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && ! command -v redis-server >/dev/null; then
+  apt_install redis-server
+fi

@@ -126,6 +126,24 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis (tests/redis_server.py); tests take a key prefix of their own on it."""
+    from .redis_server import redis_server
+
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture()
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    from .redis_server import key_prefix
+
+    with key_prefix(redis_url) as prefix:
+        yield prefix
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of an empty database: a SQLite file, or a PostgreSQL database of this test's own."""

@@ -5,7 +5,7 @@ training never waits for the disk; `migrations` creates and upgrades the schema 
 """
 
 from .checkpoint import Checkpoint
-from .store import Store, StoreError, default_database_url
+from .store import StaleWrite, Store, StoreError, default_database_url
 from .writer import CheckpointWriter
 
-__all__ = ["Checkpoint", "CheckpointWriter", "Store", "StoreError", "default_database_url"]
+__all__ = ["Checkpoint", "CheckpointWriter", "StaleWrite", "Store", "StoreError", "default_database_url"]

@@ -44,5 +44,8 @@ class Checkpoint:
     divergence: Divergence | None = None
     error: str | None = None
     forked_from: str | None = None  # the session this one was forked from
+    # Several servers: the fencing token of the lease under which it was taken (cluster/leases.py);
+    # the store refuses it once a checkpoint with a larger token was written. None: one server.
+    fence: int | None = None
     created_at: datetime = field(default_factory=utc_now)
     updated_at: datetime = field(default_factory=utc_now)

@@ -92,8 +92,20 @@ def _4_retention(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _5_fencing(conn: Connection) -> None:
+    """The fencing token of the last checkpoint written (several servers: the session's lease token
+    then; NULL for a single server's writes), so a stale lease holder's write can be refused."""
+    conn.execute(text("ALTER TABLE sessions ADD COLUMN fence BIGINT"))
+
+
 # MIGRATIONS[i] takes a database from version i to version i + 1.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_1_sessions, _2_fork_origin, _3_uploads, _4_retention)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _1_sessions,
+    _2_fork_origin,
+    _3_uploads,
+    _4_retention,
+    _5_fencing,
+)
 LATEST = len(MIGRATIONS)
 MIGRATION_LOCK = 0x4E50_4D49_4752  # "NPMIGR": the advisory lock key NeuroPlay's migrations take
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,11 @@ class StoreError(RuntimeError):
     """A saved row that cannot be read back; the message names the session and the reason."""
 
 
+class StaleWrite(RuntimeError):
+    """A checkpoint whose fencing token is older than the one last written for its session: the
+    writer lost the session's lease to another node, whose state must not be overwritten."""
+
+
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{(Path(data_dir) / 'neuroplay.db').resolve()}"
 
@@ -36,6 +44,21 @@ def default_database_url(data_dir: Path) -> str:
 def _utc(value: datetime) -> datetime:
     # SQLite keeps no time zone: every timestamp written here is UTC.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _retry_while_locked(statement: Callable[[], object], timeout: float) -> None:
+    """Run `statement` again while SQLite says the database is locked. Switching a new file to WAL
+    takes an exclusive lock for which SQLite does not call the busy handler: two connections
+    opening one empty database at once (the migrations' own test) saw "database is locked"."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
@@ -55,7 +78,7 @@ def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
         if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _retry_while_locked(lambda: cursor.execute("PRAGMA journal_mode=WAL"), busy_timeout)
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
@@ -82,8 +105,12 @@ class Store:
 
     # ---- sessions ----
     def save(self, cp: Checkpoint) -> None:
-        """Insert or replace the session's row (created_at is kept from the first save)."""
+        """Insert or replace the session's row (created_at is kept from the first save). With a
+        fencing token (`cp.fence`), the row is replaced only if no larger token was written before:
+        the database makes that check in the same UPDATE, so two nodes cannot both pass it. Raises
+        StaleWrite (writing nothing) otherwise."""
         values = self._row(cp)
+        s = tables.sessions
         # write_lock (SQLite: BEGIN IMMEDIATE): the read below must not start a snapshot that the
         # UPDATE then has to upgrade; an upgrade fails at once ("database is locked") when another
         # connection wrote meanwhile, instead of waiting out the busy timeout
@@ -91,13 +118,17 @@ class Store:
             deleted = select(tables.deleted_sessions.c.id).where(tables.deleted_sessions.c.id == cp.id)
             if conn.execute(deleted).first() is not None:
                 return  # deleted by the retention sweep: a late checkpoint must not bring it back
+            current = s.c.id == cp.id
+            if cp.fence is not None:
+                current = current & (s.c.fence.is_(None) | (s.c.fence <= cp.fence))
             changed = conn.execute(
-                update(tables.sessions)
-                .where(tables.sessions.c.id == cp.id)
-                .values({k: v for k, v in values.items() if k not in ("id", "created_at")})
+                update(s).where(current).values({k: v for k, v in values.items() if k not in ("id", "created_at")})
             ).rowcount
-            if not changed:
-                conn.execute(insert(tables.sessions).values(values))
+            if changed:
+                return
+            if cp.fence is not None and conn.execute(select(s.c.fence).where(s.c.id == cp.id)).first() is not None:
+                raise StaleWrite(f"session {cp.id}: a checkpoint under lease token {cp.fence} came after a newer one")
+            conn.execute(insert(s).values(values))
 
     def load(self, session_id: str) -> Checkpoint | None:
         if not session_id or len(session_id) > MAX_ID_LENGTH:
@@ -263,6 +294,7 @@ class Store:
             "created_at": cp.created_at,
             "updated_at": cp.updated_at,
             "forked_from": cp.forked_from,
+            "fence": cp.fence,
         }
 
     @staticmethod
@@ -285,6 +317,7 @@ class Store:
             trainer_state=codec.decode_json(row["trainer_state"]),
             trainer_arrays=codec.decode_arrays(row["trainer_arrays"]),
             forked_from=row["forked_from"],
+            fence=int(row["fence"]) if row["fence"] is not None else None,
             created_at=_utc(row["created_at"]),
             updated_at=_utc(row["updated_at"]),
         )

@@ -49,6 +49,7 @@ sessions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("forked_from", String(64), index=True),  # migration 2
     Column("opened_at", DateTime(timezone=True)),  # migration 4: last opened (NULL: see updated_at)
+    Column("fence", BigInteger),  # migration 5: the lease token of the last write (NULL: one server)
 )
 
 deleted_sessions = Table(  # migration 4: what the retention sweep removed, so a link can say so

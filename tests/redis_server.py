@@ -1,0 +1,82 @@
+"""A real Redis for the tests: the server on 127.0.0.1:6379 when it answers (this machine, CI),
+otherwise a private one started from Debian's redis-server (scripts/setup.sh --test installs it) on
+a free port. Each test then gets a key prefix of its own, whose keys are deleted afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+
+import redis
+
+SHARED = "redis://127.0.0.1:6379/0"
+
+
+def _answers(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """The URL of a Redis the tests may use (with key prefixes of their own)."""
+    if _answers(SHARED):
+        yield SHARED
+        return
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not shutil.which(binary):
+        raise RuntimeError(
+            "no Redis answers on 127.0.0.1:6379 and redis-server is not installed: run scripts/setup.sh --test "
+            "(it installs Debian's redis-server)"
+        )
+    folder, port = tempfile.mkdtemp(prefix="neuroplay-redis-"), _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 20
+        while not _answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the private Redis did not start (exit code {process.poll()})")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def key_prefix(url: str) -> Iterator[str]:
+    """A prefix of this test's own; every key under it is deleted afterwards."""
+    prefix = f"neuroplay-test-{secrets.token_hex(6)}:"
+    try:
+        yield prefix
+    finally:
+        client = redis.Redis.from_url(url)
+        try:
+            keys = list(client.scan_iter(match=prefix + "*", count=1000))
+            if keys:
+                client.delete(*keys)
+        finally:
+            client.close()
