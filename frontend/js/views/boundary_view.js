@@ -10,7 +10,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
-import { onFrame, requestFrame } from "../frame.js";
 import { t } from "../i18n.js";
 import { setProbe } from "../actions.js";
 import { addPoint, removePoint, setDrawMode, clearDrawnPoints } from "../point_edits.js";
@@ -200,17 +199,17 @@ export function BoundaryView() {
       const dpr = window.devicePixelRatio || 1;
       canvas.width = canvas.height = Math.round(size * dpr);
       dirty = true;
-      requestFrame();
+      S.frames.requestFrame();
     };
     resize();
     const observer = new ResizeObserver(resize);
     observer.observe(canvas);
     const redraw = () => {
       dirty = true;
-      requestFrame();
+      S.frames.requestFrame();
     };
     canvas.addEventListener("np-redraw", redraw);
-    const stop = onFrame(() => {
+    const stop = S.frames.onFrame(() => {
       const current = S.session.peek();
       if (!current || !cssSize) return;
       const src = S.tensors.generation === current.generation ? source(current, S.focusNeuron.peek()) : null;

@@ -8,7 +8,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
-import { onFrame } from "../frame.js";
 import { t, tOr, lang } from "../i18n.js";
 import { paintValues, domainOf, colourOf, featureMap } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
@@ -281,7 +280,7 @@ export function GraphView() {
     rebuild();
     const observer = new ResizeObserver(() => rebuild());
     observer.observe(root);
-    const stop = onFrame(() => {
+    const stop = S.frames.onFrame(() => {
       if (handles && update(handles, S.session.peek().generation)) {
         framesRef.current += 1;
         root.dataset.frames = String(framesRef.current);
