@@ -5,6 +5,7 @@ import { batch } from "@preact/signals";
 import { api, ApiError } from "./api.js";
 import { localized } from "./problems.js";
 import { loadPoints, abandonPoints } from "./sample_requests.js";
+import { loadFeatureMaps } from "./feature_maps.js";
 import * as S from "./state.js";
 import { loadViewModules } from "./live_views.js";
 import { readTokens, rememberToken, forgetSession, readLast, rememberOpened, loadMySessions } from "./owned_sessions.js";
@@ -107,6 +108,7 @@ export async function openSession(id, { history: how = "push" } = {}) {
   if (how === "push" && location.pathname !== path) history.pushState(null, "", path);
   else if (how !== "none" && location.pathname !== path) history.replaceState(null, "", path);
   loadPoints();
+  loadFeatureMaps();
   connection.open(id, token);
 }
 

@@ -2,6 +2,7 @@
 // a REST answer) to the page's state.
 import { batch } from "@preact/signals";
 import { loadPoints } from "./sample_requests.js";
+import { loadFeatureMaps } from "./feature_maps.js";
 import * as S from "./state.js";
 
 /**
@@ -29,7 +30,10 @@ export function applyState(state, fromStream = false) {
     }
   });
   if (state.generation !== S.tensors.generation) S.clearTensors(state.generation);
-  if (previous && JSON.stringify(previous.dataset) !== JSON.stringify(state.dataset)) loadPoints();
+  if (previous && JSON.stringify(previous.dataset) !== JSON.stringify(state.dataset)) {
+    loadPoints();
+    loadFeatureMaps(); // a switch to 2-D data needs them
+  }
   const probe = S.probe.peek();
   const size = probe.split === "validation" ? state.validation_size : state.train_size;
   if (probe.index >= size) S.probe.value = defaultProbe(state); // the data changed under it

@@ -61,6 +61,13 @@ export const pending = signal(0);
  */
 export const points = signal(null);
 
+/**
+ * The derived inputs of 2-D data as the server computes them (GET .../features; feature_maps.js):
+ * {key, grid, byName: Map name → {values: Float32Array (row 0 the top), low, high}}, where `key` is
+ * the JSON of the grid they cover; null until a session with 2-D data has been shown.
+ */
+export const featureMaps = signal(null);
+
 /** Point-drawing mode on the decision boundary: {on, label} (label: the class, or a regression value). */
 export const drawMode = signal({ on: false, label: 1 });
 
@@ -144,8 +151,8 @@ export const frames = new FrameScheduler();
 /** PATCHes of the session, sent one after another (actions.js `patch`). */
 export const changeQueue = new RequestQueue();
 
-/** The samples' reads (sample_requests.js), one of each kind in flight. */
-export const sampleRequests = { points: new LatestRequest(), preview: new LatestRequest() };
+/** The samples' and the feature maps' reads (sample_requests.js, feature_maps.js), one of each kind in flight. */
+export const sampleRequests = { points: new LatestRequest(), preview: new LatestRequest(), features: new LatestRequest() };
 
 /**
  * The page's connection to the session it shows (connection.js: the websocket, the subscription

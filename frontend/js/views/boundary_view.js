@@ -17,7 +17,8 @@ import { useWatchedView } from "../live_views.js";
 import { batchesVisible, lastBatch, drawBatch } from "./live/batch.js";
 import { drawCross, drawProbe } from "./plane_marks.js";
 import { PencilIcon } from "./icons.js";
-import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
+import { paintValues, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
+import { featureMapOf } from "../feature_maps.js";
 
 const TICKS = [-6, -4, -2, 0, 2, 4, 6];
 
@@ -25,7 +26,9 @@ const TICKS = [-6, -4, -2, 0, 2, 4, 6];
 function source(state, focus) {
   const g = state.grid.size;
   if (focus && focus.feature) {
-    return { data: featureMap(state.grid, focus.feature), offset: 0, lo: -1, hi: 1, seq: `in:${focus.feature}` };
+    const map = featureMapOf(focus.feature, g);
+    if (!map) return null; // not read yet (feature_maps.js asks for a frame when it is)
+    return { data: map.values, offset: 0, lo: map.low, hi: map.high, seq: `in:${focus.feature}:${S.featureMaps.peek().key}` };
   }
   if (focus && focus.layer !== undefined) {
     const slot = S.tensors.slots.get(`neurons/${focus.layer}`);
