@@ -1,30 +1,33 @@
-// Everything that changes state: opening a session, applying stream messages, and the user's
-// changes (sent to the server, whose answer becomes the new state). Views call these functions.
-import { batch, effect } from "@preact/signals";
+// What the learner does: opening a session, and the user's changes (sent to the server, whose
+// answer becomes the new state: server_state.js). Views call these functions. The stream's
+// messages are the connection's (connection.js).
+import { batch } from "@preact/signals";
 import { api, ApiError } from "./api.js";
-import { openStream } from "./stream.js";
 import { localized } from "./problems.js";
-import { onFrame, requestFrame } from "./frame.js";
 import { loadPoints, abandonPoints } from "./sample_requests.js";
+import { loadFeatureMaps } from "./feature_maps.js";
 import * as S from "./state.js";
-import { loadViewModules, wantedViews, probeWanted, accumulateRecord } from "./live_views.js";
+import { loadViewModules } from "./live_views.js";
 import { readTokens, rememberToken, forgetSession, readLast, rememberOpened, loadMySessions } from "./owned_sessions.js";
-import { showIfDeleted, checkDeleted } from "./deleted_session.js";
+import { showIfDeleted } from "./deleted_session.js";
+import { applyView, defaultProbe, streamOwnsCounters } from "./server_state.js";
 
 // Re-exported: the lessons keep their runs' tokens the same way.
 export { readTokens, rememberToken } from "./owned_sessions.js";
 
 // ---------------------------------------------------------------- opening a session
-let stream = null;
-let opening = 0; // bumps with every openSession, so a slow earlier one cannot win
-
 function idFromPath() {
   const match = location.pathname.match(/^\/s\/([^/]+)\/?$/);
   return match ? decodeURIComponent(match[1]) : null;
 }
 
-/** Decide which session this page shows (share link, this browser's last one, or a new one). */
-export async function start() {
+/**
+ * Decide which session this page shows (share link, this browser's last one, or a new one), and
+ * stream it over `connection` (the page's one, made by main.js).
+ * @param {import("./connection.js").Connection} connection
+ */
+export async function start(connection) {
+  S.sessionConnection.value = connection;
   exposeTestHooks();
   window.addEventListener("popstate", () => {
     const id = idFromPath();
@@ -74,12 +77,12 @@ function bootFailed(err) {
  * Throws the ApiError of the read (e.g. 404) and changes nothing then.
  */
 export async function openSession(id, { history: how = "push" } = {}) {
-  const ticket = ++opening;
+  const connection = S.sessionConnection.peek();
+  const ticket = connection.nextOpening();
   const view = await api.getSession(id);
-  if (ticket !== opening) return;
+  if (!connection.isCurrent(ticket)) return;
   const token = readTokens()[id] || null;
-  if (stream) stream.close();
-  stream = null;
+  connection.close();
   abandonPoints();
   batch(() => {
     S.sessionId.value = id;
@@ -105,7 +108,8 @@ export async function openSession(id, { history: how = "push" } = {}) {
   if (how === "push" && location.pathname !== path) history.pushState(null, "", path);
   else if (how !== "none" && location.pathname !== path) history.replaceState(null, "", path);
   loadPoints();
-  connect(id, token);
+  loadFeatureMaps();
+  connection.open(id, token);
 }
 
 /** Start a fresh default session of our own and show it. */
@@ -138,60 +142,6 @@ export async function forkSession() {
   }
 }
 
-function connect(id, token) {
-  if (stream) stream.close();
-  const { views, probe, key } = subscription();
-  subscribed = key;
-  stream = openStream(id, {
-    token,
-    views,
-    probe,
-    onStatus: (value) => {
-      if (S.sessionId.peek() === id) S.connection.value = value;
-      if (value === "gone") checkDeleted(id); // deleted (4410): the page says when and why
-    },
-    onMessage: handleMessage,
-    onTensor: handleTensor,
-    // Reconnecting (or connecting after the REST read): ask only for the points after our last one.
-    resume: () => {
-      const n = S.chart.step.length;
-      return n && S.chart.generation >= 0
-        ? { since_step: S.chart.step[n - 1], generation: S.chart.generation }
-        : null;
-    },
-  });
-}
-
-/**
- * What the subscribe should say: the views some component shows on screen that apply to this
- * session (none for a hidden tab), and the probe when one of them shows it.
- */
-function subscription() {
-  const views = document.visibilityState === "hidden" ? [] : wantedViews();
-  const probe = probeWanted(views) ? { ...S.probe.value } : null;
-  return { views, probe, key: JSON.stringify([views, probe]) };
-}
-
-let subscribed = "";
-function resubscribe() {
-  const { views, probe, key } = subscription();
-  if (stream && key !== subscribed) stream.subscribe(views, probe);
-  subscribed = key;
-}
-
-document.addEventListener("visibilitychange", resubscribe);
-// Views mounting or leaving the screen, and a new probe, change the subscription at once.
-effect(() => {
-  S.viewWatchers.value;
-  S.probe.value;
-  resubscribe();
-});
-
-/** The probe a session starts with: the first validation sample (one not trained on), else the first training one. */
-function defaultProbe(state) {
-  return state.validation_size ? { split: "validation", index: 0 } : { split: "train", index: 0 };
-}
-
 /** Make sample `index` of `split` ("train" | "validation") the probe the views show. */
 export function setProbe(split, index) {
   const state = S.session.peek();
@@ -201,118 +151,6 @@ export function setProbe(split, index) {
   const current = S.probe.peek();
   if (current.split !== split || current.index !== at) S.probe.value = { split, index: at };
 }
-
-// ---------------------------------------------------------------- applying server state
-/**
- * While the stream is open it alone moves the counters and the status: a REST answer may have been
- * read just before a change the stream already reported (say, a divergence right after "play"), and
- * applying it late would show a status the server has left, with no later message to correct it.
- */
-function streamOwnsCounters() {
-  return S.connection.peek() === "open";
-}
-
-function applyState(state, fromStream = false) {
-  const previous = S.session.peek();
-  batch(() => {
-    S.session.value = state;
-    if (fromStream || !streamOwnsCounters()) {
-      S.status.value = state.status;
-      S.step.value = state.step;
-      S.epoch.value = state.epoch;
-    }
-  });
-  if (state.generation !== S.tensors.generation) S.clearTensors(state.generation);
-  if (previous && JSON.stringify(previous.dataset) !== JSON.stringify(state.dataset)) loadPoints();
-  const probe = S.probe.peek();
-  const size = probe.split === "validation" ? state.validation_size : state.train_size;
-  if (probe.index >= size) S.probe.value = defaultProbe(state); // the data changed under it
-  resubscribe(); // the network or the data may have changed which views apply
-
-  requestFrame();
-}
-
-/** A SessionView (GET or PATCH answer): the state plus the whole history. */
-function applyView(view) {
-  const { history: points, ...state } = view;
-  applyState(state);
-  if (state.generation !== S.chart.generation) S.replaceChart(state.generation, points);
-  else S.appendChart(points);
-  S.latestMetrics.value = S.lastChartPoint();
-  requestFrame();
-}
-
-let pendingCounters = null;
-let pendingChart = false;
-
-function handleMessage(msg) {
-  S.streamStats.texts += 1;
-  switch (msg.type) {
-    case "state":
-      applyState(msg.state, true);
-      break;
-    case "history":
-      S.streamStats.histories += 1;
-      S.replaceChart(msg.generation, msg.points);
-      pendingChart = true;
-      requestFrame();
-      break;
-    case "metrics": {
-      if (msg.generation !== S.chart.generation) return; // a history message for it is on its way
-      if (msg.points.length) {
-        S.appendChart(msg.points);
-        pendingChart = true;
-      }
-      if (msg.batch_losses && msg.batch_losses.length) S.appendBatchLosses(msg.batch_losses);
-      pendingCounters = msg;
-      requestFrame();
-      break;
-    }
-    case "ack":
-      pendingCounters = { ...msg };
-      requestFrame();
-      break;
-    case "error":
-      if (msg.code === "not_found" || msg.code === "gone") break; // the socket closes (4404, 4410) and the page says so
-      if (msg.code !== "forbidden" || S.ownerToken.peek()) {
-        const problem = { code: msg.problem, params: msg.params, message: msg.message };
-        S.lastError.value = Object.assign(localized(problem), { layer: null, scope: "run" });
-      }
-      break;
-    default:
-      break; // hello, pong
-  }
-}
-
-function handleTensor(header, data) {
-  S.streamStats.tensors += 1;
-  if (header.generation !== S.tensors.generation) {
-    const current = S.session.peek();
-    if (!current || header.generation !== current.generation) return; // from a network that is gone
-    S.clearTensors(header.generation);
-  }
-  S.storeTensor(header, data);
-  accumulateRecord(header, data);
-  requestFrame();
-}
-
-// Counters and metric numbers go to signals at most once per animation frame.
-onFrame(() => {
-  if (!pendingCounters && !pendingChart) return;
-  batch(() => {
-    if (pendingCounters) {
-      const c = pendingCounters;
-      pendingCounters = null;
-      if (c.status) S.status.value = c.status;
-      S.step.value = c.step;
-      S.epoch.value = c.epoch;
-    }
-    if (pendingChart) {
-      pendingChart = false;
-      S.latestMetrics.value = S.lastChartPoint();
-    }
-  });
-});
 
 // ---------------------------------------------------------------- changes (owner only)
 /**
@@ -333,8 +171,6 @@ function showError(err, scope, place = null) {
 export function dismissError() {
   S.lastError.value = null;
 }
-
-let queue = Promise.resolve();
 
 /**
  * Send PATCHes one after another (so quick clicks arrive in order) and apply each answer.
@@ -367,9 +203,7 @@ export function patch(body, scope, placeError = null) {
       if (S.pending.peek() === 0) S.draftLayers.value = null;
     }
   };
-  const result = queue.then(run);
-  queue = result.catch(() => {});
-  return result;
+  return S.changeQueue.run(run);
 }
 
 /**
@@ -462,14 +296,11 @@ export function togglePlay() {
 function exposeTestHooks() {
   window.__neuroplay = {
     /** Drop the websocket as a network failure would; it reconnects after `ms` (and resumes). */
-    dropStream: (ms = 0) => stream && stream.drop(ms),
+    dropStream: (ms = 0) => S.sessionConnection.peek().drop(ms),
     /** The steps of the chart's points, in order. */
     chartSteps: () => S.chart.step.slice(),
     stats: S.streamStats,
     /** What the last subscribe asked for: {views, probe}. */
-    subscription: () => {
-      const [views, probe] = subscribed ? JSON.parse(subscribed) : [[], null];
-      return { views, probe };
-    },
+    subscription: () => S.sessionConnection.peek().lastSubscription(),
   };
 }

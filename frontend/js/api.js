@@ -97,6 +97,8 @@ export const api = {
    */
   getData: (id, { limit, signal } = {}) =>
     request("GET", `${session(id)}/data${limit ? `?limit=${limit}` : ""}`, { signal }),
+  /** The derived inputs of 2-D data over the session's grid. @returns {Promise<import("../types/wire").FeatureMaps>} */
+  features: (id, opts) => request("GET", `${session(id)}/features`, opts),
   patchSession: (id, token, patch) => request("PATCH", session(id), { body: patch, token }),
   /** @returns {Promise<CommandResponse>} */
   command: (id, token, action, unit = "batch") =>

@@ -59,35 +59,6 @@ export function paintValues(image, data, offset, size, lo = -1, hi = 1, alpha = 
   }
 }
 
-/**
- * The derived input features of 2-D data (as the server's data/features.py defines them), each with
- * a scale that brings its values on the plane [-6, 6]² into [-1, 1] for colouring.
- */
-const FEATURES = {
-  x1: [(a) => a, 1 / 6],
-  x2: [(a, b) => b, 1 / 6],
-  x1_squared: [(a) => a * a / 18 - 1, 1],
-  x2_squared: [(a, b) => b * b / 18 - 1, 1],
-  x1_x2: [(a, b) => a * b, 1 / 18],
-  sin_x1: [(a) => Math.sin(a), 1],
-  sin_x2: [(a, b) => Math.sin(b), 1],
-};
-
-/** Values of input feature `name` over the grid (row 0 = top), scaled to about [-1, 1]. */
-export function featureMap(grid, name) {
-  const { size, x_min, x_max, y_min, y_max } = grid;
-  const [f, scale] = FEATURES[name] || FEATURES.x1;
-  const out = new Float32Array(size * size);
-  for (let r = 0; r < size; r++) {
-    const x2 = y_max - ((r + 0.5) / size) * (y_max - y_min);
-    for (let c = 0; c < size; c++) {
-      const x1 = x_min + ((c + 0.5) / size) * (x_max - x_min);
-      out[r * size + c] = f(x1, x2) * scale;
-    }
-  }
-  return out;
-}
-
 /** A reusable small canvas + ImageData pair of a given size, for painting then scaling up. */
 export function makeOffscreen(size) {
   const canvas = document.createElement("canvas");

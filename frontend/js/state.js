@@ -1,12 +1,18 @@
 // The one place the app's state lives. Views read it; only actions.js (and the boot code) write it.
 //
-// Two kinds of state:
+// Three kinds of state:
 //  * signals (@preact/signals) for everything the UI shows as markup: components that read a
 //    signal re-render when it changes, and nothing else does;
 //  * plain "latest-value slots" for the high-rate streams (tensor frames, chart points): the
 //    websocket handler overwrites them and bumps a sequence number, and the canvas/SVG views draw
-//    them at most once per animation frame (see frame.js). They never go through Preact.
+//    them at most once per animation frame (see frame.js). They never go through Preact;
+//  * the page's machinery, one object per job (the frame loop, the change queue, the requests in
+//    flight, the session's connection): its class in a module of its own, this page's instance
+//    here, so no module keeps state of its own (and a test could make a second one).
 import { signal, computed } from "@preact/signals";
+import { FrameScheduler } from "./frame.js";
+import { RequestQueue } from "./request_queue.js";
+import { LatestRequest } from "./latest_request.js";
 
 /** GET /api/catalog, once at start. */
 export const catalog = signal(null);
@@ -54,6 +60,13 @@ export const pending = signal(0);
  * belong to. 2-D sets: every point; other kinds: the first few samples.
  */
 export const points = signal(null);
+
+/**
+ * The derived inputs of 2-D data as the server computes them (GET .../features; feature_maps.js):
+ * {key, grid, byName: Map name → {values: Float32Array (row 0 the top), low, high}}, where `key` is
+ * the JSON of the grid they cover; null until a session with 2-D data has been shown.
+ */
+export const featureMaps = signal(null);
 
 /** Point-drawing mode on the decision boundary: {on, label} (label: the class, or a regression value). */
 export const drawMode = signal({ on: false, label: 1 });
@@ -131,6 +144,22 @@ export const paramEdits = { busy: false, waiting: [] };
 export const landscape = signal(null);
 export const landscapeLoading = signal(false);
 export const landscapePath = { key: "", seq: 0, points: [], lastStep: -1, ticket: 0 };
+
+/** The animation-frame loop every canvas and SVG view draws in (frame.js). */
+export const frames = new FrameScheduler();
+
+/** PATCHes of the session, sent one after another (actions.js `patch`). */
+export const changeQueue = new RequestQueue();
+
+/** The samples' and the feature maps' reads (sample_requests.js, feature_maps.js), one of each kind in flight. */
+export const sampleRequests = { points: new LatestRequest(), preview: new LatestRequest(), features: new LatestRequest() };
+
+/**
+ * The page's connection to the session it shows (connection.js: the websocket, the subscription
+ * sent, the counters waiting for the next frame), made once by start(); null before.
+ * @type {import("@preact/signals").Signal<import("./connection.js").Connection | null>}
+ */
+export const sessionConnection = signal(null);
 
 /** Counts of every incoming frame, for diagnostics and tests. */
 export const streamStats = { texts: 0, tensors: 0, histories: 0 };

@@ -315,6 +315,24 @@ export interface FallsEveryStep {
   within_steps: number;
 }
 
+/** One derived input of 2-D data over the grid, and the range it is drawn over. */
+export interface FeatureMap {
+  /** The value drawn blue (and anything above it). */
+  high: number;
+  /** The value drawn orange (and anything below it). */
+  low: number;
+  /** As in the catalog's features and the dataset's `features`. */
+  name: string;
+  /** The feature at each cell's centre, row-major over the grid (row 0 the top: the largest x2), rounded to 4 decimals. */
+  values: number[];
+}
+
+/** GET /api/sessions/{id}/features: every derived input (data/features.py) over the session's grid, in the catalog's order: the pictures of the input nodes and of the feature buttons. */
+export interface FeatureMaps {
+  features: FeatureMap[];
+  grid: GridSpec;
+}
+
 /** runs[0] has at most 1/`factor` of the parameters of every other run. */
 export interface FewerParams {
   factor: number;

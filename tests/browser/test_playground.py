@@ -402,7 +402,7 @@ def test_chart_data_stays_bounded(server, watched):
         const first = S.chart.step[0], last = S.chart.step[S.chart.step.length - 1], n1 = S.chart.step.length;
         S.appendChart([{step: 25001, epoch: 1, loss: 0.1, val_loss: 0.2, accuracy: 1, val_accuracy: 1},
                        {step: 10, epoch: 1, loss: 9, val_loss: 9, accuracy: 0, val_accuracy: 0}]);
-        (await import('/js/frame.js')).requestFrame();  // the chart redraws on the next frame
+        S.frames.requestFrame();  // the chart redraws on the next frame
         return {n1, first, last, n2: S.chart.step.length, last2: S.chart.step[S.chart.step.length - 1]};
     }""")
     assert result["n1"] <= 10000 and result["first"] == 1 and result["last"] == 25000

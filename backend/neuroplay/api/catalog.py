@@ -164,7 +164,7 @@ def build_catalog() -> Catalog:
         optimizers=list(OPTIMIZERS),
         inits=list(INITIALISERS),
         dataset_settings=settings_of(DatasetSpec, frozenset()),
-        features=[NamedFormula(name=name, formula=label) for name, (label, _) in FEATURES.items()],
+        features=[NamedFormula(name=name, formula=feature.label) for name, feature in FEATURES.items()],
         upload_limits=UploadLimitsInfo(
             max_bytes=LIMITS.max_bytes,
             max_rows=LIMITS.max_rows,

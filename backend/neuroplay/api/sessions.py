@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from ..data import DATASETS
+from ..data.features import FEATURES, derive
 from ..schemas.dataset import DatasetSpec
 from ..schemas.errors import ErrorResponse
 from ..schemas.lesson import CreateLessonResponse, Lesson, LessonRunSession
@@ -20,6 +21,8 @@ from ..schemas.session import (
     CreateSessionRequest,
     CreateSessionResponse,
     DataSplit,
+    FeatureMap,
+    FeatureMaps,
     SessionData,
     SessionPatch,
     SessionView,
@@ -31,6 +34,7 @@ from ..sessions.follow_data import follow_data
 from ..sessions.memory import check_activation_memory, configured_budget_mb
 from ..sessions.probe import ProbeIndexError
 from ..sessions.session import Session
+from ..sessions.telemetry import grid_points, grid_spec
 from .deps import manager_of, require_owner
 from .errors import probe_index_problem
 from .lessons import lesson_named
@@ -104,6 +108,21 @@ def read_data(session_id: str, request: Request, limit: int = Query(64, ge=1, le
         feature_names=list(data.features or data.feature_names),
         train=_split(*train, limit),
         validation=_split(*val, limit),
+    )
+
+
+@router.get("/{session_id}/features", response_model=FeatureMaps, responses={404: {"model": ErrorResponse}})
+def read_features(session_id: str, request: Request) -> FeatureMaps:
+    """Every derived input of 2-D data over the session's grid, computed by data/features.py (the
+    browser draws these; it has no copy of the formulas)."""
+    size = manager_of(request).get(session_id).grid_size
+    values = derive(grid_points(size), list(FEATURES)).astype(np.float64).round(4)
+    return FeatureMaps(
+        grid=grid_spec(size),
+        features=[
+            FeatureMap(name=name, low=feature.shown[0], high=feature.shown[1], values=values[:, i].tolist())
+            for i, (name, feature) in enumerate(FEATURES.items())
+        ],
     )
 
 

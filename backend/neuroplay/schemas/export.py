@@ -27,6 +27,7 @@ EXPORTED: dict[str, object] = {
     "session_patch": session.SessionPatch,
     "session_view": session.SessionView,
     "session_data": session.SessionData,
+    "feature_maps": session.FeatureMaps,
     "command_request": session.CommandRequest,
     "command_response": session.CommandResponse,
     "catalog": catalog.Catalog,

@@ -212,6 +212,26 @@ class SessionData(WireModel):
     validation: DataSplit
 
 
+class FeatureMap(WireModel):
+    """One derived input of 2-D data over the grid, and the range it is drawn over."""
+
+    name: str = Field(description="As in the catalog's features and the dataset's `features`.")
+    low: float = Field(description="The value drawn orange (and anything below it).")
+    high: float = Field(description="The value drawn blue (and anything above it).")
+    values: list[float] = Field(
+        description="The feature at each cell's centre, row-major over the grid (row 0 the top: the "
+        "largest x2), rounded to 4 decimals."
+    )
+
+
+class FeatureMaps(WireModel):
+    """GET /api/sessions/{id}/features: every derived input (data/features.py) over the session's grid,
+    in the catalog's order: the pictures of the input nodes and of the feature buttons."""
+
+    grid: GridSpec
+    features: list[FeatureMap]
+
+
 class AugmentPreview(WireModel):
     """Fresh random augmentations of one training image (C order, reshape with `shape`)."""
 

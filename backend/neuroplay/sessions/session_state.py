@@ -6,10 +6,10 @@ from typing import Protocol
 
 from ..data import Dataset
 from ..engine import Trainer
-from ..schemas.session import Divergence, GridSpec, LayerSummary, SessionState, SessionStatus, StepPhase
+from ..schemas.session import Divergence, LayerSummary, SessionState, SessionStatus, StepPhase
 from .build import Specs
 from .param_edits import frozen_summaries
-from .telemetry import GRID_EXTENT
+from .telemetry import grid_spec
 
 
 class Describable(Protocol):
@@ -58,13 +58,7 @@ def describe(session: Describable, phase: StepPhase) -> SessionState:
         train_size=len(session.data.x_train),
         validation_size=len(session.data.x_val),
         dataset_settings=list(session.data.info.settings),
-        grid=GridSpec(
-            x_min=-GRID_EXTENT,
-            x_max=GRID_EXTENT,
-            y_min=-GRID_EXTENT,
-            y_max=GRID_EXTENT,
-            size=session.grid_size,
-        ),
+        grid=grid_spec(session.grid_size),
         divergence=session.divergence,
         error=session.error,
         forked_from=session.forked_from,

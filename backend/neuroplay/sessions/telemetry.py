@@ -14,6 +14,7 @@ import numpy as np
 from ..data.features import derive
 from ..engine import Network, build_network
 from ..schemas.inspect import ProbeRef
+from ..schemas.session import GridSpec
 from ..schemas.stream import TensorHeader, ViewName
 from ..views import VIEWS
 from ..views.registry import Record
@@ -51,6 +52,11 @@ def grid_points(size: int, extent: float = GRID_EXTENT) -> np.ndarray:
     centres = -extent + (np.arange(size) + 0.5) * (2 * extent / size)
     x1, x2 = np.meshgrid(centres, centres[::-1])
     return np.stack([x1.ravel(), x2.ravel()], axis=1).astype(np.float32)
+
+
+def grid_spec(size: int, extent: float = GRID_EXTENT) -> GridSpec:
+    """The grid `grid_points(size, extent)` lays over the plane, as the wire describes it."""
+    return GridSpec(x_min=-extent, x_max=extent, y_min=-extent, y_max=extent, size=size)
 
 
 def encode_record(record: Record, generation: int) -> EncodedRecord:

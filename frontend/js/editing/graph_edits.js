@@ -10,7 +10,6 @@
 // A viewer's page can focus and open them too, to read the value; the editor says why it cannot
 // change it.
 import * as S from "../state.js";
-import { onFrame } from "../frame.js";
 import { t } from "../i18n.js";
 import { colourOf } from "../heatmap.js";
 import { entryValue, isFrozen, setEntry } from "./param_edits.js";
@@ -202,7 +201,7 @@ export function attachParamEditing(root, handles) {
   // weights frames and the session state.
   let drawnSeq = -1;
   let drawnFrozen = null;
-  const stop = onFrame(() => {
+  const stop = S.frames.onFrame(() => {
     const state = S.session.peek();
     const frozenKey = JSON.stringify(state && state.frozen);
     if (S.tensors.seq === drawnSeq && frozenKey === drawnFrozen) return;

@@ -8,7 +8,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
-import { onFrame } from "../frame.js";
 import { t } from "../i18n.js";
 import { colourOf } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
@@ -21,7 +20,7 @@ function useSlotVersion(keys) {
   const [, setVersion] = useState(0);
   useEffect(() => {
     const seen = new Map();
-    return onFrame(() => {
+    return S.frames.onFrame(() => {
       let changed = false;
       for (const [name, layer, param] of keys) {
         const slot = S.tensorSlot(name, layer, param);

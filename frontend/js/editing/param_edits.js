@@ -9,7 +9,6 @@
 // snapshot over the stream.
 import { batch } from "@preact/signals";
 import { api } from "../api.js";
-import { requestFrame } from "../frame.js";
 import * as S from "../state.js";
 
 /** The weights view's record name of a parameter ("biases" for b, else "weights"). */
@@ -65,7 +64,7 @@ function showAnswer(answer) {
     ? { ...slot.header, step: answer.step }
     : { name: recordName(answer.param), layer: answer.layer, param: answer.param, shape: answer.shape, step: answer.step, generation: S.tensors.generation };
   S.storeTensor(header, flat);
-  requestFrame();
+  S.frames.requestFrame();
 }
 
 /** The key that makes a waiting edit replace an older one of the same target. */

@@ -6,7 +6,6 @@ import { useEffect, useRef, useState, useMemo } from "preact/hooks";
 import uPlot from "uplot";
 import * as S from "../state.js";
 import { kindOf } from "../datasets.js";
-import { onFrame, requestFrame } from "../frame.js";
 import { paintValues, makeOffscreen } from "../heatmap.js";
 import { t, lang, formatInt } from "../i18n.js";
 import { commandAll, tokensOwned } from "./actions.js";
@@ -114,15 +113,15 @@ export function TwinRuns({ sessions }) {
     const planar = (dataset) => kindOf(S.catalog.peek(), dataset) === "points";
     const changed = () => {
       dirty = true;
-      requestFrame();
+      S.frames.requestFrame();
     };
     const closers = runs.map((run) => watchRun(run, tokens[run.id] || null, planar, changed));
     let timer = 0;
-    const stop = onFrame(() => {
+    const stop = S.frames.onFrame(() => {
       if (!dirty) return;
       const wait = REDRAW_MS - (performance.now() - lastDraw);
       if (wait > 0) {
-        if (!timer) timer = setTimeout(() => ((timer = 0), requestFrame()), wait);
+        if (!timer) timer = setTimeout(() => ((timer = 0), S.frames.requestFrame()), wait);
         return;
       }
       dirty = false;

@@ -6,7 +6,7 @@ import { useEffect } from "preact/hooks";
 import * as S from "../state.js";
 import { ApiError } from "../api.js";
 import { stepApi } from "./api.js";
-import { stepOn, stepBusy, inspection, inspected, inspectedParams, preactivations } from "./state.js";
+import { stepOn, stepBusy, inspection, inspected, inspectedParams, preactivations, phaseWalks as walks } from "./state.js";
 import { forwardPhases, backwardPhases, isPartial } from "./phases.js";
 
 /** How many samples of the probe's split the pre-activation histograms count. */
@@ -22,13 +22,6 @@ const RUNNING_INTERVAL = { inspection: 600, preactivations: 2000 };
 function showError(err) {
   S.lastError.value = { message: err instanceof Error ? err.message : String(err), layer: null, scope: "run" };
 }
-
-/**
- * The clicks (and keys) of the phase buttons, one after another: a click while the previous one's
- * commands are still on their way waits for them, so quick presses are neither lost nor mixed up.
- * `phase` is the phase the last answer named (the state message saying so may come later).
- */
-const walks = { chain: Promise.resolve(), queued: 0, phase: /** @type {any} */ (null) };
 
 /**
  * The phase the server carried out last, as far as this page knows: while clicks are queued, the

@@ -9,6 +9,13 @@ export const stepOn = signal("batch");
 export const stepBusy = signal(false);
 
 /**
+ * The clicks (and keys) of the phase buttons, one after another: a click while the previous one's
+ * commands are still on their way waits for them, so quick presses are neither lost nor mixed up.
+ * `phase` is the phase the last answer named (the state message saying so may come later).
+ */
+export const phaseWalks = { chain: Promise.resolve(), queued: 0, phase: /** @type {any} */ (null) };
+
+/**
  * The probe's inspection the stepping and the inspector show: {key, data} where data is
  * GET .../inspect's answer and key says what it was read for (session, generation, probe, step).
  * During a partial step the server shows the weights from before the step, so one inspection

@@ -8,7 +8,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
-import { onFrame } from "../frame.js";
 import { t, tOr, formatInt } from "../i18n.js";
 import { paintValues } from "../heatmap.js";
 import { useWatchedView } from "../live_views.js";
@@ -203,7 +202,7 @@ export function BlockGraph() {
     if (!root || !state) return undefined;
     const drawn = new Map();
     let frames = 0;
-    return onFrame(() => {
+    return S.frames.onFrame(() => {
       const current = S.session.peek();
       if (!current || S.tensors.generation !== current.generation) return;
       let drew = false;

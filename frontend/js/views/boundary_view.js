@@ -10,7 +10,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../state.js";
-import { onFrame, requestFrame } from "../frame.js";
 import { t } from "../i18n.js";
 import { setProbe } from "../actions.js";
 import { addPoint, removePoint, setDrawMode, clearDrawnPoints } from "../point_edits.js";
@@ -18,7 +17,8 @@ import { useWatchedView } from "../live_views.js";
 import { batchesVisible, lastBatch, drawBatch } from "./live/batch.js";
 import { drawCross, drawProbe } from "./plane_marks.js";
 import { PencilIcon } from "./icons.js";
-import { paintValues, featureMap, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
+import { paintValues, makeOffscreen, domainOf, colourOf, CLASS_COLOURS } from "../heatmap.js";
+import { featureMapOf } from "../feature_maps.js";
 
 const TICKS = [-6, -4, -2, 0, 2, 4, 6];
 
@@ -26,7 +26,9 @@ const TICKS = [-6, -4, -2, 0, 2, 4, 6];
 function source(state, focus) {
   const g = state.grid.size;
   if (focus && focus.feature) {
-    return { data: featureMap(state.grid, focus.feature), offset: 0, lo: -1, hi: 1, seq: `in:${focus.feature}` };
+    const map = featureMapOf(focus.feature, g);
+    if (!map) return null; // not read yet (feature_maps.js asks for a frame when it is)
+    return { data: map.values, offset: 0, lo: map.low, hi: map.high, seq: `in:${focus.feature}:${S.featureMaps.peek().key}` };
   }
   if (focus && focus.layer !== undefined) {
     const slot = S.tensors.slots.get(`neurons/${focus.layer}`);
@@ -200,17 +202,17 @@ export function BoundaryView() {
       const dpr = window.devicePixelRatio || 1;
       canvas.width = canvas.height = Math.round(size * dpr);
       dirty = true;
-      requestFrame();
+      S.frames.requestFrame();
     };
     resize();
     const observer = new ResizeObserver(resize);
     observer.observe(canvas);
     const redraw = () => {
       dirty = true;
-      requestFrame();
+      S.frames.requestFrame();
     };
     canvas.addEventListener("np-redraw", redraw);
-    const stop = onFrame(() => {
+    const stop = S.frames.onFrame(() => {
       const current = S.session.peek();
       if (!current || !cssSize) return;
       const src = S.tensors.generation === current.generation ? source(current, S.focusNeuron.peek()) : null;

@@ -2,9 +2,9 @@
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
-import { changeDataset, changeTraining } from "../actions.js";
+import { changeDataset, changeTraining, patch } from "../actions.js";
 import { t, tOr, formatInt } from "../i18n.js";
-import { featureMap, paintValues } from "../heatmap.js";
+import { makeOffscreen, paintValues } from "../heatmap.js";
 import { kindOf, entryOf } from "../datasets.js";
 import { Slider, Select, ErrorBox } from "./controls.js";
 import { DatasetPicker } from "./dataset_picker.js";
@@ -14,16 +14,21 @@ import { AugmentSection } from "./augment.js";
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const L2_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 
+/** A feature's picture over the plane: the server's map (feature_maps.js) drawn small. */
 function FeatureThumb({ name }) {
   const ref = useRef(null);
+  const maps = S.featureMaps.value;
   useEffect(() => {
+    const map = maps && maps.byName.get(name);
+    if (!map) return;
     const canvas = ref.current;
-    const size = canvas.width;
+    const plane = makeOffscreen(maps.grid.size);
+    paintValues(plane.image, map.values, 0, plane.size, map.low, map.high);
+    plane.ctx.putImageData(plane.image, 0, 0);
     const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(size, size);
-    paintValues(image, featureMap({ size, x_min: -6, x_max: 6, y_min: -6, y_max: 6 }, name), 0, size);
-    ctx.putImageData(image, 0, 0);
-  }, [name]);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(plane.canvas, 0, 0, canvas.width, canvas.height);
+  }, [name, maps]);
   return html`<canvas ref=${ref} width="24" height="24" class="feature-thumb" aria-hidden="true"></canvas>`;
 }
 
@@ -31,12 +36,15 @@ function FeatureThumb({ name }) {
 function FeaturePicker({ chosen, disabled }) {
   const all = S.catalog.value.features || [];
   if (!all.length || !chosen) return null;
-  const toggle = (name) => {
-    const on = chosen.includes(name);
-    if (on && chosen.length === 1) return; // at least one input
-    const next = all.map((f) => f.name).filter((n) => (n === name ? !on : chosen.includes(n)));
-    changeDataset({ features: next });
-  };
+  // Built when the PATCH goes out, on the features the click before left: quick clicks add up
+  // (the rendered `chosen` may still be from before an answer on its way).
+  const toggle = (name) =>
+    patch(() => {
+      const now = S.session.peek().dataset.features || chosen;
+      const on = now.includes(name);
+      if (on && now.length === 1) return null; // at least one input
+      return { dataset: { features: all.map((f) => f.name).filter((n) => (n === name ? !on : now.includes(n))) } };
+    }, "data");
   return html`<div class="field">
     <span class="field-label" id="features-label">${t("data.features")}</span>
     <div class="feature-grid" role="group" aria-labelledby="features-label" data-testid="features" data-control="dataset.features">

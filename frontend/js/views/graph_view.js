@@ -8,9 +8,9 @@
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../state.js";
-import { onFrame } from "../frame.js";
 import { t, tOr, lang } from "../i18n.js";
-import { paintValues, domainOf, colourOf, featureMap } from "../heatmap.js";
+import { paintValues, domainOf, colourOf } from "../heatmap.js";
+import { featureMapOf } from "../feature_maps.js";
 import { useWatchedView } from "../live_views.js";
 import { maskOf } from "./live/dropout_mask.js";
 import { useGraphMarks } from "../stepping/graph_marks.js";
@@ -87,7 +87,7 @@ function build(root, state, width, height) {
   svg.setAttribute("height", String(height));
   svg.setAttribute("aria-hidden", "true");
   root.appendChild(svg);
-  const handles = { cols: [], g };
+  const handles = { cols: [], g, featureNames };
   cols.forEach((col, ci) => {
     const label = document.createElement("div");
     label.className = "graph-col-label";
@@ -181,16 +181,22 @@ function build(root, state, width, height) {
         }
       }
     }
-    handles.cols.push({ ...col, nodes, edges, dropped, seq: { neurons: -1, weights: -1, biases: -1, mask: -1 } });
-  });
-  // Input features are known without the server: paint them now.
-  const inputCol = handles.cols[0];
-  inputCol.nodes.forEach((node, k) => {
-    if (!featureNames[k]) return;
-    paintValues(node.image, featureMap(state.grid, featureNames[k]), 0, g);
-    node.ctx.putImageData(node.image, 0, 0);
+    handles.cols.push({ ...col, nodes, edges, dropped, seq: { neurons: -1, weights: -1, biases: -1, mask: -1, features: null } });
   });
   return handles;
+}
+
+/** The input nodes: each derived feature's map as the server computed it, once it has been read. */
+function paintInputs(col, featureNames, g) {
+  const maps = S.featureMaps.peek();
+  if (!maps || maps === col.seq.features) return;
+  col.seq.features = maps;
+  col.nodes.forEach((node, k) => {
+    const map = featureNames[k] ? featureMapOf(featureNames[k], g) : null;
+    if (!map) return;
+    paintValues(node.image, map.values, 0, g, map.low, map.high);
+    node.ctx.putImageData(node.image, 0, 0);
+  });
 }
 
 /** Paint whatever arrived since the last frame; returns true if neuron maps were redrawn. */
@@ -200,7 +206,10 @@ function update(handles, generation) {
   const slots = S.tensors.slots;
   let drew = false;
   for (const col of handles.cols) {
-    if (col.layer === null) continue;
+    if (col.kind === "input") {
+      paintInputs(col, handles.featureNames, g);
+      continue;
+    }
     const neurons = slots.get(`neurons/${col.layer}`);
     if (neurons && neurons.seq !== col.seq.neurons) {
       col.seq.neurons = neurons.seq;
@@ -281,7 +290,7 @@ export function GraphView() {
     rebuild();
     const observer = new ResizeObserver(() => rebuild());
     observer.observe(root);
-    const stop = onFrame(() => {
+    const stop = S.frames.onFrame(() => {
       if (handles && update(handles, S.session.peek().generation)) {
         framesRef.current += 1;
         root.dataset.frames = String(framesRef.current);

@@ -6,7 +6,6 @@ import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import * as S from "../state.js";
-import { onFrame } from "../frame.js";
 import { t, lang, formatInt } from "../i18n.js";
 import { AxisSwitch, batchLossHook, xValues } from "./batch_losses.js";
 
@@ -146,7 +145,7 @@ export function LossChart() {
       if (nw !== chart.width || nh !== chart.height) chart.setSize({ width: nw, height: nh });
     });
     observer.observe(plotEl);
-    const stop = onFrame(() => {
+    const stop = S.frames.onFrame(() => {
       if (S.chart.seq === drawnSeq) return;
       drawnSeq = S.chart.seq;
       const xs = xValues(axis);

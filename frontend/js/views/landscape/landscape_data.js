@@ -8,7 +8,6 @@
 import { batch } from "@preact/signals";
 import { api } from "../../api.js";
 import * as S from "../../state.js";
-import { requestFrame } from "../../frame.js";
 import { paramValues } from "../../editing/param_edits.js";
 
 /** The query string's fields that are set (the server's defaults for the rest). */
@@ -45,7 +44,7 @@ export async function loadLandscape(query) {
       path.seq += 1;
     }
     S.landscape.value = { query, answer, at, tookMs: performance.now() - started };
-    requestFrame(); // the panel draws in the frame loop
+    S.frames.requestFrame(); // the panel draws in the frame loop
   } catch (err) {
     if (ticket !== path.ticket) return;
     S.landscape.value = { query, at, error: err.message || String(err) };

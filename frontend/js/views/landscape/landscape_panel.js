@@ -13,7 +13,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../../state.js";
-import { onFrame } from "../../frame.js";
 import { t } from "../../i18n.js";
 import { useWatchedView } from "../../live_views.js";
 import { api } from "../../api.js";
@@ -140,7 +139,7 @@ function Landscape() {
   // The path grows with the weights frames; the canvas is redrawn when the map or the path changed.
   useEffect(() => {
     let drawnKey = "";
-    return onFrame(() => {
+    return S.frames.onFrame(() => {
       const current = S.landscape.peek();
       const canvas = canvasRef.current;
       if (!current || !current.answer || !canvas) return;

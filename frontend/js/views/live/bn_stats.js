@@ -5,7 +5,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../../state.js";
-import { onFrame } from "../../frame.js";
 import { t, lang } from "../../i18n.js";
 import { viewLayers } from "../../live_views.js";
 
@@ -136,7 +135,7 @@ export function Panel() {
     if (!root || !state) return undefined;
     const drawn = new Map();
     let frames = 0;
-    return onFrame(() => {
+    return S.frames.onFrame(() => {
       const current = S.session.peek();
       if (!current || S.tensors.generation !== current.generation) return;
       let drew = false;

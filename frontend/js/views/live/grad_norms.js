@@ -7,7 +7,6 @@ import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import * as S from "../../state.js";
-import { onFrame } from "../../frame.js";
 import { t, tOr, lang } from "../../i18n.js";
 import { viewLayers } from "../../live_views.js";
 import { createSeriesTable, putSeries } from "../../series_store.js";
@@ -190,7 +189,7 @@ export function Panel() {
     });
     observer.observe(plotEl);
     let drawn = -1;
-    const stop = onFrame(() => {
+    const stop = S.frames.onFrame(() => {
       const store = S.viewStores.stores.get("grad_norms");
       if (!store || S.viewStores.seq === drawn) return;
       drawn = S.viewStores.seq;

@@ -4,7 +4,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../../state.js";
-import { onFrame } from "../../frame.js";
 import { t, tOr, lang } from "../../i18n.js";
 import { viewLayers } from "../../live_views.js";
 
@@ -142,7 +141,7 @@ export function Panel() {
     if (!root || !state) return undefined;
     const drawn = new Map();
     let frames = 0;
-    return onFrame(() => {
+    return S.frames.onFrame(() => {
       const store = S.viewStores.stores.get("histograms");
       if (!store) return;
       let drew = false;

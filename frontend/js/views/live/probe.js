@@ -8,7 +8,6 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../../state.js";
-import { onFrame, requestFrame } from "../../frame.js";
 import { t, tOr, lang } from "../../i18n.js";
 import { classNamesOf, className } from "../../datasets.js";
 import { ProbePicker } from "../probe_picker.js";
@@ -233,7 +232,7 @@ export function Panel() {
     const drawn = new Map();
     let frames = 0;
     const ctx = { state: S.session.peek(), mode, classNames: [], hover: null };
-    return onFrame(() => {
+    return S.frames.onFrame(() => {
       ctx.state = S.session.peek();
       // An upload's class names come with its samples, which may arrive after the view opened.
       ctx.classNames = ctx.state ? classNamesOf(S.catalog.peek(), ctx.state.dataset, S.points.peek()) : [];
@@ -274,7 +273,7 @@ export function Panel() {
     hoverRef.current = hit;
     if (before !== JSON.stringify(hit)) {
       setHoverTick((n) => n + 1);
-      requestFrame();
+      S.frames.requestFrame();
     }
   };
   const hover = hoverRef.current;
