@@ -468,6 +468,8 @@ export interface LayerInspectionView {
   param_grads: Record<string, Tensor>;
   /** u of output = f(u) for the layers that apply an activation (for simple_rnn every step's u); null for the others. */
   preactivation?: Tensor;
+  /** For simple_rnn: its numbers per time step. */
+  recurrence?: RecurrentStepsView | null;
   type: string;
 }
 
@@ -711,6 +713,18 @@ export interface Reaches {
   runs: string[];
   /** Training steps of each run. */
   within_steps: number;
+}
+
+/** A simple_rnn's numbers per time step t = 1..T for the sample (each (time, units)): on the way forward u_t = x_t·W_x + h_(t-1)·W_h + b and h_t = f(u_t) (u_t is the layer's `preactivation`), on the way back dL/dh_t and dL/du_t. Backpropagation through time: each weight's gradient in `param_grads` is the sum over the steps of its step's share (dL/dW_x[i, j] = Σ_t x_t[i]·dL/du_t[j], dL/dW_h[k, j] = Σ_t h_(t-1)[k]·dL/du_t[j], dL/db[j] = Σ_t dL/du_t[j]). */
+export interface RecurrentStepsView {
+  /** h_0 (units,), the state before the first step (zeros). */
+  initial_state: Tensor;
+  /** dL/du_t = dL/dh_t · f′(u_t), (time, units). */
+  preactivation_grads: Tensor;
+  /** dL/dh_t, (time, units): the output's own gradient at that step (every step with return_sequences, else only the last) plus the recurrence's, dL/du_(t+1)·W_hᵀ. */
+  state_grads: Tensor;
+  /** h_1 … h_T, (time, units). */
+  states: Tensor;
 }
 
 /** The per-step training loss jumps more from step to step in runs[0] than in runs[1], and so on: the standard deviation of its step-to-step change is at least `factor` times the next run's. */
