@@ -431,6 +431,8 @@ export interface LandscapeResponse {
   /** ∇L at the centre (whole training set, inference mode, no L2) projected onto the plane in axis units: (∂L/∂x, ∂L/∂y) for two entries. Plain gradient descent of learning rate η steps by −η·gradient. Null when not finite. */
   gradient: number[] | null;
   loss: ((number | null)[])[];
+  /** The optimizer's real next step (null when it would diverge, or there is no plane). */
+  next_step?: OptimizerStep | null;
   /** P·θ0 for the weights the landscape was computed at. */
   origin: number[];
   /** Where any weights θ sit on the plane: center + Σ parts P·θ − origin (the optimizer's path). Null for a model too large to send it (more than 60,000 parameters). */
@@ -592,6 +594,18 @@ export interface NetworkSpec {
   input_shape?: number[];
   layers: (DenseSpec | ActivationSpec | Conv2DSpec | MaxPool2DSpec | AvgPool2DSpec | FlattenSpec | DropoutSpec | BatchNormSpec | SimpleRNNSpec)[];
   version?: 1;
+}
+
+/** The optimizer's real next update from where training stands, taken on a copy (nothing changes): the next `step` command's batch, with its augmentation and dropout, clipping, L2, frozen entries and the optimizer's own state (momentum's velocity, Adam's and RMSprop's averages), projected onto the plane. Plain gradient descent over the whole training set would move by −η·`gradient` instead. */
+export interface OptimizerStep {
+  /** Samples in the batch that step trains on. */
+  batch: number;
+  /** The share of the step's length that lies in the plane (1: all of it; the rest changes weights the plane holds fixed, or leaves a random plane). */
+  in_plane: number;
+  learning_rate: number;
+  optimizer: "sgd" | "momentum" | "nesterov" | "adam" | "rmsprop";
+  /** P·(θ_next − θ) in axis units: where the point moves on the map. */
+  step: number[];
 }
 
 /** Validation loss reaches its lowest before the end and then rises by at least `rise` (a share of that lowest value) while the training loss keeps falling. */

@@ -89,7 +89,7 @@ def test_random_directions_for_a_bigger_model(server, client, context, watched):
     expect(page.get_by_test_id("landscape-axes-text")).to_contain_text(
         "two random directions through the weights of step 0"
     )
-    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("adam steps differently")
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("Adam's real next step")
     expect(page.get_by_test_id("landscape-neuron-preset")).to_be_visible()
     before = page.get_by_test_id("landscape-canvas").evaluate("el => el.toDataURL()")
     play(page)
@@ -117,6 +117,37 @@ def test_random_directions_for_a_bigger_model(server, client, context, watched):
     page.wait_for_function(f"!location.pathname.includes({before_id!r})")
     page.get_by_test_id("tab-landscape").click()
     expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("layer0.W[0, 0] and layer0.b[0]")
+
+
+def tip(page, name: str) -> list[float]:
+    return [float(v) for v in page.get_by_test_id("landscape-canvas").get_attribute(f"data-{name}-tip").split(",")]
+
+
+def test_the_arrow_is_adams_real_next_step_not_plain_gradient_descent(server, client, context, watched):
+    page = watched.page
+    sid = open_session(context, page, server, client, {"training": {"optimizer": "adam", "batch_size": 10}})
+    for done in range(1, 4):  # Adam's moments from earlier steps
+        page.get_by_test_id("step-batch").click()
+        expect(page.get_by_test_id("step-counter")).to_have_text(re.compile(rf"(^|\D){done}$"))
+    open_landscape(page)
+    expect(page.get_by_test_id("landscape-computed")).to_contain_text("at step 3 on")
+    got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 41, "span": 1, "seed": 0}).json()
+    centre, lr = got["center"], got["next_step"]["learning_rate"]
+    expected = [centre[0] + got["next_step"]["step"][0], centre[1] + got["next_step"]["step"][1]]
+    assert tip(page, "arrow") == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    plain = [centre[0] - lr * got["gradient"][0], centre[1] - lr * got["gradient"][1]]
+    assert tip(page, "plain") == pytest.approx(plain, rel=1e-9, abs=1e-12)
+    apart = max(abs(a - b) for a, b in zip(tip(page, "arrow"), plain, strict=True))
+    assert apart > 0.1 * max(abs(v) for v in got["next_step"]["step"]), "Adam's step is not −η·∇L"
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("Adam's real next step")
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("next batch of 10 samples")
+    expect(page.get_by_test_id("landscape-plain")).to_contain_text("plain gradient descent")
+    # One batch step: the path's new point (the real new weights' shadow) lands on the arrow's tip.
+    page.get_by_test_id("step-batch").click()
+    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) >= 2")
+    assert path_end(page) == pytest.approx(expected, rel=1e-4, abs=1e-6)
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("真实的下一步")
 
 
 def test_a_bad_request_is_named_and_the_texts_in_chinese(server, client, context, watched):

@@ -60,6 +60,7 @@ from .session_errors import SessionError, divergence_at, not_started
 from .session_state import describe
 from .session_views import ProbeKey, SessionViews
 from .telemetry import Snapshot, TelemetryFrames
+from .training_point import TrainingPoint
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +164,15 @@ class Session(EngineReports):
             if not self._runner.alive:
                 return self.trainer.network.get_weights()
         return dict(self.snapshot.weights)
+
+    def training_point(self) -> TrainingPoint:
+        """Where training stands, exactly: the engine state the next step starts from (weights,
+        optimizer state, batch order, generators; during a partial phase step, the state from before
+        it, which any other command goes back to), with the specs and data of the same moment. A
+        running session pauses for the copy, as for a fork, and goes on."""
+        with self._control, self._engine_back():
+            state = self._phases.before or EngineState.of(self.trainer, self.step, self.epoch)
+            return TrainingPoint(state, self.generation, self.specs, self.data, dict(self.trainer.frozen.masks))
 
     def checkpoint_copy(self) -> Checkpoint:
         """A consistent copy of everything (for a fork): a running session pauses for the copy, a

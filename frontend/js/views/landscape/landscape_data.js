@@ -33,7 +33,9 @@ export async function loadLandscape(query) {
   const ticket = ++path.ticket;
   S.landscapeLoading.value = true;
   const started = performance.now();
-  const at = { step: S.step.peek(), edits: S.editCount.peek() }; // what it was asked for (the panel follows changes)
+  const state = S.session.peek();
+  // What it was asked for (the panel follows changes).
+  const at = { step: S.step.peek(), edits: S.editCount.peek(), training: state ? JSON.stringify(state.training) : "" };
   try {
     const answer = await api.landscape(id, cleanQuery(query));
     if (ticket !== path.ticket || S.sessionId.peek() !== id) return;
