@@ -440,11 +440,22 @@ export interface LandscapeResponse {
   /** Training samples each point is scored on. */
   samples: number;
   step: number;
+  /** The path before this answer's step; null when the server keeps no past weights for a model this large (more than about 31,000 weights): the browser's path then starts when its tab opened. */
+  trail?: LandscapeTrail | null;
   x: number[];
   /** layer{i}.{name}[index] of the x entry, or 'direction 1'. */
   x_label: string;
   y: number[];
   y_label: string;
+}
+
+/** Where the weights the session showed before `step` sit on the plane (center + P·θ − origin), oldest first: real snapshots of this network (one per display frame while it played, one per step or edit while stopped), evenly thinned to at most a few hundred. */
+export interface LandscapeTrail {
+  points: TrailPoint[];
+  /** The first step kept: the network's first (0), or the step the server loaded it at or went back to (a restore). */
+  since_step: number;
+  /** Points were left out, evenly, to stay within the server's memory budget. */
+  thinned: boolean;
 }
 
 export interface LayerInfo {
@@ -940,6 +951,12 @@ export interface SubscribeMessage {
 }
 
 export type Tensor = number | Tensor[] | null;
+
+export interface TrailPoint {
+  step: number;
+  x: number;
+  y: number;
+}
 
 /** Changes to learning_rate, batch_size, l2, clipping and steps_per_second apply while running; loss and optimizer changes apply at the next step (a new optimizer starts with fresh state); init, init_scale and seed apply at the next reset or rebuild. */
 export interface TrainingConfig {

@@ -40,6 +40,25 @@ class OptimizerStep(WireModel):
     )
 
 
+class TrailPoint(WireModel):
+    step: int
+    x: float
+    y: float
+
+
+class LandscapeTrail(WireModel):
+    """Where the weights the session showed before `step` sit on the plane (center + P·θ − origin), oldest
+    first: real snapshots of this network (one per display frame while it played, one per step or edit
+    while stopped), evenly thinned to at most a few hundred."""
+
+    points: list[TrailPoint]
+    since_step: int = Field(
+        description="The first step kept: the network's first (0), or the step the server loaded it at or "
+        "went back to (a restore)."
+    )
+    thinned: bool = Field(description="Points were left out, evenly, to stay within the server's memory budget.")
+
+
 class LandscapeResponse(WireModel):
     """`loss[j][i]` is the training-set loss (inference mode) at x[i], y[j]; null where not finite.
 
@@ -71,4 +90,9 @@ class LandscapeResponse(WireModel):
     origin: list[float] = Field(description="P·θ0 for the weights the landscape was computed at.")
     next_step: OptimizerStep | None = Field(
         None, description="The optimizer's real next step (null when it would diverge, or there is no plane)."
+    )
+    trail: LandscapeTrail | None = Field(
+        None,
+        description="The path before this answer's step; null when the server keeps no past weights for a model "
+        "this large (more than about 31,000 weights): the browser's path then starts when its tab opened.",
     )

@@ -14,8 +14,9 @@ import numpy as np
 from ..engine import Network, build_network, get_loss
 from ..engine.landscape import entry_direction, flat_weights, loss_surface, random_directions
 from ..engine.landscape_gradient import full_gradient, plane_projection
-from ..schemas.landscape import LandscapeResponse, OptimizerStep, ProjectionPart
+from ..schemas.landscape import LandscapeResponse, LandscapeTrail, OptimizerStep, ProjectionPart, TrailPoint
 from .training_point import TrainingPoint, next_update
+from .weight_trail import TrailView
 
 if TYPE_CHECKING:
     from .session import Session
@@ -140,6 +141,7 @@ def landscape(
         projection=projection,
         origin=origin,
         next_step=None if p is None else _next_step(point, p, np.stack([d1, d2]).astype(np.float64)),
+        trail=None if p is None else _trail(session.trail.view(), network, p, np.array(center) - origin, point),
     )
 
 
@@ -174,6 +176,28 @@ def _plane_geometry(
     g = p @ full_gradient(network, get_loss(loss_name), x, y)
     gradient = [float(v) for v in g] if np.isfinite(g).all() else None
     return p, gradient, _parts(network, p), [float(v) for v in p @ theta]
+
+
+def _trail(
+    view: TrailView | None, network: Network, p: np.ndarray, shift: np.ndarray, point: TrainingPoint
+) -> LandscapeTrail | None:
+    """The kept weights before the point's step, projected: shift + P·θ (shift = center − origin)."""
+    if view is None:
+        return None
+    step = point.state.step
+    if view.generation != point.generation:  # a new network since the trail was read: nothing of it
+        return LandscapeTrail(points=[], since_step=step, thinned=False)
+    keys = [f"layer{i}.{name}" for (i, name), _, _ in network.parameters()]
+    points = []
+    for at, weights in view.points:
+        if at >= step:
+            continue
+        theta = np.concatenate([np.asarray(weights[key], dtype=np.float64).ravel() for key in keys])
+        x, y = shift + p @ theta
+        if np.isfinite(x) and np.isfinite(y):
+            points.append(TrailPoint(step=at, x=float(x), y=float(y)))
+    since = view.points[0][0] if view.points else step
+    return LandscapeTrail(points=points, since_step=min(since, step), thinned=view.thinned)
 
 
 def _next_step(point: TrainingPoint, p: np.ndarray, directions: np.ndarray) -> OptimizerStep | None:

@@ -61,6 +61,7 @@ from .session_state import describe
 from .session_views import ProbeKey, SessionViews
 from .telemetry import Snapshot, TelemetryFrames
 from .training_point import TrainingPoint
+from .weight_trail import WeightTrail
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ class Session(EngineReports):
         # What watchers see (the hub says what is watched); computed only for what is watched.
         self.views = SessionViews(grid_size, max_neuron_maps)
         self._engine_watch = EngineWatchSync(self.views)
+        self.trail = WeightTrail()  # the weights it showed, thinned (weight_trail.py)
         self._model_key_of: object = None  # the model spec _model_key_json was serialised from
         self._model_key_json = ""
         # Build everything before assigning, so a bad spec leaves no half-made session.
@@ -461,6 +463,7 @@ class Session(EngineReports):
             output_is_logit=self.trainer.loss.output == "logit",
             features=self.data.features or None,
         )
+        self.trail.offer(self.snapshot)  # the landscape's path from before its tab opened
         if self.views.views:
             self._refresh_views()
 

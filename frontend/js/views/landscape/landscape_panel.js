@@ -96,6 +96,7 @@ function Controls({ query, setQuery, names }) {
 
 function Facts({ answer, state, pathCount, arrowPixels }) {
   const random = answer.axes === "random";
+  const path = S.landscapePath;
   const next = answer.next_step;
   const plain = plainStepOf(answer, state);
   return html`<div class="landscape-facts">
@@ -114,7 +115,9 @@ function Facts({ answer, state, pathCount, arrowPixels }) {
       ? html`<span data-testid="landscape-plain">${t("landscape.arrowPlain", { dx: fmt(plain[0]), dy: fmt(plain[1]) })}</span>`
       : html`<span>${t("landscape.noGradient")}</span>`}
     ${answer.projection
-      ? html`<span data-testid="landscape-path" data-points=${pathCount}>${t("landscape.path", { n: pathCount })}${random ? ` ${t("landscape.pathShadow")}` : ""}</span>`
+      ? html`<span data-testid="landscape-path" data-points=${pathCount} data-since=${path.since ?? ""}>${t("landscape.path", { n: pathCount })}
+          ${path.since !== null ? t("landscape.pathSince", { step: path.since }) : t("landscape.pathSinceOpened")}
+          ${path.thinned ? ` ${t("landscape.pathThinned")}` : ""}${random ? ` ${t("landscape.pathShadow")}` : ""}</span>`
       : html`<span data-testid="landscape-path" data-points="0">${t("landscape.pathTooLarge")}</span>`}
   </div>`;
 }
@@ -167,6 +170,7 @@ function Landscape() {
       const points = S.landscapePath.points;
       canvas.dataset.pathPoints = String(points.length);
       canvas.dataset.pathEnd = points.length ? points[points.length - 1].slice(0, 2).join(",") : "";
+      canvas.dataset.pathStart = points.length ? points[0].slice(0, 2).join(",") : "";
       setDrawn({ pathCount: S.landscapePath.points.length, arrowPixels: result.arrowPixels });
     });
   }, []);
