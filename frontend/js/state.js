@@ -138,12 +138,14 @@ export const paramEdits = { busy: false, waiting: [] };
  * The loss landscape view (views/landscape/): the last GET .../landscape answer with the query it
  * answered, the step and edit count it was asked at and how long it took ({query, answer, at,
  * tookMs}, or {query, at, error}); `loading` while one is in flight; the
- * optimizer's path drawn over it ({key, seq, points: [[x, y, step]], lastStep}, and `ticket`, which
- * grows with every request so that only the newest answer is shown).
+ * optimizer's path drawn over it ({key, seq, points: [[x, y, step]], lastStep}; `since`, the step
+ * it starts at (the server's trail of earlier weights) or null when it starts with the tab; `thinned`,
+ * whether the server left points of that trail out; and `ticket`, which grows with every request so
+ * that only the newest answer is shown).
  */
 export const landscape = signal(null);
 export const landscapeLoading = signal(false);
-export const landscapePath = { key: "", seq: 0, points: [], lastStep: -1, ticket: 0 };
+export const landscapePath = { key: "", seq: 0, points: [], lastStep: -1, ticket: 0, since: /** @type {number | null} */ (null), thinned: false };
 
 /** The animation-frame loop every canvas and SVG view draws in (frame.js). */
 export const frames = new FrameScheduler();

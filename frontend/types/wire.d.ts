@@ -449,6 +449,8 @@ export interface LandscapeResponse {
   /** ∇L at the centre (whole training set, inference mode, no L2) projected onto the plane in axis units: (∂L/∂x, ∂L/∂y) for two entries. Plain gradient descent of learning rate η steps by −η·gradient. Null when not finite. */
   gradient: number[] | null;
   loss: ((number | null)[])[];
+  /** The optimizer's real next step (null when it would diverge, or there is no plane). */
+  next_step?: OptimizerStep | null;
   /** P·θ0 for the weights the landscape was computed at. */
   origin: number[];
   /** Where any weights θ sit on the plane: center + Σ parts P·θ − origin (the optimizer's path). Null for a model too large to send it (more than 60,000 parameters). */
@@ -456,11 +458,22 @@ export interface LandscapeResponse {
   /** Training samples each point is scored on. */
   samples: number;
   step: number;
+  /** The path before this answer's step; null when the server keeps no past weights for a model this large (more than about 31,000 weights): the browser's path then starts when its tab opened. */
+  trail?: LandscapeTrail | null;
   x: number[];
   /** layer{i}.{name}[index] of the x entry, or 'direction 1'. */
   x_label: string;
   y: number[];
   y_label: string;
+}
+
+/** Where the weights the session showed before `step` sit on the plane (center + P·θ − origin), oldest first: real snapshots of this network (one per display frame while it played, one per step or edit while stopped), evenly thinned to at most a few hundred. */
+export interface LandscapeTrail {
+  points: TrailPoint[];
+  /** The first step kept: the network's first (0), or the step the server loaded it at or went back to (a restore). */
+  since_step: number;
+  /** Points were left out, evenly, to stay within the server's memory budget. */
+  thinned: boolean;
 }
 
 export interface LayerInfo {
@@ -486,6 +499,8 @@ export interface LayerInspectionView {
   param_grads: Record<string, Tensor>;
   /** u of output = f(u) for the layers that apply an activation (for simple_rnn every step's u); null for the others. */
   preactivation?: Tensor;
+  /** For simple_rnn: its numbers per time step. */
+  recurrence?: RecurrentStepsView | null;
   type: string;
 }
 
@@ -610,6 +625,18 @@ export interface NetworkSpec {
   version?: 1;
 }
 
+/** The optimizer's real next update from where training stands, taken on a copy (nothing changes): the next `step` command's batch, with its augmentation and dropout, clipping, L2, frozen entries and the optimizer's own state (momentum's velocity, Adam's and RMSprop's averages), projected onto the plane. Plain gradient descent over the whole training set would move by −η·`gradient` instead. */
+export interface OptimizerStep {
+  /** Samples in the batch that step trains on. */
+  batch: number;
+  /** The share of the step's length that lies in the plane (1: all of it; the rest changes weights the plane holds fixed, or leaves a random plane). */
+  in_plane: number;
+  learning_rate: number;
+  optimizer: "sgd" | "momentum" | "nesterov" | "adam" | "rmsprop";
+  /** P·(θ_next − θ) in axis units: where the point moves on the map. */
+  step: number[];
+}
+
 /** Validation loss reaches its lowest before the end and then rises by at least `rise` (a share of that lowest value) while the training loss keeps falling. */
 export interface Overfits {
   kind: "overfits";
@@ -729,6 +756,18 @@ export interface Reaches {
   runs: string[];
   /** Training steps of each run. */
   within_steps: number;
+}
+
+/** A simple_rnn's numbers per time step t = 1..T for the sample (each (time, units)): on the way forward u_t = x_t·W_x + h_(t-1)·W_h + b and h_t = f(u_t) (u_t is the layer's `preactivation`), on the way back dL/dh_t and dL/du_t. Backpropagation through time: each weight's gradient in `param_grads` is the sum over the steps of its step's share (dL/dW_x[i, j] = Σ_t x_t[i]·dL/du_t[j], dL/dW_h[k, j] = Σ_t h_(t-1)[k]·dL/du_t[j], dL/db[j] = Σ_t dL/du_t[j]). */
+export interface RecurrentStepsView {
+  /** h_0 (units,), the state before the first step (zeros). */
+  initial_state: Tensor;
+  /** dL/du_t = dL/dh_t · f′(u_t), (time, units). */
+  preactivation_grads: Tensor;
+  /** dL/dh_t, (time, units): the output's own gradient at that step (every step with return_sequences, else only the last) plus the recurrence's, dL/du_(t+1)·W_hᵀ. */
+  state_grads: Tensor;
+  /** h_1 … h_T, (time, units). */
+  states: Tensor;
 }
 
 /** The per-step training loss jumps more from step to step in runs[0] than in runs[1], and so on: the standard deviation of its step-to-step change is at least `factor` times the next run's. */
@@ -930,6 +969,12 @@ export interface SubscribeMessage {
 }
 
 export type Tensor = number | Tensor[] | null;
+
+export interface TrailPoint {
+  step: number;
+  x: number;
+  y: number;
+}
 
 /** Changes to learning_rate, batch_size, l2, clipping and steps_per_second apply while running; loss and optimizer changes apply at the next step (a new optimizer starts with fresh state); init, init_scale and seed apply at the next reset or rebuild. */
 export interface TrainingConfig {

@@ -85,6 +85,37 @@ def test_image_arrays_keep_their_shape_without_the_batch_axis(client: httpx.Clie
     assert got["loss"] == pytest.approx(-np.log(got["prediction"][label]), rel=1e-5)
 
 
+def test_a_recurrent_layer_gives_its_numbers_per_time_step(client: httpx.Client) -> None:
+    """The sine preset (simple_rnn of 16 units over 20 steps, every step's state to a dense): u_t, h_t, dL/dh_t and dL/du_t
+    per step, equal to the engine's own for the downloaded weights, and the weights' gradients the sum
+    of every step's share (backpropagation through time)."""
+    sid, auth = create(client, {"dataset": {"name": "sine"}})
+    command(client, sid, auth, "step", "batch")
+    state = client.get(f"/api/sessions/{sid}").json()
+    assert [layer["type"] for layer in state["model"]["layers"]] == ["simple_rnn", "dense"]
+    got = client.get(f"/api/sessions/{sid}/inspect", params={"split": "validation", "index": 2}).json()
+    rnn, dense = got["layers"]
+    assert dense["recurrence"] is None
+    steps = {name: array(value) for name, value in rnn["recurrence"].items()}
+    time, units = steps["states"].shape
+    assert (time, units) == (20, 16) and steps["initial_state"].shape == (16,)
+
+    network = build_network(state["model"])
+    network.set_weights(weights_of(client, sid))
+    x = np.array([rnn["input"]], dtype=np.float32)  # the probe's sequence, (1, time, features)
+    y = np.array([got["target"]], dtype=np.float32)
+    want = inspect_sample(network, get_loss("mse"), x, y).layers[0].recurrence
+    assert want is not None
+    for name in ("initial_state", "states", "state_grads", "preactivation_grads"):
+        np.testing.assert_allclose(steps[name], getattr(want, name), rtol=1e-6, atol=1e-9, err_msg=name)
+    du, inputs = steps["preactivation_grads"], array(rnn["input"])
+    previous = np.vstack([steps["initial_state"][None], steps["states"][:-1]])
+    np.testing.assert_allclose(array(rnn["param_grads"]["W_x"]), inputs.T @ du, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(array(rnn["param_grads"]["W_h"]), previous.T @ du, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(array(rnn["param_grads"]["b"]), du.sum(axis=0), rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(du, steps["state_grads"] * (1 - steps["states"] ** 2), rtol=1e-4, atol=1e-9)
+
+
 @pytest.mark.parametrize(
     ("params", "words"),
     [

@@ -208,3 +208,96 @@ def test_a_sigmoid_layer_plots_f_and_its_slope_over_its_preactivations(server, c
     expect(page.get_by_test_id("layer-card").nth(1).get_by_test_id("act-plot")).to_have_attribute(
         "data-activation", "tanh"
     )
+
+
+def test_a_recurrent_unit_at_a_time_step_by_keyboard(server, client, context, watched):
+    """The sine preset (simple_rnn, 16 units over 20 steps): a cell of the RNN view's heatmap picked with
+    the arrow keys and Enter; every number against GET .../inspect and .../params; the step's shares
+    of the weights' gradients summing over all steps to the server's gradients (BPTT)."""
+    page = watched.page
+    sid = open_session(context, page, server, client, {"dataset": {"name": "sine"}})
+    page.get_by_test_id("tab-rnn_states").click()
+    heatmap = page.get_by_test_id("rnn-heatmap")
+    expect(heatmap).to_be_visible()
+    heatmap.focus()
+    page.keyboard.press("ArrowRight")  # the first press picks unit 1 at the last step
+    expect(page.get_by_test_id("rnn-cursor")).to_have_text(re.compile("^Unit 1, time step 20:"))
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector.locator("#inspector-title")).to_have_text("Layer 1, unit 3, time step 19")
+    expect(inspector.get_by_test_id("insp-grads")).to_be_visible()
+    expect(inspector.get_by_test_id("insp-pick-step")).to_have_value("19")
+
+    got = inspect(client, sid)["layers"][0]
+    steps = got["recurrence"]
+    W_x, W_h, b = (np.array(param(client, sid, 0, name)) for name in ("W_x", "W_h", "b"))
+    t, j = 18, 2
+    x_t = np.array(got["input"][t])
+    h_prev = np.array(steps["states"][t - 1])
+    du = steps["preactivation_grads"][t][j]
+    x = by_index(page, "x")
+    assert sorted(x) == [0] and x[0] == pytest.approx(x_t[0], **TOL)
+    assert by_index(page, "w")[0] == pytest.approx(W_x[0, j], **TOL)
+    assert by_index(page, "product")[0] == pytest.approx(W_x[0, j] * x_t[0], **TOL)
+    h = by_index(page, "h")
+    assert sorted(h) == list(range(16))
+    for k, value in h.items():
+        assert value == pytest.approx(h_prev[k], **TOL)
+    for k, value in by_index(page, "wh").items():
+        assert value == pytest.approx(W_h[k, j], **TOL)
+    for k, value in by_index(page, "hproduct").items():
+        assert value == pytest.approx(W_h[k, j] * h_prev[k], **TOL)
+    assert one(page, "sumx") == pytest.approx(W_x[0, j] * x_t[0], **TOL)
+    assert one(page, "sumh") == pytest.approx(float(h_prev @ W_h[:, j]), rel=1e-6, abs=1e-9)
+    assert one(page, "b") == pytest.approx(b[j], **TOL)
+    u = one(page, "u")
+    assert u == pytest.approx(got["preactivation"][t][j], **TOL)
+    assert u == pytest.approx(one(page, "sumx") + one(page, "sumh") + one(page, "b"), rel=1e-5, abs=1e-6)
+    y = one(page, "y")
+    assert y == pytest.approx(steps["states"][t][j], **TOL) and y == pytest.approx(np.tanh(u), rel=1e-5)
+    expect(inspector).to_contain_text("tanh(u)")
+    assert one(page, "dy") == pytest.approx(steps["state_grads"][t][j], **TOL)
+    assert one(page, "dfdu") == pytest.approx(1 - y**2, **TOL)
+    assert one(page, "du") == pytest.approx(du, **TOL)
+    assert one(page, "du") == pytest.approx(one(page, "dy") * one(page, "dfdu"), rel=1e-5, abs=1e-9)
+    assert one(page, "db") == pytest.approx(du, **TOL)
+    assert by_index(page, "dw")[0] == pytest.approx(du * x_t[0], **TOL)
+    for k, value in by_index(page, "dwh").items():
+        assert value == pytest.approx(du * h_prev[k], **TOL)
+    # "All steps": the server's gradients, the sums of the shares over the 20 steps.
+    du_all = np.array(steps["preactivation_grads"])[:, j]
+    previous = np.vstack([[steps["initial_state"]], steps["states"][:-1]])
+    assert one(page, "dbTotal") == pytest.approx(got["param_grads"]["b"][j], **TOL)
+    assert one(page, "dbTotal") == pytest.approx(du_all.sum(), rel=1e-4, abs=1e-8)
+    assert by_index(page, "dwTotal")[0] == pytest.approx(got["param_grads"]["W_x"][0][j], **TOL)
+    assert by_index(page, "dwTotal")[0] == pytest.approx(
+        float(np.array(got["input"])[:, 0] @ du_all), rel=1e-4, abs=1e-8
+    )
+    for k, value in by_index(page, "dwhTotal").items():
+        assert value == pytest.approx(got["param_grads"]["W_h"][k][j], **TOL)
+        assert value == pytest.approx(float(previous[:, k] @ du_all), rel=1e-4, abs=1e-8)
+    expect(inspector.get_by_test_id("insp-bptt")).to_contain_text("sum of its shares at every step")
+
+    # The first step reads the initial state h₀; typed in the picker.
+    step_input = inspector.get_by_test_id("insp-pick-step")
+    step_input.fill("1")
+    step_input.press("Enter")
+    expect(inspector.locator("#inspector-title")).to_have_text("Layer 1, unit 3, time step 1")
+    expect(inspector).to_contain_text("State before the first step h₀")
+    for k, value in by_index(page, "h").items():
+        assert value == steps["initial_state"][k] == 0
+    assert one(page, "u") == pytest.approx(got["preactivation"][0][j], **TOL)
+    page.get_by_test_id("lang-toggle").click()
+    expect(inspector.locator("#inspector-title")).to_have_text("第 1 层，单元 3，时间步 1")
+    expect(inspector.get_by_test_id("insp-bptt")).to_contain_text("随时间反向传播")
+    # Escape closes it; the layer's block opens a unit at the last step.
+    inspector.get_by_test_id("insp-pick-step").focus()
+    page.keyboard.press("Escape")
+    expect(inspector).to_have_count(0)
+    page.get_by_test_id("lang-toggle").click()
+    page.get_by_test_id("tab-network").click()
+    page.locator('[data-testid="layer-block"][data-type="simple_rnn"]').get_by_test_id("block-inspect").click()
+    expect(page.get_by_test_id("inspector").locator("#inspector-title")).to_have_text("Layer 1, unit 1, time step 20")

@@ -84,12 +84,12 @@ def test_one_neuron_landscape_path_and_step_arrow(server, client, context, watch
 
 def test_random_directions_for_a_bigger_model(server, client, context, watched):
     page = watched.page
-    open_session(context, page, server, client, {"training": {"optimizer": "adam"}})
+    sid = open_session(context, page, server, client, {"training": {"optimizer": "adam"}})
     open_landscape(page)
     expect(page.get_by_test_id("landscape-axes-text")).to_contain_text(
         "two random directions through the weights of step 0"
     )
-    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("adam steps differently")
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("Adam's real next step")
     expect(page.get_by_test_id("landscape-neuron-preset")).to_be_visible()
     before = page.get_by_test_id("landscape-canvas").evaluate("el => el.toDataURL()")
     play(page)
@@ -99,11 +99,20 @@ def test_random_directions_for_a_bigger_model(server, client, context, watched):
     pause(page)
     assert page.get_by_test_id("landscape-canvas").evaluate("el => el.toDataURL()") != before  # the path drawn
     expect(page.get_by_test_id("landscape-path")).to_contain_text("their shadow on it")
-    # Another seed is another plane: its path starts again at the current weights.
+    # Another seed is another plane: its path is drawn again on it, from the server's trail of the
+    # weights since step 0 to the current ones.
     page.get_by_test_id("landscape-seed").fill("4")
     page.get_by_test_id("landscape-seed").press("Enter")
-    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) === 1")
     expect(page.get_by_test_id("landscape-computed")).not_to_contain_text("at step 0 on")
+    got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 41, "span": 1, "seed": 4}).json()
+    first = got["trail"]["points"][0]
+    assert first["step"] == 0
+    page.wait_for_function(
+        f"Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) === {len(got['trail']['points']) + 1}"
+    )
+    start = page.get_by_test_id("landscape-canvas").get_attribute("data-path-start").split(",")
+    assert [float(v) for v in start] == pytest.approx([first["x"], first["y"]], rel=1e-9, abs=1e-12)
+    expect(page.get_by_test_id("landscape-path")).to_contain_text("since step 0")
     # Two chosen weights as axes instead.
     page.get_by_test_id("landscape-axes").select_option("entries")
     expect(page.get_by_test_id("landscape-axes-text")).to_contain_text(
@@ -117,6 +126,72 @@ def test_random_directions_for_a_bigger_model(server, client, context, watched):
     page.wait_for_function(f"!location.pathname.includes({before_id!r})")
     page.get_by_test_id("tab-landscape").click()
     expect(page.get_by_test_id("landscape-axes-text")).to_contain_text("layer0.W[0, 0] and layer0.b[0]")
+
+
+def test_the_path_from_before_the_tab_opened(server, client, context, watched):
+    page = watched.page
+    sid = open_session(context, page, server, client, ONE_NEURON)
+    start = client.get(f"/api/sessions/{sid}/params", params={"layer": 0, "param": "W"}).json()["values"][0][0]
+    bias = client.get(f"/api/sessions/{sid}/params", params={"layer": 0, "param": "b"}).json()["values"][0]
+    for done in range(1, 4):
+        page.get_by_test_id("step-batch").click()
+        expect(page.get_by_test_id("step-counter")).to_have_text(re.compile(rf"(^|\D){done}$"))
+    open_landscape(page)
+    # The server's trail (the weights after steps 0, 1, 2) and the centre at step 3.
+    assert path_points(page) == 4
+    first = [float(v) for v in page.get_by_test_id("landscape-canvas").get_attribute("data-path-start").split(",")]
+    assert first == pytest.approx([start, bias], abs=1e-7)
+    expect(page.get_by_test_id("landscape-path")).to_contain_text("Orange path: 4 points")
+    expect(page.get_by_test_id("landscape-path")).to_contain_text("since step 0")
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("landscape-path")).to_contain_text("从第 0 步开始")
+
+
+def test_a_large_model_says_its_path_starts_with_the_tab(server, client, context, watched):
+    """Beyond the server's budget (about 31,000 weights) no earlier weights are kept."""
+    layers = [
+        {"type": "dense", "units": 250, "activation": "tanh"},
+        {"type": "dense", "units": 125, "activation": "tanh"},
+        {"type": "dense", "units": 1, "activation": "sigmoid"},
+    ]
+    body = {"model": {"input_shape": [2], "layers": layers}, "dataset": {"name": "circle", "points": 100}}
+    open_session(context, page := watched.page, server, client, body)
+    page.get_by_test_id("step-batch").click()
+    expect(page.get_by_test_id("step-counter")).to_have_text(re.compile(r"(^|\D)1$"))
+    open_landscape(page)
+    expect(page.get_by_test_id("landscape-path")).to_contain_text("since you opened this tab")
+    assert path_points(page) == 1
+
+
+def tip(page, name: str) -> list[float]:
+    return [float(v) for v in page.get_by_test_id("landscape-canvas").get_attribute(f"data-{name}-tip").split(",")]
+
+
+def test_the_arrow_is_adams_real_next_step_not_plain_gradient_descent(server, client, context, watched):
+    page = watched.page
+    sid = open_session(context, page, server, client, {"training": {"optimizer": "adam", "batch_size": 10}})
+    for done in range(1, 4):  # Adam's moments from earlier steps
+        page.get_by_test_id("step-batch").click()
+        expect(page.get_by_test_id("step-counter")).to_have_text(re.compile(rf"(^|\D){done}$"))
+    open_landscape(page)
+    expect(page.get_by_test_id("landscape-computed")).to_contain_text("at step 3 on")
+    got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 41, "span": 1, "seed": 0}).json()
+    centre, lr = got["center"], got["next_step"]["learning_rate"]
+    expected = [centre[0] + got["next_step"]["step"][0], centre[1] + got["next_step"]["step"][1]]
+    assert tip(page, "arrow") == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    plain = [centre[0] - lr * got["gradient"][0], centre[1] - lr * got["gradient"][1]]
+    assert tip(page, "plain") == pytest.approx(plain, rel=1e-9, abs=1e-12)
+    apart = max(abs(a - b) for a, b in zip(tip(page, "arrow"), plain, strict=True))
+    assert apart > 0.1 * max(abs(v) for v in got["next_step"]["step"]), "Adam's step is not −η·∇L"
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("Adam's real next step")
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("next batch of 10 samples")
+    expect(page.get_by_test_id("landscape-plain")).to_contain_text("plain gradient descent")
+    # One batch step: the path's new point (the real new weights' shadow) lands on the arrow's tip.
+    page.get_by_test_id("step-batch").click()
+    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) >= 2")
+    assert path_end(page) == pytest.approx(expected, rel=1e-4, abs=1e-6)
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("landscape-arrow")).to_contain_text("真实的下一步")
 
 
 def test_a_bad_request_is_named_and_the_texts_in_chinese(server, client, context, watched):

@@ -8,8 +8,15 @@ import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 
+from ..engine.inspect import RecurrentSteps
 from ..schemas.errors import ErrorResponse
-from ..schemas.inspect import InspectResponse, LayerInspectionView, PreactivationsResponse, ProbeSplit
+from ..schemas.inspect import (
+    InspectResponse,
+    LayerInspectionView,
+    PreactivationsResponse,
+    ProbeSplit,
+    RecurrentStepsView,
+)
 from ..sessions.preactivation_histograms import MAX_BINS, MAX_SAMPLES, histograms
 from ..sessions.probe import ProbeIndexError, inspect_probe
 from .deps import manager_of
@@ -26,6 +33,17 @@ def tensor(a: np.ndarray | None) -> Any:
     out = values.astype(object)
     out[~np.isfinite(values)] = None
     return out.tolist()
+
+
+def _recurrence(steps: RecurrentSteps | None) -> RecurrentStepsView | None:
+    if steps is None:
+        return None
+    return RecurrentStepsView(
+        initial_state=tensor(steps.initial_state),
+        states=tensor(steps.states),
+        state_grads=tensor(steps.state_grads),
+        preactivation_grads=tensor(steps.preactivation_grads),
+    )
 
 
 @router.get("/{session_id}/inspect", response_model=InspectResponse)
@@ -60,6 +78,7 @@ def inspect(
                 preactivation=tensor(layer.preactivation),
                 output_grad=tensor(layer.output_grad),
                 param_grads={name: tensor(g) for name, g in layer.param_grads.items()},
+                recurrence=_recurrence(layer.recurrence),
             )
             for i, layer in enumerate(result.layers)
         ],

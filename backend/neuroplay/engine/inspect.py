@@ -25,6 +25,20 @@ from .network import Network
 
 
 @dataclass(frozen=True)
+class RecurrentSteps:
+    """A recurrent layer's numbers per time step for one sample, each (time, units) but h_0 (units,):
+    u_t = x_t·W_x + h_(t-1)·W_h + b and h_t = f(u_t) on the way forward; dL/dh_t (the outputs' own
+    gradient plus the recurrence's, dL/du_(t+1)·W_hᵀ) and dL/du_t = dL/dh_t·f′(u_t) on the way back.
+    A weight's gradient sums over the steps (backpropagation through time): dL/dW_x = Σ_t x_tᵀ·dL/du_t,
+    dL/dW_h = Σ_t h_(t-1)ᵀ·dL/du_t, dL/db = Σ_t dL/du_t."""
+
+    initial_state: np.ndarray  # h_0
+    states: np.ndarray  # h_1 ... h_T
+    state_grads: np.ndarray  # dL/dh_1 ... dL/dh_T
+    preactivation_grads: np.ndarray  # dL/du_1 ... dL/du_T
+
+
+@dataclass(frozen=True)
 class LayerInspection:
     """One layer for one sample; every array is for the sample alone, without the batch axis."""
 
@@ -34,6 +48,7 @@ class LayerInspection:
     preactivation: np.ndarray | None  # u with output = f(u), for the layers that apply an activation
     output_grad: np.ndarray  # dL/d(output)
     param_grads: dict[str, np.ndarray] = field(default_factory=dict)  # keyed W, b, gamma, W_h, ...
+    recurrence: RecurrentSteps | None = None  # a simple_rnn's numbers per time step
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ def inspect_sample(network: Network, loss: Loss, x: np.ndarray, y: np.ndarray) -
     p = a
     value = loss.value(p, y)
     output_grads = _backward(network, loss, p, y)
+    fused = loss_is_fused(network, loss)
     entries = [
         LayerInspection(
             type=layer.type_tag,
@@ -78,6 +94,7 @@ def inspect_sample(network: Network, loss: Loss, x: np.ndarray, y: np.ndarray) -
             preactivation=_one_or_none(preactivations[i]),
             output_grad=_one(output_grads[i]),
             param_grads={name: np.array(g, copy=True) for name, g in layer.grads.items()},
+            recurrence=_recurrence(layer, output_grads[i] if fused and i == len(layers) - 1 else None),
         )
         for i, layer in enumerate(layers)
     ]
@@ -149,6 +166,30 @@ def _rnn_preactivation(layer: SimpleRNN) -> np.ndarray | None:
     xw += layer.params["b"]
     u: np.ndarray = previous @ layer.params["W_h"].astype(states.dtype, copy=False) + xw
     return u
+
+
+def _recurrence(layer: Layer, fused_output_grad: np.ndarray | None) -> RecurrentSteps | None:
+    """The per-step numbers of a simple_rnn after inspect's forward and backward (None for other layers).
+
+    `fused_output_grad`: dL/d(output) of a last layer whose loss entered at dL/du (a fused loss); the
+    layer's own dL/dh_t then holds only the recurrence's part, and the output's is added here so that
+    dL/dh_t means the same for every layer."""
+    if not isinstance(layer, SimpleRNN):
+        return None
+    seen = layer.observe()
+    states, state_grads, du = seen.get("hidden_states"), seen.get("state_grads"), seen.get("preactivation_grads")
+    if states is None or state_grads is None or du is None:
+        return None
+    dh = np.array(state_grads[0], copy=True)
+    if fused_output_grad is not None:
+        if layer.return_sequences:
+            dh += fused_output_grad[0]
+        else:
+            dh[-1] += fused_output_grad[0]
+    h0 = np.zeros(layer.units, dtype=states.dtype)
+    if layer.initial_state is not None:
+        h0[...] = layer.initial_state if layer.initial_state.ndim == 1 else layer.initial_state[0]
+    return RecurrentSteps(initial_state=h0, states=_one(states), state_grads=dh, preactivation_grads=_one(du))
 
 
 def _one_or_none(a: np.ndarray | None) -> np.ndarray | None:

@@ -24,6 +24,22 @@ class ProbeRef(WireModel):
 Tensor = TypeAliasType("Tensor", "float | None | list[Tensor]")
 
 
+class RecurrentStepsView(WireModel):
+    """A simple_rnn's numbers per time step t = 1..T for the sample (each (time, units)): on the way
+    forward u_t = x_t·W_x + h_(t-1)·W_h + b and h_t = f(u_t) (u_t is the layer's `preactivation`), on
+    the way back dL/dh_t and dL/du_t. Backpropagation through time: each weight's gradient in
+    `param_grads` is the sum over the steps of its step's share (dL/dW_x[i, j] = Σ_t x_t[i]·dL/du_t[j],
+    dL/dW_h[k, j] = Σ_t h_(t-1)[k]·dL/du_t[j], dL/db[j] = Σ_t dL/du_t[j])."""
+
+    initial_state: Tensor = Field(description="h_0 (units,), the state before the first step (zeros).")
+    states: Tensor = Field(description="h_1 … h_T, (time, units).")
+    state_grads: Tensor = Field(
+        description="dL/dh_t, (time, units): the output's own gradient at that step (every step with "
+        "return_sequences, else only the last) plus the recurrence's, dL/du_(t+1)·W_hᵀ."
+    )
+    preactivation_grads: Tensor = Field(description="dL/du_t = dL/dh_t · f′(u_t), (time, units).")
+
+
 class LayerInspectionView(WireModel):
     index: int
     type: str
@@ -38,6 +54,7 @@ class LayerInspectionView(WireModel):
     param_grads: dict[str, Tensor] = Field(
         description="dL/d(each parameter), keyed as in the weights download (W, b, gamma, beta, W_x, W_h)."
     )
+    recurrence: RecurrentStepsView | None = Field(None, description="For simple_rnn: its numbers per time step.")
 
 
 class InspectResponse(WireModel):

@@ -1,4 +1,6 @@
-"""A session's loss landscape (engine/landscape.py) from its latest snapshot, on a copy network."""
+"""A session's loss landscape (engine/landscape.py) at the exact state training stands at (a running
+session pauses for the copy, as for a fork), on a copy network, with the optimizer's real next step
+(training_point.py) projected onto the plane."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..engine import Network, get_loss
+from ..engine import Network, build_network, get_loss
 from ..engine.landscape import entry_direction, flat_weights, loss_surface, random_directions
 from ..engine.landscape_gradient import full_gradient, plane_projection
-from ..schemas.landscape import LandscapeResponse, ProjectionPart
-from .probe import network_of
+from ..schemas.landscape import LandscapeResponse, LandscapeTrail, OptimizerStep, ProjectionPart, TrailPoint
+from .training_point import TrainingPoint, next_update
+from .weight_trail import TrailView
 
 if TYPE_CHECKING:
     from .session import Session
@@ -75,10 +78,11 @@ def landscape(
     size: int,
     seed: int,
 ) -> LandscapeResponse:
-    snapshot, specs, data = session.snapshot, session.specs, session.data
-    network = network_of(snapshot)
+    point = session.training_point()
+    specs, data, frozen = point.specs, point.data, point.frozen
+    network = build_network(specs.model)
+    network.set_weights(point.state.weights)
     count = network.param_count()
-    frozen = session.trainer.frozen.masks  # replaced whole on change: safe to read here
     # Two numbers left to train (the model has two, or the learner froze all others): the true landscape.
     trainable = count - sum(int(mask.sum()) for mask in frozen.values())
     if count == 0:
@@ -118,10 +122,12 @@ def landscape(
         network, get_loss(specs.resolved_loss()), data.x_train, data.y_train, (d1, d2), offsets, offsets
     )
     middle = grid[size // 2, size // 2]
-    gradient, projection, origin = _plane_geometry(network, specs.resolved_loss(), data.x_train, data.y_train, d1, d2)
+    p, gradient, projection, origin = _plane_geometry(
+        network, specs.resolved_loss(), data.x_train, data.y_train, d1, d2
+    )
     return LandscapeResponse(
-        step=snapshot.step,
-        generation=snapshot.generation,
+        step=point.state.step,
+        generation=point.generation,
         axes="entries" if axes == "entries" else "random",
         x_label=labels[0],
         y_label=labels[1],
@@ -134,6 +140,8 @@ def landscape(
         gradient=gradient,
         projection=projection,
         origin=origin,
+        next_step=None if p is None else _next_step(point, p, np.stack([d1, d2]).astype(np.float64)),
+        trail=None if p is None else _trail(session.trail.view(), network, p, np.array(center) - origin, point),
     )
 
 
@@ -157,14 +165,55 @@ def _parts(network: Network, p: np.ndarray) -> list[ProjectionPart] | None:
 
 def _plane_geometry(
     network: Network, loss_name: str, x: np.ndarray, y: np.ndarray, d1: np.ndarray, d2: np.ndarray
-) -> tuple[list[float] | None, list[ProjectionPart] | None, list[float]]:
-    """The projected gradient at θ0, P's parts and P·θ0 (engine/landscape_gradient.py); the network's
-    weights are θ0 before and after."""
+) -> tuple[np.ndarray | None, list[float] | None, list[ProjectionPart] | None, list[float]]:
+    """P, the projected gradient at θ0, P's parts and P·θ0 (engine/landscape_gradient.py); the
+    network's weights are θ0 before and after."""
     try:
         p = plane_projection(d1, d2)
     except np.linalg.LinAlgError:  # a direction of all zeros (every weight zero): no plane to project on
-        return None, None, [0.0, 0.0]
+        return None, None, None, [0.0, 0.0]
     theta = flat_weights(network).astype(np.float64)
     g = p @ full_gradient(network, get_loss(loss_name), x, y)
     gradient = [float(v) for v in g] if np.isfinite(g).all() else None
-    return gradient, _parts(network, p), [float(v) for v in p @ theta]
+    return p, gradient, _parts(network, p), [float(v) for v in p @ theta]
+
+
+def _trail(
+    view: TrailView | None, network: Network, p: np.ndarray, shift: np.ndarray, point: TrainingPoint
+) -> LandscapeTrail | None:
+    """The kept weights before the point's step, projected: shift + P·θ (shift = center − origin)."""
+    if view is None:
+        return None
+    step = point.state.step
+    if view.generation != point.generation:  # a new network since the trail was read: nothing of it
+        return LandscapeTrail(points=[], since_step=step, thinned=False)
+    keys = [f"layer{i}.{name}" for (i, name), _, _ in network.parameters()]
+    points = []
+    for at, weights in view.points:
+        if at >= step:
+            continue
+        theta = np.concatenate([np.asarray(weights[key], dtype=np.float64).ravel() for key in keys])
+        x, y = shift + p @ theta
+        if np.isfinite(x) and np.isfinite(y):
+            points.append(TrailPoint(step=at, x=float(x), y=float(y)))
+    since = view.points[0][0] if view.points else step
+    return LandscapeTrail(points=points, since_step=min(since, step), thinned=view.thinned)
+
+
+def _next_step(point: TrainingPoint, p: np.ndarray, directions: np.ndarray) -> OptimizerStep | None:
+    """The optimizer's real next batch step projected onto the plane (P·Δθ), and the share of its
+    length the plane holds (the rest leaves the plane: other weights, or off a random plane)."""
+    update = next_update(point)
+    if update is None:
+        return None
+    on_plane = p @ update.delta
+    length = float(np.linalg.norm(update.delta))
+    shadow = float(np.linalg.norm(directions.T @ on_plane))
+    training = point.specs.training
+    return OptimizerStep(
+        optimizer=training.optimizer,
+        learning_rate=training.learning_rate,
+        batch=update.batch,
+        step=[float(v) for v in on_plane],
+        in_plane=min(1.0, shadow / length) if length > 0 else 1.0,
+    )

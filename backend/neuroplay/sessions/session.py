@@ -60,7 +60,9 @@ from .session_errors import SessionError, divergence_at, not_started
 from .session_state import describe
 from .session_views import ProbeKey, SessionViews
 from .telemetry import Snapshot, TelemetryFrames
+from .training_point import TrainingPoint
 from .view_worker import ViewWorker
+from .weight_trail import WeightTrail
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +118,7 @@ class Session(EngineReports):
         self.views = SessionViews(grid_size, max_neuron_maps)
         self._view_worker = view_worker  # encodes the views of the engine's snapshots, if given
         self._engine_watch = EngineWatchSync(self.views)
+        self.trail = WeightTrail()  # the weights it showed, thinned (weight_trail.py)
         self._model_key_of: object = None  # the model spec _model_key_json was serialised from
         self._model_key_json = ""
         # Build everything before assigning, so a bad spec leaves no half-made session.
@@ -166,6 +169,15 @@ class Session(EngineReports):
             if not self._runner.alive:
                 return self.trainer.network.get_weights()
         return dict(self.snapshot.weights)
+
+    def training_point(self) -> TrainingPoint:
+        """Where training stands, exactly: the engine state the next step starts from (weights,
+        optimizer state, batch order, generators; during a partial phase step, the state from before
+        it, which any other command goes back to), with the specs and data of the same moment. A
+        running session pauses for the copy, as for a fork, and goes on."""
+        with self._control, self._engine_back():
+            state = self._phases.before or EngineState.of(self.trainer, self.step, self.epoch)
+            return TrainingPoint(state, self.generation, self.specs, self.data, dict(self.trainer.frozen.masks))
 
     def checkpoint_copy(self) -> Checkpoint:
         """A consistent copy of everything (for a fork): a running session pauses for the copy, a
@@ -454,6 +466,7 @@ class Session(EngineReports):
             output_is_logit=self.trainer.loss.output == "logit",
             features=self.data.features or None,
         )
+        self.trail.offer(self.snapshot)  # the landscape's path from before its tab opened
         if not self.views.views:
             return
         if weights is not None and self._view_worker is not None:  # the engine's reader thread

@@ -88,7 +88,7 @@ export function setStepOn(value) {
   stepOn.value = value === "probe" ? "probe" : "batch";
 }
 
-/** Show unit `unit` ({layer, unit} or {layer, channel, row, col}) in the inspector; null closes it. */
+/** Show unit `unit` ({layer, unit}, {layer, channel, row, col} or {layer, unit, step}) in the inspector; null closes it. */
 export function inspectUnit(unit) {
   inspected.value = unit;
 }
@@ -109,31 +109,36 @@ function inspectionKey(state, probe, unit, version) {
   return `${base}|step${state.step}|v${version}`;
 }
 
-function hasBias(spec) {
-  return spec && spec.use_bias !== false;
+/** The parameters the inspector shows of a layer (none for a layer it does not explain). */
+function paramsShown(spec) {
+  if (!spec) return [];
+  if (spec.type === "simple_rnn") return ["W_x", "W_h", "b"];
+  if (spec.type === "dense" || spec.type === "conv2d") return spec.use_bias !== false ? ["W", "b"] : ["W"];
+  return [];
 }
 
-/** Read the inspection and the inspected layer's W and b, all of one step (read again if they differ). */
+/** Read the inspection and the inspected layer's parameters, all of one step (read again if they differ). */
 async function readInspection(want, signal) {
   const id = want.state.id;
   const probe = want.probe;
   const layer = want.unit ? want.unit.layer : null;
-  const spec = layer === null ? null : want.state.model.layers[layer];
-  const params = layer !== null && spec && (spec.type === "dense" || spec.type === "conv2d");
+  const names = layer === null ? [] : paramsShown(want.state.model.layers[layer]);
   let data = inspection.peek() && inspection.peek().key === want.key ? inspection.peek().data : null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [insp, W, b] = await Promise.all([
+    const [insp, ...read] = await Promise.all([
       data || stepApi.inspect(id, probe.split, probe.index, signal),
-      params ? stepApi.param(id, layer, "W", signal) : null,
-      params && hasBias(spec) ? stepApi.param(id, layer, "b", signal) : null,
+      ...names.map((name) => stepApi.param(id, layer, name, signal)),
     ]);
     if (signal.aborted) return;
-    if (W && W.step !== insp.step && attempt < 2) {
-      data = null; // training moved on between the reads: read both again
+    if (read.some((p) => p.step !== insp.step) && attempt < 2) {
+      data = null; // training moved on between the reads: read them all again
       continue;
     }
     inspection.value = { key: want.key, data: insp };
-    inspectedParams.value = params ? { key: want.paramKey, step: W.step, W: W.values, b: b ? b.values : null } : null;
+    /** @type {Record<string, any>} */
+    const values = {};
+    names.forEach((name, k) => (values[name] = read[k].values));
+    inspectedParams.value = names.length ? { key: want.paramKey, step: read[0].step, values } : null;
     return;
   }
 }

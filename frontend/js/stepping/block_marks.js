@@ -1,7 +1,7 @@
 // What phase stepping adds to a block of the layer diagram (views/block_graph.js): a mark on the
 // layer the phase works on (the block highlights through CSS :has), the range of the probe's
 // outputs once the forward pass has passed the layer, the size of its dL/dy once the backward pass
-// has, and for dense and conv layers a button that opens the unit inspector on the layer.
+// has, and for dense, conv and recurrent layers a button that opens the unit inspector on the layer.
 import { html } from "htm/preact";
 import * as S from "../state.js";
 import { t } from "../i18n.js";
@@ -9,6 +9,7 @@ import { inspection } from "./state.js";
 import { inspectUnit } from "./actions.js";
 import { revealed, currentLayer } from "./phases.js";
 import { formatValue, flat } from "./numbers.js";
+import { firstUnit } from "../views/inspector/panel.js";
 
 function range(values) {
   let lo = Infinity;
@@ -40,8 +41,8 @@ export function BlockPhase({ index }) {
   const grads = data && index >= shown.gradsFrom ? flat(data.output_grad) : null;
   const [lo, hi] = output ? range(output) : [null, null];
   const shape = state.layers[index] ? state.layers[index].output_shape : [];
-  const canInspect = (spec.type === "dense" && shape.length === 1) || (spec.type === "conv2d" && shape.length === 3);
-  const open = () => inspectUnit(spec.type === "conv2d" ? { layer: index, channel: 0, row: 0, col: 0 } : { layer: index, unit: 0 });
+  const canInspect = (spec.type === "dense" && shape.length === 1) || (spec.type === "conv2d" && shape.length === 3) || spec.type === "simple_rnn";
+  const open = () => inspectUnit(firstUnit(state, index));
   return html`<div class=${`block-phase ${current ? "is-current" : ""}`} data-testid="block-phase" data-current=${current ? "1" : "0"}>
     ${output ? html`<span class="block-values" data-testid="block-values">${t("step.blockValues", { lo: formatValue(lo), hi: formatValue(hi) })}</span>` : null}
     ${grads ? html`<span class="block-grads" data-testid="block-grads">${t("step.blockGrads", { norm: formatValue(norm(grads)) })}</span>` : null}

@@ -24,10 +24,16 @@ export const phaseWalks = { chain: Promise.resolve(), queued: 0, phase: /** @typ
  */
 export const inspection = signal(null);
 
-/** The unit shown in the inspector: {layer, unit} (dense) or {layer, channel, row, col} (conv2d), or null. */
+/**
+ * The unit shown in the inspector: {layer, unit} (dense), {layer, channel, row, col} (conv2d) or
+ * {layer, unit, step} (simple_rnn: hidden unit `unit` at time step `step`, from 0), or null.
+ */
 export const inspected = signal(null);
 
-/** The inspected layer's parameters as GET .../params answers them: {key, step, W, b} (b null without bias). */
+/**
+ * The inspected layer's parameters as GET .../params answers them, all of one step: {key, step,
+ * values} with values {W, b} (dense, conv2d; no b without bias) or {W_x, W_h, b} (simple_rnn).
+ */
 export const inspectedParams = signal(null);
 
 /** Pre-activation histograms (GET .../preactivations) for the f/f′ plots: {key, data} or null. */

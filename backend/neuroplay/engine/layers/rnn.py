@@ -89,8 +89,12 @@ class SimpleRNN(Layer):
         # Forward caches: the input, and h_0..h_T time-major (time + 1, batch, units).
         self.x: np.ndarray | None = None
         self.hs: np.ndarray | None = None
-        # From the last backward: ||dL/dh_t|| for t = 1..T, shape (time,).
+        # From the last backward: ||dL/dh_t|| for t = 1..T, shape (time,); and, time-major
+        # (time, batch, units), dL/dh_t (outputs' own and the recurrence's, not a fused loss's
+        # dL/du) and dL/du_t per step, kept for the unit inspector (engine/inspect.py).
         self.grad_norms: np.ndarray | None = None
+        self.state_grads: np.ndarray | None = None
+        self.preactivation_grads: np.ndarray | None = None
 
     # ----------------------------------------------------------------------------- initial state
 
@@ -214,6 +218,7 @@ class SimpleRNN(Layer):
         # ||dL/dh_t|| per step; with a fused loss the output's own term is counted as its dL/du.
         total = dh if direct is None else dh + direct
         self.grad_norms = np.sqrt(np.einsum("tnh,tnh->t", total, total))
+        self.state_grads, self.preactivation_grads = dh, du  # both fresh arrays of this backward
 
         # Every weight gradient is one product over all steps stacked: sum_t a_t^T du_t.
         du2 = du.reshape(t_len * n, units)
@@ -229,13 +234,17 @@ class SimpleRNN(Layer):
 
     def observe(self) -> dict[str, np.ndarray]:
         """input (batch, time, features); hidden_states (batch, time, units); output as returned by
-        forward; grad_norms_per_step (time,): ||dL/dh_t|| of the last backward."""
+        forward; grad_norms_per_step (time,): ||dL/dh_t|| of the last backward; state_grads and
+        preactivation_grads (batch, time, units): dL/dh_t and dL/du_t of the last backward."""
         seen: dict[str, np.ndarray | None] = {"input": self.x}
         if self.hs is not None:
             states = self.hs[1:].transpose(1, 0, 2)
             seen["hidden_states"] = states
             seen["output"] = states if self.return_sequences else self.hs[-1]
         seen["grad_norms_per_step"] = self.grad_norms
+        if self.state_grads is not None and self.preactivation_grads is not None:
+            seen["state_grads"] = self.state_grads.transpose(1, 0, 2)
+            seen["preactivation_grads"] = self.preactivation_grads.transpose(1, 0, 2)
         return present(seen)
 
     def config(self) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 // The unit inspector: every number of one unit for the probe sample (concepts 1, 3 and 12). A dense
 // unit is picked on the neuron graph (click, or Tab/arrow keys and Enter) or here; a conv unit on a
-// cell of an enlarged feature map in the probe view, or here. While a training step is walked phase
+// cell of an enlarged feature map in the probe view, or here; a recurrent unit at a time step on a
+// cell of the RNN view's heatmap (click, or arrow keys and Enter), from its block, or here. While a training step is walked phase
 // by phase, the unit's forward numbers appear once the forward pass has reached its layer and its
 // gradients once the backward pass has.
 import { html } from "htm/preact";
@@ -12,23 +13,40 @@ import { revealed } from "../../stepping/phases.js";
 import { denseUnit, convUnit } from "./unit_math.js";
 import { DenseUnit } from "./dense_view.js";
 import { ConvUnit } from "./conv_view.js";
+import { rnnShape, rnnUnit } from "./rnn_math.js";
+import { RnnUnit } from "./rnn_view.js";
 import { activationLabel } from "../../catalog_labels.js";
 
 /** The layers whose units the inspector explains. */
-export const INSPECTABLE = ["dense", "conv2d"];
+export const INSPECTABLE = ["dense", "conv2d", "simple_rnn"];
 
-/** The unit clamped into layer `layer`'s output (shape without the batch axis). */
+/** The unit clamped into layer `layer`'s output (shape without the batch axis; [T, units] for an RNN). */
 function clampUnit(unit, shape) {
   const clamp = (v, n) => Math.max(0, Math.min(n - 1, Math.round(Number(v) || 0)));
+  if ("step" in unit) return { layer: unit.layer, unit: clamp(unit.unit, shape[1]), step: clamp(unit.step, shape[0]) };
   if (shape.length === 3) {
     return { layer: unit.layer, channel: clamp(unit.channel, shape[0]), row: clamp(unit.row, shape[1]), col: clamp(unit.col, shape[2]) };
   }
   return { layer: unit.layer, unit: clamp(unit.unit, shape[0]) };
 }
 
+/** What a unit of layer `layer` is picked within: its output shape, or [T, units] for an RNN. */
+function unitShape(state, layer) {
+  const spec = state.model.layers[layer];
+  if (spec && spec.type === "simple_rnn") return rnnShape(state, layer);
+  return state.layers[layer] ? state.layers[layer].output_shape : [1];
+}
+
+/** The first unit of layer `layer` (an RNN's at its last time step). */
+export function firstUnit(state, layer) {
+  const spec = state.model.layers[layer];
+  if (spec.type === "simple_rnn") return { layer, unit: 0, step: rnnShape(state, layer)[0] - 1 };
+  return spec.type === "conv2d" ? { layer, channel: 0, row: 0, col: 0 } : { layer, unit: 0 };
+}
+
 function Picker({ state, unit }) {
   const layers = state.model.layers.map((spec, i) => ({ spec, i })).filter(({ spec }) => INSPECTABLE.includes(spec.type));
-  const shape = state.layers[unit.layer] ? state.layers[unit.layer].output_shape : [1];
+  const shape = unitShape(state, unit.layer);
   const pick = (changes) => inspectUnit(clampUnit({ ...unit, ...changes }, shape));
   const number = (name, value, max, label) => html`<label class="insp-pick">
     <span class="field-label">${label}</span>
@@ -39,21 +57,20 @@ function Picker({ state, unit }) {
     <label class="insp-pick">
       <span class="field-label">${t("insp.layer")}</span>
       <select data-testid="insp-pick-layer" value=${String(unit.layer)}
-        onChange=${(e) => {
-          const layer = Number(e.currentTarget.value);
-          const out = state.layers[layer].output_shape;
-          inspectUnit(clampUnit(out.length === 3 ? { layer, channel: 0, row: 0, col: 0 } : { layer, unit: 0 }, out));
-        }}>
+        onChange=${(e) => inspectUnit(firstUnit(state, Number(e.currentTarget.value)))}>
         ${layers.map(({ spec, i }) => html`<option value=${String(i)}>${i + 1}. ${tOr(`layer.${spec.type}`, spec.type)}</option>`)}
       </select>
     </label>
-    ${shape.length === 3
-      ? html`${number("channel", unit.channel, shape[0], t("insp.channel"))}${number("row", unit.row, shape[1], t("insp.row"))}${number("col", unit.col, shape[2], t("insp.col"))}`
-      : number("unit", unit.unit, shape[0], t("insp.unit"))}
+    ${"step" in unit
+      ? html`${number("unit", unit.unit, shape[1], t("insp.unit"))}${number("step", unit.step, shape[0], t("insp.step", { n: shape[0] }))}`
+      : shape.length === 3
+        ? html`${number("channel", unit.channel, shape[0], t("insp.channel"))}${number("row", unit.row, shape[1], t("insp.row"))}${number("col", unit.col, shape[2], t("insp.col"))}`
+        : number("unit", unit.unit, shape[0], t("insp.unit"))}
   </div>`;
 }
 
 function unitName(unit) {
+  if ("step" in unit) return t("insp.rnnName", { n: unit.layer + 1, u: unit.unit + 1, t: unit.step + 1 });
   return "channel" in unit
     ? t("insp.convName", { n: unit.layer + 1, c: unit.channel + 1, r: unit.row + 1, col: unit.col + 1 })
     : t("insp.denseName", { n: unit.layer + 1, u: unit.unit + 1 });
@@ -71,10 +88,14 @@ function Body({ state, unit }) {
     return html`<p class="hint insp-wait" data-testid="insp-forward-wait">${t("insp.forwardLater", { n: unit.layer + 1 })}</p>`;
   }
   const grads = unit.layer >= shown.gradsFrom;
-  if (spec.type === "conv2d") {
-    return html`<${ConvUnit} unit=${convUnit(held.data, unit.layer, unit, spec, params.W, params.b)} grads=${grads} />`;
+  const { W, b } = params.values;
+  if (spec.type === "simple_rnn") {
+    return html`<${RnnUnit} unit=${rnnUnit(held.data, unit.layer, unit, spec, params.values)} grads=${grads} />`;
   }
-  return html`<${DenseUnit} unit=${denseUnit(held.data, unit.layer, unit.unit, spec, params.W, params.b)} grads=${grads} />`;
+  if (spec.type === "conv2d") {
+    return html`<${ConvUnit} unit=${convUnit(held.data, unit.layer, unit, spec, W, b ?? null)} grads=${grads} />`;
+  }
+  return html`<${DenseUnit} unit=${denseUnit(held.data, unit.layer, unit.unit, spec, W, b ?? null)} grads=${grads} />`;
 }
 
 export function UnitInspector() {
@@ -83,7 +104,8 @@ export function UnitInspector() {
   if (!state || !unit) return null;
   const spec = state.model.layers[unit.layer];
   const shape = state.layers[unit.layer] ? state.layers[unit.layer].output_shape : null;
-  if (!spec || !INSPECTABLE.includes(spec.type) || !shape || shape.length !== ("channel" in unit ? 3 : 1)) return null;
+  const fits = spec && shape && (spec.type === "simple_rnn" ? "step" in unit : !("step" in unit) && shape.length === ("channel" in unit ? 3 : 1));
+  if (!fits || !INSPECTABLE.includes(spec.type)) return null;
   const probe = S.probe.value;
   const held = inspection.value;
   const onKey = (e) => {
@@ -98,7 +120,7 @@ export function UnitInspector() {
       <button type="button" class="btn btn-small btn-ghost" data-testid="insp-close" onClick=${() => inspectUnit(null)}
         aria-label=${t("insp.close")} title=${t("insp.close")}>×</button>
     </div>
-    <p class="hint">${t("insp.of", { f: activationLabel(spec.activation || "linear"), split: t(`probe.split.${probe.split}`), n: probe.index })}</p>
+    <p class="hint">${t("insp.of", { f: activationLabel(spec.activation || (spec.type === "simple_rnn" ? "tanh" : "linear")), split: t(`probe.split.${probe.split}`), n: probe.index })}</p>
     <${Picker} state=${state} unit=${unit} />
     <${Body} state=${state} unit=${unit} />
   </section>`;

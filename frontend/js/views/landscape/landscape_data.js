@@ -4,7 +4,9 @@
 // plane: center + P·θ − origin, with the projection P and origin the server sent (docs/protocol.md).
 // For two parameter entries that is simply their values; along random directions it is the weights'
 // least-squares shadow on the plane. One point per weights frame of a new step, so it grows at the
-// display rate while the session plays.
+// display rate while the session plays. A new path starts with the server's trail, the weights it
+// showed before (real snapshots, thinned), projected onto the same plane; for a model too large for
+// the server to keep them (trail null) it starts at the weights of the moment the tab opened.
 import { batch } from "@preact/signals";
 import { api } from "../../api.js";
 import * as S from "../../state.js";
@@ -32,14 +34,20 @@ export async function loadLandscape(query) {
   const ticket = ++path.ticket;
   S.landscapeLoading.value = true;
   const started = performance.now();
-  const at = { step: S.step.peek(), edits: S.editCount.peek() }; // what it was asked for (the panel follows changes)
+  const state = S.session.peek();
+  // What it was asked for (the panel follows changes).
+  const at = { step: S.step.peek(), edits: S.editCount.peek(), training: state ? JSON.stringify(state.training) : "" };
   try {
     const answer = await api.landscape(id, cleanQuery(query));
     if (ticket !== path.ticket || S.sessionId.peek() !== id) return;
     const key = pathKey(answer, ticket);
     if (key !== path.key) {
       path.key = key;
-      path.points = [[answer.center[0], answer.center[1], answer.step]];
+      const trail = answer.trail;
+      const before = trail ? trail.points.filter((p) => p.step < answer.step).map((p) => [p.x, p.y, p.step]) : [];
+      path.points = [...before, [answer.center[0], answer.center[1], answer.step]];
+      path.since = trail ? Math.min(trail.since_step, answer.step) : null;
+      path.thinned = Boolean(trail && trail.thinned);
       path.lastStep = answer.step;
       path.seq += 1;
     }
@@ -60,6 +68,8 @@ export function clearLandscape() {
   path.key = "";
   path.points = [];
   path.lastStep = -1;
+  path.since = null;
+  path.thinned = false;
   path.seq += 1;
   batch(() => {
     S.landscape.value = null;

@@ -1,6 +1,7 @@
 // Drawing the loss landscape on a canvas: the loss as colour (light: low, dark: high, on a log scale
 // when it spans decades), contour lines, the axes with their values, the optimizer's path, the
-// point the map was computed at and the step arrow −η·∇L from it.
+// point the map was computed at, and from it the optimizer's real next step (solid) and plain gradient
+// descent's −η·∇L (dashed).
 import { contourLevels, contourSegments } from "./contours.js";
 
 export const SIZE = 420;
@@ -9,6 +10,7 @@ const LOW = [255, 250, 228];
 const HIGH = [31, 58, 110];
 export const PATH_COLOUR = "#f59322";
 export const ARROW_COLOUR = "#c8372d";
+export const PLAIN_COLOUR = "#3e4c59";
 
 /** The plot's pixel box and the maps between data and pixels. */
 export function frameOf(answer) {
@@ -128,41 +130,52 @@ function drawPath(ctx, points, frame) {
   ctx.stroke();
 }
 
-/** The arrow from the map's centre along `step` (data units); returns its length in pixels. */
-function drawArrow(ctx, answer, frame, step) {
+/** An arrow from the map's centre along `step` (data units) in `colour`, dashed or not; returns its length in pixels. */
+function drawArrow(ctx, answer, frame, step, colour, dashed) {
   const [cx, cy] = answer.center;
   const x1 = frame.px(cx);
   const y1 = frame.py(cy);
   const x2 = frame.px(cx + step[0]);
   const y2 = frame.py(cy + step[1]);
   const length = Math.hypot(x2 - x1, y2 - y1);
-  ctx.strokeStyle = ARROW_COLOUR;
-  ctx.fillStyle = ARROW_COLOUR;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  ctx.arc(x1, y1, 3, 0, 2 * Math.PI);
-  ctx.fill();
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = colour;
+  ctx.lineWidth = dashed ? 1.5 : 2;
+  if (!dashed) {
+    ctx.beginPath();
+    ctx.arc(x1, y1, 3, 0, 2 * Math.PI);
+    ctx.fill();
+  }
   if (length < 1) return length;
+  ctx.setLineDash(dashed ? [5, 4] : []);
   ctx.beginPath();
   ctx.moveTo(x1, y1);
   ctx.lineTo(x2, y2);
   ctx.stroke();
+  ctx.setLineDash([]);
   const angle = Math.atan2(y2 - y1, x2 - x1);
-  const head = Math.min(9, length);
+  const head = Math.min(dashed ? 7 : 9, length);
   ctx.beginPath();
   ctx.moveTo(x2, y2);
   ctx.lineTo(x2 - head * Math.cos(angle - 0.45), y2 - head * Math.sin(angle - 0.45));
   ctx.lineTo(x2 - head * Math.cos(angle + 0.45), y2 - head * Math.sin(angle + 0.45));
   ctx.closePath();
-  ctx.fill();
+  if (dashed) ctx.stroke();
+  else ctx.fill();
   return length;
 }
 
+/** Where an arrow along `step` ends, in data units, for the canvas's data attributes ("" for none). */
+function tipText(answer, step) {
+  return step ? `${answer.center[0] + step[0]},${answer.center[1] + step[1]}` : "";
+}
+
 /**
- * Draw everything; `step` is −η·gradient in data units (or null). Returns {arrowPixels, scale}
- * (scale: "log" or "linear", how colour follows the loss).
+ * Draw everything; `step` is the optimizer's next step and `plain` −η·gradient, in data units (or
+ * null). Returns {arrowPixels, scale} (the optimizer arrow's length; scale: "log" or "linear", how
+ * colour follows the loss).
  */
-export function drawLandscape(canvas, answer, points, step) {
+export function drawLandscape(canvas, answer, points, step, plain) {
   canvas.width = SIZE;
   canvas.height = SIZE;
   const ctx = canvas.getContext("2d");
@@ -181,9 +194,12 @@ export function drawLandscape(canvas, answer, points, step) {
   ctx.clip();
   drawContours(ctx, answer, frame, levels);
   drawPath(ctx, points, frame);
-  const arrowPixels = step ? drawArrow(ctx, answer, frame, step) : null;
+  if (plain) drawArrow(ctx, answer, frame, plain, PLAIN_COLOUR, true);
+  const arrowPixels = step ? drawArrow(ctx, answer, frame, step, ARROW_COLOUR, false) : null;
   ctx.restore();
   drawAxes(ctx, answer, frame);
+  canvas.dataset.arrowTip = tipText(answer, step);
+  canvas.dataset.plainTip = tipText(answer, plain);
   canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1);
   return { arrowPixels, scale: log ? "log" : "linear" };
 }

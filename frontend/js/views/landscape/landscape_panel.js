@@ -1,6 +1,8 @@
 // The loss landscape view (concept 10): the training loss over a plane through the current weights
 // (GET .../landscape), drawn as colour and contours, with the optimizer's path over it as the session
-// trains and the step arrow of the current learning rate, −η·∇L projected onto the plane.
+// trains, the optimizer's real next step (the server takes it on a copy: the next batch, momentum,
+// Adam's moments, clipping and all) as the red arrow, and plain gradient descent's −η·∇L over the
+// whole training set dashed beside it.
 //
 // The axes: for a model with exactly two trainable numbers (one neuron's weight and bias, or any
 // model with all but two entries frozen) the server picks those two, and the map is the true
@@ -13,12 +15,12 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../../state.js";
-import { t } from "../../i18n.js";
+import { t, tOr } from "../../i18n.js";
 import { useWatchedView } from "../../live_views.js";
 import { api } from "../../api.js";
 import { openSession, rememberToken } from "../../actions.js";
 import { loadLandscape, clearLandscape, extendPath, entryNames, ONE_NEURON } from "./landscape_data.js";
-import { drawLandscape, PATH_COLOUR, ARROW_COLOUR } from "./landscape_draw.js";
+import { drawLandscape, PATH_COLOUR, ARROW_COLOUR, PLAIN_COLOUR } from "./landscape_draw.js";
 
 const RECOMPUTE_MS = 1500;
 const SIZES = [21, 31, 41, 61];
@@ -29,11 +31,17 @@ function fmt(v) {
   return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toPrecision(4);
 }
 
-/** −η·gradient for the session's learning rate (null without a gradient). */
-function stepOf(answer, state) {
+/** −η·gradient, plain gradient descent over the whole training set, at the learning rate the map was computed with. */
+function plainStepOf(answer, state) {
   if (!answer || !answer.gradient || !state) return null;
-  const lr = state.training.learning_rate;
+  const lr = answer.next_step ? answer.next_step.learning_rate : state.training.learning_rate;
   return [-lr * answer.gradient[0], -lr * answer.gradient[1]];
+}
+
+/** Whether the training settings changed since the map's step was taken (its arrow is then another optimizer's or rate's). */
+function arrowIsStale(answer, state) {
+  const next = answer.next_step;
+  return Boolean(next && (next.optimizer !== state.training.optimizer || next.learning_rate !== state.training.learning_rate));
 }
 
 async function openOneNeuron() {
@@ -85,21 +93,30 @@ function Controls({ query, setQuery, names }) {
   </div>`;
 }
 
-function Facts({ answer, step, state, pathCount, arrowPixels }) {
+function Facts({ answer, state, pathCount, arrowPixels }) {
   const random = answer.axes === "random";
-  const optimizer = state.training.optimizer;
+  const path = S.landscapePath;
+  const next = answer.next_step;
+  const plain = plainStepOf(answer, state);
   return html`<div class="landscape-facts">
     <span data-testid="landscape-axes-text">${random
       ? t("landscape.axesRandomText", { step: answer.step })
       : t("landscape.axesEntriesText", { x: answer.x_label, y: answer.y_label })}</span>
     <span data-testid="landscape-computed">${t("landscape.computed", { step: answer.step, n: answer.samples, loss: fmt(answer.center_loss) })}</span>
-    ${step
-      ? html`<span data-testid="landscape-arrow">${t("landscape.arrow", { lr: state.training.learning_rate, dx: fmt(step[0]), dy: fmt(step[1]) })}
+    ${next
+      ? html`<span data-testid="landscape-arrow" data-optimizer=${next.optimizer}>${t("landscape.arrowStep", {
+            optimizer: tOr(`optimizer.${next.optimizer}`, next.optimizer), lr: next.learning_rate, n: next.batch, dx: fmt(next.step[0]), dy: fmt(next.step[1]) })}
+          ${next.in_plane < 0.995 ? ` ${t("landscape.arrowInPlane", { p: Math.round(next.in_plane * 100) })}` : ""}
           ${arrowPixels !== null && arrowPixels < 1 ? ` ${t("landscape.arrowTiny")}` : ""}
-          ${optimizer !== "sgd" ? ` ${t("landscape.arrowOptimizer", { optimizer })}` : ""}</span>`
+          ${arrowIsStale(answer, state) ? html` <strong data-testid="landscape-arrow-stale">${t("landscape.arrowStale")}</strong>` : null}</span>`
+      : html`<span data-testid="landscape-arrow">${t("landscape.noStep")}</span>`}
+    ${plain
+      ? html`<span data-testid="landscape-plain">${t("landscape.arrowPlain", { dx: fmt(plain[0]), dy: fmt(plain[1]) })}</span>`
       : html`<span>${t("landscape.noGradient")}</span>`}
     ${answer.projection
-      ? html`<span data-testid="landscape-path" data-points=${pathCount}>${t("landscape.path", { n: pathCount })}${random ? ` ${t("landscape.pathShadow")}` : ""}</span>`
+      ? html`<span data-testid="landscape-path" data-points=${pathCount} data-since=${path.since ?? ""}>${t("landscape.path", { n: pathCount })}
+          ${path.since !== null ? t("landscape.pathSince", { step: path.since }) : t("landscape.pathSinceOpened")}
+          ${path.thinned ? ` ${t("landscape.pathThinned")}` : ""}${random ? ` ${t("landscape.pathShadow")}` : ""}</span>`
       : html`<span data-testid="landscape-path" data-points="0">${t("landscape.pathTooLarge")}</span>`}
   </div>`;
 }
@@ -126,15 +143,15 @@ function Landscape() {
   }, [sessionId, generation, JSON.stringify(query)]);
   useEffect(() => () => clearLandscape(), [sessionId]);
 
-  // Entry axes on a stopped session: follow its steps and edits while that is quick.
+  // Entry axes on a stopped session: follow its steps, edits and training settings while that is quick.
   const stopped = S.status.value !== "running";
-  const now = { step: S.step.value, edits: S.editCount.value };
+  const now = { step: S.step.value, edits: S.editCount.value, training: state ? JSON.stringify(state.training) : "" };
   useEffect(() => {
     if (!answer || !stopped || answer.axes !== "entries" || shown.tookMs > RECOMPUTE_MS) return undefined;
-    if (shown.at.step === now.step && shown.at.edits === now.edits) return undefined;
+    if (shown.at.step === now.step && shown.at.edits === now.edits && shown.at.training === now.training) return undefined;
     const timer = setTimeout(() => loadLandscape(query), 150);
     return () => clearTimeout(timer);
-  }, [now.step, now.edits, stopped, answer]);
+  }, [now.step, now.edits, now.training, stopped, answer]);
 
   // The path grows with the weights frames; the canvas is redrawn when the map or the path changed.
   useEffect(() => {
@@ -144,13 +161,15 @@ function Landscape() {
       const canvas = canvasRef.current;
       if (!current || !current.answer || !canvas) return;
       extendPath(current.answer);
-      const key = `${S.landscapePath.seq}|${current.answer.step}|${current.tookMs}|${S.session.peek()?.training.learning_rate}`;
+      const key = `${S.landscapePath.seq}|${current.answer.step}|${current.tookMs}`;
       if (key === drawnKey) return;
       drawnKey = key;
-      const result = drawLandscape(canvas, current.answer, S.landscapePath.points, stepOf(current.answer, S.session.peek()));
+      const next = current.answer.next_step;
+      const result = drawLandscape(canvas, current.answer, S.landscapePath.points, next ? next.step : null, plainStepOf(current.answer, S.session.peek()));
       const points = S.landscapePath.points;
       canvas.dataset.pathPoints = String(points.length);
       canvas.dataset.pathEnd = points.length ? points[points.length - 1].slice(0, 2).join(",") : "";
+      canvas.dataset.pathStart = points.length ? points[0].slice(0, 2).join(",") : "";
       setDrawn({ pathCount: S.landscapePath.points.length, arrowPixels: result.arrowPixels });
     });
   }, []);
@@ -170,9 +189,10 @@ function Landscape() {
     <div class="landscape-legend" aria-hidden="true">
       <span><i style=${{ background: PATH_COLOUR }}></i>${t("landscape.legendPath")}</span>
       <span><i style=${{ background: ARROW_COLOUR }}></i>${t("landscape.legendArrow")}</span>
+      <span><i class="legend-dashed" style=${{ borderColor: PLAIN_COLOUR }}></i>${t("landscape.legendPlain")}</span>
       <span>${t("landscape.legendColour")}</span>
     </div>
-    ${answer ? html`<${Facts} answer=${answer} step=${stepOf(answer, state)} state=${state} pathCount=${drawn.pathCount} arrowPixels=${drawn.arrowPixels} />` : null}
+    ${answer ? html`<${Facts} answer=${answer} state=${state} pathCount=${drawn.pathCount} arrowPixels=${drawn.arrowPixels} />` : null}
     ${state.total_params > 2
       ? html`<p class="hint">${t("landscape.trueHint")}
           <button class="btn btn-small btn-ghost" data-testid="landscape-neuron-preset" onClick=${openOneNeuron}>${t("landscape.neuronPreset")}</button></p>`

@@ -1,14 +1,17 @@
 // View "rnn_states": each recurrent layer unrolled over time. A heatmap of the hidden state h_t of
 // every unit (rows) at every time step (columns) for the probe sequence, and under it ‖dL/dh_t‖
 // per time step of the last training step on a log scale: backpropagation through time, where the
-// gradient fades towards the early steps.
+// gradient fades towards the early steps. A cell of the heatmap opens that unit at that time step in
+// the unit inspector: a click, or the arrow keys on the focused heatmap and Enter.
 import { html } from "htm/preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../../state.js";
 import { t, lang } from "../../i18n.js";
 import { paintValues, domainOf } from "../../heatmap.js";
 import { viewLayers } from "../../live_views.js";
 import { ProbePicker } from "../probe_picker.js";
+import { inspectUnit } from "../../stepping/actions.js";
+import { rnnShape } from "../inspector/rnn_math.js";
 
 export const place = "tab";
 export const usesProbe = true;
@@ -73,6 +76,50 @@ function fmt(v) {
   return Number.isFinite(v) ? (v !== 0 && (Math.abs(v) < 0.01 || Math.abs(v) >= 1000) ? v.toExponential(2) : v.toPrecision(3)) : String(v);
 }
 
+/** Keys that move the heatmap's cursor: [units, steps]. */
+const CURSOR_KEYS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+/**
+ * The heatmap of layer `i` with its cursor: the cell the arrow keys moved to (outlined, named in
+ * words), opened in the inspector by Enter; a click opens the cell under the pointer.
+ */
+function StatesMap({ state, i }) {
+  const [cursor, setCursor] = useState(/** @type {{unit: number, step: number} | null} */ (null));
+  const [steps, units] = rnnShape(state, i);
+  const clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
+  const onClick = (e) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const unit = clamp(Math.floor(((e.clientY - box.top) / box.height) * units), units);
+    const step = clamp(Math.floor(((e.clientX - box.left) / box.width) * steps), steps);
+    setCursor({ unit, step });
+    inspectUnit({ layer: i, unit, step });
+  };
+  const onKey = (e) => {
+    if (e.key === "Enter" && cursor) {
+      e.preventDefault();
+      inspectUnit({ layer: i, ...cursor });
+      return;
+    }
+    const move = CURSOR_KEYS[e.key];
+    if (!move || e.ctrlKey || e.metaKey || e.altKey) return;
+    e.preventDefault();
+    // The first press picks the last step of unit 1 (where the inspector opens by default).
+    setCursor(cursor ? { unit: clamp(cursor.unit + move[0], units), step: clamp(cursor.step + move[1], steps) } : { unit: 0, step: steps - 1 });
+  };
+  return html`<div class="rnn-map-col"><div class="rnn-map">
+      <canvas class="rnn-canvas" data-rnn="states" data-layer=${i} data-testid="rnn-heatmap" hidden tabIndex="0"
+        aria-label=${t("rnn.pickLabel", { n: i + 1 })} onClick=${onClick} onKeyDown=${onKey}></canvas>
+      ${cursor
+        ? html`<div class="rnn-cursor" aria-hidden="true" style=${{
+            left: `${(cursor.step / steps) * 100}%`, top: `${(cursor.unit / units) * 100}%`,
+            width: `${100 / steps}%`, height: `${100 / units}%` }}></div>`
+        : null}
+    </div>
+    <span class="hint rnn-cursor-text" aria-live="polite" data-testid="rnn-cursor">${cursor
+      ? t("rnn.cursor", { u: cursor.unit + 1, t: cursor.step + 1 })
+      : ""}</span></div>`;
+}
+
 export function Panel() {
   const rootRef = useRef(null);
   const state = S.session.value;
@@ -121,7 +168,7 @@ export function Panel() {
       <h3 class="sub-title">${t("rnn.title", { n: i + 1 })}</h3>
       <div class="rnn-axes">
         <span class="axis-label axis-y">${t("rnn.units")}</span>
-        <canvas class="rnn-canvas" data-rnn="states" data-layer=${i} data-testid="rnn-heatmap" hidden></canvas>
+        <${StatesMap} state=${state} i=${i} />
       </div>
       <span class="axis-label">${t("rnn.time")} →</span>
       <p class="hint">${t("rnn.hint")}</p>
