@@ -37,7 +37,6 @@ from ..schemas.session import (
     SessionStatus,
     StepPhase,
 )
-from ..schemas.stream import ViewName
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
 from .build import Specs, TrainingArrays, build_data, build_trainer, new_network
@@ -56,10 +55,10 @@ from .param_edits import locate
 from .phase_steps import PhaseSteps, StepSource
 from .probe import probe_sample
 from .runner import Runner
+from .session_display import SessionDisplay
 from .session_errors import SessionError, divergence_at, not_started
 from .session_state import describe
-from .session_views import ProbeKey, SessionViews
-from .telemetry import Snapshot, TelemetryFrames
+from .session_views import SessionViews
 from .training_point import TrainingPoint
 from .view_worker import ViewWorker
 from .weight_trail import WeightTrail
@@ -72,7 +71,7 @@ logger = logging.getLogger(__name__)
 MIN_POINT_INTERVAL = 1 / 60
 
 
-class Session(EngineReports):
+class Session(SessionDisplay, EngineReports):
     def __init__(
         self,
         session_id: str,
@@ -142,15 +141,6 @@ class Session(EngineReports):
     def engine_alive(self) -> bool:
         """An engine process is training this session, or its final report is being handled."""
         return self._runner.alive
-
-    @property
-    def frames(self) -> TelemetryFrames | None:
-        """The encoded tensor records of the latest display frame, for the watched views."""
-        return self.views.frames
-
-    @property
-    def telemetry_views(self) -> frozenset[ViewName]:
-        return self.views.views
 
     def state(self) -> SessionState:
         return describe(self, self._phases.view())
@@ -454,56 +444,3 @@ class Session(EngineReports):
     def _record_point(self) -> None:
         t = self.trainer
         self.history.append(evaluate(t.network, t.loss, self._arrays, self.step, self.epoch))
-
-    def _publish_snapshot(self, weights: dict[str, np.ndarray] | None = None) -> None:
-        """Show `weights` (sent by the engine process), or the stopped trainer's."""
-        self.snapshot = Snapshot(
-            generation=self.generation,
-            step=self.step,
-            epoch=self.epoch,
-            weights=weights if weights is not None else self.trainer.network.get_weights(),
-            model_key=self._model_key(),
-            output_is_logit=self.trainer.loss.output == "logit",
-            features=self.data.features or None,
-        )
-        self.trail.offer(self.snapshot)  # the landscape's path from before its tab opened
-        if not self.views.views:
-            return
-        if weights is not None and self._view_worker is not None:  # the engine's reader thread
-            snapshot = self.snapshot
-            self._view_worker.submit(self, lambda: self._refresh_views(snapshot))
-        else:
-            self._refresh_views()
-
-    def _model_key(self) -> str:
-        """The model spec as JSON, serialised once per spec rather than at every display frame."""
-        model = self.specs.model
-        if self._model_key_of is not model:
-            self._model_key_of, self._model_key_json = model, model.model_dump_json()
-        return self._model_key_json
-
-    def _refresh_views(self, of: Snapshot | None = None) -> None:
-        """Encode the watched views for the latest snapshot (by whoever published it: the engine's
-        reader thread or the view worker while it plays, else a holder of _control, whose trainer
-        is stopped). The worker's snapshot `of` is skipped once a newer one is published."""
-        if of is not None:
-            self.views.refresh(of, of.generation, None, of.step, self._arrays, lambda: self.snapshot is of)
-            return
-        stopped = None if self._runner.alive else self.trainer
-        self.views.refresh(self.snapshot, self.generation, stopped, self.step, self._arrays)
-
-    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None) -> None:
-        """The hub's watchers now open `views` (and one of them named `probe`): computed from now on,
-        told to a training engine process at once (no restart). Raises ProbeOutOfRange, changing
-        nothing, for a sample the data does not have."""
-        self._engine_watch.watch(views, probe, self._arrays)
-        self._sync_watch()
-
-    def _sync_watch(self) -> None:
-        """Tell a training engine process what is watched, if it does not have that yet."""
-        self._engine_watch.sync(self._arrays, self._runner.watch)
-
-    def refresh_telemetry(self) -> None:
-        """Compute the watched views now (the hub calls this when they change while nothing runs)."""
-        with self._control:
-            self._refresh_views()
