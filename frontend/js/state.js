@@ -124,7 +124,8 @@ export const paramEdits = { busy: false, waiting: [] };
 /**
  * The loss landscape view (views/landscape/): the last GET .../landscape answer with the query it
  * answered, the step and edit count it was asked at and how long it took ({query, answer, at,
- * tookMs}, or {query, at, error}); `loading` while one is in flight; the
+ * tookMs}, or {query, at, error}: an Error whose message is read when shown, in the language of
+ * then); `loading` while one is in flight; the
  * optimizer's path drawn over it ({key, seq, points: [[x, y, step]], lastStep}, and `ticket`, which
  * grows with every request so that only the newest answer is shown).
  */
