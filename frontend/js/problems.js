@@ -19,8 +19,11 @@ const LABELLED = {
   dataset: (v) => tOr(`dataset.${v}`, v),
   activation: (v) => tOr(`activation.${v}`, v),
   task: (v) => tOr(`task.${v}`, v),
-  field: (v) => tOr(`setting.${v}`, v),
+  // a setting by its label; a query or body field that is no setting (the landscape's axes, a
+  // parameter edit's index) by its name in errors.field
+  field: (v) => tOr(`setting.${v}`, tOr(`errors.field.${v}`, v)),
   per: (v) => tOr(`errors.per.${v}`, v),
+  cause: (v) => tOr(`errors.cause.${v}`, v),
 };
 
 const GROUPED = ["count", "limit", "size"];

@@ -137,7 +137,8 @@ export const paramEdits = { busy: false, waiting: [] };
 /**
  * The loss landscape view (views/landscape/): the last GET .../landscape answer with the query it
  * answered, the step and edit count it was asked at and how long it took ({query, answer, at,
- * tookMs}, or {query, at, error}); `loading` while one is in flight; the
+ * tookMs}, or {query, at, error}: an Error whose message is read when shown, in the language of
+ * then); `loading` while one is in flight; the
  * optimizer's path drawn over it ({key, seq, points: [[x, y, step]], lastStep}; `since`, the step
  * it starts at (the server's trail of earlier weights) or null when it starts with the tab; `thinned`,
  * whether the server left points of that trail out; and `ticket`, which grows with every request so

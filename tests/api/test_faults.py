@@ -125,12 +125,15 @@ def test_a_full_disk_shows_an_error_and_keeps_the_last_good_checkpoint(tmp_path:
             assert r.status_code == 200, r.text
             wait_for(lambda: state(c, sid)["error"] is not None, timeout=15, what="the save error to show")
             error = state(c, sid)["error"]
-            assert error.startswith("could not save this session (the server's disk is full)"), error
-            assert "a restart now would bring it back at its last save" in error
+            assert (error["code"], error["params"]["cause"]) == ("save_failed", "disk_full"), error
+            message = error["message"]
+            assert message.startswith("could not save this session (the server's disk is full)"), message
+            assert "a restart now would bring it back at its last save" in message
             # a new session cannot be written at all: 503 naming the reason, nothing half-made
             refused = c.post("/api/sessions", json=BIG)
             assert refused.status_code == 503, refused.text
             assert "disk is full" in refused.json()["message"] and "nothing was changed" in refused.json()["message"]
+            assert (refused.json()["code"], refused.json()["params"]["cause"]) == ("database_unavailable", "disk_full")
             assert c.get("/api/health").status_code == 200
             assert integrity(db) == "ok" and saved(db, sid) == good
         engines = server.engine_pids()
@@ -166,9 +169,11 @@ def test_a_locked_database_shows_an_error_and_saving_resumes_when_it_is_released
                 act(c, sid, auth, "step", "epoch")  # trains in memory; its save must wait, then fail
                 wait_for(lambda: state(c, sid)["error"] is not None, timeout=15, what="the save error to show")
                 error = state(c, sid)["error"]
-                assert error.startswith("could not save this session (the database is locked by another program)")
+                assert (error["code"], error["params"]["cause"]) == ("save_failed", "locked"), error
+                assert error["message"].startswith("could not save this session (the database is locked by another")
                 refused = c.post("/api/sessions", json={})
                 assert refused.status_code == 503 and "locked by another program" in refused.json()["message"]
+                assert refused.json()["params"] == {"cause": "locked", "kind": "OperationalError"}
                 assert state(c, sid)["step"] == 50  # reading and training go on
             finally:
                 locker.execute("ROLLBACK")

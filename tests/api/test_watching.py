@@ -138,7 +138,9 @@ def test_a_dead_engine_process_takes_the_run_and_its_watchers_back_to_the_last_s
                     lambda: client.get(f"/api/sessions/{sid}").json()["status"] == "paused", what="the session to pause"
                 )
                 view = client.get(f"/api/sessions/{sid}").json()
-                assert "ended unexpectedly" in view["error"] and view["step"] == saved_step
+                error = view["error"]
+                assert "ended unexpectedly" in error["message"] and view["step"] == saved_step
+                assert (error["code"], error["params"]) == ("engine_gone", {"exit_code": -9, "step": saved_step})
                 assert view["history"][-1]["step"] == saved_step
                 # The watcher is told: its curve is replaced by the one cut back to the save.
                 assert collect(reader, saved_step) == view["history"]

@@ -85,3 +85,13 @@ DIVERGING = {
     },
     "training": {"learning_rate": 10, "loss": "mse"},
 }
+
+
+# Three Latin words in a row: a sentence of the server's English. Names that stay Latin in Chinese
+# (ReLU, PNG 或 JPEG, layer0.W[0, 1], a file's name) are single words between Chinese ones.
+LATIN_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[\s,;:'\"()-]+[A-Za-z]{2,}){2,}")
+
+
+def latin_sentences(text: str) -> list[str]:
+    """The runs of English words in `text` (none may be left in a Chinese page's error)."""
+    return LATIN_SENTENCE.findall(text)

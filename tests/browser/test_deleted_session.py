@@ -1,5 +1,6 @@
 """A deleted session's link (the retention sweep removed it): the page says it was deleted, when and
-why, and offers a new session; the same when the deletion shows up on the websocket (4410)."""
+why (in the learner's language: the reason comes as a code), and offers a new session; the same
+when the deletion shows up on the websocket (4410)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from ..conftest import LiveServer
-from .helpers import open_app, session_id
+from .helpers import latin_sentences, open_app, session_id
 
 RETENTION_SECONDS = 2.0
 
@@ -88,3 +89,22 @@ def test_a_session_deleted_while_its_page_was_offline_says_so_on_reconnecting(fo
     assert page.get_by_test_id("session-deleted").count() == 0, "still offline: nothing known yet"
     page.get_by_test_id("session-deleted").wait_for(timeout=offline_ms + 15000)
     assert_deleted_page(page, sid)
+
+
+def test_in_chinese_the_deleted_page_says_why_in_chinese(forgetful_server, watched) -> None:
+    page = watched.page
+    watched.allow(r"410")
+    page.add_init_script("localStorage.setItem('neuroplay.lang', 'zh')")
+    client = httpx.Client(base_url=forgetful_server.url, timeout=10)
+    sid = client.post("/api/sessions", json={}).json()["id"]
+    wait_until_deleted(forgetful_server, sid)
+    gone = client.get(f"/api/sessions/{sid}").json()
+    days = gone["params"]["days"]  # the policy's, as the store wrote it (six digits)
+    assert gone["code"] == "session_deleted_unused" and days == pytest.approx(RETENTION_SECONDS / 86400, rel=1e-4)
+    page.goto(f"{forgetful_server.url}/s/{sid}")
+    page.get_by_test_id("session-deleted").wait_for()
+    why = page.get_by_test_id("deleted-why").inner_text()
+    assert why.startswith("原因：") and "天没有被打开" in why and "保留策略" in why, why
+    text = page.get_by_test_id("session-deleted").inner_text()
+    assert latin_sentences(text) == [], text
+    assert latin_sentences(gone["message"]), "the server's English is still sent, for API users"

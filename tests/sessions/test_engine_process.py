@@ -189,7 +189,9 @@ def test_a_killed_engine_process_takes_the_session_back_to_its_last_save(engines
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: session.status == "paused", what="the session to notice")
-    assert "ended unexpectedly" in (session.error or "") and "back to step 5" in session.error
+    error = session.error
+    assert error is not None and error.code == "engine_gone" and error.params["step"] == 5
+    assert "ended unexpectedly" in error.message and "back to step 5" in error.message
     assert session.step == 5 and session.history.points[-1].step == 5
     for key, value in at_play.items():
         np.testing.assert_array_equal(session.trainer.network.get_weights()[key], value, err_msg=key)

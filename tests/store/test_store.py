@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
+from neuroplay.schemas.errors import Problem
 from neuroplay.store import Store, StoreError
 
 from .helpers import assert_same, make_checkpoint
@@ -50,6 +51,20 @@ def test_saving_again_replaces_the_row_but_keeps_its_creation_time(store: Store)
     assert loaded.created_at == first.created_at  # created_at is written once
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM sessions")).scalar() == 1
+
+
+def test_a_sessions_error_round_trips_with_its_code_and_an_older_english_one_still_loads(store: Store) -> None:
+    error = Problem(code="engine_gone", params={"exit_code": -9, "step": 7}, message="the engine process ended")
+    store.save(replace(make_checkpoint(), error=error))
+    loaded = store.load(make_checkpoint().id)
+    assert loaded is not None and loaded.error == error
+    # saved by a version before error codes: the English sentence alone
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET error = :old"), {"old": "engine error at step 3: KeyError: 'x'"})
+    old = store.load(make_checkpoint().id)
+    assert old is not None and old.error == Problem(
+        code="paused_by_error", message="engine error at step 3: KeyError: 'x'"
+    )
 
 
 def test_unknown_and_absurd_ids_are_simply_absent(store: Store) -> None:

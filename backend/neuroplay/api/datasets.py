@@ -46,7 +46,7 @@ async def _read_body(request: Request) -> bytes:
         size += len(chunk)
         if size > LIMITS.max_bytes:
             message = f"the file is larger than the limit of {LIMITS.max_bytes:,} bytes"
-            raise coded(HTTPException(413, message), "upload_too_large", size=None, limit=LIMITS.max_bytes)
+            raise coded(HTTPException(413, message), "upload_over_limit", limit=LIMITS.max_bytes)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -58,7 +58,7 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
     try:
         parsed = parse_upload(data, ref, LIMITS)
     except UploadError as exc:
-        code, params = code_of(exc) or ("upload_invalid", {"detail": str(exc)})
+        code, params = code_of(exc) or ("upload_invalid", {})
         raise coded(HTTPException(422, str(exc)), code, **params) from None
     input_shape = tuple(parsed.x.shape[1:])
     left = session.specs.dataset.upload
@@ -67,7 +67,8 @@ def _switch_to_upload(request: Request, session_id: str, data: bytes, ref: Uploa
         try:
             manager.make_room_for_upload(len(data), digest, session)
         except UploadStorageFull as exc:
-            raise coded(HTTPException(507, str(exc)), "upload_storage_full", detail=str(exc)) from None
+            code, params = code_of(exc) or ("upload_storage_full", {"limit": manager.settings.max_upload_storage_mb})
+            raise coded(HTTPException(507, str(exc)), code, **params) from None
         digest = manager.store.put_upload(data, ref.filename, "text/csv" if ref.format == "csv" else "application/zip")
         ref = ref.model_copy(update={"digest": digest})
         manager.parsed_uploads.put(ref, parsed)  # decoded once: the rebuild below reuses it

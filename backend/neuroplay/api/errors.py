@@ -23,7 +23,7 @@ from ..schemas.error_codes import VALIDATION_REASONS, code_of
 from ..schemas.errors import ErrorResponse
 from ..sessions.manager import SessionDeleted, SessionNotFound, UploadStorageFull
 from ..sessions.session import SessionError
-from ..store.failures import why_it_failed
+from ..store.failures import cause_of, kind_of, why_it_failed
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,8 @@ def _coded(exc: BaseException, fallback: str, **params: Any) -> tuple[str, dict[
 
 
 def deleted_problem(exc: SessionDeleted) -> tuple[str, dict[str, Any]]:
-    days = re.search(r"not opened for ([\d.]+) days", exc.reason)  # sessions/retention.py's wording
+    # sessions/retention.py's wording (`days` as Python's :g writes it, 90 or 2.31481e-05)
+    days = re.search(r"not opened for (\d[\d.]*(?:e[+-]?\d+)?) days", exc.reason)
     date = f"{exc.deleted_at:%Y-%m-%d}"
     if days:
         return "session_deleted_unused", {"id": exc.args[0], "date": date, "days": float(days.group(1))}
@@ -162,10 +163,11 @@ def install_error_handlers(app: FastAPI) -> None:
         loc = ["body", "model"] + (["layers", exc.layer] if exc.layer is not None else [])
         # detail's msg is the reason alone (as pydantic's are): loc already says where.
         detail = [{"loc": loc, "msg": exc.reason, "type": "model"}]
+        # (the build explains every ModelError it raises: sessions/layer_problems.py; these are for a bug)
         if exc.layer is not None:
-            code, params = _coded(exc, "layer_invalid", layer=exc.layer, type=None, detail=exc.message)
+            code, params = _coded(exc, "layer_invalid", layer=exc.layer, type=None, shape=None)
         else:
-            code, params = _coded(exc, "model_invalid", detail=exc.message)
+            code, params = _coded(exc, "model_invalid", input_shape=None)
         return _respond(422, exc.message, code, params, exc.layer, detail)
 
     @app.exception_handler(SessionDeleted)
@@ -182,19 +184,19 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ExportError)
     async def not_exportable(_: Request, exc: ExportError) -> JSONResponse:
         # the server lacks the translation; the session is fine
-        return _respond(501, str(exc), *_coded(exc, "export_unsupported", detail=str(exc)))
+        return _respond(501, str(exc), *_coded(exc, "export_unsupported"))
 
     @app.exception_handler(SessionError)
     async def conflict(_: Request, exc: SessionError) -> JSONResponse:
-        return _respond(409, str(exc), *_coded(exc, "training_not_started", detail=str(exc)))
+        return _respond(409, str(exc), *_coded(exc, "training_not_started", kind=type(exc).__name__))
 
     @app.exception_handler(UploadStorageFull)
     async def storage_full(_: Request, exc: UploadStorageFull) -> JSONResponse:
-        return _respond(507, str(exc), "upload_storage_full", {"detail": str(exc)})
+        return _respond(507, str(exc), *_coded(exc, "upload_storage_full", limit=None))
 
     @app.exception_handler(DataError)
     async def data_error(_: Request, exc: DataError) -> JSONResponse:
-        code, params = _coded(exc, "upload_invalid", detail=str(exc))
+        code, params = _coded(exc, "upload_invalid")
         return _respond(
             422, f"dataset: {exc}", code, params, None, [{"loc": ["body", "dataset"], "msg": str(exc), "type": "data"}]
         )
@@ -203,12 +205,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def database_unavailable(_: Request, exc: OperationalError) -> JSONResponse:
         # The disk is full or another program locks the database: nothing was changed; say which.
         logger.warning("database write failed: %s", exc)
-        reason = why_it_failed(exc)
+        cause = cause_of(exc)
         return _respond(
             503,
-            f"the server could not write its database ({reason}); nothing was changed, try again later",
+            f"the server could not write its database ({why_it_failed(exc)}); nothing was changed, try again later",
             "database_unavailable",
-            {"reason": reason},
+            {"cause": cause, "kind": kind_of(exc)},
         )
 
     @app.exception_handler(Exception)

@@ -37,11 +37,11 @@ def read_landscape(
     """Scored on the training set in inference mode, with the session's latest weights (a copy)."""
     if size % 2 == 0:
         raise RequestValidationError(
-            [{"loc": ("query", "size"), "msg": f"size must be odd, got {size}", "type": "value_error"}]
+            [{"loc": ("query", "size"), "msg": f"size must be odd, got {size}", "type": "must_be_odd"}]
         )
     try:
         return landscape(manager_of(request).get(session_id), axes, x, y, span, size, seed)
-    except LandscapeError as exc:
+    except LandscapeError as exc:  # its reason is the error's type (schemas/error_codes.py)
         raise RequestValidationError(
-            [{"loc": ("query", exc.field), "msg": exc.message, "type": "value_error"}]
+            [{"loc": ("query", exc.field), "msg": exc.message, "type": exc.reason, "ctx": exc.ctx}]
         ) from None

@@ -25,7 +25,8 @@ def _state(layer: int, param: str, values: np.ndarray, frozen: np.ndarray, step:
 
 
 def _invalid(exc: ParamEditError, where: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": (where, exc.field), "msg": exc.message, "type": "value_error"}])
+    """The edit's problem as one of pydantic's errors, its reason as the type (schemas/error_codes.py)."""
+    return RequestValidationError([{"loc": (where, exc.field), "msg": exc.message, "type": exc.reason, "ctx": exc.ctx}])
 
 
 @router.get("/{session_id}/params", response_model=ParamState)

@@ -54,7 +54,8 @@ def _error(sub: Subscriber, code: str, message: str, problem: str, params: dict[
 
 
 def _problem_of(exc: BaseException, fallback: str) -> tuple[str, dict[str, Any]]:
-    return code_of(exc) or (fallback, {"detail": str(exc)})
+    """The code the raiser attached, else `fallback` naming the exception's class (a bug)."""
+    return code_of(exc) or (fallback, {"kind": type(exc).__name__})
 
 
 def _parse(text: str) -> tuple[object | None, str, str, str, dict[str, object]]:
@@ -65,7 +66,8 @@ def _parse(text: str) -> tuple[object | None, str, str, str, dict[str, object]]:
     try:
         raw = loads(text)  # refuses deep nesting first (json.loads would raise RecursionError)
     except ValueError as exc:
-        problem, params = code_of(exc) or ("bad_json", {"detail": str(exc)})
+        where = {"line": getattr(exc, "lineno", None), "column": getattr(exc, "colno", None)}  # a JSONDecodeError's
+        problem, params = code_of(exc) or ("bad_json", where)
         return None, "bad_json", f"not JSON: {exc}", problem, params
     try:
         return client_message.validate_python(raw), "", "", "", {}
@@ -199,13 +201,7 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
                 _error(sub, "conflict", str(exc), *_problem_of(exc, "training_not_started"))
             except Exception as exc:  # a failing command must not drop the connection
                 logger.exception("stream command failed")
-                _error(
-                    sub,
-                    "failed",
-                    f"{type(exc).__name__}: {exc}",
-                    "command_failed",
-                    {"detail": f"{type(exc).__name__}: {exc}"},
-                )
+                _error(sub, "failed", f"{type(exc).__name__}: {exc}", "command_failed", {"kind": type(exc).__name__})
     except WebSocketDisconnect:
         pass
     finally:

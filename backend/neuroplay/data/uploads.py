@@ -23,6 +23,11 @@ class UploadError(DataError):
     """A file we refuse; the message says what is wrong and where."""
 
 
+def _refuse(code: str, message: str, **params: object) -> UploadError:
+    """An UploadError with its code and params (schemas/error_codes.py), for the learner's language."""
+    return coded(UploadError(message), code, **params)
+
+
 @dataclass(frozen=True)
 class UploadLimits:
     max_bytes: int = 5 * 1024 * 1024
@@ -49,15 +54,23 @@ def _check_size(data: bytes, limits: UploadLimits) -> None:
         message = f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}"
         raise coded(UploadError(message), "upload_too_large", size=len(data), limit=limits.max_bytes)
     if not data:
-        raise UploadError("the file is empty")
+        raise _refuse("upload_empty", "the file is empty")
 
 
-def _classes(raw_labels: list[str], where: str, limits: UploadLimits) -> tuple[np.ndarray, list[str]]:
+def _classes(raw_labels: list[str], column: str | None, limits: UploadLimits) -> tuple[np.ndarray, list[str]]:
+    """Class indices of the labels (sorted names); `column` is the CSV's label column, None for an archive."""
     names = sorted(set(raw_labels))
+    where = f"the label column {column!r}" if column is not None else "the archive"
     if len(names) < 2:
-        raise UploadError(f"{where} has only one class ({names[0]!r}); a classifier needs at least two")
+        message = f"{where} has only one class ({names[0]!r}); a classifier needs at least two"
+        if column is None:
+            raise _refuse("upload_zip_one_class", message, label=names[0])
+        raise _refuse("upload_one_class", message, column=column, label=names[0])
     if len(names) > limits.max_classes:
-        raise UploadError(f"{where} has {len(names)} classes; the limit is {limits.max_classes}")
+        message = f"{where} has {len(names)} classes; the limit is {limits.max_classes}"
+        if column is None:
+            raise _refuse("upload_zip_too_many_classes", message, count=len(names), limit=limits.max_classes)
+        raise _refuse("upload_too_many_classes", message, column=column, count=len(names), limit=limits.max_classes)
     index = {name: i for i, name in enumerate(names)}
     return np.array([index[v] for v in raw_labels], dtype=np.int64), names
 
@@ -68,24 +81,27 @@ def parse_csv(data: bytes, label_column: str, limits: UploadLimits = UploadLimit
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UploadError(f"the file is not UTF-8 text (bad byte at position {exc.start})") from None
+        message = f"the file is not UTF-8 text (bad byte at position {exc.start})"
+        raise _refuse("upload_not_utf8", message, position=exc.start) from None
     rows = csv.reader(io.StringIO(text))
     try:
         header = [h.strip() for h in next(rows)]
     except StopIteration:
-        raise UploadError("the file has no header row") from None
+        raise _refuse("upload_no_header", "the file has no header row") from None
     except csv.Error as exc:
-        raise UploadError(f"row 1: {exc}") from None
+        raise _refuse("upload_csv_unreadable", f"row 1: {exc}", row=1) from None
     if len(header) > limits.max_columns:
-        raise UploadError(f"the file has {len(header)} columns; the limit is {limits.max_columns}")
+        message = f"the file has {len(header)} columns; the limit is {limits.max_columns}"
+        raise _refuse("upload_too_many_columns", message, count=len(header), limit=limits.max_columns)
     if label_column not in header:
-        raise UploadError(f"there is no column named {label_column!r}; the columns are {', '.join(header)}")
+        message = f"there is no column named {label_column!r}; the columns are {', '.join(header)}"
+        raise _refuse("upload_no_label_column", message, column=label_column, columns=header)
     if len(set(header)) != len(header):
-        raise UploadError("row 1: column names must be different from each other")
+        raise _refuse("upload_duplicate_columns", "row 1: column names must be different from each other")
     label_at = header.index(label_column)
     features = [h for i, h in enumerate(header) if i != label_at]
     if not features:
-        raise UploadError("there are no feature columns besides the label")
+        raise _refuse("upload_no_features", "there are no feature columns besides the label")
     values: list[list[float]] = []
     labels: list[str] = []
     try:
@@ -93,9 +109,11 @@ def parse_csv(data: bytes, label_column: str, limits: UploadLimits = UploadLimit
             if not row or all(not cell.strip() for cell in row):
                 continue  # blank lines are harmless
             if len(row) != len(header):
-                raise UploadError(f"row {line_no} has {len(row)} cells; the header has {len(header)}")
+                message = f"row {line_no} has {len(row)} cells; the header has {len(header)}"
+                raise _refuse("upload_row_cells", message, row=line_no, count=len(row), expected=len(header))
             if len(values) >= limits.max_rows:
-                raise UploadError(f"the file has more than {limits.max_rows:,} rows, the limit")
+                message = f"the file has more than {limits.max_rows:,} rows, the limit"
+                raise _refuse("upload_too_many_rows", message, limit=limits.max_rows)
             sample = []
             for i, cell in enumerate(row):
                 if i == label_at:
@@ -103,27 +121,30 @@ def parse_csv(data: bytes, label_column: str, limits: UploadLimits = UploadLimit
                 try:
                     value = float(cell)
                 except ValueError:
-                    raise UploadError(f"row {line_no}, column {header[i]!r}: {cell!r} is not a number") from None
+                    message = f"row {line_no}, column {header[i]!r}: {cell!r} is not a number"
+                    raise _refuse("upload_not_a_number", message, row=line_no, column=header[i], cell=cell) from None
                 if not math.isfinite(value):
-                    raise UploadError(f"row {line_no}, column {header[i]!r}: {cell!r} is not a finite number")
+                    message = f"row {line_no}, column {header[i]!r}: {cell!r} is not a finite number"
+                    raise _refuse("upload_not_finite", message, row=line_no, column=header[i], cell=cell)
                 sample.append(value)
             label = row[label_at].strip()
             if not label:
-                raise UploadError(f"row {line_no}, column {label_column!r}: the label is empty")
+                message = f"row {line_no}, column {label_column!r}: the label is empty"
+                raise _refuse("upload_label_empty", message, row=line_no, column=label_column)
             values.append(sample)
             labels.append(label)
     except csv.Error as exc:
-        raise UploadError(f"row {rows.line_num}: {exc}") from None
+        raise _refuse("upload_csv_unreadable", f"row {rows.line_num}: {exc}", row=rows.line_num) from None
     if not values:
-        raise UploadError("the file has a header but no data rows")
-    indices, names = _classes(labels, f"the label column {label_column!r}", limits)
+        raise _refuse("upload_no_rows", "the file has a header but no data rows")
+    indices, names = _classes(labels, label_column, limits)
     return ParsedData(np.asarray(values, dtype=np.float32), indices, names, features)
 
 
 def _safe_parts(name: str) -> tuple[str, ...]:
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-        raise UploadError(f"archive entry {name!r} points outside the archive")
+        raise _refuse("upload_entry_outside", f"archive entry {name!r} points outside the archive", entry=name)
     return path.parts
 
 
@@ -136,27 +157,31 @@ def parse_image_zip(
 
     _check_size(data, limits)
     if not 4 <= side <= limits.max_side:
-        raise UploadError(f"image size must be between 4 and {limits.max_side} pixels, got {side}")
+        message = f"image size must be between 4 and {limits.max_side} pixels, got {side}"
+        raise _refuse("upload_image_side", message, side=side, largest=limits.max_side)
     if color not in ("grayscale", "rgb"):
-        raise UploadError(f"color must be 'grayscale' or 'rgb', got {color!r}")
+        raise _refuse("upload_color", f"color must be 'grayscale' or 'rgb', got {color!r}", color=color)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise UploadError("the file is not a zip archive") from None
+        raise _refuse("upload_not_zip", "the file is not a zip archive") from None
     entries = []
     for info in archive.infolist():
         parts = _safe_parts(info.filename)
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            raise UploadError(f"archive entry {info.filename!r} is a symbolic link")
+            message = f"archive entry {info.filename!r} is a symbolic link"
+            raise _refuse("upload_entry_link", message, entry=info.filename)
         if info.is_dir() or any(p.startswith(".") or p == "__MACOSX" for p in parts):
             continue
         entries.append((parts, info))
     if not entries:
-        raise UploadError("the archive holds no images")
+        raise _refuse("upload_no_images", "the archive holds no images")
     if len(entries) > limits.max_images:
-        raise UploadError(f"the archive holds {len(entries):,} files; the limit is {limits.max_images:,} images")
+        message = f"the archive holds {len(entries):,} files; the limit is {limits.max_images:,} images"
+        raise _refuse("upload_too_many_files", message, count=len(entries), limit=limits.max_images)
     if sum(info.file_size for _, info in entries) > limits.max_uncompressed_bytes:
-        raise UploadError(f"the archive unpacks to more than {limits.max_uncompressed_bytes:,} bytes")
+        message = f"the archive unpacks to more than {limits.max_uncompressed_bytes:,} bytes"
+        raise _refuse("upload_unpacks_too_large", message, limit=limits.max_uncompressed_bytes)
     depth = {len(parts) for parts, _ in entries}
     tops = {parts[0] for parts, _ in entries}
     strip = 1 if depth == {3} and len(tops) == 1 else 0  # one top folder around the class folders
@@ -166,35 +191,41 @@ def parse_image_zip(
     for parts, info in entries:
         parts = parts[strip:]
         if len(parts) != 2:
-            raise UploadError(
-                f"archive entry {info.filename!r} is not inside a class folder (expected class/image.png)"
-            )
+            message = f"archive entry {info.filename!r} is not inside a class folder (expected class/image.png)"
+            raise _refuse("upload_entry_no_class", message, entry=info.filename)
         raw = archive.read(info)
         try:
             with Image.open(io.BytesIO(raw)) as img:
                 if img.format not in ("PNG", "JPEG"):
-                    raise UploadError(f"archive entry {info.filename!r} is {img.format}, not PNG or JPEG")
+                    message = f"archive entry {info.filename!r} is {img.format}, not PNG or JPEG"
+                    raise _refuse("upload_entry_format", message, entry=info.filename, format=str(img.format))
                 if img.width * img.height > limits.max_image_pixels:
-                    raise UploadError(
+                    message = (
                         f"archive entry {info.filename!r} is {img.width}×{img.height} pixels; the limit is "
                         f"{limits.max_image_pixels:,} pixels per image"
                     )
+                    raise _refuse(
+                        "upload_image_too_large", message, entry=info.filename, width=img.width, height=img.height,
+                        limit=limits.max_image_pixels,
+                    )  # fmt: skip
                 total_pixels += img.width * img.height
                 if total_pixels > limits.max_total_pixels:
-                    raise UploadError(
+                    message = (
                         f"the images up to {info.filename!r} hold more than {limits.max_total_pixels:,} pixels "
                         "in all; send smaller images"
                     )
+                    raise _refuse("upload_total_pixels", message, entry=info.filename, limit=limits.max_total_pixels)
                 img.draft(mode, (side, side))  # JPEG: decode at a reduced size straight away
                 pixels = img.convert(mode).resize((side, side), Image.Resampling.BILINEAR)
         except UploadError:
             raise
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise UploadError(f"archive entry {info.filename!r} is not an image PNG or JPEG can read") from None
+            message = f"archive entry {info.filename!r} is not an image PNG or JPEG can read"
+            raise _refuse("upload_entry_unreadable", message, entry=info.filename) from None
         array = np.asarray(pixels, dtype=np.float32) / 255.0
         images.append(array[None] if channels == 1 else array.transpose(2, 0, 1))
         labels.append(parts[0])
-    indices, names = _classes(labels, "the archive", limits)
+    indices, names = _classes(labels, None, limits)
     return ParsedData(np.stack(images), indices, names, [f"{mode} {side}×{side}"])
 
 

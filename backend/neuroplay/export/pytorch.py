@@ -18,6 +18,7 @@ from typing import Any
 from .. import __version__
 from ..engine import Network
 from ..engine.layers import Layer
+from ..schemas.error_codes import coded
 
 
 class ExportError(ValueError):
@@ -71,7 +72,8 @@ HELPERS: Mapping[str, str] = {
 
 def _activation(i: int, layer: Layer, name: str) -> list[tuple[str, str]]:
     if name not in ACTIVATION_MODULES:
-        raise ExportError(f"layer {i} ({layer.type_tag}): no PyTorch equivalent for activation {name!r}")
+        message = f"layer {i} ({layer.type_tag}): no PyTorch equivalent for activation {name!r}"
+        raise coded(ExportError(message), "export_activation", layer=i, type=layer.type_tag, activation=name)
     module = ACTIVATION_MODULES[name]
     return [] if module is None else [(f"layer{i}_act", module)]
 
@@ -162,10 +164,11 @@ def _pool(kind: str) -> Callable[[int, Layer], TorchLayer]:
         stride = _pair(cfg.get("stride") or cfg["pool_size"])
         (_, h_in, w_in), (_, h_out, w_out) = layer.input_shape, layer.output_shape
         if ((h_in - size[0]) // stride[0] + 1, (w_in - size[1]) // stride[1] + 1) != (h_out, w_out):
-            raise ExportError(
+            message = (
                 f"layer {i} ({layer.type_tag}): output {list(layer.output_shape)} from input "
                 f"{list(layer.input_shape)} is not what nn.{kind} gives without padding"
             )
+            raise coded(ExportError(message), "export_pool_shape", layer=i, type=layer.type_tag)
         return TorchLayer([(f"layer{i}", f"nn.{kind}(kernel_size={size}, stride={stride})")])
 
     return write
@@ -275,10 +278,11 @@ def pytorch_script(network: Network, title: str = "A NeuroPlay network in PyTorc
     for i, layer in enumerate(network.layers):
         writer = WRITERS.get(layer.type_tag)
         if writer is None:
-            raise ExportError(
+            message = (
                 f"layer {i} ({layer.type_tag}): no PyTorch equivalent is known for this layer type "
                 f"(known: {', '.join(WRITERS)})"
             )
+            raise coded(ExportError(message), "export_layer_type", layer=i, type=layer.type_tag)
         part = writer(i, layer)
         modules += [f"        ({name!r}, {ctor}),  # layer {i}: {layer.type_tag}" for name, ctor in part.modules]
         loads += [f"        {statement}" for statement in part.loads]

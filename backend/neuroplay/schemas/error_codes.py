@@ -41,14 +41,20 @@ ERROR_CODES: dict[str, ErrorCodeDef] = _codes(
     ),
     json_too_deep=(("depth", "limit"), "The JSON body is nested deeper than the server reads."),
     body_too_large=(("limit",), "The JSON body is larger than the server reads."),
-    http_error=(("status", "detail"), "Another HTTP error (an unknown route or method)."),
+    http_error=(("status", "detail"), "Another HTTP error (an unknown route or method; `detail` is Starlette's)."),
     # -- sessions, owners, lessons
     owner_token_missing=((), "A change without the owner token."),
     not_owner=((), "A change with a token that does not own the session."),
     session_not_found=(("id",), "No session has this id."),
-    session_deleted=(("id", "date", "reason"), "The session was deleted (410); `reason` is the store's."),
+    session_deleted=(
+        ("id", "date", "reason"),
+        "The session was deleted (410) for a reason the server has no code for (`reason`, the store's English).",
+    ),
     session_deleted_unused=(("id", "date", "days"), "The retention policy deleted the session (410)."),
-    session_unrestorable=(("id", "detail"), "The session is saved but this version cannot restore it."),
+    session_unrestorable=(
+        ("id", "kind"),
+        "The session is saved but this version cannot restore it (`kind`: the exception's class).",
+    ),
     lesson_not_found=(("id",), "No lesson has this id."),
     # -- limits
     rate_limited=(
@@ -58,9 +64,10 @@ ERROR_CODES: dict[str, ErrorCodeDef] = _codes(
     ),
     too_many_websockets=(("limit",), "Too many websockets open from one address."),
     training_full=(("limit",), "The server trains as many sessions at once as it may."),
-    training_not_started=(("detail",), "Training could not start (e.g. the server is shutting down)."),
+    server_shutting_down=((), "Training could not start or go on: the server is shutting down."),
+    training_not_started=(("kind",), "Training could not start or go on for another reason (a bug: `kind`)."),
     # -- the network and how it fits the data
-    model_invalid=(("detail",), "The spec as a whole cannot be built (input shape, initialiser)."),
+    model_invalid=(("input_shape",), "The spec as a whole cannot be built (input shape, initialiser)."),
     model_input_mismatch=(("input_shape", "dataset", "data_shape"), "input_shape is not the data's."),
     model_output_mismatch=(
         (*LAYER, "shape", "dataset", "task", "needed"),
@@ -88,7 +95,10 @@ ERROR_CODES: dict[str, ErrorCodeDef] = _codes(
     ),
     layer_conv_softmax=(LAYER, "softmax on a convolution."),
     layer_batch_norm_shape=((*LAYER, "shape"), "batch_norm on an input that is neither features nor maps."),
-    layer_invalid=((*LAYER, "detail"), "Another problem of one layer (the engine's English `detail`)."),
+    layer_invalid=(
+        (*LAYER, "shape"),
+        "Another problem of one layer with the input `shape` it gets (the message has the engine's words).",
+    ),
     # -- data
     dataset_unknown=(("name", "known"), "No dataset has this name."),
     dataset_point_label=(("point", "label"), "A drawn point of a 2-class set has another label."),
@@ -98,30 +108,79 @@ ERROR_CODES: dict[str, ErrorCodeDef] = _codes(
     dataset_upload_gone=(("file",), "The uploaded file is no longer on the server."),
     dataset_unknown_features=(("features", "known"), "Unknown 2-D input features."),
     upload_too_large=(("size", "limit"), "The uploaded file is larger than the limit (bytes)."),
-    upload_invalid=(("detail",), "The uploaded file cannot be read (`detail` says where, in English)."),
-    upload_storage_full=(("detail",), "The server's room for uploaded files is in use."),
+    upload_over_limit=(("limit",), "The upload grew past the limit (bytes) while it was read (no declared size)."),
+    upload_empty=((), "The uploaded file is empty."),
+    upload_one_class=(("column", "label"), "The CSV's label column holds one class only."),
+    upload_too_many_classes=(("column", "count", "limit"), "The CSV's label column holds too many classes."),
+    upload_not_utf8=(("position",), "The CSV is not UTF-8 text (`position`: the first bad byte)."),
+    upload_no_header=((), "The CSV has no header row."),
+    upload_csv_unreadable=(("row",), "The csv module cannot read a row (a NUL byte, an unclosed quote)."),
+    upload_too_many_columns=(("count", "limit"), "The CSV has more columns than the limit."),
+    upload_no_label_column=(("column", "columns"), "No column of the CSV has the label column's name."),
+    upload_duplicate_columns=((), "Two columns of the CSV have the same name."),
+    upload_no_features=((), "The CSV has the label column only."),
+    upload_row_cells=(("row", "count", "expected"), "A row has another number of cells than the header."),
+    upload_too_many_rows=(("limit",), "The CSV has more rows than the limit."),
+    upload_not_a_number=(("row", "column", "cell"), "A feature cell is not a number."),
+    upload_not_finite=(("row", "column", "cell"), "A feature cell is NaN or infinite."),
+    upload_label_empty=(("row", "column"), "A row's label is empty."),
+    upload_no_rows=((), "The CSV has a header and no data rows."),
+    upload_image_side=(("side", "largest"), "The image size asked for is outside 4..largest."),
+    upload_color=(("color",), "The colour asked for is neither grayscale nor rgb."),
+    upload_not_zip=((), "The file is not a zip archive."),
+    upload_entry_outside=(("entry",), "An archive entry's path points outside the archive."),
+    upload_entry_link=(("entry",), "An archive entry is a symbolic link."),
+    upload_no_images=((), "The archive holds no images."),
+    upload_too_many_files=(("count", "limit"), "The archive holds more files than the limit."),
+    upload_unpacks_too_large=(("limit",), "The archive unpacks to more bytes than the limit."),
+    upload_entry_no_class=(("entry",), "An image that is not inside a class folder."),
+    upload_entry_format=(("entry", "format"), "An image in another format than PNG or JPEG."),
+    upload_image_too_large=(("entry", "width", "height", "limit"), "An image of more pixels than the limit."),
+    upload_total_pixels=(("entry", "limit"), "The images up to `entry` hold more pixels than the limit in all."),
+    upload_entry_unreadable=(("entry",), "An archive entry that PNG or JPEG decoding cannot read."),
+    upload_zip_one_class=(("label",), "The archive's images are of one class (folder) only."),
+    upload_zip_too_many_classes=(("count", "limit"), "The archive has more class folders than the limit."),
+    upload_invalid=((), "The uploaded file cannot be used (a problem with no code of its own: a bug)."),
+    upload_storage_full=(("limit",), "The server's room for uploaded files (`limit` MB) is in use."),
     augment_needs_images=(("dataset", "kind"), "An augmentation preview of data that is not images."),
     sample_out_of_range=(("index", "last"), "A training sample index past the last one."),
     # -- commands
     unknown_action=(("action",), "A command action the server does not know."),
     probe_needed=((), "A step on the probe without naming the probe sample."),
     probe_out_of_range=(("split", "size", "index"), "The probe index is not a sample of the split."),
-    export_unsupported=(("detail",), "The network has a part with no PyTorch equivalent."),
+    export_activation=((*LAYER, "activation"), "A layer's activation has no PyTorch equivalent."),
+    export_layer_type=(LAYER, "A layer type the PyTorch export does not know."),
+    export_pool_shape=(LAYER, "A pooling layer's output is not what PyTorch's pooling gives."),
+    export_unsupported=((), "The network has another part with no PyTorch equivalent (a bug)."),
     diverged=(
         ("step", "what", *LAYER),
         "Training diverged: `what` (loss, outputs, gradients, gradient_norm) of layer `layer` went NaN/Inf.",
     ),
     # -- the websocket
     message_too_large=(("size", "limit"), "A websocket message longer than the limit (characters)."),
-    bad_json=(("detail",), "A websocket message that is not JSON."),
+    bad_json=(("line", "column"), "A websocket message that is not JSON (where the parser stopped)."),
     binary_not_understood=((), "A binary websocket frame from the client."),
     token_not_owner=((), "auth with a token that does not own the session."),
     owner_only=((), "A command over the websocket before auth."),
-    command_failed=(("detail",), "A command failed unexpectedly (a bug; the connection stays open)."),
+    command_failed=(("kind",), "A command failed unexpectedly (a bug: `kind`; the connection stays open)."),
     # -- the server
-    database_unavailable=(("reason",), "The database could not be written; nothing was changed."),
-    internal=(("kind", "detail"), "A bug in the server (the log has the traceback)."),
+    database_unavailable=(
+        ("cause", "kind"),
+        "The database could not be written; nothing was changed. `cause` is a DATABASE_CAUSES key "
+        "(`kind` the exception's class, for cause other).",
+    ),
+    internal=(("kind", "detail"), "A bug in the server (the log has the traceback; `detail` is English)."),
+    # -- what paused a session (SessionState.error), besides the limits above
+    engine_failed=(("step", "kind"), "The engine raised at `step` (a bug: `kind`); the run paused there."),
+    engine_not_started=(("kind",), "The engine process could not start the job (a bug: `kind`)."),
+    engine_gone=(("exit_code", "step"), "The engine process died; the session went back to its last save."),
+    report_failed=(("kind",), "The engine's last report could not be handled (a bug: `kind`)."),
+    save_failed=(("cause", "kind"), "The session cannot be saved (`cause` as for database_unavailable)."),
+    paused_by_error=((), "A session saved by an older version with an error that has no code."),
 )
+
+# Why a database write failed (store/failures.py), shown by the client as errors.cause.<key>.
+DATABASE_CAUSES = ("locked", "disk_full", "read_only", "other")
 
 # Pydantic's error types that our request models can produce, and the context values each brings
 # (pydantic's own `ctx` names), plus the custom types our validators raise with `invalid_value`.
@@ -156,7 +215,15 @@ VALIDATION_REASONS: dict[str, tuple[str, ...]] = {
     "union_tag_invalid": ("tag", "expected_tags"),
     "union_tag_not_found": ("discriminator",),
     "json_invalid": ("error",),
-    "other": (),  # anything else: `detail` holds pydantic's English message
+    "json_type": (),
+    "string_pattern_mismatch": (),
+    "string_unicode": (),
+    "tuple_type": (),
+    "set_type": (),
+    "iterable_type": (),
+    "none_required": (),
+    "int_parsing_size": (),
+    "other": (),  # anything else: `detail` holds pydantic's English message; the client names the field
     # our validators' own (schemas/dataset.py, params.py, session.py; api/*.py)
     "lesson_alone": (),
     "probe_needed": (),
@@ -170,6 +237,24 @@ VALIDATION_REASONS: dict[str, tuple[str, ...]] = {
     "edit_frozen_or_mask": (),
     "edit_nothing": (),
     "probe_out_of_range": ("split", "size", "index"),
+    # a parameter entry the network does not have (landscape axes, hand edits of parameters)
+    "no_such_layer": ("index", "count"),
+    "no_such_param": ("entry", "has"),
+    "layer_without_params": ("entry",),
+    "no_such_entry": ("entry", "index", "shape"),
+    "entry_syntax": (),
+    "same_entry": (),
+    # hand edits of parameters (sessions/param_edits.py)
+    "not_nested": ("shape",),
+    "wrong_shape": ("got", "shape"),
+    "not_finite_at": ("index",),
+    "float32_overflow": (),
+    # the loss landscape (sessions/landscape.py, api/landscape.py)
+    "must_be_odd": (),
+    "no_trainable_params": (),
+    "entries_needed": ("examples",),
+    "landscape_too_much_work": ("size", "samples", "count", "largest"),
+    "landscape_too_much_work_any": ("size", "samples", "count"),
 }
 
 # An invalid field's params hold its reason's values too.

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from .base import WireModel, partial_model
 from .dataset import DatasetSpec
 from .error_codes import ErrorCode, ParamValue, invalid_value
+from .errors import Problem
 from .inspect import ProbeRef
 from .model import NetworkSpec
 from .params import FrozenSummary
@@ -165,7 +166,9 @@ class SessionState(WireModel):
     )
     grid: GridSpec
     divergence: Divergence | None = None
-    error: str | None = Field(None, description="An unexpected engine failure that paused the run.")
+    error: Problem | None = Field(
+        None, description="What paused the run or keeps it from being saved (an engine failure, a full disk)."
+    )
     forked_from: str | None = Field(None, description="The id of the session this one was forked from.")
     phase: StepPhase = Field(default_factory=StepPhase)
     frozen: dict[str, FrozenSummary] = Field(

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ..engine import Trainer
+from ..schemas.errors import Problem
 from ..schemas.session import Divergence, SessionStatus
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
@@ -35,7 +36,7 @@ class Capturable(Protocol):
     trainer: Trainer
     history: MetricHistory
     divergence: Divergence | None
-    error: str | None
+    error: Problem | None
     forked_from: str | None
     created_at: datetime
 

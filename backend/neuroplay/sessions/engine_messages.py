@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..schemas.errors import Problem
 from ..schemas.session import MetricPoint
 from ..views.registry import Record
 from .build import Specs, TrainingArrays
@@ -87,5 +88,5 @@ class Stopped:
     state: EngineState
     points: list[MetricPoint]
     diverged: str | None = None  # where a NaN/Inf appeared (at step state.step + 1)
-    error: str | None = None  # an unexpected engine failure, for the user
+    error: Problem | None = None  # an unexpected engine failure, for the user
     batch_losses: list[tuple[int, float]] = field(default_factory=list)  # since the last Progress

@@ -190,6 +190,10 @@ class PoolFull(RuntimeError):
     """As many sessions train as the server allows (each one is a process with its own memory)."""
 
 
+class PoolClosed(RuntimeError):
+    """The server is shutting down: no process is handed out any more."""
+
+
 class EnginePool:
     def __init__(
         self, spares: int = 1, max_busy: int = 32, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE
@@ -220,7 +224,7 @@ class EnginePool:
         """An idle process (started now if there is none), and a new spare started behind it."""
         with self._lock:
             if self._closed:
-                raise RuntimeError("the server is shutting down")
+                raise PoolClosed("the server is shutting down")
             if len(self._busy) >= self.max_busy:
                 raise PoolFull(
                     f"this server trains at most {self.max_busy} sessions at once and that many are "

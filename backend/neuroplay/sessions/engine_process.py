@@ -30,6 +30,7 @@ from .build import TrainingArrays, make_trainer, new_network
 from .engine_messages import Progress, Saved, Start, Stop, Stopped, Watch
 from .engine_state import EngineState
 from .scoring import ScoringSchedule
+from .session_errors import engine_failed, engine_not_started
 
 POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
 SNAPSHOT_SHARE = 20  # weight snapshots take at most a twentieth of the training time
@@ -112,9 +113,9 @@ class Job:
         the views wait one step rather than show evaluation data as the training batch's)."""
         return not (self.views and self.points and self.points[-1].step == self.step)
 
-    def stopped(self, **outcome: str | None) -> Stopped:
+    def stopped(self, diverged: str | None = None) -> Stopped:
         losses, self.batch_losses = self.batch_losses, []
-        return Stopped(self.state(), self.take_points(), batch_losses=thin_batch_losses(losses), **outcome)
+        return Stopped(self.state(), self.take_points(), diverged=diverged, batch_losses=thin_batch_losses(losses))
 
     def state(self) -> EngineState:
         return EngineState.of(self.trainer, self.step, self.epoch)
@@ -191,16 +192,12 @@ def serve(conn: Connection) -> None:
                 raise RuntimeError("the engine process lacks this session's data")  # a server bug
             job = Job(conn, start, data)
         except Exception as exc:
-            conn.send(Stopped(start.state, [], error=f"the engine could not start: {type(exc).__name__}: {exc}"))
+            conn.send(Stopped(start.state, [], error=engine_not_started(exc)))
             continue
         try:
             report = job.run()
         except Exception as exc:  # a bug must pause the session visibly, with what it had reached
-            report = Stopped(
-                job.state(),
-                job.take_points(),
-                error=f"engine error at step {job.step + 1}: {type(exc).__name__}: {exc}",
-            )
+            report = Stopped(job.state(), job.take_points(), error=engine_failed(job.step + 1, exc))
         conn.send(report)
 
 

@@ -12,12 +12,13 @@ import logging
 import numpy as np
 
 from ..engine import Trainer
+from ..schemas.errors import Problem
 from ..schemas.session import Divergence, MetricPoint, SessionStatus
 from .engine_messages import Progress, Saved, Stopped
 from .engine_pool import EngineGone
 from .engine_state import EngineState
 from .history import MetricHistory
-from .session_errors import divergence_at
+from .session_errors import divergence_at, engine_gone, report_failed
 from .session_views import SessionViews
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class EngineReports:
     id: str
     step: int
     epoch: int
-    error: str | None
+    error: Problem | None
     divergence: Divergence | None
     history: MetricHistory
     views: SessionViews
@@ -61,7 +62,7 @@ class EngineReports:
                 self._on_final_message(message)
             except Exception as exc:  # never leave the session looking like it trains
                 logger.exception("session %s: the engine's last report could not be handled", self.id)
-                self.error = f"the end of training could not be handled: {type(exc).__name__}: {exc}"
+                self.error = report_failed(exc)
                 self._set_status("paused")
 
     def _on_final_message(self, message: Stopped | EngineGone) -> None:
@@ -73,7 +74,7 @@ class EngineReports:
                 self.divergence = divergence_at(self.step + 1, message.diverged)
                 self._set_status("diverged")
             elif message.error:
-                logger.error("session %s: %s", self.id, message.error)
+                logger.error("session %s: %s", self.id, message.error.message)
                 self.error = message.error
                 self._set_status("paused")
             if message.diverged or message.error:  # it stopped by itself: show and keep where
@@ -86,7 +87,7 @@ class EngineReports:
                 self.history.truncate_after(state.step)
                 self.views.batch_losses.truncate_after(state.step)
             logger.error("session %s: %s", self.id, message)
-            self.error = f"{message}; the session went back to step {self.step}, the last state it saved"
+            self.error = engine_gone(message, message.exit_code, self.step)
             self._set_status("paused")
             self._publish_snapshot()
             self._checkpoint()

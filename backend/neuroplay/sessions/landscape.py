@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from ..engine import Network, build_network, get_loss
 from ..engine.landscape import entry_direction, flat_weights, loss_surface, random_directions
 from ..engine.landscape_gradient import full_gradient, plane_projection
 from ..schemas.landscape import LandscapeResponse, LandscapeTrail, OptimizerStep, ProjectionPart, TrailPoint
+from .param_edits import missing_param
 from .training_point import TrainingPoint, next_update
 from .weight_trail import TrailView
 
@@ -32,12 +33,15 @@ ENTRY = re.compile(r"^layer(\d+)\.(\w+)\[(\d+(?:,\s*\d+)*)\]$")
 
 
 class LandscapeError(ValueError):
-    """A request that does not fit the model; `field` names the query parameter to blame."""
+    """A request that does not fit the model; `field` names the query parameter to blame, `reason`
+    is a validation reason (schemas/error_codes.VALIDATION_REASONS) with its values in `ctx`."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, reason: str, **ctx: Any) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.reason = reason
+        self.ctx = ctx
 
 
 def entry_names(network: Network, limit: int, frozen: Mapping[tuple[int, str], np.ndarray] | None = None) -> list[str]:
@@ -56,16 +60,19 @@ def entry_names(network: Network, limit: int, frozen: Mapping[tuple[int, str], n
 def parse_entry(field: str, text: str, network: Network) -> tuple[int, str, tuple[int, ...]]:
     match = ENTRY.match(text.strip())
     if match is None:
-        raise LandscapeError(field, f"{field} must name a parameter entry like layer0.W[0, 1], got {text!r}")
+        message = f"{field} must name a parameter entry like layer0.W[0, 1], got {text!r}"
+        raise LandscapeError(field, message, "entry_syntax")
     layer, name = int(match.group(1)), match.group(2)
     index = tuple(int(part) for part in match.group(3).split(","))
-    if layer >= len(network.layers) or name not in network.layers[layer].params:
-        raise LandscapeError(field, f"{field}: the model has no parameter {name!r} in layer {layer}")
+    missing = missing_param(field, network, layer, name)
+    if missing is not None:
+        message = f"{field}: the model has no parameter {name!r} in layer {layer}"
+        raise LandscapeError(field, message, missing.reason, **missing.ctx)
     shape = network.layers[layer].params[name].shape
     if len(index) != len(shape) or any(not 0 <= i < n for i, n in zip(index, shape, strict=False)):
-        raise LandscapeError(
-            field, f"{field}: index {list(index)} is not an entry of layer{layer}.{name}, shape {list(shape)}"
-        )
+        message = f"{field}: index {list(index)} is not an entry of layer{layer}.{name}, shape {list(shape)}"
+        entry = f"layer{layer}.{name}"
+        raise LandscapeError(field, message, "no_such_entry", entry=entry, index=list(index), shape=list(shape))
     return layer, name, index
 
 
@@ -86,7 +93,9 @@ def landscape(
     # Two numbers left to train (the model has two, or the learner froze all others): the true landscape.
     trainable = count - sum(int(mask.sum()) for mask in frozen.values())
     if count == 0:
-        raise LandscapeError("axes", "the model has no trainable parameters, so there is no landscape")
+        raise LandscapeError(
+            "axes", "the model has no trainable parameters, so there is no landscape", "no_trainable_params"
+        )
     if axes is None:
         axes = "entries" if trainable == 2 or x is not None or y is not None else "random"
     work = size * size * len(data.x_train) * count
@@ -94,23 +103,25 @@ def landscape(
         fits = int((MAX_WORK / (len(data.x_train) * count)) ** 0.5)
         smaller = fits if fits % 2 else fits - 1  # the largest odd size within the budget
         advice = f"use size {smaller} or less" if smaller >= 3 else "even a 3×3 grid is too much for this model"
-        raise LandscapeError(
-            "size",
+        message = (
             f"a {size}×{size} grid over {len(data.x_train)} training samples and {count:,} parameters is too much "
-            f"work for the server; {advice}",
+            f"work for the server; {advice}"
         )
+        work_params = {"size": size, "samples": len(data.x_train), "count": count}
+        if smaller >= 3:
+            raise LandscapeError("size", message, "landscape_too_much_work", **work_params, largest=smaller)
+        raise LandscapeError("size", message, "landscape_too_much_work_any", **work_params)
     offsets = np.linspace(-span, span, size)
     if axes == "entries":
         if trainable == 2 and x is None and y is None:
             x, y = entry_names(network, 2, frozen)
         if x is None or y is None:
-            examples = ", ".join(entry_names(network, 3))
-            raise LandscapeError(
-                "x" if x is None else "y", f"axes=entries needs x and y, parameter entries such as {examples}"
-            )
+            examples = entry_names(network, 3)
+            message = f"axes=entries needs x and y, parameter entries such as {', '.join(examples)}"
+            raise LandscapeError("x" if x is None else "y", message, "entries_needed", examples=examples)
         ex, ey = parse_entry("x", x, network), parse_entry("y", y, network)
         if ex == ey:
-            raise LandscapeError("y", "x and y name the same entry")
+            raise LandscapeError("y", "x and y name the same entry", "same_entry")
         (d1, x0), (d2, y0) = entry_direction(network, *ex), entry_direction(network, *ey)
         labels, center = (x.strip(), y.strip()), [x0, y0]
         xs, ys = x0 + offsets, y0 + offsets

@@ -5,12 +5,11 @@ mistakes a learner makes by dragging layers are few: an image layer after flatte
 a dense layer straight on an image, a recurrent layer on data that is not a sequence, a kernel or
 pool window larger than the map, softmax on a convolution. Each is recognised here from the shape
 reaching the layer (read off the spec with each layer class's `estimate`, as building does), so the
-browser can say it in the learner's language; anything else keeps the engine's words as `detail`.
+browser can say it in the learner's language; anything else is layer_invalid with the shape the
+layer gets (the engine's words stay in the English message).
 """
 
 from __future__ import annotations
-
-import re
 
 from ..engine import LAYER_CLASSES, ModelError
 from ..schemas.error_codes import coded
@@ -36,7 +35,7 @@ def input_shape_of(model: NetworkSpec, index: int) -> tuple[int, ...] | None:
 def explain_build_error(model: NetworkSpec, exc: ModelError) -> ModelError:
     """`exc` with the code of the mistake it reports (its English message unchanged)."""
     if exc.layer is None or not 0 <= exc.layer < len(model.layers):
-        return coded(exc, "model_invalid", detail=exc.message)
+        return coded(exc, "model_invalid", input_shape=list(model.input_shape))
     i = exc.layer
     spec = model.layers[i]
     tag = spec.type
@@ -62,5 +61,4 @@ def explain_build_error(model: NetworkSpec, exc: ModelError) -> ModelError:
             return coded(exc, "layer_needs_sequence", **at, shape=list(shape))
         if tag == "batch_norm" and len(shape) not in (1, 3):
             return coded(exc, "layer_batch_norm_shape", **at, shape=list(shape))
-    detail = re.sub(rf"^layer {i} \({re.escape(tag)}\): ", "", exc.message)  # the engine's reason alone
-    return coded(exc, "layer_invalid", **at, detail=detail)
+    return coded(exc, "layer_invalid", **at, shape=list(shape) if shape is not None else None)

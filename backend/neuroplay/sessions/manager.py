@@ -24,9 +24,10 @@ from typing import Any
 from ..config import Settings
 from ..data.upload_cache import ParsedUploads
 from ..schemas.error_codes import coded
+from ..schemas.errors import Problem
 from ..store import Checkpoint, CheckpointWriter, Store
 from ..store.checkpoint import utc_now
-from ..store.failures import SAVE_FAILED, save_failure_message
+from ..store.failures import cause_of, kind_of, save_failure_message
 from .build import Specs
 from .capture import capture
 from .engine_pool import EnginePool
@@ -34,6 +35,7 @@ from .hub import Hub
 from .restore import forked, restore
 from .retention import RetentionSweep, retention_reason, unused_since
 from .session import Session, SessionError
+from .session_errors import problem
 from .view_worker import ViewWorker
 
 logger = logging.getLogger(__name__)
@@ -72,6 +74,11 @@ class SessionDeleted(SessionNotFound):
 
 # A session's "last opened" time is written at most this often (every GET would be a write).
 OPENED_WRITE_SECONDS = 60.0
+
+
+def save_failed(exc: BaseException) -> Problem:
+    """The session's error while its saves fail (cleared by the first save that works)."""
+    return problem("save_failed", save_failure_message(exc), cause=cause_of(exc), kind=kind_of(exc))
 
 
 class UploadStorageFull(RuntimeError):
@@ -161,7 +168,7 @@ class SessionManager:
         session = self._sessions.get(session_id)
         if error is not None:
             self._save_failing.add(session_id)
-            message = save_failure_message(error)
+            message: Problem | None = save_failed(error)
         elif session_id in self._save_failing:
             self._save_failing.discard(session_id)
             message = None
@@ -169,7 +176,7 @@ class SessionManager:
             return
         if session is None or session.error == message:
             return
-        if message is None and not (session.error or "").startswith(SAVE_FAILED):
+        if message is None and (session.error is None or session.error.code != "save_failed"):
             return  # another error (the engine's) is shown: not ours to clear
         session.error = message
         # republish takes the session's lock, whose holder may be waiting for this very writer
@@ -260,10 +267,12 @@ class SessionManager:
         if own is not None and own.digest not in self._uploads_in_use(except_session=session.id):
             freed = store.upload_size(own.digest)
         if store.upload_bytes() - freed + size > cap:
-            raise UploadStorageFull(
-                f"the server's room for uploaded files ({self.settings.max_upload_storage_mb} MB) is full "
+            room = self.settings.max_upload_storage_mb
+            message = (
+                f"the server's room for uploaded files ({room} MB) is full "
                 "of files that sessions use; try a smaller file or ask whoever runs this server for more room"
             )
+            raise coded(UploadStorageFull(message), "upload_storage_full", limit=room)
 
     def after_upload_switch(self, session: Session, left: str | None) -> None:
         """`session` switched files: over the budget, the file it left goes now if nobody uses it
@@ -345,7 +354,7 @@ class SessionManager:
         except Exception as exc:  # e.g. saved by a version whose layers this one no longer has
             detail = f"{type(exc).__name__}: {exc}"
             error = SessionError(f"session {checkpoint.id!r} is saved but cannot be restored: {detail}")
-            raise coded(error, "session_unrestorable", id=checkpoint.id, detail=detail) from exc
+            raise coded(error, "session_unrestorable", id=checkpoint.id, kind=type(exc).__name__) from exc
 
     def _unload_beyond_cap(self) -> None:
         """Drop the least recently used sessions that nobody runs or watches from memory (their last

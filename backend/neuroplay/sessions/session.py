@@ -29,6 +29,7 @@ from ..data import Dataset
 from ..data.dataset import UploadSource
 from ..engine import StepResult
 from ..schemas.error_codes import coded
+from ..schemas.errors import Problem
 from ..schemas.inspect import ProbeRef
 from ..schemas.params import ParamEdit
 from ..schemas.session import (
@@ -56,7 +57,7 @@ from .phase_steps import PhaseSteps, StepSource
 from .probe import probe_sample
 from .runner import Runner
 from .session_display import SessionDisplay
-from .session_errors import SessionError, divergence_at, not_started
+from .session_errors import SessionError, divergence_at, not_resumed, not_started
 from .session_state import describe
 from .session_views import SessionViews
 from .training_point import TrainingPoint
@@ -103,7 +104,7 @@ class Session(SessionDisplay, EngineReports):
         self.epoch = 0
         self.generation = 0
         self.divergence: Divergence | None = None
-        self.error: str | None = None  # an unexpected engine failure, shown to the user
+        self.error: Problem | None = None  # what paused the run or keeps it from being saved, shown to the user
         self.state_version = 0  # bumped whenever anything in state() other than step/epoch changes
         self.last_used = time.monotonic()
         self._control = threading.Lock()
@@ -328,7 +329,7 @@ class Session(SessionDisplay, EngineReports):
             self._sync_watch()
         except Exception as exc:  # no process could be had (shutdown): stop visibly, keep all
             logger.exception("session %s: training could not go on", self.id)
-            self.error = f"training could not go on: {exc}"
+            self.error = not_resumed(exc, self._runner.pool)
             self._set_status("paused")
             self._checkpoint()
 

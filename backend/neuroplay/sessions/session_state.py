@@ -6,6 +6,7 @@ from typing import Protocol
 
 from ..data import Dataset
 from ..engine import Trainer
+from ..schemas.errors import Problem
 from ..schemas.session import Divergence, LayerSummary, SessionState, SessionStatus, StepPhase
 from .build import Specs
 from .param_edits import frozen_summaries
@@ -25,7 +26,7 @@ class Describable(Protocol):
     data: Dataset
     grid_size: int
     divergence: Divergence | None
-    error: str | None
+    error: Problem | None
     forked_from: str | None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..schemas.dataset import DatasetSpec
+from ..schemas.errors import Problem
 from ..schemas.model import NetworkSpec
 from ..schemas.session import Divergence, MetricPoint, SessionStatus
 from ..schemas.training import TrainingConfig
@@ -42,7 +43,7 @@ class Checkpoint:
     trainer_state: Mapping[str, Any]
     trainer_arrays: Mapping[str, np.ndarray]
     divergence: Divergence | None = None
-    error: str | None = None
+    error: Problem | None = None  # what paused the run (SessionState.error)
     forked_from: str | None = None  # the session this one was forked from
     # Several servers: the fencing token of the lease under which it was taken (cluster/leases.py);
     # the store refuses it once a checkpoint with a larger token was written. None: one server.

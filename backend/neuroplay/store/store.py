@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from ..schemas.dataset import DatasetSpec
+from ..schemas.errors import Problem
 from ..schemas.model import NetworkSpec
 from ..schemas.session import Divergence
 from ..schemas.training import TrainingConfig
@@ -39,6 +40,16 @@ class StaleWrite(RuntimeError):
 
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{(Path(data_dir) / 'neuroplay.db').resolve()}"
+
+
+def _problem(column: str | None) -> Problem | None:
+    """A saved session's error: a Problem as JSON, or (saved by a version before error codes) the
+    English sentence alone, shown under code paused_by_error."""
+    if not column:
+        return None
+    if column.startswith("{"):
+        return Problem.model_validate_json(column)
+    return Problem(code="paused_by_error", message=column)
 
 
 def _utc(value: datetime) -> datetime:
@@ -285,7 +296,7 @@ class Store:
             "dataset": cp.dataset.model_dump_json(),
             "training": cp.training.model_dump_json(),
             "divergence": cp.divergence.model_dump_json() if cp.divergence is not None else None,
-            "error": cp.error,
+            "error": cp.error.model_dump_json() if cp.error is not None else None,
             "history": codec.encode_history(cp.history),
             "weights": codec.encode_arrays(cp.weights),
             "optimizer": codec.encode_arrays(cp.optimizer),
@@ -310,7 +321,7 @@ class Store:
             dataset=DatasetSpec.model_validate_json(row["dataset"]),
             training=TrainingConfig.model_validate_json(row["training"]),
             divergence=Divergence.model_validate_json(row["divergence"]) if row["divergence"] else None,
-            error=row["error"],
+            error=_problem(row["error"]),
             history=codec.decode_history(row["history"]),
             weights=codec.decode_arrays(row["weights"]),
             optimizer=codec.decode_arrays(row["optimizer"]),

@@ -130,7 +130,7 @@ export function Banners() {
     </div>`);
   }
   if (state && state.error) {
-    items.push(html`<div class="banner banner-danger" role="alert">${state.error}</div>`);
+    items.push(html`<div class="banner banner-danger" data-testid="session-error" role="alert">${problemText(state.error)}</div>`);
   }
   if (S.connection.value === "gone" && !S.deletedSession.value) {  // a deleted one has its own page
     items.push(html`<div class="banner banner-danger" data-testid="session-gone" role="alert">

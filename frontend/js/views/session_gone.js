@@ -14,15 +14,25 @@ function formatMoment(iso) {
   return date.toLocaleString(lang.value === "zh" ? "zh-CN" : "en-GB", { dateStyle: "long", timeStyle: "short" });
 }
 
+/**
+ * A number of days as the current language writes it (a test server's policy may be a fraction of one).
+ * @param {number} days
+ */
+function formatDays(days) {
+  return days.toLocaleString(lang.value === "zh" ? "zh-CN" : "en-GB", { maximumSignificantDigits: 3 });
+}
+
 export function SessionGone() {
   const gone = S.deletedSession.value;
   if (!gone) return null;
   return html`<div class="boot session-gone" role="alert" data-testid="session-deleted">
     <h2>${t("deleted.title")}</h2>
     <p data-testid="deleted-when">
-      ${gone.deletedAt ? t("deleted.when", { when: formatMoment(gone.deletedAt) }) : gone.message}
+      ${gone.deletedAt ? t("deleted.when", { when: formatMoment(gone.deletedAt) }) : gone.error.message}
     </p>
-    ${gone.reason ? html`<p data-testid="deleted-why">${t("deleted.why", { reason: gone.reason })}</p>` : null}
+    ${gone.unusedDays !== null
+      ? html`<p data-testid="deleted-why">${t("deleted.unused", { days: formatDays(gone.unusedDays) })}</p>`
+      : null}
     <p>${t("deleted.offer")}</p>
     <button class="btn btn-primary" data-testid="deleted-new" onClick=${newSession}>${t("deleted.new")}</button>
   </div>`;

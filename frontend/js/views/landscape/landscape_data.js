@@ -55,7 +55,8 @@ export async function loadLandscape(query) {
     S.frames.requestFrame(); // the panel draws in the frame loop
   } catch (err) {
     if (ticket !== path.ticket) return;
-    S.landscape.value = { query, at, error: err.message || String(err) };
+    // the error itself, not its text: an ApiError's message follows the language switch
+    S.landscape.value = { query, at, error: err instanceof Error ? err : new Error(String(err)) };
   } finally {
     if (ticket === path.ticket) S.landscapeLoading.value = false;
   }

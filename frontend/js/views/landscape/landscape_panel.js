@@ -183,7 +183,7 @@ function Landscape() {
         onClick=${() => loadLandscape(query)}>${S.landscapeLoading.value ? t("landscape.computing") : t("landscape.recompute")}</button>
     </div>
     <${Controls} query=${query} setQuery=${setQuery} names=${names} />
-    ${shown && shown.error ? html`<p class="value-error" role="alert" data-testid="landscape-error">${shown.error}</p>` : null}
+    ${shown && shown.error ? html`<p class="value-error" role="alert" data-testid="landscape-error">${shown.error.message}</p>` : null}
     <canvas ref=${canvasRef} class="landscape-canvas" data-testid="landscape-canvas" data-drawn="0" role="img"
       aria-label=${answer ? t("landscape.canvasLabel", { x: answer.x_label, y: answer.y_label }) : t("view.landscape")}></canvas>
     <div class="landscape-legend" aria-hidden="true">
