@@ -40,6 +40,13 @@ def redis_server() -> Iterator[str]:
     if _answers(SHARED):
         yield SHARED
         return
+    with private_redis_server() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def private_redis_server() -> Iterator[str]:
+    """A Redis of its own on a free port (a test that stops Redis must not stop everybody's)."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not shutil.which(binary):
         raise RuntimeError(
