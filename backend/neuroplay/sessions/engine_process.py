@@ -32,7 +32,9 @@ from .engine_state import EngineState
 from .scoring import ScoringSchedule
 from .session_errors import engine_failed, engine_not_started
 
-POLL_SECONDS = 0.002  # how often a training loop looks for a Stop (a syscall: not at every step)
+# How often a training loop looks for a Stop (a syscall: not at every step). py-spy of a digits CNN
+# session: at 2 ms the polls were 1.3 % of the engine's time; at 5 ms a Stop waits 3 ms longer.
+POLL_SECONDS = 0.005
 SNAPSHOT_SHARE = 20  # weight snapshots take at most a twentieth of the training time
 VIEWS_SHARE = 10  # ... and with engine views watched, snapshot and views at most a tenth
 
