@@ -4,6 +4,7 @@
 import { batch } from "@preact/signals";
 import { api, ApiError } from "./api.js";
 import { localized } from "./problems.js";
+import { t } from "./i18n.js";
 import { loadPoints, abandonPoints } from "./sample_requests.js";
 import { loadFeatureMaps } from "./feature_maps.js";
 import * as S from "./state.js";
@@ -234,10 +235,15 @@ export function setAugment(changes) {
  * format: "csv" (options.labelColumn) or "images" (options.side, options.color).
  * Returns null on success, else the server's message (the dialog shows it in place).
  */
+/**
+ * Upload a data file into the session. Returns null, or a function that says what went wrong in
+ * the language chosen when it is called (a dialog left open follows a language switch).
+ * @returns {Promise<null | (() => string)>}
+ */
 export async function uploadFile(format, file, options) {
   const id = S.sessionId.peek();
   const token = S.ownerToken.peek();
-  if (!token) return "view only";
+  if (!token) return () => t("viewOnly.title");
   S.pending.value += 1;
   try {
     const view = format === "csv"
@@ -249,9 +255,9 @@ export async function uploadFile(format, file, options) {
     }
     return null;
   } catch (err) {
-    return err instanceof ApiError && err.status === 413 && !err.message.includes("limit")
-      ? `${err.message} (5 MB)`
-      : err.message;
+    // a proxy's 413 carries no limit of ours: say the server's
+    const proxy413 = err instanceof ApiError && err.status === 413 && !(err.problem.params || {}).limit;
+    return () => (proxy413 ? `${err.message} (5 MB)` : err.message);
   } finally {
     S.pending.value -= 1;
   }

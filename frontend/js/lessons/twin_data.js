@@ -20,7 +20,7 @@ const MAX_POINTS = 4000;
  * @property {any} state     the SessionState (grid, task, total_params, dataset), once read
  * @property {{header: any, data: Float32Array} | null} boundary
  * @property {number} frames boundary frames received
- * @property {string | null} error
+ * @property {Error | null} error  its message is read when shown (in the language chosen then)
  */
 
 /** @returns {TwinRun} */
@@ -108,7 +108,7 @@ export function watchRun(run, token, isPlanar, changed) {
       });
     },
     (err) => {
-      run.error = err.message;
+      run.error = err;
       changed();
     },
   );

@@ -95,7 +95,7 @@ function RunCard({ run, planar, canvasRef }) {
       <dt>${t("lesson.twinParams")}</dt><dd>${run.state ? formatInt(run.state.total_params) : "—"}</dd>
     </dl>
     <span class=${`status status-${run.status}`} data-testid="twin-status">${t(`status.${run.status}`)}</span>
-    ${run.error ? html`<div class="error-box" role="alert">${run.error}</div>` : null}
+    ${run.error ? html`<div class="error-box" role="alert">${run.error.message}</div>` : null}
   </div>`;
 }
 

@@ -53,9 +53,14 @@ function limits() {
   return S.catalog.value.upload_limits;
 }
 
+/**
+ * Why a file cannot be sent, as a function that says it in the language chosen when it is called
+ * (errors are kept as such functions, so an open dialog follows a language switch), or null.
+ * @returns {null | (() => string)}
+ */
 function tooLarge(file) {
   const max = limits().max_bytes;
-  return file.size > max ? t("upload.tooLarge", { size: mb(file.size), limit: mb(max) }) : null;
+  return file.size > max ? () => t("upload.tooLarge", { size: mb(file.size), limit: mb(max) }) : null;
 }
 
 function CsvForm({ busy, setBusy, error, setError }) {
@@ -72,18 +77,18 @@ function CsvForm({ busy, setBusy, error, setError }) {
     setHead(read);
     const named = read.header.find((h) => LABEL_NAMES.includes(h.toLowerCase()));
     setColumn(named || read.header[read.header.length - 1] || "");
-    setError(tooLarge(chosen));
+    setError(() => tooLarge(chosen));
   };
   const submit = async (e) => {
     e.preventDefault();
     if (!file || !column) return;
     const local = tooLarge(file);
-    if (local) return setError(local);
+    if (local) return setError(() => local);
     setBusy(true);
     setError(null);
     const message = await uploadFile("csv", file, { labelColumn: column });
     setBusy(false);
-    if (message) setError(message);
+    if (message) setError(() => message);
     else closeDialog();
   };
   return html`<form class="upload-form" onSubmit=${submit} data-testid="upload-csv-form">
@@ -109,7 +114,7 @@ function CsvForm({ busy, setBusy, error, setError }) {
         </div>`
       : null}
     ${head && !head.header.length ? html`<p class="error-box" role="alert">${t("upload.emptyFile")}</p>` : null}
-    ${error ? html`<div class="error-box" role="alert" data-testid="upload-error">${error}</div>` : null}
+    ${error ? html`<div class="error-box" role="alert" data-testid="upload-error">${error()}</div>` : null}
     <div class="dialog-actions">
       <button type="button" class="btn" onClick=${closeDialog}>${t("dialog.cancel")}</button>
       <button type="submit" class="btn btn-primary" data-testid="upload-submit" disabled=${busy || !file || !column}>
@@ -126,18 +131,18 @@ function ImagesForm({ busy, setBusy, error, setError }) {
   const choose = (e) => {
     const chosen = e.currentTarget.files[0] || null;
     setFile(chosen);
-    setError(chosen ? tooLarge(chosen) : null);
+    setError(() => (chosen ? tooLarge(chosen) : null));
   };
   const submit = async (e) => {
     e.preventDefault();
     if (!file) return;
     const local = tooLarge(file);
-    if (local) return setError(local);
+    if (local) return setError(() => local);
     setBusy(true);
     setError(null);
     const message = await uploadFile("images", file, { side, color });
     setBusy(false);
-    if (message) setError(message);
+    if (message) setError(() => message);
     else closeDialog();
   };
   return html`<form class="upload-form" onSubmit=${submit} data-testid="upload-images-form">
@@ -161,7 +166,7 @@ function ImagesForm({ busy, setBusy, error, setError }) {
         </select>
       </label>
     </div>
-    ${error ? html`<div class="error-box" role="alert" data-testid="upload-error">${error}</div>` : null}
+    ${error ? html`<div class="error-box" role="alert" data-testid="upload-error">${error()}</div>` : null}
     <div class="dialog-actions">
       <button type="button" class="btn" onClick=${closeDialog}>${t("dialog.cancel")}</button>
       <button type="submit" class="btn btn-primary" data-testid="upload-submit" disabled=${busy || !file}>
