@@ -10,6 +10,23 @@ export interface AckMessage {
   type?: "ack";
 }
 
+/** f and f′ sampled by the engine's own activation over an axis that covers the histogram and at least [-span, span]: what the plot beside a layer draws. */
+export interface ActivationCurve {
+  f: number[];
+  slope: number[];
+  u: number[];
+}
+
+/** One activation of engine/activations.py with the formulas the inspector shows beside its numbers. */
+export interface ActivationInfo {
+  formula: string;
+  /** dL/du from dL/dy, as backward computes it. */
+  grad_formula: string;
+  name: string;
+  /** f′ written as the engine's backward computes it; null: softmax. */
+  slope_formula: string | null;
+}
+
 /** A stand-alone activation, e.g. softmax after a linear dense layer. */
 export interface ActivationSpec {
   /** The function applied element-wise. */
@@ -58,7 +75,7 @@ export interface BatchNormSpec {
 export type BoolTensor = boolean | BoolTensor[];
 
 export interface Catalog {
-  activations: NamedFormula[];
+  activations: ActivationInfo[];
   dataset_settings: SettingInfo[];
   datasets: DatasetCatalogEntry[];
   /** Derived inputs for 2-D sets, with their labels. */
@@ -184,6 +201,8 @@ export interface DatasetCatalogEntry {
   name: string;
   output_activation: string;
   output_units: number;
+  /** What its thumbnail in the picker draws. */
+  preview: DatasetPreview;
   suits: string[];
   task: string;
 }
@@ -202,6 +221,18 @@ export interface DatasetPatch {
   seed?: number | null;
   upload?: UploadRef | null;
   validation_share?: number | null;
+}
+
+/** A few samples of the set for the picker's thumbnail, from its own generator with a fixed seed (data/previews.py); which list is filled follows the dataset's kind. */
+export interface DatasetPreview {
+  /** Image sets: a few images' first channel, (height, width), in [0, 1]. */
+  images?: number[][][];
+  /** 2-D sets: (x1, x2, target) per point (a class index or a regression value). */
+  points?: number[][];
+  /** Sequence sets: one sample, (time, features). */
+  sequence?: number[][];
+  /** Its target per step (empty when the target is one number). */
+  sequence_target?: number[];
 }
 
 /** A built-in dataset and its settings; {"name": "circle"} alone is complete. */
@@ -485,6 +516,10 @@ export interface LayerInfo {
   label: string;
   /** The rank of its output with the default settings; null: the rank of its input. */
   output_rank?: number | null;
+  /** The parameters its block paints (the weights, not the biases). */
+  painted_params?: string[];
+  /** Its parameters in the engine's order, keyed as in the weights records (a layer without a bias has no b). */
+  params?: string[];
   settings: SettingInfo[];
   type: string;
 }
@@ -499,8 +534,12 @@ export interface LayerInspectionView {
   param_grads: Record<string, Tensor>;
   /** u of output = f(u) for the layers that apply an activation (for simple_rnn every step's u); null for the others. */
   preactivation?: Tensor;
+  /** dL/du of each unit (the loss's own when it is fused with this last layer's activation); null for layers without an activation and for simple_rnn (its `recurrence` has them per step). */
+  preactivation_grad?: Tensor;
   /** For simple_rnn: its numbers per time step. */
   recurrence?: RecurrentStepsView | null;
+  /** f′(u) of each unit (for simple_rnn each step's, like `preactivation`), from y = f(u) by the activation's own backward; null for softmax (no scalar f′) and layers without an activation. */
+  slope?: Tensor;
   type: string;
 }
 
@@ -696,7 +735,11 @@ export interface PreactivationHistogram {
   /** The f of output = f(u) (linear for a layer without one). */
   activation: string;
   counts: number[];
+  /** null for softmax (no scalar f′). */
+  curve?: ActivationCurve | null;
   edges: number[];
+  /** Of the counted values, those where f′(u) is under the activation's flat threshold (saturated or off); null for an activation without a flat part (linear, leaky ReLU, softmax). */
+  flat_values?: number | null;
   index: number;
   /** NaN or infinite values left out. */
   non_finite: number;

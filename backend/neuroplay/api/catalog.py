@@ -13,11 +13,13 @@ from pydantic import BaseModel
 
 from ..data import DATASETS
 from ..data.features import FEATURES
+from ..data.previews import preview
 from ..data.registry import LAYERS_BY_KIND
 from ..engine import ACTIVATIONS, INITIALISERS, LOSSES, OPTIMIZERS
 from ..engine.layers import Layer
 from ..engine.registry import LAYER_CLASSES
 from ..schemas.catalog import (
+    ActivationInfo,
     Catalog,
     DatasetCatalogEntry,
     LayerInfo,
@@ -122,6 +124,8 @@ def layer_info(model: type[BaseModel], label: str) -> LayerInfo:
         input_ranks=list(layer.input_ranks) if layer.input_ranks is not None else None,
         output_rank=output_rank(model, layer),
         data_kinds=[kind for kind, tags in LAYERS_BY_KIND.items() if tag in tags],
+        params=list(layer.param_names),
+        painted_params=list(layer.painted_params),
     )
 
 
@@ -156,10 +160,14 @@ def build_catalog() -> Catalog:
                 default_loss=TASK_OUTPUT[info.task][1],
                 suits=list(info.suits),
                 default_model=default_model(info),
+                preview=preview(info),
             )
             for info in DATASETS.values()
         ],
-        activations=[NamedFormula(name=a.name, formula=a.formula) for a in ACTIVATIONS.values()],
+        activations=[
+            ActivationInfo(name=a.name, formula=a.formula, slope_formula=a.slope_formula, grad_formula=a.grad_formula)
+            for a in ACTIVATIONS.values()
+        ],
         losses=[NamedFormula(name=l.name, formula=l.formula) for l in LOSSES.values()],
         optimizers=list(OPTIMIZERS),
         inits=list(INITIALISERS),

@@ -79,6 +79,8 @@ def inspect(
                 output_grad=tensor(layer.output_grad),
                 param_grads={name: tensor(g) for name, g in layer.param_grads.items()},
                 recurrence=_recurrence(layer.recurrence),
+                slope=tensor(layer.slope),
+                preactivation_grad=tensor(layer.preactivation_grad),
             )
             for i, layer in enumerate(result.layers)
         ],

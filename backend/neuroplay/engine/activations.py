@@ -73,24 +73,50 @@ def _softmax_grad(y: Array, dy: Array) -> Array:
 
 @dataclass(frozen=True)
 class ActivationFn:
-    """One activation: its name, the formula shown to learners, f(u) and dL/du from (y, dL/dy)."""
+    """One activation: its name, the formulas shown to learners (f, and f′ written as backward
+    computes it), f(u), dL/du from (y, dL/dy), and where its slope counts as flat.
+
+    `elementwise` is False for softmax: each output depends on every u, so it has no scalar f′.
+    `flat_below`: a unit whose f′(u) is under this works where the activation is flat (a tenth of
+    f′'s largest value: sigmoid's and tanh's saturated tails, ReLU's off half); None for those that
+    have no flat part (linear, leaky ReLU whose slope never goes under its 0.01)."""
 
     name: str
     formula: str
+    slope_formula: str | None  # f′ from y (or u), as backward computes it; None without a scalar f′
     forward: Callable[[Array], Array]
     backward: Callable[[Array, Array], Array]
+    elementwise: bool = True
+    flat_below: float | None = None
+    grad_formula: str = "dL/dy · f′(u)"  # dL/du, what backward returns
+
+    def slope(self, y: Array) -> Array:
+        """f′(u) at every unit from its output y = f(u), exactly as backward uses it (dL/dy = 1)."""
+        if not self.elementwise:
+            raise ValueError(f"{self.name} has no element-wise slope (each output depends on every input)")
+        return self.backward(y, np.ones_like(y))
 
 
 ACTIVATIONS: Mapping[str, ActivationFn] = MappingProxyType(
     {
         fn.name: fn
         for fn in (
-            ActivationFn("linear", "f(x) = x", _linear, _linear_grad),
-            ActivationFn("sigmoid", "f(x) = 1 / (1 + e^(-x))", _sigmoid, _sigmoid_grad),
-            ActivationFn("tanh", "f(x) = (e^x - e^(-x)) / (e^x + e^(-x))", _tanh, _tanh_grad),
-            ActivationFn("relu", "f(x) = max(x, 0)", _relu, _relu_grad),
-            ActivationFn("leaky_relu", "f(x) = x if x > 0 else 0.01·x", _leaky_relu, _leaky_relu_grad),
-            ActivationFn("softmax", "f(x)_i = e^(x_i) / Σ_j e^(x_j)", _softmax, _softmax_grad),
+            ActivationFn("linear", "f(x) = x", "1", _linear, _linear_grad),
+            ActivationFn("sigmoid", "f(x) = 1 / (1 + e^(-x))", "y (1 − y)", _sigmoid, _sigmoid_grad, flat_below=0.025),
+            ActivationFn("tanh", "f(x) = (e^x - e^(-x)) / (e^x + e^(-x))", "1 − y²", _tanh, _tanh_grad, flat_below=0.1),
+            ActivationFn("relu", "f(x) = max(x, 0)", "[u > 0]", _relu, _relu_grad, flat_below=0.1),
+            ActivationFn(
+                "leaky_relu", "f(x) = x if x > 0 else 0.01·x", "u > 0 ? 1 : 0.01", _leaky_relu, _leaky_relu_grad
+            ),
+            ActivationFn(
+                "softmax",
+                "f(x)_i = e^(x_i) / Σ_j e^(x_j)",
+                None,
+                _softmax,
+                _softmax_grad,
+                elementwise=False,
+                grad_formula="y ⊙ (dL/dy − ⟨dL/dy, y⟩)",
+            ),
         )
     }
 )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .activations import ActivationFn
 from .layers import Activation, Layer, SimpleRNN
 from .losses import Loss
 from .network import Network
@@ -49,6 +50,8 @@ class LayerInspection:
     output_grad: np.ndarray  # dL/d(output)
     param_grads: dict[str, np.ndarray] = field(default_factory=dict)  # keyed W, b, gamma, W_h, ...
     recurrence: RecurrentSteps | None = None  # a simple_rnn's numbers per time step
+    slope: np.ndarray | None = None  # f′(u) per unit (every step's for simple_rnn); None: no element-wise f
+    preactivation_grad: np.ndarray | None = None  # dL/du (simple_rnn: in recurrence, per step)
 
 
 @dataclass(frozen=True)
@@ -86,19 +89,50 @@ def inspect_sample(network: Network, loss: Loss, x: np.ndarray, y: np.ndarray) -
     value = loss.value(p, y)
     output_grads = _backward(network, loss, p, y)
     fused = loss_is_fused(network, loss)
-    entries = [
-        LayerInspection(
-            type=layer.type_tag,
-            input=_one(inputs[i]),
-            output=_one(outputs[i]),
-            preactivation=_one_or_none(preactivations[i]),
-            output_grad=_one(output_grads[i]),
-            param_grads={name: np.array(g, copy=True) for name, g in layer.grads.items()},
-            recurrence=_recurrence(layer, output_grads[i] if fused and i == len(layers) - 1 else None),
+    last = len(layers) - 1
+    entries = []
+    for i, layer in enumerate(layers):
+        recurrence = _recurrence(layer, output_grads[i] if fused and i == last else None)
+        act = _activation_of(layer) if preactivations[i] is not None else None
+        du = None
+        if act is not None and not isinstance(layer, SimpleRNN):
+            # Entered from a fused loss: its dL/du; else what backward computes from dL/d(output).
+            if fused and i == last:
+                assert loss.grad_wrt_logits is not None  # a loss with a fused activation defines it
+                du = loss.grad_wrt_logits(p, y)
+            else:
+                du = act.backward(outputs[i], output_grads[i])
+        entries.append(
+            LayerInspection(
+                type=layer.type_tag,
+                input=_one(inputs[i]),
+                output=_one(outputs[i]),
+                preactivation=_one_or_none(preactivations[i]),
+                output_grad=_one(output_grads[i]),
+                param_grads={name: np.array(g, copy=True) for name, g in layer.grads.items()},
+                recurrence=recurrence,
+                slope=_slope(act, layer, _one(outputs[i]), recurrence),
+                preactivation_grad=_one_or_none(du),
+            )
         )
-        for i, layer in enumerate(layers)
-    ]
     return Inspection(loss=float(value), prediction=_one(p), target=_one(y), layers=entries)
+
+
+def _activation_of(layer: Layer) -> ActivationFn | None:
+    act = getattr(layer, "activation", None)
+    return act if isinstance(act, ActivationFn) else None
+
+
+def _slope(
+    act: ActivationFn | None, layer: Layer, output: np.ndarray, steps: RecurrentSteps | None
+) -> np.ndarray | None:
+    """f′(u) of every unit from its y = f(u) (a simple_rnn's every state h_t), computed by the
+    activation's own backward; None for softmax (no scalar f′) and layers without an activation."""
+    if act is None or not act.elementwise:
+        return None
+    if isinstance(layer, SimpleRNN):
+        return None if steps is None else act.slope(steps.states)
+    return act.slope(output)
 
 
 def _backward(network: Network, loss: Loss, p: np.ndarray, y: np.ndarray) -> list[np.ndarray]:

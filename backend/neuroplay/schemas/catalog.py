@@ -36,6 +36,32 @@ class LayerInfo(WireModel):
     data_kinds: list[str] = Field(
         default_factory=list, description="The kinds of data it fits (points, image, sequence, table)."
     )
+    params: list[str] = Field(
+        default_factory=list,
+        description="Its parameters in the engine's order, keyed as in the weights records (a layer without a "
+        "bias has no b).",
+    )
+    painted_params: list[str] = Field(
+        default_factory=list, description="The parameters its block paints (the weights, not the biases)."
+    )
+
+
+class DatasetPreview(WireModel):
+    """A few samples of the set for the picker's thumbnail, from its own generator with a fixed seed
+    (data/previews.py); which list is filled follows the dataset's kind."""
+
+    points: list[list[float]] = Field(
+        default_factory=list, description="2-D sets: (x1, x2, target) per point (a class index or a regression value)."
+    )
+    images: list[list[list[float]]] = Field(
+        default_factory=list, description="Image sets: a few images' first channel, (height, width), in [0, 1]."
+    )
+    sequence: list[list[float]] = Field(
+        default_factory=list, description="Sequence sets: one sample, (time, features)."
+    )
+    sequence_target: list[float] = Field(
+        default_factory=list, description="Its target per step (empty when the target is one number)."
+    )
 
 
 class DatasetCatalogEntry(WireModel):
@@ -52,6 +78,7 @@ class DatasetCatalogEntry(WireModel):
     default_loss: str
     suits: list[str]
     default_model: NetworkSpec = Field(description="The network a session on this dataset starts with.")
+    preview: DatasetPreview = Field(description="What its thumbnail in the picker draws.")
 
 
 class UploadLimitsInfo(WireModel):
@@ -68,6 +95,13 @@ class UploadLimitsInfo(WireModel):
 class NamedFormula(WireModel):
     name: str
     formula: str
+
+
+class ActivationInfo(NamedFormula):
+    """One activation of engine/activations.py with the formulas the inspector shows beside its numbers."""
+
+    slope_formula: str | None = Field(description="f′ written as the engine's backward computes it; null: softmax.")
+    grad_formula: str = Field(description="dL/du from dL/dy, as backward computes it.")
 
 
 class ViewRecordInfo(WireModel):
@@ -95,7 +129,7 @@ class ViewInfo(WireModel):
 class Catalog(WireModel):
     layers: list[LayerInfo]
     datasets: list[DatasetCatalogEntry]
-    activations: list[NamedFormula]
+    activations: list[ActivationInfo]
     losses: list[NamedFormula]
     optimizers: list[str]
     inits: list[str]

@@ -55,6 +55,16 @@ class LayerInspectionView(WireModel):
         description="dL/d(each parameter), keyed as in the weights download (W, b, gamma, beta, W_x, W_h)."
     )
     recurrence: RecurrentStepsView | None = Field(None, description="For simple_rnn: its numbers per time step.")
+    slope: Tensor = Field(
+        None,
+        description="f′(u) of each unit (for simple_rnn each step's, like `preactivation`), from y = f(u) by the "
+        "activation's own backward; null for softmax (no scalar f′) and layers without an activation.",
+    )
+    preactivation_grad: Tensor = Field(
+        None,
+        description="dL/du of each unit (the loss's own when it is fused with this last layer's activation); "
+        "null for layers without an activation and for simple_rnn (its `recurrence` has them per step).",
+    )
 
 
 class InspectResponse(WireModel):
@@ -71,6 +81,15 @@ class InspectResponse(WireModel):
     layers: list[LayerInspectionView]
 
 
+class ActivationCurve(WireModel):
+    """f and f′ sampled by the engine's own activation over an axis that covers the histogram and
+    at least [-span, span]: what the plot beside a layer draws."""
+
+    u: list[float]
+    f: list[float]
+    slope: list[float]
+
+
 class PreactivationHistogram(WireModel):
     """The distribution of one layer's pre-activations u over the samples: `counts[i]` of the finite
     values lie in [edges[i], edges[i+1]) (the last bin includes its right edge)."""
@@ -82,6 +101,12 @@ class PreactivationHistogram(WireModel):
     counts: list[int]
     values: int = Field(description="Finite values counted (samples × units, × positions for conv and RNN).")
     non_finite: int = Field(description="NaN or infinite values left out.")
+    curve: ActivationCurve | None = Field(None, description="null for softmax (no scalar f′).")
+    flat_values: int | None = Field(
+        None,
+        description="Of the counted values, those where f′(u) is under the activation's flat threshold (saturated "
+        "or off); null for an activation without a flat part (linear, leaky ReLU, softmax).",
+    )
 
 
 class PreactivationsResponse(WireModel):

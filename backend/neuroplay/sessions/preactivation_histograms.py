@@ -6,14 +6,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.activations import ActivationFn, get_activation
 from ..engine.inspect import preactivations
-from ..schemas.inspect import PreactivationHistogram
+from ..schemas.inspect import ActivationCurve, PreactivationHistogram
 from ..schemas.model import NetworkSpec
 from .probe import Inspectable, network_of
 from .telemetry import Snapshot
 
 MAX_SAMPLES = 2048
 MAX_BINS = 100
+CURVE_SPAN = 4.0  # the curve's axis reaches at least this far either side of 0 (and covers the histogram)
+CURVE_POINTS = 73  # one sample per pixel column of the 72-pixel plot, both ends included
+
+
+def curve(act: ActivationFn, lo: float, hi: float) -> ActivationCurve | None:
+    """f and f′ of `act` at CURVE_POINTS equal steps over [min(-span, lo), max(span, hi)], by the
+    engine's own functions (float64); None for softmax, which has no scalar f′."""
+    if not act.elementwise:
+        return None
+    u = np.linspace(min(-CURVE_SPAN, lo), max(CURVE_SPAN, hi), CURVE_POINTS)
+    f = act.forward(u)
+    return ActivationCurve(u=u.tolist(), f=f.tolist(), slope=act.slope(f).tolist())
+
+
+def flat_count(act: ActivationFn, u: np.ndarray) -> int | None:
+    """How many of the values `u` lie where f′ is under the activation's flat threshold (None: no flat part)."""
+    if act.flat_below is None or not act.elementwise:
+        return None
+    return int(np.count_nonzero(act.slope(act.forward(u)) < act.flat_below))
 
 
 def histograms(
@@ -38,15 +58,18 @@ def histograms(
         if hi - lo < 1e-6:  # one value (or none): a narrow bin around it
             lo, hi = lo - 0.5, hi + 0.5
         counts, edges = np.histogram(finite, bins=bins, range=(lo, hi))
+        act = get_activation(getattr(spec.layers[i], "activation", None) or "linear")
         out.append(
             PreactivationHistogram(
                 index=i,
                 type=spec.layers[i].type,
-                activation=getattr(spec.layers[i], "activation", None) or "linear",
+                activation=act.name,
                 edges=[float(e) for e in edges],
                 counts=[int(c) for c in counts],
                 values=int(finite.size),
                 non_finite=int(flat.size - finite.size),
+                curve=curve(act, float(edges[0]), float(edges[-1])),
+                flat_values=flat_count(act, finite),
             )
         )
     return snapshot, len(batch), out

@@ -15,11 +15,10 @@ import { maskOf, paintMask } from "./live/dropout_mask.js";
 import { activationLabel, choiceLabel } from "../catalog_labels.js";
 import { paintUnits } from "../probe_draw.js";
 import { BlockPhase } from "../stepping/block_marks.js";
+import { paintedParams } from "../layer_params.js";
 
 import { KernelEditor } from "../editing/kernel_editor.js";
 
-/** The parameters a layer type's block paints (as the weights records name them). */
-const PAINTED = { conv2d: ["W"], dense: ["W"], simple_rnn: ["W_x", "W_h"], batch_norm: ["gamma", "beta"] };
 /** Conv kernels: at most this many filters (columns) and input channels (rows) are painted. */
 const MAX_FILTERS = 16;
 const MAX_IN_CHANNELS = 8;
@@ -245,7 +244,7 @@ export function BlockGraph() {
       ${layers.map((layer, i) => {
         const summary = state.layers[i];
         const title = i === count - 1 ? t("net.output") : t("net.hidden", { n: i + 1 });
-        const params = PAINTED[layer.type] || [];
+        const params = paintedParams(catalog, layer.type);
         return html`<li class=${`block type-${layer.type}`} data-testid="layer-block" data-type=${layer.type} key=${i}>
           <div class="block-arrow" aria-hidden="true"></div>
           <div class="block-head">

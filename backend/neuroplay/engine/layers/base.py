@@ -34,6 +34,11 @@ class Layer:
     # (time, features), 3 an image (channels, height, width); None: any. The catalog publishes it so
     # the palette can tell where a layer fits (a test checks it against the constructor).
     input_ranks: ClassVar[tuple[int, ...] | None] = None
+    # Every parameter it may own, in the order it builds them (one without a bias skips "b"), and
+    # those that are weights to paint on the layer's block: the catalog publishes both, so the
+    # browser orders and paints parameters without a table of its own (a test builds each layer).
+    param_names: ClassVar[tuple[str, ...]] = ()
+    painted_params: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, input_shape: tuple[int, ...]) -> None:
         self.input_shape: tuple[int, ...] = tuple(input_shape)

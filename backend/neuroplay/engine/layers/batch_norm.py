@@ -31,6 +31,8 @@ from .base import Layer, ShapeError, present
 class BatchNorm(Layer):
     type_tag = "batch_norm"
     input_ranks = (1, 3)
+    param_names = ("gamma", "beta")
+    painted_params = ("gamma", "beta")
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

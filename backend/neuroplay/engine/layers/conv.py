@@ -47,6 +47,8 @@ CHUNK_BYTES = 1 << 20
 class Conv2D(Layer):
     type_tag = "conv2d"
     input_ranks = (3,)
+    param_names = ("W", "b")
+    painted_params = ("W",)
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

@@ -19,6 +19,8 @@ from .base import Layer, ShapeError, present
 class Dense(Layer):
     type_tag = "dense"
     input_ranks = (1, 2)
+    param_names = ("W", "b")
+    painted_params = ("W",)
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

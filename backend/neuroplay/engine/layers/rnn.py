@@ -36,6 +36,8 @@ class SimpleRNN(Layer):
 
     type_tag = "simple_rnn"
     input_ranks = (2,)
+    param_names = ("W_x", "W_h", "b")
+    painted_params = ("W_x", "W_h")
 
     @classmethod
     def estimate(cls, input_shape: tuple[int, ...], **settings: Any) -> tuple[tuple[int, ...], int]:

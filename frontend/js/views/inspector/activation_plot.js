@@ -1,46 +1,41 @@
 // Beside a layer's activation choice: f (solid) and f′ (dashed) over u, with the distribution of
-// the layer's pre-activations u for the probe's split drawn under them (GET .../preactivations, the
-// server's histogram), so a learner sees where the units work and how many sit where f′ is flat.
+// the layer's pre-activations u for the probe's split drawn under them, so a learner sees where the
+// units work and how many sit where f′ is flat. All of it is the server's (GET .../preactivations):
+// the histogram, f and f′ sampled by the engine's own activation, and the count of flat values.
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import * as S from "../../state.js";
 import { t } from "../../i18n.js";
 import { activationLabel } from "../../catalog_labels.js";
 import { preactivations } from "../../stepping/state.js";
-import { elementwise, flatWhere } from "./activations.js";
 
 const WIDTH = 72;
 const HEIGHT = 28;
-/** The u axis spans at least this much either side of 0, and the histogram's whole range. */
-const MIN_SPAN = 4;
 
-/** The layer's histogram if the latest answer is of this session and network, else null. */
-function histogramOf(state, index) {
+/** The layer's histogram if the latest answer is of this session, network and activation, else null. */
+function histogramOf(state, index, activation) {
   const held = preactivations.value;
   if (!held || !held.key.startsWith(`${state.id}|${state.generation}|`)) return null;
-  return held.data.layers.find((h) => h.index === index) || null;
+  return held.data.layers.find((h) => h.index === index && h.activation === activation) || null;
 }
 
-/** The share of the counted values in bins whose middle lies where f′ is flat (null: f has no flat part). */
-export function flatShare(activation, hist) {
-  const flat = flatWhere(activation);
-  if (!flat || !hist || !hist.values) return null;
-  let n = 0;
-  hist.counts.forEach((c, i) => {
-    if (flat((hist.edges[i] + hist.edges[i + 1]) / 2)) n += c;
-  });
-  return n / hist.values;
+/** The share of the counted values where f′ is flat, as the server counted them (null: f has no flat part). */
+export function flatShare(hist) {
+  if (!hist || !hist.values || hist.flat_values === null || hist.flat_values === undefined) return null;
+  return hist.flat_values / hist.values;
 }
 
-function paint(canvas, activation, hist) {
+function paint(canvas, hist) {
   const ratio = window.devicePixelRatio || 1;
   canvas.width = Math.round(WIDTH * ratio);
   canvas.height = Math.round(HEIGHT * ratio);
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, WIDTH, HEIGHT);
-  const lo = Math.min(-MIN_SPAN, hist ? hist.edges[0] : 0);
-  const hi = Math.max(MIN_SPAN, hist ? hist.edges[hist.edges.length - 1] : 0);
+  // The server's curve spans the histogram and at least [-4, 4]: the axis is the curve's.
+  const curve = hist ? hist.curve : null;
+  const lo = curve ? curve.u[0] : hist ? hist.edges[0] : -1;
+  const hi = curve ? curve.u[curve.u.length - 1] : hist ? hist.edges[hist.edges.length - 1] : 1;
   const xOf = (u) => ((u - lo) / (hi - lo)) * WIDTH;
   let bars = 0;
   if (hist) {
@@ -61,25 +56,23 @@ function paint(canvas, activation, hist) {
   ctx.moveTo(xOf(0), 0);
   ctx.lineTo(xOf(0), HEIGHT);
   ctx.stroke();
-  const fn = elementwise(activation);
-  if (fn) {
+  if (curve) {
     // f and f′ share one vertical scale: the larger of their ranges over the axis.
-    const us = Array.from({ length: WIDTH + 1 }, (_, i) => lo + ((hi - lo) * i) / WIDTH);
-    const fs = us.map(fn.f);
-    const dfs = us.map(fn.df);
+    const fs = curve.f;
+    const dfs = curve.slope;
     const top = Math.max(1, ...fs, ...dfs);
     const bottom = Math.min(0, ...fs, ...dfs);
     const yOf = (v) => HEIGHT - 1.5 - ((v - bottom) / (top - bottom)) * (HEIGHT - 4);
-    const curve = (values, colour, dash) => {
+    const stroke = (values, colour, dash) => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.6;
       ctx.setLineDash(dash);
       ctx.beginPath();
-      values.forEach((v, i) => (i ? ctx.lineTo(i, yOf(v)) : ctx.moveTo(i, yOf(v))));
+      values.forEach((v, i) => (i ? ctx.lineTo(xOf(curve.u[i]), yOf(v)) : ctx.moveTo(xOf(curve.u[i]), yOf(v))));
       ctx.stroke();
     };
-    curve(fs, "#0877bd", []);
-    curve(dfs, "#f59322", [4, 3]);
+    stroke(fs, "#0877bd", []);
+    stroke(dfs, "#f59322", [4, 3]);
     ctx.setLineDash([]);
   }
   canvas.dataset.bars = String(bars);
@@ -91,11 +84,11 @@ function paint(canvas, activation, hist) {
 export function ActivationPlot({ index, activation }) {
   const ref = useRef(null);
   const state = S.session.value;
-  const hist = state ? histogramOf(state, index) : null;
-  const share = flatShare(activation, hist);
+  const hist = state ? histogramOf(state, index, activation) : null;
+  const share = flatShare(hist);
   useEffect(() => {
-    if (ref.current) paint(ref.current, activation, hist);
-  }, [activation, hist]);
+    if (ref.current) paint(ref.current, hist);
+  }, [hist]);
   const flatText = share === null ? null : t(activation === "relu" ? "act.off" : "act.saturated", { p: Math.round(share * 100) });
   // The details in the title (hover) and the label: the card has room for the plot alone.
   const label = hist

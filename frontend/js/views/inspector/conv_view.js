@@ -5,7 +5,7 @@
 import { html } from "htm/preact";
 import { t } from "../../i18n.js";
 import { Num, Line } from "./num.js";
-import { slopeFormula } from "./dense_view.js";
+import { activationFormulas } from "./dense_view.js";
 
 /** At most this many input channels are drawn; the sums are over all of them. */
 const MAX_CHANNELS = 8;
@@ -48,7 +48,7 @@ export function ConvUnit({ unit, grads }) {
     ${grads
       ? html`<div class="insp-grads" data-testid="insp-grads">
           <${Line} label="dL/dy" value=${unit.dy} name="dy" />
-          <${Line} label="f′(u)" formula=${slopeFormula(unit.activation)} value=${unit.dfdu} name="dfdu" />
+          <${Line} label="f′(u)" formula=${activationFormulas(unit.activation).slope} value=${unit.dfdu} name="dfdu" />
           <${Line} label="dL/du" formula="dL/dy · f′(u)" value=${unit.du} name="du" />
           <p class="hint">${t("insp.convShare")}</p>
           ${unit.db !== null ? html`<${Line} label=${t("insp.dbTotal")} value=${unit.db} name="db" />` : null}

@@ -2,6 +2,7 @@
 // the bias, u and f(u); after the backward pass has reached the layer dL/dy, f′(u), dL/du, each
 // dL/dw_i = dL/du · x_i and dL/db.
 import { html } from "htm/preact";
+import * as S from "../../state.js";
 import { t } from "../../i18n.js";
 import { Num, Line } from "./num.js";
 
@@ -38,31 +39,25 @@ export function DenseUnit({ unit, grads }) {
 }
 
 function DenseGrads({ unit }) {
-  const softmax = unit.activation === "softmax";
+  const formulas = activationFormulas(unit.activation);
   return html`<div class="insp-grads" data-testid="insp-grads">
     <${Line} label="dL/dy" value=${unit.dy} name="dy" />
-    ${softmax
+    ${formulas.slope === null
       ? html`<p class="hint">${t("insp.softmaxSlope")}</p>`
-      : html`<${Line} label="f′(u)" formula=${slopeFormula(unit.activation)} value=${unit.dfdu} name="dfdu" />`}
-    <${Line} label="dL/du" formula=${softmax ? "y ⊙ (dL/dy − ⟨dL/dy, y⟩)" : "dL/dy · f′(u)"} value=${unit.du} name="du" />
-    ${unit.duFromServer ? html`<p class="hint">${t("insp.duIsDb")}</p>` : null}
+      : html`<${Line} label="f′(u)" formula=${formulas.slope} value=${unit.dfdu} name="dfdu" />`}
+    <${Line} label="dL/du" formula=${formulas.grad} value=${unit.du} name="du" />
     <p class="hint">${t("insp.dwRule")}</p>
     ${unit.db !== null ? html`<${Line} label="dL/db" formula="dL/du" value=${unit.db} name="db" />` : null}
   </div>`;
 }
 
-/** f′ written in terms of y, as the engine computes it. */
-export function slopeFormula(activation) {
-  switch (activation) {
-    case "sigmoid":
-      return "y (1 − y)";
-    case "tanh":
-      return "1 − y²";
-    case "relu":
-      return "[u > 0]";
-    case "leaky_relu":
-      return "u > 0 ? 1 : 0.01";
-    default:
-      return "1";
-  }
+/**
+ * The catalog's formulas of an activation (engine/activations.py): f′ as the engine's backward
+ * computes it (null: softmax, which has no scalar f′) and dL/du from dL/dy.
+ * @param {string} activation @returns {{slope: string | null, grad: string}}
+ */
+export function activationFormulas(activation) {
+  const catalog = S.catalog.value;
+  const info = catalog && catalog.activations.find((a) => a.name === activation);
+  return info ? { slope: info.slope_formula ?? null, grad: info.grad_formula } : { slope: null, grad: "dL/du" };
 }

@@ -1,11 +1,8 @@
 // The numbers of one hidden unit j of a simple_rnn at one time step t, from the server's inspection
 // (its `recurrence`: h_0, h_t, dL/dh_t, dL/du_t per step) and parameters (W_x, W_h, b) of the same
-// step. What the server sends is shown as it is; only the products, their sums, f′(u) (from y, as
-// the engine's backward computes it) and the step's shares of the weights' gradients are worked out
-// here: dL/dW_x[i] at step t is dL/du_t · x_t[i], dL/dW_h[k] is dL/du_t · h_(t−1)[k]. The server's
+// step. What the server sends is shown as it is (f′(u_t) too, by the engine's own activation); only
+// the products, their sums and the step's shares of the weights' gradients are worked out here: dL/dW_x[i] at step t is dL/du_t · x_t[i], dL/dW_h[k] is dL/du_t · h_(t−1)[k]. The server's
 // dL/dW is the sum of those shares over every step (backpropagation through time).
-import { elementwise } from "./activations.js";
-
 /** x·w, or null when either is missing (a non-finite number the server sent as null). */
 const times = (a, b) => (a === null || b === null ? null : a * b);
 
@@ -43,7 +40,6 @@ export function rnnUnit(insp, layer, { unit: j, step: t }, spec, values) {
   });
   const y = steps.states[t][j];
   const u = L.preactivation[t][j];
-  const fn = elementwise(activation);
   return {
     kind: "rnn",
     activation,
@@ -57,7 +53,7 @@ export function rnnUnit(insp, layer, { unit: j, step: t }, spec, values) {
     u,
     y,
     dy: steps.state_grads[t][j],
-    dfdu: fn && u !== null && y !== null ? fn.dfAt(u, y) : null,
+    dfdu: L.slope ? L.slope[t][j] : null,
     du,
     dbTotal: grads.b ? grads.b[j] : null,
   };

@@ -6,7 +6,7 @@
 import { html } from "htm/preact";
 import { t } from "../../i18n.js";
 import { Num, Line } from "./num.js";
-import { slopeFormula } from "./dense_view.js";
+import { activationFormulas } from "./dense_view.js";
 
 /** At most this many rows per table are listed; the sums are over all of them. */
 const MAX_ROWS = 32;
@@ -63,7 +63,7 @@ export function RnnUnit({ unit, grads }) {
       ? html`<div class="insp-grads" data-testid="insp-grads">
           <${Line} label="dL/dhₜ" value=${unit.dy} name="dy" />
           <p class="hint">${t("insp.rnnDh")}</p>
-          <${Line} label="f′(u)" formula=${slopeFormula(f).replaceAll("y", "hₜ")} value=${unit.dfdu} name="dfdu" />
+          <${Line} label="f′(u)" formula=${(activationFormulas(f).slope || "").replaceAll("y", "hₜ")} value=${unit.dfdu} name="dfdu" />
           <${Line} label="dL/du" formula="dL/dhₜ · f′(u)" value=${unit.du} name="du" />
           <${Line} label=${t("insp.rnnDbStep")} formula="dL/du" value=${unit.du} name="db" />
           <${Line} label=${t("insp.rnnDbTotal")} value=${unit.dbTotal} name="dbTotal" />

@@ -1,27 +1,10 @@
 // The numbers of one unit, taken from the server's inspection (GET .../inspect) and parameters
 // (GET .../params) of the same step. What the server sends is shown as it is (x_i, w_i, b, u, f(u),
-// dL/dy, dL/dw_i, dL/db); only what it does not send is worked out here, each in the one obvious way:
-// the products w_i·x_i and their sum, f′(u) from y as the engine's backward does, dL/du (with a
-// bias it is the server's dL/db), and for a conv unit its position's share dL/du·x_i of dL/dW.
-import { elementwise } from "./activations.js";
+// f′(u) and dL/du as the engine's own activation computes them, dL/dy, dL/dw_i, dL/db); only what it
+// does not send is worked out here, each in the one obvious way: the products w_i·x_i and their sum,
+// and for a conv unit its position's share dL/du·x_i of dL/dW.
 import { flat } from "../../stepping/numbers.js";
 import { convPadding } from "../../probe_math.js";
-
-/** dL/du from dL/dy and f′(u) (softmax: the Jacobian-vector product over the layer's outputs). */
-function preactivationGrad(activation, outputs, outputGrads, j, dfdu) {
-  if (activation === "softmax") {
-    let dot = 0;
-    for (let k = 0; k < outputs.length; k++) dot += outputs[k] * outputGrads[k];
-    return outputs[j] * (outputGrads[j] - dot);
-  }
-  return outputGrads[j] * dfdu;
-}
-
-/** f′(u) of an element-wise activation at the server's u and y (null for softmax). */
-function slopeAt(activation, u, y) {
-  const fn = elementwise(activation);
-  return fn && u !== null && y !== null ? fn.dfAt(u, y) : null;
-}
 
 /**
  * Unit `j` of dense layer `layer`: rows {i, x, w, product, dw} and the unit's u, y, dL/dy, f′(u),
@@ -44,9 +27,9 @@ export function denseUnit(insp, layer, j, spec, W, b) {
   const u = flat(L.preactivation)[j] ?? null;
   const y = outputs[j] ?? null;
   const dy = outputGrads[j] ?? null;
-  const dfdu = slopeAt(activation, u, y);
-  const du = gradB ? gradB[j] : dy === null ? null : preactivationGrad(activation, outputs, outputGrads, j, dfdu);
-  return { kind: "dense", activation, rows, sum, bias, u, y, dy, dfdu, du, duFromServer: Boolean(gradB), db: gradB ? gradB[j] : null };
+  const dfdu = L.slope ? flat(L.slope)[j] ?? null : null;
+  const du = L.preactivation_grad ? flat(L.preactivation_grad)[j] ?? null : null;
+  return { kind: "dense", activation, rows, sum, bias, u, y, dy, dfdu, du, db: gradB ? gradB[j] : null };
 }
 
 /**
@@ -66,8 +49,8 @@ export function convUnit(insp, layer, { channel: c, row: r, col: k }, spec, W, b
   const u = L.preactivation ? L.preactivation[c][r][k] : null;
   const y = L.output[c][r][k];
   const dy = L.output_grad[c][r][k];
-  const dfdu = slopeAt(activation, u, y);
-  const du = dy === null || dfdu === null ? null : dy * dfdu;
+  const dfdu = L.slope ? L.slope[c][r][k] : null;
+  const du = L.preactivation_grad ? L.preactivation_grad[c][r][k] : null;
   let sum = 0;
   const channels = kernel.map((plane, ci) => {
     const cells = plane.map((weights, di) =>

@@ -11,6 +11,7 @@ import { batch } from "@preact/signals";
 import { api } from "../../api.js";
 import * as S from "../../state.js";
 import { paramValues } from "../../editing/param_edits.js";
+import { paramRank } from "../../layer_params.js";
 
 /** The query string's fields that are set (the server's defaults for the rest). */
 function cleanQuery(query) {
@@ -113,9 +114,6 @@ export function extendPath(answer) {
   return true;
 }
 
-/** Parameters in the engine's order within a layer (the landscape's own default picks follow it). */
-const PARAM_ORDER = ["W", "W_x", "W_h", "gamma", "beta", "b"];
-
 /** Every parameter entry the page knows the shape of, as the landscape names them (for the axis pickers). */
 export function entryNames(limitPerParam = 48) {
   const params = [];
@@ -124,7 +122,11 @@ export function entryNames(limitPerParam = 48) {
     if ((name !== "weights" && name !== "biases") || layer === null || layer === undefined) continue;
     params.push({ layer, param: param || (name === "biases" ? "b" : "W"), shape });
   }
-  params.sort((a, b) => a.layer - b.layer || PARAM_ORDER.indexOf(a.param) - PARAM_ORDER.indexOf(b.param));
+  // Within a layer in the engine's order (the catalog's, which the landscape's own default picks follow).
+  const catalog = S.catalog.peek();
+  const types = S.session.peek()?.model.layers.map((l) => l.type) || [];
+  const rank = (p) => paramRank(catalog, types[p.layer] || "", p.param);
+  params.sort((a, b) => a.layer - b.layer || rank(a) - rank(b));
   const names = [];
   for (const { layer, param, shape } of params) {
     const size = shape.reduce((a, b) => a * b, 1);
