@@ -188,7 +188,8 @@ def test_the_arrow_is_adams_real_next_step_not_plain_gradient_descent(server, cl
     expect(page.get_by_test_id("landscape-plain")).to_contain_text("plain gradient descent")
     # One batch step: the path's new point (the real new weights' shadow) lands on the arrow's tip.
     page.get_by_test_id("step-batch").click()
-    page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) >= 2")
+    # (the path already has points from before: the trail of steps 0-3; wait for step 4's)
+    page.wait_for_function("document.querySelector('[data-testid=landscape-canvas]').dataset.pathLastStep === '4'")
     assert path_end(page) == pytest.approx(expected, rel=1e-4, abs=1e-6)
     page.get_by_test_id("lang-toggle").click()
     expect(page.get_by_test_id("landscape-arrow")).to_contain_text("真实的下一步")

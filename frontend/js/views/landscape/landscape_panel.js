@@ -170,6 +170,7 @@ function Landscape() {
       canvas.dataset.pathPoints = String(points.length);
       canvas.dataset.pathEnd = points.length ? points[points.length - 1].slice(0, 2).join(",") : "";
       canvas.dataset.pathStart = points.length ? points[0].slice(0, 2).join(",") : "";
+      canvas.dataset.pathLastStep = points.length ? String(points[points.length - 1][2]) : "";
       setDrawn({ pathCount: S.landscapePath.points.length, arrowPixels: result.arrowPixels });
     });
   }, []);
