@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import json
 import os
+import statistics
 import tempfile
 import threading
 import time
@@ -155,6 +156,69 @@ def live_session_steps_per_second(
     return (s1 - s0) / (t1 - t0), counts, session_specs(client, sid)
 
 
+class PlayWindows:
+    """One session measured in windows: play, warm up, count steps for `seconds`, pause. The
+    interleaved mode alternates these with windows of the bare engine, so that both see the same
+    machine: on this shared VM the same loop's speed drifts by a fifth within a minute."""
+
+    def __init__(self, server: LiveServer, body: dict, watched: bool) -> None:
+        self.client = httpx.Client(base_url=server.url, timeout=10)
+        created = self.client.post("/api/sessions", json=body).raise_for_status().json()
+        self.sid, self.auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
+        self.stop, self.counts = threading.Event(), {"tensors": 0, "binary messages": 0, "texts": 0}
+        self.watcher = None
+        if watched:
+            url = f"{server.ws_url}/api/sessions/{self.sid}/stream"
+            self.watcher = threading.Thread(target=watch, args=(url, self.stop, self.counts))
+            self.watcher.start()
+            time.sleep(0.5)
+
+    def steps_per_second(self, seconds: float) -> float:
+        self.client.post(f"/api/sessions/{self.sid}/commands", json={"action": "play"}, headers=self.auth)
+        time.sleep(1.0)  # warm-up
+        s0, t0 = self.client.get(f"/api/sessions/{self.sid}").json()["step"], time.perf_counter()
+        time.sleep(seconds)
+        s1, t1 = self.client.get(f"/api/sessions/{self.sid}").json()["step"], time.perf_counter()
+        self.client.post(f"/api/sessions/{self.sid}/commands", json={"action": "pause"}, headers=self.auth)
+        return (s1 - s0) / (t1 - t0)
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.watcher:
+            self.watcher.join()
+
+
+def interleaved(server: LiveServer, body: dict, rounds: int, seconds: float) -> list[list[str]]:
+    """`rounds` rounds of: bare engine, the unwatched session, the watched one, bare engine again;
+    each session window against the mean of its round's two bare windows; the median of the rounds."""
+    from threadpoolctl import threadpool_limits
+
+    specs = session_specs_of(server, body)
+    trainer = build_trainer(specs, build_data(specs.dataset))
+    sessions = {"session, nobody watching": PlayWindows(server, body, False)}
+    sessions["session, one watcher, all views"] = PlayWindows(server, body, True)
+    ratios: dict[str, list[float]] = {name: [] for name in sessions}
+    bares: list[float] = []
+    with threadpool_limits(limits=ENGINE_THREADS):
+        bare = rate(trainer.train_step, seconds=seconds / 5, warmup=20)
+        for _ in range(rounds):
+            rates = {name: windows.steps_per_second(seconds) for name, windows in sessions.items()}
+            after = rate(trainer.train_step, seconds=seconds / 5, warmup=5)
+            for name, steps in rates.items():
+                ratios[name].append(steps / ((bare + after) / 2))
+            bares.append(after)
+            bare = after
+    for windows in sessions.values():
+        windows.close()
+    rows = [["bare engine (median window)", f"{statistics.median(bares):,.0f}", "100 %", ""]]
+    for name, values in ratios.items():
+        spread = f"{min(values):.0%}-{max(values):.0%}"
+        rows.append(
+            [name, f"median {statistics.median(values):.0%}", spread, ">= 85 %" if "watcher" in name else ">= 95 %"]
+        )
+    return rows
+
+
 def control_latency_ms(server: LiveServer, rounds: int = 15) -> dict[str, float]:
     """Median round-trip time of play, pause and step commands over HTTP while training."""
     client = httpx.Client(base_url=server.url, timeout=10)
@@ -174,8 +238,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--only", nargs="*", choices=list(WORKLOADS), default=list(WORKLOADS))
+    parser.add_argument(
+        "--interleave", type=int, default=0, help="N rounds of bare and session windows alternated (noisy machines)"
+    )
     args = parser.parse_args()
     keep_freed_memory()  # the bare loop here gets the engine processes' allocator setting
+    if args.interleave:
+        with tempfile.TemporaryDirectory() as tmp:
+            server = LiveServer(Path(tmp))
+            try:
+                for name in args.only:
+                    rows = interleaved(server, WORKLOADS[name], args.interleave, args.seconds)
+                    print_table(
+                        f"{name}: live session / bare engine, {args.interleave} interleaved rounds of {args.seconds:g} s",
+                        ["run", "steps/s or ratio", "range", "target"],
+                        rows,
+                    )
+            finally:
+                server.stop()
+        return
     rows, notes = [], []
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp))
