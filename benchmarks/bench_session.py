@@ -128,40 +128,13 @@ def watch(ws_url: str, stop: threading.Event, counts: dict[str, int]) -> None:
                 counts["texts"] += 1
 
 
-def live_session_steps_per_second(
-    server: LiveServer, body: dict, watched: bool, seconds: float = SECONDS
-) -> tuple[float, dict[str, int], Specs]:
-    client = httpx.Client(base_url=server.url, timeout=10)
-    created = client.post("/api/sessions", json=body).raise_for_status().json()
-    sid, auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
-    stop, counts = threading.Event(), {"tensors": 0, "binary messages": 0, "texts": 0}
-    watcher = None
-    if watched:
-        watcher = threading.Thread(target=watch, args=(f"{server.ws_url}/api/sessions/{sid}/stream", stop, counts))
-        watcher.start()
-        time.sleep(0.5)
-    client.post(f"/api/sessions/{sid}/commands", json={"action": "play"}, headers=auth)
-    time.sleep(1.0)  # warm-up
-    pids = server.engine_pids()
-    s0, t0, c0 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter(), cpu_seconds(pids)
-    time.sleep(seconds)
-    s1, t1, c1 = client.get(f"/api/sessions/{sid}").json()["step"], time.perf_counter(), cpu_seconds(pids)
-    counts["steps per engine cpu second"] = int((s1 - s0) / max(c1 - c0, 1e-9))
-    client.post(f"/api/sessions/{sid}/commands", json={"action": "pause"}, headers=auth)
-    stop.set()
-    if watcher:
-        watcher.join()
-    history = client.get(f"/api/sessions/{sid}").json()["history"]
-    counts["points"] = len(history)
-    return (s1 - s0) / (t1 - t0), counts, session_specs(client, sid)
-
-
 class PlayWindows:
     """One session measured in windows: play, warm up, count steps for `seconds`, pause. The
     interleaved mode alternates these with windows of the bare engine, so that both see the same
     machine: on this shared VM the same loop's speed drifts by a fifth within a minute."""
 
     def __init__(self, server: LiveServer, body: dict, watched: bool) -> None:
+        self.server = server
         self.client = httpx.Client(base_url=server.url, timeout=10)
         created = self.client.post("/api/sessions", json=body).raise_for_status().json()
         self.sid, self.auth = created["id"], {"Authorization": f"Bearer {created['owner_token']}"}
@@ -174,18 +147,37 @@ class PlayWindows:
             time.sleep(0.5)
 
     def steps_per_second(self, seconds: float) -> float:
+        """Play, warm up, count; `counts["steps per engine cpu second"]` is the window's too."""
         self.client.post(f"/api/sessions/{self.sid}/commands", json={"action": "play"}, headers=self.auth)
         time.sleep(1.0)  # warm-up
-        s0, t0 = self.client.get(f"/api/sessions/{self.sid}").json()["step"], time.perf_counter()
+        pids = self.server.engine_pids()
+        s0, t0, c0 = self.step(), time.perf_counter(), cpu_seconds(pids)
         time.sleep(seconds)
-        s1, t1 = self.client.get(f"/api/sessions/{self.sid}").json()["step"], time.perf_counter()
+        s1, t1, c1 = self.step(), time.perf_counter(), cpu_seconds(pids)
+        self.counts["steps per engine cpu second"] = int((s1 - s0) / max(c1 - c0, 1e-9))
         self.client.post(f"/api/sessions/{self.sid}/commands", json={"action": "pause"}, headers=self.auth)
         return (s1 - s0) / (t1 - t0)
+
+    def step(self) -> int:
+        step: int = self.client.get(f"/api/sessions/{self.sid}").json()["step"]
+        return step
 
     def close(self) -> None:
         self.stop.set()
         if self.watcher:
             self.watcher.join()
+
+
+def live_session_steps_per_second(
+    server: LiveServer, body: dict, watched: bool, seconds: float = SECONDS
+) -> tuple[float, dict[str, int], Specs]:
+    """One window of a fresh session: its steps/s, the watcher's counts (with the engine process's
+    steps per CPU second and the history's points), and its specs."""
+    windows = PlayWindows(server, body, watched)
+    steps = windows.steps_per_second(seconds)
+    windows.close()
+    counts = windows.counts | {"points": len(windows.client.get(f"/api/sessions/{windows.sid}").json()["history"])}
+    return steps, counts, session_specs(windows.client, windows.sid)
 
 
 def interleaved(server: LiveServer, body: dict, rounds: int, seconds: float) -> list[list[str]]:

@@ -8,7 +8,6 @@ import contextlib
 import glob
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from .conftest import free_port
 
 SHARED = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -45,12 +46,6 @@ def _binary(name: str) -> str:
     return found[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def postgres_server() -> Iterator[str]:
     """The admin URL (database `postgres`) of a PostgreSQL the tests may create databases on."""
@@ -58,7 +53,7 @@ def postgres_server() -> Iterator[str]:
         yield SHARED
         return
     folder = Path(tempfile.mkdtemp(prefix="neuroplay-pg-"))
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     shutil.chown(folder, "postgres")
     run = ["runuser", "-u", "postgres", "--"]
     subprocess.run(

@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 
 import redis
+
+from .conftest import free_port
 
 SHARED = "redis://127.0.0.1:6379/0"
 
@@ -26,12 +27,6 @@ def _answers(url: str) -> bool:
         return False
     finally:
         client.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.contextmanager
@@ -53,7 +48,7 @@ def private_redis_server() -> Iterator[str]:
             "no Redis answers on 127.0.0.1:6379 and redis-server is not installed: run scripts/setup.sh --test "
             "(it installs Debian's redis-server)"
         )
-    folder, port = tempfile.mkdtemp(prefix="neuroplay-redis-"), _free_port()
+    folder, port = tempfile.mkdtemp(prefix="neuroplay-redis-"), free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder],
         stdout=subprocess.DEVNULL,

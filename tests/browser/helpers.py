@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 import httpx
+from playwright.sync_api import expect
 
 VIEWPORT = {"width": 1400, "height": 900}
 
@@ -95,3 +96,19 @@ LATIN_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[\s,;:'\"()-]+[A-Za-z]{2,}){2,}")
 def latin_sentences(text: str) -> list[str]:
     """The runs of English words in `text` (none may be left in a Chinese page's error)."""
     return LATIN_SENTENCE.findall(text)
+
+
+BROKEN_CSV = "a,b,label\n1,2,x\n3,oops,y\n5,6,x\n"  # row 3, column b is not a number
+
+
+def submit_broken_csv(page, tmp_path):
+    """Upload BROKEN_CSV through the dialog (label column found by itself); returns the dialog, which
+    the server's refusal leaves open."""
+    path = tmp_path / "broken.csv"
+    path.write_text(BROKEN_CSV)
+    page.get_by_test_id("open-upload").click()
+    dialog = page.get_by_test_id("upload-dialog")
+    dialog.get_by_test_id("upload-file").set_input_files(str(path))
+    expect(dialog.get_by_test_id("label-column")).to_have_value("label")
+    dialog.get_by_test_id("upload-submit").click()
+    return dialog

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import LiveServer
-from .helpers import latin_sentences, open_app
+from .helpers import BROKEN_CSV, latin_sentences, open_app, submit_broken_csv
 from .live_helpers import open_session
 
 pytestmark = pytest.mark.browser
@@ -27,13 +27,7 @@ def test_a_refused_file_is_named_in_chinese(server, client, watched, tmp_path) -
     watched.allow(r"status of 422")  # the browser logs the refused request itself
     page.add_init_script(ZH)
     open_app(page, server.url)
-    path = tmp_path / "broken.csv"
-    path.write_text("a,b,label\n1,2,x\n3,oops,y\n5,6,x\n")
-    page.get_by_test_id("open-upload").click()
-    dialog = page.get_by_test_id("upload-dialog")
-    dialog.get_by_test_id("upload-file").set_input_files(str(path))
-    expect(dialog.get_by_test_id("label-column")).to_have_value("label")
-    dialog.get_by_test_id("upload-submit").click()
+    dialog = submit_broken_csv(page, tmp_path)
     error = dialog.get_by_test_id("upload-error")
     expect(error).to_contain_text("不是数字")
     text = error.inner_text()
@@ -42,7 +36,7 @@ def test_a_refused_file_is_named_in_chinese(server, client, watched, tmp_path) -
     # what the server sent next to the code: English, which the scan finds
     sid = page.url.rsplit("/", 1)[-1]
     english = client.post(
-        f"/api/sessions/{sid}/uploads/csv", params={"label_column": "label"}, content=path.read_bytes()
+        f"/api/sessions/{sid}/uploads/csv", params={"label_column": "label"}, content=BROKEN_CSV.encode()
     )
     assert latin_sentences(english.json()["message"]), english.json()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import VIEWPORT, open_app, server_view, session_id, watch
+from .helpers import VIEWPORT, open_app, server_view, session_id, submit_broken_csv, watch
 
 pytestmark = pytest.mark.browser
 
@@ -117,13 +117,7 @@ def test_malformed_csv_shows_the_servers_message(server, client, watched, tmp_pa
     watched.allow(r"status of 422")  # the browser logs the refused request itself
     open_app(page, server.url)
     before = server_view(client, page)
-    path = tmp_path / "broken.csv"
-    path.write_text("a,b,label\n1,2,x\n3,oops,y\n5,6,x\n")
-    page.get_by_test_id("open-upload").click()
-    dialog = page.get_by_test_id("upload-dialog")
-    dialog.get_by_test_id("upload-file").set_input_files(str(path))
-    expect(dialog.get_by_test_id("label-column")).to_have_value("label")
-    dialog.get_by_test_id("upload-submit").click()
+    dialog = submit_broken_csv(page, tmp_path)
     error = dialog.get_by_test_id("upload-error")
     expect(error).to_contain_text("Row 3, column b: oops is not a number")
     expect(dialog).to_be_visible()  # the dialog stays open to try another file
