@@ -21,12 +21,15 @@ def test_engine_processes_run_nicer_than_the_server_by_the_setting() -> None:
 
 
 def autogroup(pid: int) -> str:
-    """The scheduler group a process is in ("/autogroup-85 nice 0" names it), or "" without one."""
+    """The scheduler group a process is in ("/autogroup-85 nice 0" names it), or "" without one.
+
+    Where the kernel has autogroup off the file can exist and read empty (CI's machine does)."""
     try:
         with open(f"/proc/{pid}/autogroup") as f:
-            return f.read().split()[0]
+            words = f.read().split()
     except OSError:
         return ""
+    return words[0] if words else ""
 
 
 def test_engine_processes_share_the_servers_scheduler_group_so_their_niceness_counts() -> None:
@@ -35,9 +38,10 @@ def test_engine_processes_share_the_servers_scheduler_group_so_their_niceness_co
     pool = EnginePool(spares=1, nice=7)
     try:
         worker = pool.acquire()
+        # The session decides the autogroup, so this holds whether or not the kernel groups by it.
+        assert os.getsid(worker.pid) == os.getsid(0)
         assert autogroup(worker.pid) == autogroup(os.getpid())
         assert os.getpgid(worker.pid) == worker.pid  # its own process group: no terminal signals
-        assert os.getsid(worker.pid) == os.getsid(0)
         pool.release(worker)
     finally:
         pool.close()
