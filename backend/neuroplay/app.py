@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
@@ -21,33 +22,53 @@ from .frontend_files import frontend_app
 from .lessons.catalog import load_lessons
 from .sessions.manager import SessionManager
 from .store import Store
-from .store.single_server import lock_database
+from .store.single_server import lock_database, refuse_sqlite_with_redis
+
+if TYPE_CHECKING:
+    from .cluster.membership import ClusterMembership
+
+
+def join_cluster(settings: Settings, sessions: Callable[[], SessionManager]) -> ClusterMembership:
+    from .cluster.membership import ClusterMembership  # imports redis: only on a node of several
+
+    return ClusterMembership(settings, sessions)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
+    if settings.redis_url:
+        refuse_sqlite_with_redis(settings)
     database_lock = lock_database(settings.resolved_database_url())  # raises if another server has it
     store = Store(settings.resolved_database_url(), busy_timeout=settings.database_busy_timeout_seconds)
+    node = join_cluster(settings, lambda: app.state.sessions) if settings.redis_url else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if node is not None:
+            node.start(app)
         yield
+        if node is not None:
+            node.stop_sweeping()
         # Uvicorn gets here on SIGTERM and SIGINT too: stop every runner, write every session's
-        # checkpoint, and only then let the process end.
+        # checkpoint, and only then let the process end (a node of several then hands them over).
         app.state.sessions.close_all()
+        if node is not None:
+            await node.close()
         store.close()
         if database_lock is not None:
             database_lock.close()
 
     app = FastAPI(title="NeuroPlay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.sessions = SessionManager(settings, store)
+    app.state.sessions = SessionManager(settings, store, node.cluster if node is not None else None)
     app.state.lessons = load_lessons()  # a broken lesson stops the server here, naming its folder
     install_error_handlers(app)
     # Added innermost first: the security headers go outermost, so refusals (413, 422, 429) carry them too.
     app.add_middleware(JsonDepthLimit)
+    if node is not None:
+        node.install(app)  # requests for sessions held by other nodes go there
     app.state.limits = RateLimiter(settings)
     app.add_middleware(HttpRateLimits, limiter=app.state.limits)
     app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")

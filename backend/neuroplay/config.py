@@ -35,6 +35,25 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database (e.g. postgresql+psycopg://user@host/db); "
         "None: SQLite in <data_dir>/neuroplay.db.",
     )
+    redis_url: str | None = Field(
+        None,
+        description="Redis URL (redis://host:6379/0) that makes this server one node of several sharing "
+        "the classroom (issue 15); it then needs a PostgreSQL database_url. None: one server on its own.",
+    )
+    redis_prefix: str = Field("neuroplay:", description="Prefix of every Redis key of this deployment.")
+    node_id: str | None = Field(
+        None, description="This node's name among several (one word); None: the host name and process id."
+    )
+    lease_seconds: float = Field(
+        5.0,
+        gt=0.2,
+        le=600,
+        description="A node holds each of its sessions for this long unless it renews the hold (every third "
+        "of it); a node that dies gives its sessions up after this.",
+    )
+    forward_timeout_seconds: float = Field(
+        30.0, gt=0, description="A request for a session held by another node waits this long for its answer."
+    )
     database_busy_timeout_seconds: float = Field(
         30, gt=0, description="A write waits this long for a database lock another program holds, then fails."
     )

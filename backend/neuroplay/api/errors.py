@@ -16,11 +16,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
+from ..cluster import HELD_BY
 from ..data.errors import DataError
 from ..engine import ModelError
 from ..export import ExportError
 from ..schemas.error_codes import VALIDATION_REASONS, code_of
 from ..schemas.errors import ErrorResponse
+from ..sessions.cluster_holding import HeldElsewhere
 from ..sessions.manager import SessionDeleted, SessionNotFound, UploadStorageFull
 from ..sessions.session import SessionError
 from ..store.failures import cause_of, kind_of, why_it_failed
@@ -176,6 +178,15 @@ def install_error_handlers(app: FastAPI) -> None:
         deleted = {"type": "session_deleted", "deleted_at": exc.deleted_at.isoformat(), "reason": exc.reason}
         detail = [{"loc": ["path", "session_id"], "msg": exc.message(), **deleted}]
         return _respond(410, exc.message(), *deleted_problem(exc), detail=detail)
+
+    @app.exception_handler(HeldElsewhere)
+    async def held_elsewhere(_: Request, exc: HeldElsewhere) -> JSONResponse:
+        # Many servers: the routing middleware sends the request on to the node named here.
+        message = "the session is moving to another server; try again in a moment"
+        response = _respond(503, message, "session_moving", {})
+        response.headers[HELD_BY] = exc.node
+        response.headers["retry-after"] = "1"
+        return response
 
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:

@@ -87,7 +87,7 @@ class JsonDepthLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_JSON_BODY:
-                await _refuse(
+                await send_error(
                     send, 413, f"JSON body larger than {MAX_JSON_BODY:,} bytes", "body_too_large", limit=MAX_JSON_BODY
                 )
                 return
@@ -98,7 +98,7 @@ class JsonDepthLimit:
         try:
             check_depth(body)
         except JsonTooDeep as exc:
-            await _refuse(send, 422, f"body: {exc}", *(code_of(exc) or ("json_too_deep", {})))
+            await send_error(send, 422, f"body: {exc}", *(code_of(exc) or ("json_too_deep", {})))
             return
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
@@ -127,7 +127,7 @@ def _replay(messages: list[MutableMapping[str, Any]], then: Receive | None = Non
     return receive
 
 
-async def _refuse(
+async def send_error(
     send: Send, status: int, message: str, code: str, params: dict[str, Any] | None = None, **more: Any
 ) -> None:
     from ..schemas.errors import ErrorResponse

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..cluster import FORWARDED
 from ..config import Settings
 
 Scope = MutableMapping[str, Any]
@@ -137,7 +138,13 @@ class HttpRateLimits:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Any) -> None:
-        if scope["type"] == "http" and scope.get("method") == "POST" and self.limiter.enabled:
+        # A request another node forwarded was counted there, where the client sent it.
+        if (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and self.limiter.enabled
+            and not scope.get(FORWARDED)
+        ):
             path = scope.get("path", "")
             rate = (
                 self.limiter.sessions

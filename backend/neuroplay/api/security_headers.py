@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from ..cluster import FORWARDED
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
@@ -61,7 +63,7 @@ class SecurityHeaders:
         ]
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get(FORWARDED):  # the node it came through adds them
             await self.app(scope, receive, send)
             return
 

@@ -29,6 +29,7 @@ from ..schemas.session import (
 )
 from ..schemas.training import TrainingConfig
 from ..sessions.build import Specs
+from ..sessions.cluster_holding import HeldElsewhere
 from ..sessions.defaults import default_model
 from ..sessions.follow_data import follow_data
 from ..sessions.memory import check_activation_memory, configured_budget_mb
@@ -173,8 +174,11 @@ def change_session(session_id: str, body: SessionPatch, request: Request) -> Ses
 
 @router.post("/{session_id}/commands", response_model=CommandResponse, responses={404: {"model": ErrorResponse}})
 def command(session_id: str, body: CommandRequest, request: Request) -> CommandResponse:
-    session = manager_of(request).get(session_id)
+    manager = manager_of(request)
+    session = manager.get(session_id)
     require_owner(request, session)
+    if body.action == "play" and (node := manager.place_play(session)) is not None:
+        raise HeldElsewhere(session.id, node)  # handed over: the less busy node plays it
     try:
         session.command(body.action, body.unit, body.on, body.probe)
     except ProbeIndexError as exc:

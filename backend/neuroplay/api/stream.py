@@ -120,6 +120,9 @@ async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
         while sub.texts:
             for text in sub.take_texts():
                 await ws.send_text(text)
+        if sub.close_reason is not None:  # the session went to another node: reconnect there
+            await ws.close(code=1012, reason=sub.close_reason)  # 1012: service restart, try again
+            return
         metrics = sub.take_metrics()
         if metrics is not None:
             await ws.send_text(metrics)

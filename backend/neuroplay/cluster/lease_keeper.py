@@ -68,12 +68,19 @@ class LeaseKeeper:
         with self._lock:
             held = list(self._held.values())
         ttl = self.leases.ttl_ms / 1000
+        unreachable: Exception | None = None  # one failed call says Redis is away: no more waits this round
         for lease, renewed_at in held:
             now = time.monotonic()
             try:
+                if unreachable is not None:
+                    raise unreachable
                 ok = self.leases.renew(lease)
-            except Exception as exc:  # Redis unreachable: lost only once the TTL has surely passed
-                if now - renewed_at < ttl:
+            except Exception as exc:
+                unreachable = exc
+                # Redis unreachable: the key may still live until renewed_at + TTL. Give the lease
+                # up while the next round would come too late, so another node that takes it once
+                # it expires never trains it at the same time as this one.
+                if time.monotonic() - renewed_at + self.period < ttl:
                     logger.warning("lease of %s not renewed (%s); trying again", lease.session, exc)
                     continue
                 ok = False

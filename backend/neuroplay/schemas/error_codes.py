@@ -177,6 +177,10 @@ ERROR_CODES: dict[str, ErrorCodeDef] = _codes(
     report_failed=(("kind",), "The engine's last report could not be handled (a bug: `kind`)."),
     save_failed=(("cause", "kind"), "The session cannot be saved (`cause` as for database_unavailable)."),
     paused_by_error=((), "A session saved by an older version with an error that has no code."),
+    # -- many servers (issue 15)
+    session_moving=((), "The session moved to another server while the request was on its way; try again."),
+    node_unreachable=(("seconds",), "The server that trains the session did not answer within `seconds`."),
+    cluster_unavailable=((), "The servers' shared live store (Redis) does not answer; nothing was changed."),
 )
 
 # Why a database write failed (store/failures.py), shown by the client as errors.cause.<key>.

@@ -103,6 +103,9 @@ class Subscriber:
         self.needs_history = False
         self._history_text: str | None = None  # a history message queued and not yet taken
         self.wakeup = asyncio.Event()
+        # Set when the session left this node (many servers: its lease went to another): the
+        # connection is closed after what is queued, and the client's resume reconnects it.
+        self.close_reason: str | None = None
 
     def push_text(self, text: str) -> None:
         if len(self.texts) >= MAX_PENDING_TEXTS:
@@ -243,6 +246,12 @@ class Hub:
         self._views_dirty = False
         self._joined: dict[tuple[bytes, ...], bytes] = {}  # shared by the watchers (Subscriber.joined)
         self.task: asyncio.Task[None] | None = None
+        self.ended: str | None = None  # why the session is no longer here (set from any thread)
+
+    def end(self, reason: str) -> None:
+        """The session left this node: its watchers are disconnected at the next tick, to
+        reconnect (wherever the session is now). Thread-safe: one assignment the loop reads."""
+        self.ended = reason
 
     def add(self, sub: Subscriber) -> None:
         sub.push_text(StateMessage(state=self.session.state()).model_dump_json())
@@ -289,6 +298,11 @@ class Hub:
     async def tick(self) -> None:
         s = self.session
         subs = list(self.subscribers)
+        if self.ended is not None:
+            for sub in subs:
+                sub.close_reason = self.ended
+                sub.wakeup.set()
+            return
         if s.state_version != self._state_version:
             self._state_version = s.state_version
             text = StateMessage(state=s.state()).model_dump_json()

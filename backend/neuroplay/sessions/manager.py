@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..data.upload_cache import ParsedUploads
@@ -30,6 +30,7 @@ from ..store.checkpoint import utc_now
 from ..store.failures import cause_of, kind_of, save_failure_message
 from .build import Specs
 from .capture import capture
+from .cluster_holding import ClusterHolding
 from .engine_pool import EnginePool
 from .hub import Hub
 from .restore import forked, restore
@@ -37,6 +38,9 @@ from .retention import RetentionSweep, retention_reason, unused_since
 from .session import Session, SessionError
 from .session_errors import problem
 from .view_worker import ViewWorker
+
+if TYPE_CHECKING:  # the cluster package (and redis) is imported only when NEUROPLAY_REDIS_URL is set
+    from ..cluster.node import ClusterNode
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +51,6 @@ UNLOAD_AFTER_SECONDS = 30.0
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_session_id() -> str:
-    return secrets.token_urlsafe(16)  # 128 random bits
 
 
 def new_owner_token() -> str:
@@ -85,10 +85,15 @@ class UploadStorageFull(RuntimeError):
     """The server keeps as many uploaded bytes as it may, and all of them are in use."""
 
 
-class SessionManager:
-    def __init__(self, settings: Settings, store: Store) -> None:
+class SessionManager(ClusterHolding):
+    def __init__(self, settings: Settings, store: Store, cluster: ClusterNode | None = None) -> None:
         self.settings = settings
         self.store = store
+        # One node of several (issue 15): a session is loaded only while this node holds its lease,
+        # and every checkpoint carries the lease's fencing token. None: the single server.
+        self.cluster = cluster
+        if cluster is not None:
+            cluster.on_lease_lost(self._lease_lost)
         self.parsed_uploads = ParsedUploads(store.get_upload)
         self.writer = CheckpointWriter(store, on_result=self._checkpoint_result)
         self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions, nice=settings.engine_nice)
@@ -113,7 +118,7 @@ class SessionManager:
             max_history_points=s.max_history_points,
             max_neuron_maps=s.max_neuron_maps,
             checkpoint_seconds=s.checkpoint_seconds,
-            on_checkpoint=self.writer.submit,
+            on_checkpoint=self._submit_checkpoint,
             engines=self.engines,
             view_worker=self.view_worker,
             uploads=self.parsed_uploads,
@@ -123,14 +128,15 @@ class SessionManager:
         """A new session and its owner token (returned once, kept only as a hash). It is on disk
         before this returns, so a crash right after cannot lose it."""
         token = new_owner_token()
+        session_id = self._hold_new()
         with self.pin_uploads(specs.dataset.upload.digest if specs.dataset.upload else None):
             session = Session(
-                session_id=new_session_id(),
+                session_id=session_id,
                 owner_token_hash=hash_token(token),
                 specs=specs,
                 **self._session_settings(),
             )
-            self.store.save(capture(session))
+            self.store.save(self._fenced(capture(session)))
             self._add(session)
         return session, token
 
@@ -140,7 +146,7 @@ class SessionManager:
         token = new_owner_token()
         uses = source.specs.dataset.upload
         with self.pin_uploads(uses.digest if uses else None):
-            checkpoint = forked(source.checkpoint_copy(), new_session_id(), hash_token(token))
+            checkpoint = self._fenced(forked(source.checkpoint_copy(), self._hold_new(), hash_token(token)))
             with self.pin_uploads(checkpoint.dataset.upload.digest if checkpoint.dataset.upload else None):
                 session = self._restore(checkpoint)
                 self.store.save(checkpoint)
@@ -320,11 +326,16 @@ class SessionManager:
             self.retention.stop()
         with self._lock:
             sessions = list(self._sessions.values())
+        playing = [s.id for s in sessions if s.running]
         for session in sessions:
             session.close()
         self.engines.close()
         self.view_worker.close()
         self.writer.close()
+        if self.cluster is not None:  # written under our leases: now the others may take them over
+            from ..cluster.failover import hand_over_on_leaving
+
+            hand_over_on_leaving(self.cluster, playing)
 
     # ---- internals ----
     def _add(self, session: Session) -> None:
@@ -338,13 +349,19 @@ class SessionManager:
             if session is not None:
                 return session  # another request loaded it meanwhile
             self.writer.wait_for(session_id)  # an unloaded session's last checkpoint may be on its way
-            checkpoint = self.store.load(session_id)
-            if checkpoint is None:
-                deletion = self.store.deletion(session_id)
-                if deletion is not None:
-                    raise SessionDeleted(session_id, *deletion)
-                raise SessionNotFound(session_id)
-            session = self._restore(checkpoint)
+            took = self._take_lease(session_id)
+            try:
+                checkpoint = self.store.load(session_id)
+                if checkpoint is None:
+                    deletion = self.store.deletion(session_id)
+                    if deletion is not None:
+                        raise SessionDeleted(session_id, *deletion)
+                    raise SessionNotFound(session_id)
+                session = self._restore(checkpoint)
+            except BaseException:
+                if took:
+                    self.cluster.give_up(session_id)  # type: ignore[union-attr]
+                raise
             self._add(session)
             return session
 
@@ -369,3 +386,5 @@ class SessionManager:
         )
         for session in idle[:excess]:
             del self._sessions[session.id]
+            if self.cluster is not None:
+                threading.Thread(target=self._release, args=(session.id,), name="release", daemon=True).start()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fcntl
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy.engine import make_url
 
@@ -32,3 +32,16 @@ def lock_database(url: str) -> IO[bytes] | None:
             "--data-dir or NEUROPLAY_DATABASE_URL"
         ) from None
     return handle
+
+
+class ClusterNeedsSharedDatabase(DatabaseInUse):
+    pass
+
+
+def refuse_sqlite_with_redis(settings: Any) -> None:
+    """Several servers share one classroom only through PostgreSQL: SQLite's file is one server's."""
+    if make_url(settings.resolved_database_url()).get_backend_name() == "sqlite":
+        raise ClusterNeedsSharedDatabase(
+            "NEUROPLAY_REDIS_URL makes this server one of several, which must share a PostgreSQL database: "
+            "set NEUROPLAY_DATABASE_URL=postgresql+psycopg://user@host/db (SQLite is one server's)"
+        )

@@ -160,6 +160,13 @@ class Store:
             found = conn.execute(select(tables.sessions.c.id).where(tables.sessions.c.id == session_id)).first()
         return found is not None
 
+    def saved_running(self) -> list[str]:
+        """Sessions whose last checkpoint was written while they trained (a node stopped or died
+        since, unless one trains them now: cluster/failover.py asks their leases)."""
+        with self.engine.connect() as conn:
+            query = select(tables.sessions.c.id).where(tables.sessions.c.status == "running")
+            return [row[0] for row in conn.execute(query).all()]
+
     # ---- retention (sessions/retention.py decides; these only read and write) ----
     def mark_opened(self, session_id: str, when: datetime) -> None:
         with self.engine.begin() as conn:
