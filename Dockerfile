@@ -8,7 +8,7 @@ FROM python:3.11-slim-bookworm
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY backend ./backend
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir ".[cluster]"  # PostgreSQL and Redis clients: the image serves as one node of several too
 COPY frontend ./frontend
 COPY --from=frontend /app/frontend/node_modules ./frontend/node_modules
 ENV NEUROPLAY_FRONTEND_DIR=/app/frontend

@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
             host=args.host,
             port=args.port,
             ws_per_message_deflate=False,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level=args.log_level,
         )
     elif args.command == "schemas":

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database (e.g. postgresql+psycopg://user@host/db); "
         "None: SQLite in <data_dir>/neuroplay.db.",
     )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For names the client (uvicorn's setting; '*': any, for nodes "
+        "only a proxy reaches), so per-address limits count learners, not the proxy.",
+    )
     redis_url: str | None = Field(
         None,
         description="Redis URL (redis://host:6379/0) that makes this server one node of several sharing "
