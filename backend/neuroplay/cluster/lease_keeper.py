@@ -35,9 +35,10 @@ class LeaseKeeper:
     def period(self) -> float:
         return self.leases.ttl_ms / 3000
 
-    def take(self, session: str) -> Lease | None:
-        """Acquire the session's lease and keep it; None if another node (or this one) holds it."""
-        lease = self.leases.acquire(session)
+    def take(self, session: str, floor: int = 0) -> Lease | None:
+        """Acquire the session's lease and keep it; None if another node (or this one) holds it.
+        `floor`: the newest fencing token the database has for it (Leases.acquire)."""
+        lease = self.leases.acquire(session, floor)
         if lease is not None:
             with self._lock:
                 self._held[session] = (lease, time.monotonic())

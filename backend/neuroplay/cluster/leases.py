@@ -15,10 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# KEYS: lease, fence. ARGV: node, ttl ms. Returns the new token, or nil if someone holds the lease.
+# KEYS: lease, fence. ARGV: node, ttl ms, floor. Returns the new token, or nil if someone holds the
+# lease. The token exceeds `floor`, the newest token the database has seen: a Redis that restarted
+# without its data starts counting again from there, not from 1 (whose writes would all be refused).
 _ACQUIRE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
 local token = redis.call('INCR', KEYS[2])
+if token <= tonumber(ARGV[3]) then
+  token = tonumber(ARGV[3]) + 1
+  redis.call('SET', KEYS[2], token)
+end
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. token, 'PX', ARGV[2])
 return token
 """
@@ -60,9 +66,11 @@ class Leases:
     def key(self, session: str) -> str:
         return f"{self.prefix}lease:{session}"
 
-    def acquire(self, session: str) -> Lease | None:
-        """Take the session's lease if nobody holds it; None if somebody does (this node too)."""
-        token = self._acquire(keys=[self.key(session), f"{self.prefix}fence:{session}"], args=[self.node, self.ttl_ms])
+    def acquire(self, session: str, floor: int = 0) -> Lease | None:
+        """Take the session's lease if nobody holds it; None if somebody does (this node too). The
+        token is larger than `floor` (the fence the database holds for the session)."""
+        keys = [self.key(session), f"{self.prefix}fence:{session}"]
+        token = self._acquire(keys=keys, args=[self.node, self.ttl_ms, floor])
         return None if token is None else Lease(session, self.node, int(token))
 
     def renew(self, lease: Lease) -> bool:

@@ -69,9 +69,10 @@ class ClusterNode:
             self._on_lost(lease)
 
     # ---- who holds what ----
-    def take(self, session_id: str) -> Lease | None:
-        """Hold the session (its lease, kept alive from now on); None if any node holds it already."""
-        return self.keeper.take(session_id)
+    def take(self, session_id: str, floor: int = 0) -> Lease | None:
+        """Hold the session (its lease, kept alive from now on); None if any node holds it already.
+        `floor`: the fencing token the database has for it; the new one is larger."""
+        return self.keeper.take(session_id, floor)
 
     def holds(self, session_id: str) -> Lease | None:
         return next((lease for lease in self.keeper.held() if lease.session == session_id), None)

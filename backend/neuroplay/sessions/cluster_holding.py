@@ -61,10 +61,13 @@ class ClusterHolding:
         """Hold the session before loading it; HeldElsewhere when another node does. False when
         nothing was taken (the single server; a session that does not exist gets no lease)."""
         cluster = self.cluster
-        if cluster is None or cluster.holds(session_id) is not None or not self.store.exists(session_id):
+        if cluster is None or cluster.holds(session_id) is not None:
+            return False
+        saved, fence = self.store.fence_of(session_id)
+        if not saved:
             return False
         for _ in range(3):
-            if cluster.take(session_id) is not None:
+            if cluster.take(session_id, floor=fence or 0) is not None:
                 return True
             holder = cluster.holder(session_id)
             if holder is not None and holder != cluster.id:

@@ -160,6 +160,14 @@ class Store:
             found = conn.execute(select(tables.sessions.c.id).where(tables.sessions.c.id == session_id)).first()
         return found is not None
 
+    def fence_of(self, session_id: str) -> tuple[bool, int | None]:
+        """Whether the session is saved, and the fencing token of its last write (None: never fenced)."""
+        if not session_id or len(session_id) > MAX_ID_LENGTH:
+            return False, None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(tables.sessions.c.fence).where(tables.sessions.c.id == session_id)).first()
+        return (False, None) if row is None else (True, row[0])
+
     def saved_running(self) -> list[str]:
         """Sessions whose last checkpoint was written while they trained (a node stopped or died
         since, unless one trains them now: cluster/failover.py asks their leases)."""
