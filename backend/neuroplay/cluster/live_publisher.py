@@ -111,9 +111,7 @@ class LivePublisher:
         with self._lock:
             published = self._sessions.pop(session_id, None)
             if published is not None:
-                self._ended.append(published)
-        if published is not None:
-            published.watches.clear(published.session)
+                self._ended.append(published)  # its other nodes' views are cleared by the next tick
 
     def published(self) -> list[str]:
         with self._lock:
@@ -158,6 +156,7 @@ class LivePublisher:
             handlers.append(handler)
 
         for p in ended:
+            p.watches.clear(p.session)  # here, on the loop, where watches are applied
             pipe.xadd(p.keys.stream, end_entry(p.run, p.next_seq()))
             queue()
             pipe.pexpire(p.keys.stream, min(self.stream_ttl_ms, 60_000))  # nobody writes it any more
