@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -42,6 +43,13 @@ def redis_server() -> Iterator[str]:
 @contextlib.contextmanager
 def private_redis_server() -> Iterator[str]:
     """A Redis of its own on a free port (a test that stops Redis must not stop everybody's)."""
+    with private_redis_process() as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def private_redis_process() -> Iterator[tuple[str, subprocess.Popen]]:
+    """private_redis_server's URL and its process, for a test that stops and continues it."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not shutil.which(binary):
         raise RuntimeError(
@@ -61,8 +69,9 @@ def private_redis_server() -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the private Redis did not start (exit code {process.poll()})")
             time.sleep(0.1)
-        yield url
+        yield url, process
     finally:
+        process.send_signal(signal.SIGCONT)  # a test that stopped it may have failed before continuing it
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)

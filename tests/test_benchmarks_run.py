@@ -74,3 +74,14 @@ def test_the_fanout_benchmark_runs_both_ways() -> None:
         for share in (False, True):
             run = pool.submit(asyncio.run, bench_fanout.fan_out(watchers=3, frames=5, share=share))
             assert run.result(timeout=120) > 0
+
+
+def test_the_relay_benchmark_runs_through_a_real_redis(redis_url: str) -> None:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import bench_relay
+
+    with ThreadPoolExecutor(1) as pool:  # its own loop: a browser test's Playwright may hold this thread's
+        rows = pool.submit(asyncio.run, bench_relay.measure(redis_url, frames=3)).result()
+    assert [row[0] for row in rows] == ["metric point (+25 losses)", "tensor frame (~80 KB)"]

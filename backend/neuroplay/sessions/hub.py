@@ -20,9 +20,9 @@ from typing import Literal
 from ..schemas.session import MetricPoint, SessionStatus
 from ..schemas.stream import HistoryMessage, MetricsMessage, StateMessage, ViewName
 from ..views.series import thin_batch_losses
-from .session import Session
+from .hub_source import HubFrames, HubSource
 from .session_views import ProbeKey
-from .telemetry import EncodedRecord, TelemetryFrames
+from .telemetry import EncodedRecord
 
 Role = Literal["owner", "viewer"]
 
@@ -231,7 +231,8 @@ class Subscriber:
 
 
 class Hub:
-    def __init__(self, session: Session, display_hz: float) -> None:
+    def __init__(self, session: HubSource, display_hz: float) -> None:
+        # A live Session, or a mirror of one held by another node (cluster/live_mirror.py).
         self.session = session
         self.interval = 1.0 / display_hz
         self.subscribers: set[Subscriber] = set()
@@ -242,7 +243,7 @@ class Hub:
         self._last_loss_step = -1  # the last batch loss handed to the watchers
         self._series_serial = 0  # the last series piece handed to the watchers
         self.probe: ProbeKey | None = None  # named by the latest subscribe that named one
-        self._frames: TelemetryFrames | None = None
+        self._frames: HubFrames | None = None
         self._views_dirty = False
         self._joined: dict[tuple[bytes, ...], bytes] = {}  # shared by the watchers (Subscriber.joined)
         self.task: asyncio.Task[None] | None = None

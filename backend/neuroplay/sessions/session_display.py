@@ -90,12 +90,18 @@ class SessionDisplay:
         stopped = None if self._runner.alive else self.trainer
         self.views.refresh(self.snapshot, self.generation, stopped, self.step, self._arrays)
 
-    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None) -> None:
-        """The hub's watchers now open `views` (and one of them named `probe`): computed from now on,
-        told to a training engine process at once (no restart). Raises ProbeOutOfRange, changing
-        nothing, for a sample the data does not have."""
-        self._engine_watch.watch(views, probe, self._arrays)
+    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None, source: str = "local") -> None:
+        """The watchers of `source` (the local hub, or another node's: cluster/live_publisher.py) now
+        open `views` (and one of them named `probe`): the union of every source's views is computed
+        from now on, told to a training engine process at once (no restart). Raises
+        ProbeOutOfRange, changing nothing, for a sample the data does not have."""
+        self._engine_watch.watch(views, probe, self._arrays, source)
         self._sync_watch()
+
+    @property
+    def watch_sources(self) -> dict[str, frozenset[ViewName]]:
+        """The views each source watches (the session computes their union)."""
+        return self._engine_watch.sources()
 
     def _sync_watch(self) -> None:
         """Tell a training engine process what is watched, if it does not have that yet."""

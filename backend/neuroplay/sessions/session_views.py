@@ -64,8 +64,13 @@ def default_probe(arrays: TrainingArrays) -> ProbeKey:
 
 
 def check_probe(arrays: TrainingArrays, probe: ProbeKey) -> None:
+    check_probe_in(probe, len(arrays.x_train), len(arrays.x_val))
+
+
+def check_probe_in(probe: ProbeKey, train_size: int, validation_size: int) -> None:
+    """check_probe by the splits' sizes (a mirror of a session held by another node has no data)."""
     split, index = probe
-    size = len(arrays.x_val) if split == "validation" else len(arrays.x_train)
+    size = validation_size if split == "validation" else train_size
     if index >= size:
         message = f"probe.index: the {split} split has {size} samples (0 to {size - 1}); got {index}"
         raise coded(ProbeOutOfRange(message), "probe_out_of_range", split=split, size=size, index=index)
