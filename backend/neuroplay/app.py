@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             node.start(app)
         yield
         if node is not None:
-            node.stop_sweeping()
+            await node.stop()
         # Uvicorn gets here on SIGTERM and SIGINT too: stop every runner, write every session's
         # checkpoint, and only then let the process end (a node of several then hands them over).
         app.state.sessions.close_all()
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="NeuroPlay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.sessions = SessionManager(settings, store, node.cluster if node is not None else None)
+    app.state.cluster = node  # None: the single server
     app.state.lessons = load_lessons()  # a broken lesson stops the server here, naming its folder
     install_error_handlers(app)
     # Added innermost first: the security headers go outermost, so refusals (413, 422, 429) carry them too.

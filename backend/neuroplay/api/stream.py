@@ -30,10 +30,13 @@ from ..schemas.stream import (
     PongMessage,
     SubscribeMessage,
 )
+from ..sessions.cluster_holding import HeldElsewhere
 from ..sessions.hub import Hub, Subscriber
+from ..sessions.hub_source import HubSource
 from ..sessions.manager import SessionDeleted, SessionManager, SessionNotFound
 from ..sessions.session import Session, SessionError
 from ..sessions.session_views import ProbeOutOfRange
+from .stream_elsewhere import close_mirror, command_elsewhere, refuse_while_unavailable, watch_elsewhere
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -78,7 +81,9 @@ def _parse(text: str) -> tuple[object | None, str, str, str, dict[str, object]]:
         return None, "bad_message", f"{where}: {msg}" if where != "body" else msg, "invalid", params
 
 
-async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: SessionManager, hub: Hub) -> None:
+async def _handle(
+    msg: object, ws_sub: Subscriber, session: HubSource, manager: SessionManager, hub: Hub, ws: WebSocket
+) -> None:
     if isinstance(msg, SubscribeMessage):
         probe = (msg.probe.split, msg.probe.index) if msg.probe is not None else None
         before = ws_sub.views
@@ -93,6 +98,7 @@ async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: Se
     elif isinstance(msg, AuthMessage):
         if manager.is_owner(session, msg.token):
             ws_sub.role = "owner"
+            ws_sub.owner_token = msg.token  # a mirror's commands carry it to the holder
             ws_sub.push_text(HelloMessage(session_id=session.id, role="owner").model_dump_json())
         else:
             _error(ws_sub, "forbidden", "that token does not own this session", "token_not_owner")
@@ -101,12 +107,13 @@ async def _handle(msg: object, ws_sub: Subscriber, session: Session, manager: Se
             message = "only the session's owner can control it; send auth first, or fork it"
             _error(ws_sub, "forbidden", message, "owner_only")
             return
-        await asyncio.to_thread(session.command, msg.action, msg.unit, msg.on, msg.probe)
-        ws_sub.push_text(
-            AckMessage(
-                action=msg.action, status=session.status, step=session.step, epoch=session.epoch
-            ).model_dump_json()
-        )
+        if isinstance(session, Session):
+            await asyncio.to_thread(session.command, msg.action, msg.unit, msg.on, msg.probe)
+            status, step, epoch = session.status, session.step, session.epoch
+        else:  # a mirror: the holder carries it out
+            done = await command_elsewhere(ws, session.id, msg, ws_sub.owner_token)
+            status, step, epoch = done["status"], done["step"], done["epoch"]
+        ws_sub.push_text(AckMessage(action=msg.action, status=status, step=step, epoch=epoch).model_dump_json())
     elif isinstance(msg, PingMessage):
         ws_sub.push_text(PongMessage().model_dump_json())
 
@@ -150,8 +157,15 @@ async def stream(ws: WebSocket, session_id: str) -> None:
 
 async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: str) -> None:
     manager: SessionManager = ws.app.state.sessions
+    cluster = ws.app.state.cluster
+    session: HubSource
     try:
         session = await asyncio.to_thread(manager.get, session_id)  # may load it from the store
+    except HeldElsewhere:  # many servers: another node trains it; its live stream comes through Redis
+        mirror = await watch_elsewhere(ws, cluster, manager, session_id)
+        if mirror is None:
+            return
+        session = mirror
     except SessionDeleted as exc:
         await ws.send_text(error_frame("gone", exc.message(), *deleted_problem(exc)))
         await ws.close(code=4410)
@@ -164,6 +178,11 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
     except SessionError as exc:  # saved, but this version cannot restore it
         await ws.send_text(error_frame("failed", str(exc), *_problem_of(exc, "session_unrestorable")))
         await ws.close(code=1011)
+        return
+    except Exception as exc:
+        if cluster is None or not cluster.unavailable(exc):
+            raise
+        await refuse_while_unavailable(ws)
         return
     sub = Subscriber("viewer", manager.settings.max_pending_points)
     sub.push_text(HelloMessage(session_id=session.id, role="viewer").model_dump_json())
@@ -199,7 +218,7 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
                 _error(sub, code, message, problem, params)
                 continue
             try:
-                await _handle(msg, sub, session, manager, hub)
+                await _handle(msg, sub, session, manager, hub, ws)
             except SessionError as exc:  # cannot be done now (e.g. the server's training limit)
                 _error(sub, "conflict", str(exc), *_problem_of(exc, "training_not_started"))
             except Exception as exc:  # a failing command must not drop the connection
@@ -212,4 +231,5 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
         with contextlib.suppress(BaseException):
             await sender
         hub.remove(sub)
-        manager.forget_hub(hub)
+        if manager.forget_hub(hub) and cluster is not None:
+            await close_mirror(hub)

@@ -127,8 +127,10 @@ class RequestBus:
             logger.warning("node %s: an answer could not be sent back (%s)", self.node, exc)
 
 
-async def run_asgi(app: ASGIApp, request: ForwardedRequest) -> ForwardedResponse:
-    """Run one forwarded request through this node's application, in process, and collect the answer."""
+async def run_asgi(app: ASGIApp, request: ForwardedRequest, forwarded: bool = True) -> ForwardedResponse:
+    """Run one request through this node's application, in process, and collect the answer:
+    one another node forwarded (run here, whatever happens), or with `forwarded` False one of this
+    node's own (a websocket's command, routed like any request)."""
     body = base64.b64decode(request.body)
     scope: Scope = {
         "type": "http",
@@ -143,8 +145,9 @@ async def run_asgi(app: ASGIApp, request: ForwardedRequest) -> ForwardedResponse
         "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers],
         "client": (request.client, 0),
         "server": ("cluster", 0),
-        FORWARDED: True,
     }
+    if forwarded:
+        scope[FORWARDED] = True
     sent = False
 
     async def receive() -> Message:

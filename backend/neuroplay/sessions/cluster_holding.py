@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import secrets
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..store import Checkpoint, CheckpointWriter, Store
 from .hub import Hub
@@ -46,6 +46,9 @@ class ClusterHolding:
     _hubs: dict[str, Hub]
     _lock: threading.Lock
     _load_lock: threading.Lock
+    # The node's live publisher (cluster/live_publisher.py), set by the cluster membership: every
+    # session this node holds is published for watchers on other nodes. None: nobody elsewhere.
+    live: Any = None
 
     def get(self, session_id: str) -> Session:
         raise NotImplementedError  # SessionManager's
@@ -96,6 +99,7 @@ class ClusterHolding:
         takes the session resumes from it: cluster/failover.py)."""
         with self._lock:
             session = self._sessions.pop(lease.session, None)
+        self._unpublish(lease.session)  # first: the new holder publishes it now
         if session is not None:
             session.close()
         hub = self._hubs.get(lease.session)
@@ -108,6 +112,7 @@ class ClusterHolding:
         with self._lock:
             self._sessions.pop(session.id, None)
         session.close()
+        self._unpublish(session.id)
         self.writer.wait_for(session.id)
         if self.cluster is not None:
             self.cluster.give_up(session.id)
@@ -150,4 +155,13 @@ class ClusterHolding:
         with self._load_lock, self._lock:  # no load in between: a session loaded again stays held
             if session_id in self._sessions:
                 return
+            self._unpublish(session_id)
             self.cluster.give_up(session_id)  # type: ignore[union-attr]
+
+    def _publish(self, session: Session) -> None:
+        if self.live is not None:
+            self.live.add(session)
+
+    def _unpublish(self, session_id: str) -> None:
+        if self.live is not None:
+            self.live.remove(session_id)

@@ -106,6 +106,7 @@ class Subscriber:
         # Set when the session left this node (many servers: its lease went to another): the
         # connection is closed after what is queued, and the client's resume reconnects it.
         self.close_reason: str | None = None
+        self.owner_token: str | None = None  # kept once `auth` proved it, for commands sent elsewhere
 
     def push_text(self, text: str) -> None:
         if len(self.texts) >= MAX_PENDING_TEXTS:

@@ -35,6 +35,9 @@ class HubSource(Protocol):
     def id(self) -> str: ...
 
     @property
+    def owner_token_hash(self) -> str: ...  # the websocket's `auth` checks a token against it
+
+    @property
     def state_version(self) -> int: ...
 
     @property

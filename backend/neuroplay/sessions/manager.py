@@ -33,6 +33,7 @@ from .capture import capture
 from .cluster_holding import ClusterHolding
 from .engine_pool import EnginePool
 from .hub import Hub
+from .hub_source import HubSource
 from .restore import forked, restore
 from .retention import RetentionSweep, retention_reason, unused_since
 from .session import Session, SessionError
@@ -223,24 +224,36 @@ class SessionManager(ClusterHolding):
         return deleted
 
     @staticmethod
-    def is_owner(session: Session, token: str | None) -> bool:
+    def is_owner(session: HubSource, token: str | None) -> bool:
         return token is not None and hmac.compare_digest(session.owner_token_hash, hash_token(token))
 
-    def hub(self, session: Session) -> Hub:
-        """The running hub of a session, started on first use (call from the event loop)."""
+    def hub(self, session: HubSource) -> Hub:
+        """The running hub of a session (or of a mirror of one another node holds), started on
+        first use (call from the event loop)."""
         hub = self._hubs.get(session.id)
-        if hub is None or hub.task is None or hub.task.done():
+        if hub is None or hub.task is None or hub.task.done() or hub.session is not session:
             hub = Hub(session, self.settings.display_hz)
             self._hubs[session.id] = hub
+        return hub
+
+    def live_hub(self, session_id: str) -> Hub | None:
+        """The session's hub if one is running and not ended (its watchers are still served)."""
+        hub = self._hubs.get(session_id)
+        if hub is None or hub.task is None or hub.task.done() or hub.ended is not None:
+            return None
         return hub
 
     def start_hub(self, hub: Hub) -> None:
         if hub.task is None or hub.task.done():
             hub.task = asyncio.get_running_loop().create_task(hub.run())
 
-    def forget_hub(self, hub: Hub) -> None:
-        if not hub.subscribers and self._hubs.get(hub.session.id) is hub:
+    def forget_hub(self, hub: Hub) -> bool:
+        """Drop the hub once nobody watches through it; whether nobody does."""
+        if hub.subscribers:
+            return False
+        if self._hubs.get(hub.session.id) is hub:
             del self._hubs[hub.session.id]
+        return True
 
     # ---- uploaded files: a budget, and deleting only what nobody uses ----
     @contextmanager
@@ -342,6 +355,7 @@ class SessionManager(ClusterHolding):
         with self._lock:
             self._sessions[session.id] = session
             self._unload_beyond_cap()
+        self._publish(session)
 
     def _load(self, session_id: str) -> Session:
         with self._load_lock:
