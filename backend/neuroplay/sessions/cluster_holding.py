@@ -12,6 +12,7 @@ import secrets
 import threading
 from typing import TYPE_CHECKING, Any
 
+from ..schemas.stream import ErrorMessage
 from ..store import Checkpoint, CheckpointWriter, Store
 from .hub import Hub
 from .session import Session
@@ -104,7 +105,19 @@ class ClusterHolding:
             session.close()
         hub = self._hubs.get(lease.session)
         if hub is not None:
-            hub.end("moved")
+            hub.end("the session left this server", self._why_lost())
+
+    def _why_lost(self) -> ErrorMessage:
+        """What the watchers of a session whose lease was lost here are told."""
+        try:
+            answers = self.cluster is not None and bool(self.cluster.redis.ping())
+        except Exception:
+            answers = False
+        if answers:
+            message = "the session moved to another server; reconnecting"
+            return ErrorMessage(code="moved", message=message, problem="session_moving")
+        message = "the servers' shared live store (Redis) does not answer; reconnecting when it does"
+        return ErrorMessage(code="unavailable", message=message, problem="cluster_unavailable")
 
     def hand_over(self, session: Session) -> None:
         """Stop the session here, write its checkpoint and give its lease up, so another node takes

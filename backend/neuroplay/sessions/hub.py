@@ -18,7 +18,7 @@ import time
 from typing import Literal
 
 from ..schemas.session import MetricPoint, SessionStatus
-from ..schemas.stream import HistoryMessage, MetricsMessage, StateMessage, ViewName
+from ..schemas.stream import ErrorMessage, HistoryMessage, MetricsMessage, StateMessage, ViewName
 from ..views.series import thin_batch_losses
 from .hub_source import HubFrames, HubSource
 from .session_views import ProbeKey
@@ -249,10 +249,13 @@ class Hub:
         self._joined: dict[tuple[bytes, ...], bytes] = {}  # shared by the watchers (Subscriber.joined)
         self.task: asyncio.Task[None] | None = None
         self.ended: str | None = None  # why the session is no longer here (set from any thread)
+        self.notice: ErrorMessage | None = None  # what its watchers are told before they are let go
 
-    def end(self, reason: str) -> None:
-        """The session left this node: its watchers are disconnected at the next tick, to
-        reconnect (wherever the session is now). Thread-safe: one assignment the loop reads."""
+    def end(self, reason: str, notice: ErrorMessage | None = None) -> None:
+        """The session left this node: its watchers are told `notice` (if any) and disconnected
+        at the next tick, to reconnect (wherever the session is now). Thread-safe: assignments the
+        loop reads."""
+        self.notice = notice
         self.ended = reason
 
     def add(self, sub: Subscriber) -> None:
@@ -301,7 +304,10 @@ class Hub:
         s = self.session
         subs = list(self.subscribers)
         if self.ended is not None:
+            text = self.notice.model_dump_json() if self.notice is not None else None
             for sub in subs:
+                if sub.close_reason is None and text is not None:
+                    sub.push_text(text)
                 sub.close_reason = self.ended
                 sub.wakeup.set()
             return
