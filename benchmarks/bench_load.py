@@ -142,20 +142,24 @@ def run_round(r: Round, tmp: Path) -> dict:
         env["NEUROPLAY_ENGINE_NICE"] = str(r.engine_nice)
     server = LiveServer(tmp, env=env)
     try:
-        return _measure(server, r)
+        return measure([server], r)
     finally:
         server.stop()
 
 
-def _measure(server: LiveServer, r: Round) -> dict:
+def measure(servers: list[LiveServer], r: Round) -> dict:
+    """One round against these servers: one, or the nodes of a classroom (benchmarks/bench_cluster.py),
+    whose watchers are spread over them in turn; sessions are created and commanded through the first
+    (a node of several sends each command on to the session's holder), whose health is polled."""
+    server = servers[0]
     http = Requests(server.url)
-    idle_rss = rss_mb(server.process.pid)
+    idle_rss = sum(rss_mb(s.process.pid) for s in servers)
     created = [http.call("POST", "/api/sessions", json={}).raise_for_status().json() for _ in range(r.sessions + 1)]
     ids = [c["id"] for c in created]
     auth = {c["id"]: {"Authorization": f"Bearer {c['owner_token']}"} for c in created}
     teacher = ids[0]
     watched = [teacher] * r.watchers + ids[1:]  # the teacher's projected run, then one watcher per student
-    jobs = [(i, f"{server.ws_url}/api/sessions/{sid}/stream", sid) for i, sid in enumerate(watched)]
+    jobs = [(i, f"{servers[i % len(servers)].ws_url}/api/sessions/{sid}/stream", sid) for i, sid in enumerate(watched)]
 
     ctx = mp.get_context("spawn")  # clean processes: nothing of this one's state or threads
     load_before = os.getloadavg()
@@ -185,19 +189,20 @@ def _measure(server: LiveServer, r: Round) -> dict:
     shared.window[1] = shared.window[0] + r.seconds
     load_samples = []
     time.sleep(r.warmup)
-    engines = server.engine_pids()
+    engines = [pid for s in servers for pid in s.engine_pids()]
     generator = [p.pid for p in [poller, *clients]]
-    cpu0 = (ticks(server.process.pid), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
+    pids = [s.process.pid for s in servers]
+    cpu0 = (sum(ticks(p) for p in pids), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
     spy = start_profile(server.process.pid, r.seconds, r.profile)
     t0 = time.monotonic()
     while time.monotonic() < shared.window[1]:
         time.sleep(min(STRETCH_SECONDS, max(0.0, shared.window[1] - time.monotonic())))
         load_samples.append(os.getloadavg()[0])
     elapsed = time.monotonic() - t0
-    cpu1 = (ticks(server.process.pid), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
+    cpu1 = (sum(ticks(p) for p in pids), sum(ticks(p) for p in engines), sum(ticks(p) for p in generator))
     if spy is not None:
         spy.wait()
-    server_rss = rss_mb(server.process.pid)
+    server_rss = sum(rss_mb(p) for p in pids)
     engine_pss = [pss_mb(p) for p in engines]
 
     pauses = http.commands("pause", ids, auth)
@@ -228,7 +233,7 @@ def _measure(server: LiveServer, r: Round) -> dict:
         commands=(plays, pauses),
         tail_seconds=tail_seconds,
         load=(load_before, load_samples, os.getloadavg()),
-        log=server.log_path.read_text(),
+        log="".join(s.log_path.read_text() for s in servers),
     )
 
 

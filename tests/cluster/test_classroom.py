@@ -160,3 +160,33 @@ def test_a_node_that_wakes_up_after_losing_its_leases_cannot_overwrite_the_new_h
     assert room.holder(sid) == new_holder
     assert status == "running"
     assert state_via(room, new_holder, sid)["status"] == "running"
+
+
+def test_a_node_stopped_gracefully_hands_its_sessions_over_with_nothing_lost(
+    tmp_path: Path, postgres_admin_url: str, redis_url: str, redis_prefix: str
+) -> None:
+    with classroom(tmp_path, postgres_admin_url, redis_url, redis_prefix, "a") as room:
+        with room.client("a") as a:
+            playing = []
+            for _ in range(3):
+                sid, auth = create(a, MLP)
+                assert command(a, sid, auth, "play")["status"] == "running"
+                playing.append(sid)
+            idle, _ = create(a, MLP)
+        room.start("b")
+        stopped_at = time.monotonic()
+        assert room.nodes["a"].stop(signal.SIGTERM, timeout=30)  # saves everything, then hands over
+        final = {sid: saved(room, sid) for sid in playing}
+        for sid in playing:
+            assert final[sid][0] == "paused" and final[sid][1] > 0  # written at the step it stopped
+        # No lease to wait out: b plays them on at once, from exactly where a stopped.
+        wait_for(lambda: all(room.holder(sid) == "b" for sid in playing), timeout=10, what="b took them")
+        handed_over = time.monotonic() - stopped_at
+        assert handed_over < LEASE_SECONDS + 8, handed_over
+        with room.client("b") as b:
+            for sid in playing:
+                wait_for(lambda sid=sid: state_via(room, "b", sid)["status"] == "running", timeout=10, what="playing")
+                history = b.get(f"/api/sessions/{sid}").json()["history"]
+                assert any(p["step"] == final[sid][1] for p in history)  # the curve goes on from there
+            assert b.get(f"/api/sessions/{idle}").json()["status"] == "idle"  # what was not playing stays so
+        assert not room.redis.smembers(f"{room.prefix}resume")

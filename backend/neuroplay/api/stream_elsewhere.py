@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import WebSocket
 
+from ..schemas.error_codes import ERROR_CODES, coded
 from ..schemas.stream import CommandMessage
 from ..sessions.hub import Hub
 from ..sessions.manager import SessionManager
@@ -100,7 +101,11 @@ async def command_elsewhere(ws: WebSocket, session_id: str, msg: CommandMessage,
     )
     answer = await run_asgi(ws.app, request, forwarded=False)
     payload = json.loads(base64.b64decode(answer.body) or b"{}")
-    if answer.status != 200:
-        raise SessionError(payload.get("message") or f"the command failed ({answer.status})")
+    if answer.status != 200:  # the holder's error, with its code, for the learner's language
+        message = payload.get("message") or f"the command failed ({answer.status})"
+        params = payload.get("params") or {}
+        if payload.get("code") in ERROR_CODES:
+            raise coded(SessionError(message), payload["code"], **params)
+        raise coded(SessionError(message), "command_failed", kind=f"HTTP {answer.status}")
     result: dict[str, Any] = payload
     return result
