@@ -85,3 +85,19 @@ def test_the_relay_benchmark_runs_through_a_real_redis(redis_url: str) -> None:
     with ThreadPoolExecutor(1) as pool:  # its own loop: a browser test's Playwright may hold this thread's
         rows = pool.submit(asyncio.run, bench_relay.measure(redis_url, frames=3)).result()
     assert [row[0] for row in rows] == ["metric point (+25 losses)", "tensor frame (~80 KB)"]
+
+
+def test_the_cluster_benchmark_runs_on_two_real_nodes(tmp_path, postgres_admin_url: str, redis_url: str) -> None:
+    import bench_cluster
+    from bench_load import Round, measure
+
+    with bench_cluster.nodes(2, tmp_path, postgres_admin_url, redis_url, {}) as servers:
+        rows = bench_cluster.command_latency(servers, repeats=3)
+        assert [row[0] for row in rows] == [
+            "step, sent to the holder",
+            "step, sent to another node",
+            "pause of a training session, sent to another node",
+        ]
+        result = measure(servers, Round(3, 2, seconds=2.0, warmup=1.0))
+    assert result["watchers"] == 5 and result["with a gap"] == 0 and result["out of order"] == 0
+    assert result["5xx"] == 0 and result["tensor messages received, all watchers, whole run"] >= 5

@@ -178,3 +178,10 @@ class ClusterHolding:
     def _unpublish(self, session_id: str) -> None:
         if self.live is not None:
             self.live.remove(session_id)
+
+    def _held_elsewhere(self, session_id: str) -> bool:
+        """Whether another node holds the session now (False on the single server)."""
+        if self.cluster is None:
+            return False
+        holder = self.cluster.holder(session_id)
+        return holder is not None and holder != self.cluster.id

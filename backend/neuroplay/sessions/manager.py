@@ -207,6 +207,8 @@ class SessionManager(ClusterHolding):
         recent = time.monotonic() - days * 86400
         deleted = []
         for session_id in self.store.retention_candidates(unused_since(days)):
+            if self._held_elsewhere(session_id):
+                continue  # another node has it loaded (many servers): in use
             with self._load_lock:  # nobody loads it while it goes
                 with self._lock:
                     live = self._sessions.get(session_id)
@@ -216,6 +218,7 @@ class SessionManager(ClusterHolding):
                 self.writer.wait_for(session_id)  # its last checkpoint is settled before the row goes
                 if self.store.delete_session(session_id, retention_reason(days)):
                     deleted.append(session_id)
+                    self._unpublish(session_id)
                     self._opened_written.pop(session_id, None)
                 elif live is not None:
                     self._add(live)  # a fork of it appeared meanwhile: it stays
