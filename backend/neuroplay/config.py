@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="How much lower the engine processes' CPU priority is than the server's (Unix nice "
         "steps), so training never keeps the server from answering; 0: the same priority.",
     )
+    engine_idle_class: bool = Field(
+        False,
+        description="Run the engine processes in Linux's SCHED_IDLE class: they train only on cycles the "
+        "server (and every other normal process) does not want, so answering never waits for training.",
+    )
     max_training_sessions: int = Field(
         32, ge=1, description="Sessions training at once (each in its own engine process); play beyond is refused."
     )

@@ -45,3 +45,21 @@ def test_engine_processes_share_the_servers_scheduler_group_so_their_niceness_co
         pool.release(worker)
     finally:
         pool.close()
+
+
+def test_engine_processes_can_train_in_the_idle_scheduling_class() -> None:
+    # SCHED_IDLE: only cycles no normal process wants, so the server's loop never waits behind them.
+    pool = EnginePool(spares=1, nice=0, idle=True)
+    try:
+        worker = pool.acquire()
+        assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE
+        pool.release(worker)
+    finally:
+        pool.close()
+    pool = EnginePool(spares=1, nice=0, idle=False)
+    try:
+        worker = pool.acquire()
+        assert os.sched_getscheduler(worker.pid) == os.SCHED_OTHER
+        pool.release(worker)
+    finally:
+        pool.close()

@@ -49,14 +49,17 @@ class EngineGone(Exception):
         self.exit_code = exit_code
 
 
-def lower_priority(pid: int, nice: int) -> None:
-    """Run process `pid` `nice` steps nicer than this one (never nicer than 19, the least priority).
-    Set from here rather than in the child, so it holds from its first import on; a failure (a
-    sandbox that forbids it) only costs priority, so it is logged, not raised."""
-    if nice <= 0:
-        return
+def lower_priority(pid: int, nice: int, idle: bool = False) -> None:
+    """Run process `pid` `nice` steps nicer than this one (never nicer than 19, the least priority),
+    and with `idle` in Linux's SCHED_IDLE class (only cycles no normal process wants; any process
+    may choose it for itself or its children). Set from here rather than in the child, so it holds
+    from its first import on; a failure (a sandbox that forbids it) only costs priority, so it is
+    logged, not raised."""
     try:
-        os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+        if nice > 0:
+            os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+        if idle and hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
     except OSError as exc:
         logger.warning("engine %s: could not lower its priority: %s", pid, exc)
 
@@ -64,7 +67,7 @@ def lower_priority(pid: int, nice: int) -> None:
 class EngineWorker:
     """One engine process, its socket and the thread that reads it."""
 
-    def __init__(self, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE) -> None:
+    def __init__(self, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE, idle: bool = False) -> None:
         ours, theirs = socket.socketpair()
         # In the environment, so the BLAS library reads it when NumPy loads it, before any thread starts.
         env = os.environ | dict.fromkeys(THREAD_VARIABLES, str(threads))
@@ -79,7 +82,7 @@ class EngineWorker:
             process_group=0,
         )
         theirs.close()
-        lower_priority(self.process.pid, nice)
+        lower_priority(self.process.pid, nice, idle)
         self.conn = Connection(ours.detach())
         self.data_key = ""  # the data the process holds (it keeps the last it was sent)
         self._job_ids = itertools.count(1)
@@ -196,12 +199,18 @@ class PoolClosed(RuntimeError):
 
 class EnginePool:
     def __init__(
-        self, spares: int = 1, max_busy: int = 32, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE
+        self,
+        spares: int = 1,
+        max_busy: int = 32,
+        threads: int = ENGINE_THREADS,
+        nice: int = ENGINE_NICE,
+        idle: bool = False,
     ) -> None:
         self.spares = spares
         self.max_busy = max_busy
         self.threads = threads
         self.nice = nice
+        self.idle = idle  # SCHED_IDLE (lower_priority)
         self._idle: list[EngineWorker] = []
         self._busy: set[EngineWorker] = set()
         self._closed = False
@@ -234,7 +243,7 @@ class EnginePool:
             self._idle = [worker for worker in self._idle if worker.alive]
             worker = self._idle.pop() if self._idle else None
             if worker is None:
-                worker = EngineWorker(self.threads, self.nice)
+                worker = EngineWorker(self.threads, self.nice, self.idle)
             self._busy.add(worker)
         self._close_in_background(dead)
         threading.Thread(target=self._top_up, daemon=True, name="engine-spares").start()
@@ -265,7 +274,9 @@ class EnginePool:
             with self._lock:
                 if self._closed or len(self._idle) >= self.spares:
                     return
-            worker = EngineWorker(self.threads, self.nice)  # outside the lock: starting a process takes milliseconds
+            worker = EngineWorker(
+                self.threads, self.nice, self.idle
+            )  # outside the lock: starting a process takes milliseconds
             with self._lock:
                 if not self._closed:
                     self._idle.append(worker)

@@ -97,7 +97,12 @@ class SessionManager(ClusterHolding):
             cluster.on_lease_lost(self._lease_lost)
         self.parsed_uploads = ParsedUploads(store.get_upload)
         self.writer = CheckpointWriter(store, on_result=self._checkpoint_result)
-        self.engines = EnginePool(settings.engine_spares, settings.max_training_sessions, nice=settings.engine_nice)
+        self.engines = EnginePool(
+            settings.engine_spares,
+            settings.max_training_sessions,
+            nice=settings.engine_nice,
+            idle=settings.engine_idle_class,
+        )
         self.view_worker = ViewWorker()  # the one thread that encodes playing sessions' views
         self._sessions: dict[str, Session] = {}
         self._hubs: dict[str, Hub] = {}
