@@ -73,9 +73,10 @@ class Settings(BaseSettings):
         "steps), so training never keeps the server from answering; 0: the same priority.",
     )
     engine_idle_class: bool = Field(
-        False,
+        True,
         description="Run the engine processes in Linux's SCHED_IDLE class: they train only on cycles the "
-        "server (and every other normal process) does not want, so answering never waits for training.",
+        "server (and every other normal process) does not want, so answering never waits for training "
+        "(docs/decisions.md); false: only engine_nice.",
     )
     max_training_sessions: int = Field(
         32, ge=1, description="Sessions training at once (each in its own engine process); play beyond is refused."

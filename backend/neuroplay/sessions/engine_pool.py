@@ -67,7 +67,7 @@ def lower_priority(pid: int, nice: int, idle: bool = False) -> None:
 class EngineWorker:
     """One engine process, its socket and the thread that reads it."""
 
-    def __init__(self, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE, idle: bool = False) -> None:
+    def __init__(self, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE, idle: bool = True) -> None:
         ours, theirs = socket.socketpair()
         # In the environment, so the BLAS library reads it when NumPy loads it, before any thread starts.
         env = os.environ | dict.fromkeys(THREAD_VARIABLES, str(threads))
@@ -204,7 +204,7 @@ class EnginePool:
         max_busy: int = 32,
         threads: int = ENGINE_THREADS,
         nice: int = ENGINE_NICE,
-        idle: bool = False,
+        idle: bool = True,
     ) -> None:
         self.spares = spares
         self.max_busy = max_busy
