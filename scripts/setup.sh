@@ -68,3 +68,8 @@ fi
 if [ "$want_test" = 1 ] && ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && ! command -v redis-server >/dev/null; then
   apt_install redis-server
 fi
+
+# The classroom's proxy is checked for real: deploy/nginx.conf in front of two nodes (tests/cluster/).
+if [ "$want_test" = 1 ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  apt_install nginx-light
+fi
