@@ -38,7 +38,9 @@ def local_conf(room: Classroom, folder: Path, port: int) -> str:
 
 
 @pytest.fixture()
-def proxied(tmp_path: Path, postgres_admin_url: str, redis_url: str, redis_prefix: str) -> Iterator[tuple[Classroom, str]]:
+def proxied(
+    tmp_path: Path, postgres_admin_url: str, redis_url: str, redis_prefix: str
+) -> Iterator[tuple[Classroom, str]]:
     with classroom(tmp_path / "nodes", postgres_admin_url, redis_url, redis_prefix, "a", "b") as room:
         folder, port = tmp_path / "nginx", free_port()
         folder.mkdir()
