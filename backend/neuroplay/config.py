@@ -74,9 +74,9 @@ class Settings(BaseSettings):
     )
     engine_idle_class: bool = Field(
         True,
-        description="Run the engine processes in Linux's SCHED_IDLE class: they train only on cycles the "
-        "server (and every other normal process) does not want, so answering never waits for training "
-        "(docs/decisions.md); false: only engine_nice.",
+        description="While the sessions training fill the machine's cores, run their engine processes in "
+        "Linux's SCHED_IDLE class: they train only on cycles the server (and every other normal process) "
+        "does not want, so answering never waits for training (docs/decisions.md); false: engine_nice only.",
     )
     max_training_sessions: int = Field(
         32, ge=1, description="Sessions training at once (each in its own engine process); play beyond is refused."

@@ -47,19 +47,28 @@ def test_engine_processes_share_the_servers_scheduler_group_so_their_niceness_co
         pool.close()
 
 
-def test_engine_processes_can_train_in_the_idle_scheduling_class() -> None:
-    # SCHED_IDLE: only cycles no normal process wants, so the server's loop never waits behind them.
-    pool = EnginePool(spares=1, nice=0, idle=True)
+def test_engines_that_fill_the_cores_train_in_the_idle_class_and_leave_it_when_they_do_not() -> None:
+    # SCHED_IDLE: only cycles no normal process wants, so the server's loop never waits behind a
+    # crowd of engines; fewer engines than cores each have one and run normally, at full speed.
+    pool = EnginePool(spares=0, nice=0, cores=2)
     try:
-        worker = pool.acquire()
-        assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE
-        pool.release(worker)
+        first = pool.acquire()
+        assert os.sched_getscheduler(first.pid) == os.SCHED_OTHER and not pool.crowded
+        second = pool.acquire()
+        assert pool.crowded
+        assert os.sched_getscheduler(first.pid) == os.sched_getscheduler(second.pid) == os.SCHED_IDLE
+        third = pool.acquire()  # joins the crowd
+        assert os.sched_getscheduler(third.pid) == os.SCHED_IDLE
+        pool.release(third)
+        pool.release(second)
+        assert not pool.crowded and os.sched_getscheduler(first.pid) == os.SCHED_OTHER
+        pool.release(first)
     finally:
         pool.close()
-    pool = EnginePool(spares=1, nice=0, idle=False)
+    pool = EnginePool(spares=0, nice=0, idle_when_crowded=False, cores=1)
     try:
         worker = pool.acquire()
-        assert os.sched_getscheduler(worker.pid) == os.SCHED_OTHER
+        assert os.sched_getscheduler(worker.pid) == os.SCHED_OTHER and not pool.crowded
         pool.release(worker)
     finally:
         pool.close()

@@ -49,25 +49,34 @@ class EngineGone(Exception):
         self.exit_code = exit_code
 
 
-def lower_priority(pid: int, nice: int, idle: bool = False) -> None:
-    """Run process `pid` `nice` steps nicer than this one (never nicer than 19, the least priority),
-    and with `idle` in Linux's SCHED_IDLE class (only cycles no normal process wants; any process
-    may choose it for itself or its children). Set from here rather than in the child, so it holds
-    from its first import on; a failure (a sandbox that forbids it) only costs priority, so it is
-    logged, not raised."""
+def lower_priority(pid: int, nice: int) -> None:
+    """Run process `pid` `nice` steps nicer than this one (never nicer than 19, the least priority).
+    Set from here rather than in the child, so it holds from its first import on; a failure (a
+    sandbox that forbids it) only costs priority, so it is logged, not raised."""
+    if nice <= 0:
+        return
     try:
-        if nice > 0:
-            os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
-        if idle and hasattr(os, "SCHED_IDLE"):
-            os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
     except OSError as exc:
         logger.warning("engine %s: could not lower its priority: %s", pid, exc)
+
+
+def set_idle_class(pid: int, idle: bool) -> None:
+    """Put process `pid` in Linux's SCHED_IDLE class (only cycles no normal process wants; any
+    process may choose it for its children) or back in the normal one (allowed to the same user
+    within RLIMIT_NICE; a refusal is logged: it only costs training speed)."""
+    if not hasattr(os, "SCHED_IDLE"):
+        return
+    try:
+        os.sched_setscheduler(pid, os.SCHED_IDLE if idle else os.SCHED_OTHER, os.sched_param(0))
+    except OSError as exc:
+        logger.warning("engine %s: could not change its scheduling class: %s", pid, exc)
 
 
 class EngineWorker:
     """One engine process, its socket and the thread that reads it."""
 
-    def __init__(self, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE, idle: bool = True) -> None:
+    def __init__(self, threads: int = ENGINE_THREADS, nice: int = ENGINE_NICE) -> None:
         ours, theirs = socket.socketpair()
         # In the environment, so the BLAS library reads it when NumPy loads it, before any thread starts.
         env = os.environ | dict.fromkeys(THREAD_VARIABLES, str(threads))
@@ -82,7 +91,7 @@ class EngineWorker:
             process_group=0,
         )
         theirs.close()
-        lower_priority(self.process.pid, nice, idle)
+        lower_priority(self.process.pid, nice)
         self.conn = Connection(ours.detach())
         self.data_key = ""  # the data the process holds (it keeps the last it was sent)
         self._job_ids = itertools.count(1)
@@ -204,13 +213,19 @@ class EnginePool:
         max_busy: int = 32,
         threads: int = ENGINE_THREADS,
         nice: int = ENGINE_NICE,
-        idle: bool = True,
+        idle_when_crowded: bool = True,
+        cores: int | None = None,
     ) -> None:
+        """`idle_when_crowded`: while at least `cores` (the machine's) processes train, they all
+        train in SCHED_IDLE (set_idle_class), so the server's loop never waits behind them; with
+        fewer, each has a core and runs at `nice` alone, at full speed (docs/decisions.md)."""
         self.spares = spares
         self.max_busy = max_busy
         self.threads = threads
         self.nice = nice
-        self.idle = idle  # SCHED_IDLE (lower_priority)
+        self.idle_when_crowded = idle_when_crowded
+        self.cores = cores or os.cpu_count() or 1
+        self._crowded = False  # whether the busy processes are in SCHED_IDLE now
         self._idle: list[EngineWorker] = []
         self._busy: set[EngineWorker] = set()
         self._closed = False
@@ -243,8 +258,11 @@ class EnginePool:
             self._idle = [worker for worker in self._idle if worker.alive]
             worker = self._idle.pop() if self._idle else None
             if worker is None:
-                worker = EngineWorker(self.threads, self.nice, self.idle)
+                worker = EngineWorker(self.threads, self.nice)
             self._busy.add(worker)
+            if self._crowded:
+                set_idle_class(worker.pid, True)  # it joins the crowd
+            self._reclass()
         self._close_in_background(dead)
         threading.Thread(target=self._top_up, daemon=True, name="engine-spares").start()
         return worker
@@ -254,6 +272,9 @@ class EnginePool:
         worker.release()
         with self._lock:
             self._busy.discard(worker)
+            if self._crowded and worker.alive:
+                set_idle_class(worker.pid, False)  # a spare starts its next job as any other
+            self._reclass()
             keep = worker.alive and not self._closed and len(self._idle) <= self.spares
             if keep:
                 self._idle.append(worker)
@@ -274,15 +295,30 @@ class EnginePool:
             with self._lock:
                 if self._closed or len(self._idle) >= self.spares:
                     return
-            worker = EngineWorker(
-                self.threads, self.nice, self.idle
-            )  # outside the lock: starting a process takes milliseconds
+            worker = EngineWorker(self.threads, self.nice)  # outside the lock: starting takes milliseconds
             with self._lock:
                 if not self._closed:
                     self._idle.append(worker)
                     continue
             worker.close()
             return
+
+    def _reclass(self) -> None:
+        """Under the lock: move every busy process into SCHED_IDLE when they fill the cores, and
+        back out when they no longer do."""
+        crowded = self.idle_when_crowded and len(self._busy) >= self.cores
+        if crowded == self._crowded:
+            return
+        self._crowded = crowded
+        for worker in self._busy:
+            if worker.alive:
+                set_idle_class(worker.pid, crowded)
+
+    @property
+    def crowded(self) -> bool:
+        """Whether the training processes are in SCHED_IDLE now (diagnostics and tests)."""
+        with self._lock:
+            return self._crowded
 
     @staticmethod
     def _close_in_background(workers: list[EngineWorker]) -> None:

@@ -101,7 +101,7 @@ class SessionManager(ClusterHolding):
             settings.engine_spares,
             settings.max_training_sessions,
             nice=settings.engine_nice,
-            idle=settings.engine_idle_class,
+            idle_when_crowded=settings.engine_idle_class,
         )
         self.view_worker = ViewWorker()  # the one thread that encodes playing sessions' views
         self._sessions: dict[str, Session] = {}
