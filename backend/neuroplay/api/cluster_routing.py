@@ -100,12 +100,19 @@ class ClusterRouting:
                 self.manager.get(session_id)
                 return None
             except HeldElsewhere as exc:
-                cluster = self.manager.cluster
-                if cluster is None or cluster.is_alive(exc.node) or time.monotonic() > deadline:
+                if self._holder_answers(exc.node) or time.monotonic() > deadline:
                     return exc.node
                 time.sleep(0.1)
             except Exception:
                 return None
+
+    def _holder_answers(self, node: str) -> bool:
+        """Whether the node's heartbeat is alive (True when that cannot be told: ask it anyway)."""
+        cluster = self.manager.cluster
+        try:
+            return cluster is None or cluster.is_alive(node)
+        except Exception:  # Redis away: the forward then says so (a timeout), not a 500 here
+            return True
 
 
 async def _read_body(receive: Receive) -> bytes | None:
