@@ -56,7 +56,9 @@ def test_clipping_turned_on_after_a_divergence_lets_training_go_on(engines: Engi
     session.watch(frozenset({"grad_norms"}), None)
     session.command("step")  # the step that failed, from the same weights, now clipped
     assert session.step == failed_at  # taken (a manual step leaves the status to play: see below)
-    records = {h.name: (h, d) for _, (_, _, frame) in session.views.series for h, d in decode_tensor_message(frame)}
+    records = {
+        h.name: (h, d) for _, (_, _, frame) in session.views.series_since(0) for h, d in decode_tensor_message(frame)
+    }
     header, before = records["grad_norm_global"]
     assert header.first_step == failed_at and before[0] > 1e19  # beyond float32's squares
     np.testing.assert_allclose(records["grad_norm_global_clipped"][1], [1.0], rtol=1e-6)

@@ -55,6 +55,12 @@ class LeaseKeeper:
             except Exception:  # Redis is down: the lease expires by itself
                 logger.warning("lease of %s could not be released; it expires with its TTL", session)
 
+    def lease(self, session: str) -> Lease | None:
+        """The session's lease if this node keeps it."""
+        with self._lock:
+            held = self._held.get(session)
+        return None if held is None else held[0]
+
     def held(self) -> list[Lease]:
         with self._lock:
             return [lease for lease, _ in self._held.values()]

@@ -21,7 +21,7 @@ from typing import Literal
 from ..schemas.live import LiveCounters, LiveDelta, LiveSnapshot
 from ..schemas.session import MetricPoint, SessionState, SessionStatus
 from ..sessions.history import MetricHistory
-from ..sessions.session_views import MAX_SERIES_PIECES, BatchLossLog
+from ..sessions.session_views import BatchLossLog, SeriesLog
 from ..sessions.telemetry import EncodedRecord
 
 Applied = Literal["applied", "skipped", "gap"]
@@ -40,21 +40,10 @@ class ReplicaViews:
 
     def __init__(self) -> None:
         self.batch_losses = BatchLossLog()
-        self.series: list[tuple[int, EncodedRecord]] = []
-        self._serial = 0
-
-    def add_series(self, pieces: list[EncodedRecord]) -> None:
-        for piece in pieces:
-            self._serial += 1
-            self.series.append((self._serial, piece))
-        del self.series[: max(0, len(self.series) - MAX_SERIES_PIECES)]
+        self.series = SeriesLog()
 
     def series_since(self, serial: int) -> list[tuple[int, EncodedRecord]]:
-        pieces = self.series
-        i = len(pieces)
-        while i > 0 and pieces[i - 1][0] > serial:
-            i -= 1
-        return pieces[i:]
+        return self.series.since(serial)
 
 
 class LiveReplica:
@@ -159,7 +148,7 @@ class LiveReplica:
         fresh = [piece for serial, piece in zip(serials, pieces) if serial > self._series_serial]
         if serials:
             self._series_serial = max(self._series_serial, serials[-1])
-        self.views.add_series(fresh)
+        self.views.series.add(fresh)
 
     def _take_counters(self, counters: LiveCounters) -> None:
         # The generation moves with a reset or a snapshot only, together with the history it goes with.

@@ -75,7 +75,7 @@ class ClusterNode:
         return self.keeper.take(session_id, floor)
 
     def holds(self, session_id: str) -> Lease | None:
-        return next((lease for lease in self.keeper.held() if lease.session == session_id), None)
+        return self.keeper.lease(session_id)
 
     def give_up(self, session_id: str) -> None:
         self.keeper.give_up(session_id)

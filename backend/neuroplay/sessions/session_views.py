@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
+from typing import TypeVar
 
 from ..engine import Network, StepResult, Trainer
 from ..schemas.error_codes import coded
@@ -45,11 +46,7 @@ class BatchLossLog:
             del self.pairs[: len(self.pairs) - MAX_BATCH_LOSSES]
 
     def since(self, step: int) -> list[tuple[int, float]]:
-        pairs = self.pairs
-        i = len(pairs)
-        while i > 0 and pairs[i - 1][0] > step:
-            i -= 1
-        return pairs[i:]
+        return after(self.pairs, step)
 
     def clear(self) -> None:
         self.pairs = []
@@ -57,6 +54,40 @@ class BatchLossLog:
     def truncate_after(self, step: int) -> None:
         """Drop the pairs after `step` (the session went back to it)."""
         self.pairs = [pair for pair in self.pairs if pair[0] <= step]
+
+
+T = TypeVar("T")
+
+
+def after(items: list[tuple[int, T]], number: int) -> list[tuple[int, T]]:
+    """The items numbered after `number` (numbered in increasing order; the new ones are few, so
+    scanning back from the end beats a bisect)."""
+    i = len(items)
+    while i > 0 and items[i - 1][0] > number:
+        i -= 1
+    return items[i:]
+
+
+class SeriesLog:
+    """Encoded series pieces (grad_norms), numbered as they come, the newest MAX_SERIES_PIECES kept:
+    series are not latest-wins (each piece covers other steps), so a hub hands every new one to the
+    watchers of its view once. The numbering goes on across `clear`."""
+
+    def __init__(self) -> None:
+        self.pieces: list[tuple[int, EncodedRecord]] = []
+        self._serial = 0
+
+    def add(self, pieces: list[EncodedRecord]) -> None:
+        for piece in pieces:
+            self._serial += 1
+            self.pieces.append((self._serial, piece))
+        del self.pieces[: max(0, len(self.pieces) - MAX_SERIES_PIECES)]
+
+    def since(self, serial: int) -> list[tuple[int, EncodedRecord]]:
+        return after(self.pieces, serial)
+
+    def clear(self) -> None:
+        self.pieces = []
 
 
 def default_probe(arrays: TrainingArrays) -> ProbeKey:
@@ -87,11 +118,8 @@ class SessionViews:
         self.frames: TelemetryFrames | None = None
         self._telemetry = Telemetry(grid_size, max_neuron_maps)
         self._records: dict[str, Record] = {}  # the latest record per key, of the engine views
-        # Series (grad_norms) are not latest-wins: each frame's piece covers other steps. Encoded
-        # pieces are numbered here, and the hub hands every new one to the watchers of its view.
-        self._new_series: list[Record] = []
-        self.series: list[tuple[int, EncodedRecord]] = []
-        self._serial = 0
+        self._new_series: list[Record] = []  # series records kept, to be encoded into `series`
+        self.series = SeriesLog()
         self._grad_norms: GradNormCollector | None = None
         self._probe_network: ProbeNetwork | None = None
         # Held while records are kept or encoded: the engine's reader thread keeps them while the
@@ -148,7 +176,7 @@ class SessionViews:
     def new_generation(self, build_network: Callable[[], Network]) -> None:
         self._records = {}
         self._new_series = []
-        self.series = []
+        self.series.clear()
         self.batch_losses.clear()
         if self._grad_norms is not None:
             self._grad_norms = GradNormCollector()
@@ -220,16 +248,9 @@ class SessionViews:
                     frames.append(encode_record(record, generation))
             self.frames = TelemetryFrames(snapshot, views, frames)
             new, self._new_series = self._new_series, []
-            for record in new:
-                self._serial += 1
-                self.series.append((self._serial, encode_record(record, generation)))
-            del self.series[: max(0, len(self.series) - MAX_SERIES_PIECES)]
+            self.series.add([encode_record(record, generation) for record in new])
             self.computed.update(server)
 
     def series_since(self, serial: int) -> list[tuple[int, EncodedRecord]]:
         """The series pieces after `serial` (the hub hands each to the watchers once)."""
-        pieces = self.series
-        i = len(pieces)
-        while i > 0 and pieces[i - 1][0] > serial:
-            i -= 1
-        return pieces[i:]
+        return self.series.since(serial)
