@@ -6,6 +6,7 @@ a full history to a mirror started late, and it says when Redis or the holder is
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import os
 import signal
 from collections.abc import Iterator
@@ -65,10 +66,21 @@ def hold(redis_url: str, prefix: str, session_id: str) -> Leases:
     return leases
 
 
+SCENARIO_SECONDS = 120  # far above any scenario's run (each wait inside is bounded at 20 s)
+
+
 def run(scenario) -> None:
-    # Its own thread and loop: a browser test's Playwright may have left a loop running on this one.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, scenario()).result()
+    """Runs the scenario on its own thread and loop (a browser test's Playwright may have left a
+    loop running on this one). A scenario that has not finished in SCENARIO_SECONDS fails with every
+    thread's stack printed, instead of hanging the run: this test file once hung in 2 of ~20 runs."""
+    pool = ThreadPoolExecutor(1)
+    try:
+        pool.submit(asyncio.run, scenario()).result(timeout=SCENARIO_SECONDS)
+    except TimeoutError:
+        faulthandler.dump_traceback(all_threads=True)
+        pytest.fail(f"the scenario did not finish in {SCENARIO_SECONDS} s; every thread's stack is above")
+    finally:
+        pool.shutdown(wait=False)
 
 
 async def command(session: Session, action: str) -> None:

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from neuroplay.engine.activations import ACTIVATIONS
-from neuroplay.engine.layers import conv as conv_module
 from neuroplay.engine.layers import im2col
 from neuroplay.engine.layers.base import ShapeError
 from neuroplay.engine.layers.conv import Conv2D
@@ -45,10 +44,9 @@ CONV_GRAD_CASES = [
     ((3, 5, 6), _conv(3, 1, 1, "valid", True, "tanh")),
     ((3, 5, 6), _conv(2, 1, 2, "same", False, "linear")),
     ((1, 6, 5), _conv(2, 3, 3, "same", True, "sigmoid")),
-    # wide outputs, or a single input channel, take the narrow-row im2col path by default
+    # wide images, a single input channel, more rows (C*k*k) than positions
     ((1, 4, 18), _conv(2, 3, 1, "valid", True, "tanh")),
     ((2, 4, 15), _conv(2, 3, 1, "same", True, "tanh")),
-    # C*k*k >= 32 takes the transposed-copy dW path
     ((4, 5, 6), _conv(3, 3, 1, "same", True, "tanh")),
 ]
 
@@ -60,37 +58,25 @@ def _case_id(case: tuple) -> str:
     return f"{size}-f{s['filters']}k{s['kernel_size']}s{s['stride']}-{s['padding']}-{bias}-{s['activation']}"
 
 
-@pytest.fixture(params=["auto", "narrow", "wide"])
+@pytest.fixture(params=["auto", "narrow"])
 def row_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with im2col's default choice of rows, and forced to narrow or (where stride 1
-    allows) wide rows, so both layouts are checked on every case whatever the tuning constants."""
+    """Run a test with im2col's default choice of rows (wide for stride 1) and forced to narrow rows,
+    so both layouts are checked on every case whatever the tuning constant."""
     if request.param == "narrow":
         monkeypatch.setattr(im2col, "WIDE_MAX_OUT_WIDTH", 0)
-    elif request.param == "wide":
-        monkeypatch.setattr(im2col, "WIDE_MAX_OUT_WIDTH", 10**6)
-        monkeypatch.setattr(im2col, "WIDE_MIN_CHANNELS", 1)
-    return request.param
-
-
-@pytest.fixture(params=["whole", "per_sample"])
-def chunking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with the batch in the default runs (Conv2D.chunks: the small test batches fit in
-    one) and in runs of one sample, so the chunked passes are checked on every case."""
-    if request.param == "per_sample":
-        monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)
     return request.param
 
 
 @pytest.mark.parametrize("case", CONV_GRAD_CASES, ids=[_case_id(c) for c in CONV_GRAD_CASES])
-def test_conv_gradients(case: tuple, row_mode: str, chunking: str) -> None:
+def test_conv_gradients(case: tuple, row_mode: str) -> None:
     shape, settings = case
     rng = np.random.default_rng(10)
     layer = Conv2D(shape, **settings, rng=rng)
     g = layer.geometry
     if row_mode == "narrow":
         assert not g.wide
-    elif row_mode == "wide":
-        assert g.wide == (settings["stride"] == 1 and g.padded_width > g.out_width)
+    else:
+        assert g.wide == (settings["stride"] == 1)
     if layer.use_bias:  # a non-zero bias, so its effect on the output (and the activation's slope) counts
         layer.params["b"] = rng.normal(0, 0.5, layer.params["b"].shape).astype(np.float32)
     check_layer(layer, rng.standard_normal((2,) + shape), rng)
@@ -172,14 +158,14 @@ def test_golden_file_covers_every_layer_and_path() -> None:
 
 
 def test_default_row_modes_cover_both_layouts() -> None:
-    stride_one = [Conv2D(shape, **s).geometry for shape, s in CONV_GRAD_CASES if s["stride"] == 1]
-    assert {g.wide for g in stride_one} == {True, False}
+    modes = {Conv2D(shape, **s).geometry.wide for shape, s in CONV_GRAD_CASES}
+    assert modes == {True, False}  # stride 1 wide, larger strides narrow
     assert Conv2D((8, 4, 4), filters=16).geometry.wide  # the digits CNN's second conv
-    assert not Conv2D((1, 28, 28), filters=16, padding="same").geometry.wide
+    assert Conv2D((1, 28, 28), filters=16, padding="same").geometry.wide
 
 
 @pytest.mark.parametrize("case", GOLDEN_CASES)
-def test_matches_pytorch(case: str, row_mode: str, chunking: str) -> None:
+def test_matches_pytorch(case: str, row_mode: str) -> None:
     config, a = _golden(case)
     tag = config.pop("type")
     shape = tuple(config.pop("input_shape"))

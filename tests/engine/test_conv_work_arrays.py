@@ -1,7 +1,6 @@
-"""The conv layer's speed paths: runs of samples (Conv2D.chunks), work arrays reused from pass to pass
-(layers/scratch.py) and the allocator setting (engine/allocator.py). Their numbers are checked by
-test_conv_pool.py (gradients and PyTorch goldens with the batch whole and one sample per run);
-these tests check what the paths promise besides the numbers."""
+"""The conv layer's speed paths: work arrays reused from pass to pass (layers/scratch.py) and the
+allocator setting (engine/allocator.py). Their numbers are checked by test_conv_pool.py (gradients
+and PyTorch goldens); these tests check what the paths promise besides the numbers."""
 
 from __future__ import annotations
 
@@ -10,25 +9,13 @@ import pytest
 
 from neuroplay.engine import Trainer, build_network, get_loss, make_optimizer
 from neuroplay.engine.allocator import keep_freed_memory
-from neuroplay.engine.layers import conv as conv_module
 from neuroplay.engine.layers.conv import Conv2D
 from neuroplay.engine.layers.scratch import KEPT_PER_NAME, Scratch
 
 
-def test_28x28_convs_run_in_cache_sized_chunks() -> None:
-    first = Conv2D((1, 28, 28), filters=16, padding="same")
-    second = Conv2D((16, 14, 14), filters=32)
-    for layer in (first, second):
-        runs = layer.chunks(32)
-        assert 1 < len(runs) < 32
-        assert [i for run in runs for i in range(32)[run]] == list(range(32))  # every sample once, in order
-    assert Conv2D((1, 8, 8), filters=8, padding="same").chunks(32) == [slice(0, 32)]  # small images: one run
-
-
 @pytest.mark.parametrize("row_length_case", [((16, 14, 14), "valid"), ((1, 28, 28), "same"), ((3, 9, 9), "same")])
-def test_outputs_and_gradients_are_fresh_arrays(row_length_case: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outputs_and_gradients_are_fresh_arrays(row_length_case: tuple) -> None:
     """What a pass returns or shows must not change when the next pass reuses the work arrays."""
-    monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)  # several runs, so every work array is reused
     shape, padding = row_length_case
     rng = np.random.default_rng(3)
     layer = Conv2D(shape, filters=4, padding=padding, rng=rng)

@@ -9,9 +9,10 @@ total = max((out - 1) * stride + k - in, 0) per axis, total // 2 before (top / l
 after (bottom / right). For stride 1 and an odd kernel that is (k - 1) / 2 on every side; an even
 kernel puts its extra row and column at the bottom and right.
 
-Forward builds im2col columns (see im2col.py) and does one batched matmul; backward does one batched
-matmul for dW (and db, through a row of ones) and one for the columns' gradient, which col2im adds
-back onto the pixels.
+Forward builds im2col columns for the whole batch (see im2col.py) and does one matrix product;
+backward does one for dW (and db, through a row of ones) and one for the columns' gradient, which
+col2im adds back onto the pixels. Outputs and input gradients are channel-major (C, N, H, W) arrays
+handed on as (N, C, H, W) views (im2col.py says why).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from ..activations import get_activation
 from ..init import get_initialiser
 from .base import Layer, present
 from .im2col import (
-    TRANSPOSE_COPY_MIN_ROWS,
     ConvGeometry,
     col2im,
     im2col,
@@ -33,15 +33,12 @@ from .im2col import (
     new_cols,
     positions_to_image,
     positive_int,
-    weight_grad,
     weight_matrix,
     window_fits,
 )
 from .scratch import Scratch
 
 PADDINGS = ("valid", "same")
-# Bytes of columns and outputs per run of samples (Conv2D.chunks): under a core's L2 cache (1 MB here)
-CHUNK_BYTES = 1 << 20
 
 
 class Conv2D(Layer):
@@ -102,38 +99,27 @@ class Conv2D(Layer):
         if use_bias:
             self.params["b"] = np.zeros(self.filters, dtype=np.float32)
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
-        # Forward caches: x (shown), cols (for dW), pre-activation u (shown) and output y (for f').
+        # Forward caches: x (shown), cols (for dW), pre-activation u (shown) and output y (shown), and
+        # y's (O, N * positions) rows, which f' reads.
         self.scratch = Scratch()  # padded input, columns, their gradient: reused from pass to pass
         self.x: np.ndarray | None = None
         self.cols: np.ndarray | None = None
         self.u: np.ndarray | None = None
         self.y: np.ndarray | None = None
-
-    def chunks(self, n: int) -> list[slice]:
-        """The batch in runs of samples whose columns and outputs fit in a core's L2 cache: each run
-        is copied, multiplied and scattered while its data are still in cache. Measured on the
-        28x28 CNN (batch 32, one thread, other work on the machine): runs of 8 samples cut the
-        16->32 conv's step from 5.0 to 3.7 ms and the first conv's from 1.1 to 0.73 ms."""
-        g = self.geometry
-        per_sample = 4 * ((g.rows + 1) * g.row_length + 3 * self.filters * g.positions)
-        size = max(1, CHUNK_BYTES // per_sample)
-        return [slice(start, min(start + size, n)) for start in range(0, n, size)]
+        self.y_rows: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
-        """x: (N, C, H, W) -> y: (N, filters, out_h, out_w)."""
+        """x: (N, C, H, W) -> y: (N, filters, out_h, out_w), a channel-major view."""
         g = self.geometry
         w = weight_matrix(self.params["W"], self.params["b"] if self.use_bias else None)
         n, dtype = x.shape[0], np.result_type(x, w)
-        cols = self.scratch.get("cols", (n, g.rows + self.use_bias, g.row_length), dtype, new_cols(self.use_bias))
-        rows = np.empty((n, self.filters, g.positions), dtype)  # pre-activation, C-contiguous
-        out = np.empty_like(rows)
-        for part in self.chunks(n):
-            np.matmul(w, im2col(x[part], g, cols[part], self.scratch), out=rows[part])
-            # The activation runs on the contiguous rows (wide rows' few garbage columns included):
-            # element-wise loops over a strided image view cost several times more.
-            out[part] = self.activation.forward(rows[part])
-        self.x, self.cols = x, (cols[:, :, : g.positions] if g.wide else cols)
-        self.u, self.y = positions_to_image(rows, g), positions_to_image(out, g)  # views as images
+        cols = self.scratch.get("cols", (g.rows + self.use_bias, n * g.positions), dtype, new_cols(self.use_bias))
+        rows = np.matmul(w, im2col(x, g, cols, self.scratch))  # (filters, N * positions)
+        # The activation runs on the contiguous rows (wide rows' few garbage columns included):
+        # element-wise loops over a strided image view cost several times more.
+        out = self.activation.forward(rows)
+        self.x, self.cols, self.y_rows = x, cols, out
+        self.u, self.y = positions_to_image(rows, g, n), positions_to_image(out, g, n)
         return self.y
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
@@ -146,28 +132,23 @@ class Conv2D(Layer):
         return self._backward(du, need_input_grad, through_activation=False)
 
     def _backward(self, d: np.ndarray, need_input_grad: bool, through_activation: bool) -> np.ndarray | None:
-        """Backward from dL/dy (through_activation) or dL/du, one run of samples at a time."""
-        g, y, cols = self.geometry, self.y, self.cols
-        assert y is not None and cols is not None, "conv2d: backward before forward"
-        n, (c, h, w) = d.shape[0], self.input_shape
-        w_rows = weight_matrix(self.params["W"], None).T  # (K, filters)
-        dtype = np.result_type(d, w_rows)
-        dx = np.empty((n, c, h, w), dtype) if need_input_grad else None
-        g_rows = np.zeros((cols.shape[1], self.filters), dtype)
-        for part in self.chunks(n):
-            du = self.activation.backward(y[part], d[part]) if through_activation else d[part]
-            du_rows = image_to_positions(du, g, self.scratch)  # (n, filters, positions)
-            du_t = du_rows.transpose(0, 2, 1)
-            if g.rows >= TRANSPOSE_COPY_MIN_ROWS:  # BLAS is faster on a contiguous du^T for tall cols
-                du_t = np.ascontiguousarray(du_t)
-            # Sum over the samples of cols[n] @ du[n]^T: (K [+ 1], filters); the ones row gives db.
-            g_rows += np.add.reduce(cols[part] @ du_t, axis=0)
-            if dx is not None:
-                col2im(du_rows, w_rows, g, self.scratch, dx[part])
-        self.grads["W"] = weight_grad(g_rows[: g.rows], g)
+        """Backward from dL/dy (through_activation) or dL/du, the whole batch in three matrix products."""
+        g, y_rows, cols = self.geometry, self.y_rows, self.cols
+        assert y_rows is not None and cols is not None, "conv2d: backward before forward"
+        n = d.shape[0]
+        d_rows = image_to_positions(d, g, self.scratch)  # (filters, N * positions), zero garbage
+        # f' on the contiguous rows too: garbage positions stay zero (0 times a finite slope).
+        du = self.activation.backward(y_rows, d_rows) if through_activation else d_rows
+        g_rows = du @ cols.T  # (filters, K [+ 1]): the ones row gives db
+        self.grads["W"] = g_rows[:, : g.rows].reshape(self.params["W"].shape).copy()
         if self.use_bias:
-            self.grads["b"] = g_rows[g.rows]
-        return dx
+            self.grads["b"] = g_rows[:, g.rows].copy()
+        if not need_input_grad:
+            return None
+        w_rows = weight_matrix(self.params["W"], None).T  # (K, filters)
+        dcols = self.scratch.get("dcols", (g.rows, n * g.positions), du.dtype, np.empty)
+        np.matmul(w_rows, du, out=dcols)
+        return col2im(dcols, g, self.scratch, n).swapaxes(0, 1)
 
     def observe(self) -> dict[str, np.ndarray]:
         """input (N, C, H, W); preactivation and output, the feature maps (N, filters, out_h, out_w)."""

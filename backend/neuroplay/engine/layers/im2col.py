@@ -1,22 +1,24 @@
 """Vectorised window helpers for the image layers (conv2d, max_pool2d, avg_pool2d), and their checks.
 
-Data are NCHW; shapes in docstrings include the batch axis N unless said otherwise.
+Layers take and return (N, C, H, W) arrays; a convolution stores its images channel-major, (C, N,
+H, W) in memory, and hands them on as (N, C, H, W) views (a transpose, no copy). Every NumPy
+operation reads either order; the point of channel-major storage is that a whole batch's convolution
+is ONE matrix product: `weight_matrix(W, b) @ cols` with cols (K [+ 1], N * positions), instead of N
+small products (measured on the 28x28 CNN's 16->32 conv, batch 32: the same FLOPs, the backward pass
+1.84 -> 1.55 ms at one thread, and two BLAS threads split one big product well where N small ones
+made the input gradient's product 3x slower).
 
-im2col: `cols[n, (i, j, c), q]` is the input pixel that kernel cell (i, j) of channel c sees at output
-position q (rows ordered kernel offset first, then channel: K = kh*kw*C rows), so a convolution is
-one batched matmul `weight_matrix(W) @ cols`. The copy is one `np.copyto` from a strided view of the
-zero-padded input (no Python loop over pixels). col2im is the reverse: kh*kw slice-adds, one per
-kernel offset (much faster than np.add.at).
+im2col: `cols[(c, i, j), n, q]` is the input pixel that kernel cell (i, j) of channel c sees at output
+position q of image n (rows ordered channel first, as PyTorch stores W: K = C*kh*kw rows). The copy is
+one `np.copyto` from a strided view of the zero-padded input, (C, N, Hp, Wp) in memory. col2im is the
+reverse: kh*kw slice-adds, one per kernel offset (much faster than np.add.at).
 
-"Wide" rows: when an image is small, copies and adds over short rows of out_w pixels are dominated by
-NumPy's per-row overhead. For stride 1 and small outputs (see ConvGeometry.wide) every output row
-then runs over the whole padded width instead (q = oh * padded_w + ow, ow < padded_w; the kw - 1
-extra positions per row read pixels of the next row, are cut off the output and get zero gradient),
-and every cols row is stored with the length of a whole padded image (only the first `positions`
-entries are used). Then for a kernel offset the cols rows of all channels of an image are one
-contiguous run, and so are the pixels they come from: im2col is one copy of N*kh*kw long runs,
-col2im kh*kw adds of N long runs. Measured at the benchmark sizes this halves the im2col and col2im
-times; the cost is the wider matmuls, so small outputs only.
+"Wide" rows (stride 1): every output row runs over the whole padded width (q = oh * Wp + ow,
+ow < Wp; the kw - 1 extra positions per row read pixels of the next row, are cut off the output and
+get zero gradient). Then for a kernel offset an image's positions are one contiguous run of the
+padded image, and im2col is one copy of C*kh*kw*N long runs, col2im kh*kw adds of C*N long runs,
+where narrow rows (out_w long) cost NumPy's per-row overhead many times over. The cost is the
+garbage positions' share of the matrix products, (kw - 1) / Wp.
 """
 
 from __future__ import annotations
@@ -32,14 +34,11 @@ import numpy as np
 from .base import ShapeError
 from .scratch import Scratch
 
-# Wide rows (see the module doc) for stride 1, at least WIDE_MIN_CHANNELS input channels and outputs
-# at most WIDE_MAX_OUT_WIDTH wide. Measured (OpenBLAS, batch 32): wide rows win clearly for small
-# multi-channel images (e.g. 8x4x4 -> 2x2: 1.6x, 16x14x14 -> 12x12: 1.15x); a single input channel
-# (a first layer, which needs no dx) has too little to copy to gain, and from about 14 columns the
-# wider matmuls cost more than the copies save.
-WIDE_MAX_OUT_WIDTH = 12
-WIDE_MIN_CHANNELS = 2
-TRANSPOSE_COPY_MIN_ROWS = 32  # from this many cols rows (C*kh*kw), dW is faster with a copied du^T
+# Wide rows (see the module doc) for stride 1 and outputs at most WIDE_MAX_OUT_WIDTH wide. With one
+# matrix product over the batch they win at every size measured here (the 28x28 CNN's first conv:
+# 30 wide padded rows of which 28 are used, 2.6x faster im2col than narrow rows of 28); the setting
+# stays so that tests can force narrow rows on every case.
+WIDE_MAX_OUT_WIDTH = 1 << 30
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,12 +142,7 @@ class ConvGeometry:
     @cached_property
     def wide(self) -> bool:
         """Output rows span the whole padded width (see the module doc)."""
-        return (
-            self.stride == 1
-            and self.padded_width > self.out_width
-            and self.out_width <= WIDE_MAX_OUT_WIDTH
-            and self.channels >= WIDE_MIN_CHANNELS
-        )
+        return self.stride == 1 and self.out_width <= WIDE_MAX_OUT_WIDTH
 
     @cached_property
     def row(self) -> int:
@@ -157,152 +151,127 @@ class ConvGeometry:
 
     @cached_property
     def positions(self) -> int:
+        """Positions per image in cols and in the matrix product's output."""
         return self.out_height * self.row
 
     @cached_property
-    def row_length(self) -> int:
-        """Stored length of each cols row: a whole padded image when wide, else `positions`."""
-        return self.plane if self.wide else self.positions
-
-    @cached_property
     def rows(self) -> int:
-        """K = kh * kw * C, the rows of cols (without the bias row)."""
-        return self.kernel * self.kernel * self.channels
+        """K = C * kh * kw, the rows of cols (without the bias row)."""
+        return self.channels * self.kernel * self.kernel
 
     @cached_property
     def tail(self) -> int:
-        """Zeros after the last padded image, so that shifted whole-image runs stay in the buffer."""
-        return (self.kernel - 1) * (self.padded_width + 1) if self.wide else 0
+        """Zeros after the last padded image: wide rows of the last image's last kernel row read (and
+        col2im adds zeros onto) up to kw - 1 values past it."""
+        return self.kernel - 1 if self.wide else 0
 
 
 def weight_matrix(w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
-    """W (O, C, kh, kw) [and b (O,)] -> (O, K [+ 1]) with columns in cols' (i, j, c) row order and b
+    """W (O, C, kh, kw) [and b (O,)] -> (O, K [+ 1]) with columns in cols' (c, i, j) row order and b
     last, so `weight_matrix(W, b) @ im2col(x, ones_row=True)` is the convolution plus the bias."""
     o = w.shape[0]
-    m = w.transpose(0, 2, 3, 1).reshape(o, -1)
+    m = w.reshape(o, -1)
     return m if b is None else np.concatenate((m, b.reshape(o, 1)), axis=1)
 
 
-def weight_grad(g_rows: np.ndarray, g: ConvGeometry) -> np.ndarray:
-    """The (K, O) gradient of weight_matrix's columns -> dW (O, C, kh, kw), C-contiguous."""
-    k = g.kernel
-    return np.ascontiguousarray(g_rows.reshape(k, k, g.channels, -1).transpose(3, 2, 0, 1))
+def channel_major(x: np.ndarray) -> np.ndarray:
+    """An (N, C, ...) array as (C, N, ...), a view; C-contiguous when x is a channel-major view."""
+    return x.swapaxes(0, 1)
 
 
 def _padded_buffer(x: np.ndarray, g: ConvGeometry, dtype: np.dtype, scratch: Scratch) -> np.ndarray:
-    """The batch zero-padded, as one flat C-ordered buffer of N*C*Hp*Wp (+ tail) values. The buffer
-    is the layer's own from pass to pass: only the image interiors are written, the zeros stay."""
-    if not g.padded and not g.tail:
-        return np.ascontiguousarray(x, dtype=dtype).reshape(-1)
+    """The batch zero-padded, channel-major, as one flat buffer of C*N*Hp*Wp (+ tail) values. The
+    buffer is the layer's own from pass to pass: only the image interiors are written, the zeros
+    stay. An input that is already channel-major and needs no padding is read in place."""
+    stored = channel_major(x)
+    if not g.padded and not g.tail and stored.flags.c_contiguous and stored.dtype == dtype:
+        return stored.reshape(-1)
     n = x.shape[0]
-    size = n * g.channels * g.plane
+    size = g.channels * n * g.plane
     buf = scratch.zeros("padded", (size + g.tail,), dtype)
-    images = buf[:size].reshape(n, g.channels, g.padded_height, g.padded_width)
-    images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width] = x
+    images = buf[:size].reshape(g.channels, n, g.padded_height, g.padded_width)
+    images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width] = stored
     return buf
 
 
 def new_cols(ones_row: bool) -> Callable[[tuple[int, ...], np.dtype], np.ndarray]:
     """Makes a cols array whose last row is all ones when `ones_row` (written once: im2col never
-    writes that row); with wide rows, the entries past `positions` are never read."""
+    writes that row)."""
 
     def make(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         cols = np.empty(shape, dtype=dtype)
         if ones_row:
-            cols[:, -1] = 1
+            cols[-1] = 1
         return cols
 
     return make
 
 
+def _window_view(buf: np.ndarray, g: ConvGeometry, n: int, offset: int = 0) -> np.ndarray:
+    """The padded images' pixels as each output position sees them from one kernel cell, for every
+    channel and image: (C, N, positions) when wide, else (C, N, out_h, out_w), a view of `buf`."""
+    e, plane = buf.itemsize, g.plane
+    if g.wide:
+        shape: tuple[int, ...] = (g.channels, n, g.positions)
+        strides: tuple[int, ...] = (n * plane * e, plane * e, e)
+    else:
+        shape = (g.channels, n, g.out_height, g.out_width)
+        strides = (n * plane * e, plane * e, g.stride * g.padded_width * e, g.stride * e)
+    return np.ndarray(shape, dtype=buf.dtype, buffer=buf, offset=offset * e, strides=strides)
+
+
 def im2col(x: np.ndarray, g: ConvGeometry, cols: np.ndarray, scratch: Scratch) -> np.ndarray:
-    """x (N, C, H, W) -> cols (N, K [+ 1], row_length) (made by new_cols), rows in (i, j, c)
-    order; returns the (N, K [+ 1], positions) part a matmul reads (a view when wide).
+    """x (N, C, H, W), either memory order -> cols (K [+ 1], N * positions) (made by new_cols), rows
+    in (c, i, j) order.
 
     With a ones row (row K), a bias stored as an extra weight column is added by the same matmul
     (and its gradient comes out of the dW matmul), saving two passes over the output.
     """
-    n, k, c = x.shape[0], g.kernel, g.channels
-    buf = _padded_buffer(x, g, cols.dtype, scratch)
-    e = buf.itemsize
-    if g.wide:
-        # For kernel offset (i, j), the rows of channels 0..C-1 are the padded images shifted by
-        # i * Wp + j: one run of C*Hp*Wp values per image, read straight from the buffer.
-        run = c * g.plane
-        source = np.ndarray((n, k, k, run), dtype=buf.dtype, buffer=buf, strides=(run * e, g.padded_width * e, e, e))
-        np.copyto(cols[:, : g.rows].reshape(n, k, k, run), source)
-    else:
-        source = np.ndarray(
-            (n, k, k, c, g.out_height, g.out_width),
-            dtype=buf.dtype,
-            buffer=buf,
-            strides=(c * g.plane * e, g.padded_width * e, e, g.plane * e, g.stride * g.padded_width * e, g.stride * e),
-        )
-        np.copyto(cols[:, : g.rows].reshape(source.shape), source)
-    return cols[:, :, : g.positions] if g.wide else cols
-
-
-def col2im(du: np.ndarray, w_rows: np.ndarray, g: ConvGeometry, scratch: Scratch, dx: np.ndarray) -> None:
-    """dL/dx into dx (N, C, H, W) from du (N, O, positions) (image_to_positions) and w_rows (K, O),
-    the transpose of weight_matrix without the bias column.
-
-    dcols = w_rows @ du holds each window pixel's gradient; every one is added back onto its pixel
-    with one slice-add per kernel offset, in a padded work buffer. Wide rows' garbage positions
-    have zero du, since they land on real pixels of the next row; dcols keeps zeros past
-    `positions`, which the matmul never writes, so the buffer's tail only ever gets zeros added.
-    """
-    n, k, c = du.shape[0], g.kernel, g.channels
+    n, k = x.shape[0], g.kernel
     if n == 0:
-        return
-    size = n * c * g.plane
-    dcols = scratch.zeros("dcols", (n, g.rows, g.row_length), dx.dtype)
-    np.matmul(w_rows, du, out=dcols[:, :, : g.positions])
-    e = dx.dtype.itemsize
-    buf = scratch.zeros("dx_padded", (size + g.tail,), dx.dtype)
-    if g.wide:
-        # dcols rows are a whole padded image long, so the rows of one kernel offset line up with
-        # the pixels as one run of C*Hp*Wp values per image. Offset (0, 0) covers every pixel of the
-        # images: it is copied instead of added (no zero fill), and the tail stays zero.
-        run = c * g.plane
-        for i in range(k):
-            for j in range(k):
-                off = i * g.padded_width + j
-                target = buf[off : off + size].reshape(n, run)
-                start = (i * k + j) * c
-                if off == 0:
-                    target[...] = dcols[:, :c].reshape(n, run)
-                else:
-                    target += dcols[:, start : start + c].reshape(n, run)
-    else:
-        buf.fill(0)
-        shape = (n, c, g.out_height, g.out_width)
-        strides = (c * g.plane * e, g.plane * e, g.stride * g.padded_width * e, g.stride * e)
-        for i in range(k):
-            for j in range(k):
-                target = np.ndarray(
-                    shape, dtype=buf.dtype, buffer=buf, offset=(i * g.padded_width + j) * e, strides=strides
-                )
-                start = (i * k + j) * c
-                target += dcols[:, start : start + c].reshape(shape)
-    images = buf[:size].reshape(n, c, g.padded_height, g.padded_width)
-    dx[...] = images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width]
+        return cols
+    buf = _padded_buffer(x, g, cols.dtype, scratch)
+    cells = cols[: g.rows].reshape(g.channels, k, k, n, g.positions)
+    for i in range(k):
+        for j in range(k):
+            view = _window_view(buf, g, n, i * g.padded_width + j)
+            np.copyto(cells[:, i, j].reshape(view.shape), view)
+    return cols
 
 
-def positions_to_image(u: np.ndarray, g: ConvGeometry) -> np.ndarray:
-    """(N, O, positions) -> (N, O, out_h, out_w), dropping wide rows' garbage columns (a view)."""
-    u = u.reshape(u.shape[0], u.shape[1], g.out_height, g.row)
-    return u[..., : g.out_width] if g.wide else u
+def col2im(dcols: np.ndarray, g: ConvGeometry, scratch: Scratch, n: int) -> np.ndarray:
+    """dL/dx as a fresh channel-major (C, N, H, W) array from dcols (K, N * positions), each window
+    pixel's gradient: every one is added back onto its pixel with one slice-add per kernel offset, in
+    a padded work buffer. Wide rows' garbage positions hold zeros (their du is zero), so what they
+    add onto the next row, image or the buffer's tail is nothing."""
+    k, size = g.kernel, g.channels * n * g.plane
+    if n == 0:
+        return np.zeros((g.channels, 0, g.height, g.width), dcols.dtype)
+    buf = scratch.zeros("dx_padded", (size + g.tail,), dcols.dtype)
+    buf.fill(0)
+    cells = dcols.reshape(g.channels, k, k, n, g.positions)
+    for i in range(k):
+        for j in range(k):
+            view = _window_view(buf, g, n, i * g.padded_width + j)
+            view += cells[:, i, j].reshape(view.shape)
+    images = buf[:size].reshape(g.channels, n, g.padded_height, g.padded_width)
+    return images[:, :, g.pad_top : g.pad_top + g.height, g.pad_left : g.pad_left + g.width].copy()
 
 
-def image_to_positions(du: np.ndarray, g: ConvGeometry, scratch: Scratch) -> np.ndarray:
-    """(N, O, out_h, out_w) -> (N, O, positions), C-contiguous rows; zeros in wide rows' garbage
-    columns (kept in the layer's scratch, whose garbage columns are never written)."""
-    n, o = du.shape[:2]
-    if not g.wide:
-        return np.ascontiguousarray(du).reshape(n, o, g.positions)
-    full = scratch.zeros("du_rows", (n, o, g.positions), du.dtype)
-    full.reshape(n, o, g.out_height, g.row)[..., : g.out_width] = du
-    return full
+def positions_to_image(rows: np.ndarray, g: ConvGeometry, n: int) -> np.ndarray:
+    """(O, N * positions) -> (N, O, out_h, out_w), a channel-major view dropping wide rows' garbage."""
+    images = rows.reshape(rows.shape[0], n, g.out_height, g.row)
+    return (images[..., : g.out_width] if g.wide else images).swapaxes(0, 1)
+
+
+def image_to_positions(d: np.ndarray, g: ConvGeometry, scratch: Scratch) -> np.ndarray:
+    """(N, O, out_h, out_w), either memory order -> (O, N * positions) in the layer's scratch, C-ordered,
+    zeros in wide rows' garbage columns (which are never written)."""
+    n, o = d.shape[:2]
+    rows = scratch.zeros("d_rows", (o, n * g.positions), d.dtype)
+    images = rows.reshape(o, n, g.out_height, g.row)
+    (images[..., : g.out_width] if g.wide else images)[...] = channel_major(d)
+    return rows
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ Vectorised over window offsets, not pixels: forward copies the pool_size**2 stri
 x[:, :, i::stride, j::stride] into one contiguous (pool_size**2, N, C, out_h, out_w) array and does
 all arithmetic on it (NumPy's contiguous loops are 5-10x faster than strided ones, and the reshape
 trick x.reshape(N, C, H/p, p, W/p, p).max(axis=(3, 5)) is slower still, its innermost axis being p
-long); backward writes pool_size**2 strided slices of dx.
+long); backward writes pool_size**2 strided slices of dx. Both work in the input's memory order (a
+convolution's output is channel-major, see im2col.py) and hand on arrays in that order, so the next
+convolution reads its input in place.
 """
 
 from __future__ import annotations
@@ -77,12 +79,20 @@ class _Pool2D(Layer):
         )
         self.x: np.ndarray | None = None
         self.y: np.ndarray | None = None
+        self.swapped = False  # the last input was channel-major: the work runs on (C, N, H, W)
+
+    def _stored(self, a: np.ndarray) -> np.ndarray:
+        """An (N, C, H, W) array in the order the last forward pass worked in (a view)."""
+        return a.swapaxes(0, 1) if self.swapped else a
 
     def _windows(self, x: np.ndarray) -> np.ndarray:
-        return stack_windows(x, self.pool_size, self.stride, self.out_h, self.out_w)
+        """The input's windows in its memory order (sets `swapped`, which _stored then follows)."""
+        self.swapped = x.strides[1] > x.strides[0]
+        return stack_windows(self._stored(x), self.pool_size, self.stride, self.out_h, self.out_w)
 
     def _scatter(self, per_offset: np.ndarray, dtype: np.dtype) -> np.ndarray:
-        """(p*p, N, C, out_h, out_w) -> (N, C, H, W): each entry put back at its pixel, overlaps added."""
+        """(p*p, A, B, out_h, out_w) -> (A, B, H, W) in the stored order: each entry put back at its
+        pixel, overlaps added."""
         shape = per_offset.shape[1:3] + self.input_shape[1:]
         dx = np.empty(shape, dtype) if self.covers_all else np.zeros(shape, dtype)
         for (i, j), part in zip(self.offsets, per_offset):
@@ -115,7 +125,7 @@ class MaxPool2D(_Pool2D):
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         """x: (N, C, H, W) -> y: (N, C, out_h, out_w)."""
         windows = self._windows(x)
-        y = np.maximum.reduce(windows, axis=0)
+        y = np.maximum.reduce(windows, axis=0)  # in the stored order, as winners
         winners = windows == y
         # Keep only the first maximum of each window: equal here, and not at an earlier offset.
         found = winners[0].copy()
@@ -123,22 +133,22 @@ class MaxPool2D(_Pool2D):
             np.greater(winners[k], found, out=winners[k])  # bools: True > False
             if k < len(winners) - 1:
                 found |= winners[k]
-        self.x, self.y, self.winners, self._mask = x, y, winners, None
-        return y
+        self.x, self.y, self.winners, self._mask = x, self._stored(y), winners, None
+        return self.y
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (N, C, out_h, out_w) -> dx: (N, C, H, W), each dy at its window's winning pixel."""
         if not need_input_grad:
             return None
-        return self._scatter(self.winners * dy, np.result_type(self.x, dy))
+        return self._stored(self._scatter(self.winners * self._stored(dy), np.result_type(self.x, dy)))
 
     def argmax_mask(self) -> np.ndarray | None:
         """(N, C, H, W) bool: True at every pixel that is the (first) maximum of at least one window."""
         if self._mask is None and self.winners is not None and self.x is not None:
-            mask = np.zeros(self.x.shape, dtype=bool)
+            mask = np.zeros(self._stored(self.x).shape, dtype=bool)
             for (i, j), won in zip(self.offsets, self.winners):
                 offset_view(mask, i, j, self.stride, self.out_h, self.out_w)[...] |= won
-            self._mask = mask
+            self._mask = self._stored(mask)
         return self._mask
 
     def observe(self) -> dict[str, np.ndarray]:
@@ -160,13 +170,13 @@ class AvgPool2D(_Pool2D):
         """x: (N, C, H, W) -> y: (N, C, out_h, out_w)."""
         y = np.add.reduce(self._windows(x), axis=0)
         y *= 1.0 / len(self.offsets)
-        self.x, self.y = x, y
-        return y
+        self.x, self.y = x, self._stored(y)
+        return self.y
 
     def backward(self, dy: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dy: (N, C, out_h, out_w) -> dx: (N, C, H, W)."""
         if not need_input_grad:
             return None
-        share = dy * (1.0 / len(self.offsets))
+        share = self._stored(dy) * (1.0 / len(self.offsets))
         per_offset = np.broadcast_to(share, (len(self.offsets),) + share.shape)
-        return self._scatter(per_offset, np.result_type(self.x, dy))
+        return self._stored(self._scatter(per_offset, np.result_type(self.x, dy)))
