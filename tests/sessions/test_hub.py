@@ -42,7 +42,7 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from neuroplay.api.stream import _send_loop
+    from neuroplay.api.stream import send_loop
 
     class SlowSocket:
         def __init__(self) -> None:
@@ -62,7 +62,7 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
         sub = Subscriber("viewer", max_pending_points=1000)
         sub.push_history(1, points(5))
         ws = SlowSocket()
-        sender = asyncio.create_task(_send_loop(ws, sub))
+        sender = asyncio.create_task(send_loop(ws, sub))
         await asyncio.sleep(0.05)  # stuck sending the first history
         sub.push_history(1, points(10))
         sub.push_points(
@@ -79,7 +79,7 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
                 curve = [p["step"] for p in message["points"]]
             elif message["type"] == "metrics":
                 curve += [p["step"] for p in message["points"] if not curve or p["step"] > curve[-1]]
-        assert sub._history_text is None, "a sent history is not kept"
+        assert not sub.history_held, "a sent history is not kept"
         return curve
 
     # Its own thread and loop: a browser test's Playwright may have left a loop running on this one.
