@@ -200,7 +200,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 # engine process or browser, for the edit-test loop. Marked by folder so a new test file there is in
 # the tier without anyone remembering to mark it.
 FAST_FOLDERS = ("engine", "data")
-FAST_FILES = ("test_shared_schemas.py",)
+FAST_FILES = ("test_shared_schemas.py", "test_test_hygiene.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,22 +1,7 @@
-// The arithmetic the probe view needs to draw what a layer did, following the engine exactly:
-// the zero padding a "same" convolution adds (engine/layers/conv.py), the input window of a pooled
-// cell and the cell that won its max (engine/layers/pooling.py: the first maximum in row-major
-// order, as PyTorch), and the output as probabilities per class.
-
-/** Zero padding [top, bottom, left, right] of a conv layer spec on an input of shape (C, H, W). */
-export function convPadding(spec, inputShape) {
-  if (!spec || spec.type !== "conv2d" || spec.padding !== "same") return [0, 0, 0, 0];
-  const k = spec.kernel_size ?? 3;
-  const stride = spec.stride ?? 1;
-  const side = (size) => {
-    const out = Math.ceil(size / stride);
-    const total = Math.max((out - 1) * stride + k - size, 0);
-    return [Math.floor(total / 2), total - Math.floor(total / 2)];
-  };
-  const [top, bottom] = side(inputShape[1]);
-  const [left, right] = side(inputShape[2]);
-  return [top, bottom, left, right];
-}
+// The arithmetic the probe view needs to draw what a layer did, following the engine exactly: the
+// input window of a pooled cell and the cell that won its max (engine/layers/pooling.py: the first
+// maximum in row-major order, as PyTorch), and the output as probabilities per class. A conv layer's
+// zero padding is not worked out here: the server's layer summaries carry it (`state.layers[i].padding`).
 
 /**
  * The input window of pooled cell {c, r, k} of a pool layer spec: rows r0..r1 and columns k0..k1

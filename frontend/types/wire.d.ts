@@ -198,6 +198,8 @@ export interface DatasetCatalogEntry {
   /** points (2-D plane), image or sequence */
   kind: string;
   label: string;
+  /** How many samples a real set has (the points setting's ceiling); None: generated. */
+  max_points?: number | null;
   name: string;
   output_activation: string;
   output_units: number;
@@ -546,6 +548,8 @@ export interface LayerInspectionView {
 export interface LayerSummary {
   index: number;
   output_shape: number[];
+  /** A conv layer's zero padding [top, bottom, left, right] as the engine adds it (engine/layers/im2col.ConvGeometry: 'same' may pad one side more); None for other layers. */
+  padding?: number[] | null;
   param_count: number;
   role: "hidden" | "output";
   type: string;

@@ -100,3 +100,16 @@ def weights_of(client: httpx.Client, sid: str) -> dict[str, np.ndarray]:
     assert r.status_code == 200
     with np.load(io.BytesIO(r.content), allow_pickle=False) as npz:
         return {name: npz[name] for name in npz.files}
+
+
+def collect(reader: StreamReader, until_step: int, status: str = "paused") -> list[dict]:
+    """Every point from history/metrics messages until the counters say (status, until_step)."""
+    points: list[dict] = []
+    while True:
+        msg = reader.read_until(lambda m: m["type"] in ("history", "metrics"))
+        if msg["type"] == "history":
+            points = list(msg["points"])
+            continue
+        points += msg["points"]
+        if msg["status"] == status and msg["step"] == until_step:
+            return points

@@ -4,6 +4,7 @@ gives, and the kinds of data it suits (uploaded tables and image sets included).
 from __future__ import annotations
 
 from neuroplay.api.catalog import build_catalog
+from neuroplay.data.images import load_digits
 from neuroplay.data.registry import DATASETS, LAYERS_BY_KIND
 
 
@@ -22,3 +23,10 @@ def test_the_catalog_says_what_each_layer_takes_gives_and_suits() -> None:
         assert set(info.suits) == set(LAYERS_BY_KIND[info.kind]), info.name
     for tag, info in layers.items():
         assert info.data_kinds == [kind for kind, tags in LAYERS_BY_KIND.items() if tag in tags]
+
+
+def test_a_real_set_says_how_many_samples_it_has() -> None:
+    """The data panel's points slider stops at a real set's size (the digits: 1,797) from the catalog."""
+    entries = {entry.name: entry for entry in build_catalog().datasets}
+    assert entries["digits"].max_points == len(load_digits()[0])
+    assert all(entry.max_points is None for name, entry in entries.items() if name != "digits")

@@ -11,24 +11,11 @@ import httpx
 from websockets.sync.client import connect
 
 from ..conftest import LiveServer
-from .helpers import StreamReader, command, create, wait_for
+from .helpers import StreamReader, collect, command, create, wait_for
 
 
 def open_stream(server, sid: str):
     return connect(f"{server.ws_url}/api/sessions/{sid}/stream", compression=None, max_size=None)
-
-
-def collect(reader: StreamReader, until_step: int, status: str = "paused") -> list[dict]:
-    """Every point from history/metrics messages until the counters say (status, until_step)."""
-    points: list[dict] = []
-    while True:
-        msg = reader.read_until(lambda m: m["type"] in ("history", "metrics"))
-        if msg["type"] == "history":
-            points = list(msg["points"])
-            continue
-        points += msg["points"]
-        if msg["status"] == status and msg["step"] == until_step:
-            return points
 
 
 def final_boundary(reader: StreamReader, step: int):

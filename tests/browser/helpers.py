@@ -112,3 +112,50 @@ def submit_broken_csv(page, tmp_path):
     expect(dialog.get_by_test_id("label-column")).to_have_value("label")
     dialog.get_by_test_id("upload-submit").click()
     return dialog
+
+
+def settle(page) -> None:
+    """Wait until two animation frames have passed: every handler of the input given so far has run
+    and the page has painted what it did (a condition to wait for, not a window of time)."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+RECORD_CHANGES = """() => {
+  window.__changesSent = [];
+  if (window.__recordingChanges) return;
+  window.__recordingChanges = true;
+  const fetchBefore = window.fetch;
+  window.fetch = (input, init) => {
+    const method = (init && init.method) || "GET";
+    if (method !== "GET") window.__changesSent.push(`${method} ${String(input)}`);
+    return fetchBefore(input, init);
+  };
+  const sendBefore = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === "string" && JSON.parse(data).type === "command") window.__changesSent.push(`ws ${data}`);
+    return sendBefore.call(this, data);
+  };
+}"""
+
+
+class ChangesSent:
+    """What the page asked the server to change (non-GET requests, websocket commands) inside a
+    `with changes_sent(page) as sent:` block; read `sent.requests` after the block, which ends once
+    the page has handled the input and painted (settle). A test that something does nothing reads
+    this instead of watching for a while."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.requests: list[str] = []
+
+    def __enter__(self) -> ChangesSent:
+        self.page.evaluate(RECORD_CHANGES)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        settle(self.page)
+        self.requests = self.page.evaluate("() => window.__changesSent.slice()")
+
+
+def changes_sent(page) -> ChangesSent:
+    return ChangesSent(page)

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import session_id
+from .helpers import changes_sent, session_id
 from .live_helpers import DIGITS_CNN, open_session
 
 pytestmark = pytest.mark.browser
@@ -140,10 +140,9 @@ def test_a_frozen_weight_stays_while_training(server, client, context, watched):
     expect(target).to_have_attribute("aria-label", re.compile(r"· frozen$"))
     frozen = param(client, page, 0, "W")
     assert frozen["frozen"][1][3] is True and sum(map(sum, frozen["frozen"])) == 1
-    for _ in range(3):  # three epochs of training, one click each
+    for epochs in (1, 2, 3):  # three epochs of training, one click each (each once the last has landed)
         page.get_by_test_id("step-epoch").click()
-        page.wait_for_timeout(200)
-    wait_for_param(client, page, 0, "W", lambda p: p["step"] >= 3 * 25, "three epochs")
+        wait_for_param(client, page, 0, "W", lambda p, n=epochs: p["step"] >= n * 25, f"{epochs} epochs")
     after = param(client, page, 0, "W")
     assert after["values"][1][3] == frozen["values"][1][3], "the frozen weight moved"
     assert after["values"][0][0] != frozen["values"][0][0], "the others train"
@@ -172,16 +171,17 @@ def test_a_viewer_reads_values_but_cannot_change_them(server, client, browser, w
         expect(target).to_have_attribute("aria-label", re.compile(r"^Weight 1\.1 → 2\.1: -?\d"))
         start = client.get(f"/api/sessions/{created['id']}/params", params={"layer": 1, "param": "W"}).json()
         x, y = edge_middle(target)
-        page.mouse.move(x, y)
-        page.mouse.down()
-        page.mouse.move(x, y - 80, steps=6)
-        page.mouse.up()
+        with changes_sent(page) as sent:
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x, y - 80, steps=6)
+            page.mouse.up()
+        assert sent.requests == [], "a viewer's drag asked the server to change a weight"
         editor = page.get_by_test_id("value-editor")
         expect(editor).to_be_visible()  # a viewer's click opens the value to read
         expect(page.get_by_test_id("view-only-note")).to_contain_text("Only the session's owner can change weights")
         expect(page.get_by_test_id("value-input")).to_have_count(0)
         expect(page.get_by_test_id("value-shown")).to_have_text(f"{start['values'][0][0]:.3f}")
-        page.wait_for_timeout(300)
         again = client.get(f"/api/sessions/{created['id']}/params", params={"layer": 1, "param": "W"}).json()
         assert again["values"] == start["values"]
     finally:

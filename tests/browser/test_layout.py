@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import open_app
+from .helpers import open_app, settle
 from .lessons_helpers import start_lesson
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ def test_play_boundary_and_loss_curve_are_in_view(server, browser, width, height
         # Scrolling the network column to its end moves neither Play nor the plane.
         page.locator(".col-net").evaluate("e => e.scrollTo(0, e.scrollHeight)")
         page.mouse.wheel(0, 2000)
-        page.wait_for_timeout(100)
+        settle(page)
         assert box(page, "play-pause")["y"] < 20
         assert in_view(page, box(page, "boundary-canvas"))
         # The palette names are not broken inside a word ("Activati-on").
@@ -75,8 +75,7 @@ def test_the_top_bar_stays_when_a_narrow_page_scrolls(server, browser):
         open_app(page, server.url)
         page.mouse.move(400, 400)
         page.mouse.wheel(0, 1500)
-        page.wait_for_timeout(200)
-        assert page.locator(".layout").evaluate("e => e.scrollTop") > 0
+        page.wait_for_function("document.querySelector('.layout').scrollTop > 0")
         play = box(page, "play-pause")
         assert 0 <= play["y"] < 60, play
         expect(page.get_by_test_id("play-pause")).to_be_visible()

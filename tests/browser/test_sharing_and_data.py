@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import VIEWPORT, open_app, server_view, session_id, submit_broken_csv, watch
+from .helpers import VIEWPORT, changes_sent, open_app, server_view, session_id, submit_broken_csv, watch
 
 pytestmark = pytest.mark.browser
 
@@ -174,13 +174,14 @@ def test_share_link_view_only_then_fork(server, client, browser, watched):
             if locator.count():
                 expect(locator).to_be_disabled()
         expect(viewer.get_by_test_id("draw-toggle")).to_have_count(0)
-        viewer.get_by_test_id("play-pause").click(force=True)
-        viewer.get_by_test_id("dataset-xor").click(force=True)
-        viewer.evaluate(
-            "async () => { const a = await import('/js/actions.js'); await a.command('play'); "
-            "await a.changeDataset({name: 'xor'}); }"
-        )
-        viewer.wait_for_timeout(300)
+        with changes_sent(viewer) as sent:
+            viewer.get_by_test_id("play-pause").click(force=True)
+            viewer.get_by_test_id("dataset-xor").click(force=True)
+            viewer.evaluate(
+                "async () => { const a = await import('/js/actions.js'); await a.command('play'); "
+                "await a.changeDataset({name: 'xor'}); }"
+            )
+        assert sent.requests == [], "a viewer's page asked the server to change something"
         now = server_view(client, owner)
         assert (now["status"], now["step"], now["dataset"]["name"], now["generation"]) == (
             "paused",

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from .helpers import changes_sent
 from .live_helpers import DIGITS_CNN, open_session
 from .stepping_helpers import MLP_2421, badge_values, inspect, phase_of
 
@@ -133,8 +134,9 @@ def test_a_viewer_sees_the_phase_but_no_buttons(server, client, context, watched
     page.goto(f"{server.url}/s/{created['id']}")
     expect(page.get_by_test_id("phase")).to_have_text("forward · layer 1 (Dense)")
     expect(page.get_by_test_id("step-forward")).to_have_count(0)
-    page.keyboard.press("f")  # the keys do nothing for a viewer
-    page.wait_for_timeout(300)
+    with changes_sent(page) as sent:
+        page.keyboard.press("f")  # the keys do nothing for a viewer
+    assert sent.requests == []
     assert phase_of(client, created["id"])["layer"] == 0
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import httpx
 import redis
+from sqlalchemy import create_engine, text
+from websockets.sync.client import ClientConnection, connect
 
 from ..conftest import LiveServer
 from ..postgres import fresh_database
@@ -17,6 +19,8 @@ from ..postgres import fresh_database
 # is lease TTL + a sweep + the restore, at most one checkpoint interval of training behind.
 LEASE_SECONDS = 2.0
 CHECKPOINT_SECONDS = 1.0
+
+MLP = {"dataset": {"name": "circle"}, "training": {"batch_size": 10}}
 
 
 class Classroom:
@@ -71,3 +75,18 @@ def classroom(folder: Path, postgres_admin_url: str, redis_url: str, prefix: str
             yield room
         finally:
             room.stop()
+
+
+def saved(room: Classroom, sid: str) -> tuple[str, int, int | None]:
+    """(status, step, fence) of the session's row in the database."""
+    engine = create_engine(room.database_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT status, step, fence FROM sessions WHERE id = :id"), {"id": sid}).one()
+            return row[0], int(row[1]), row[2]
+    finally:
+        engine.dispose()
+
+
+def open_stream(node: LiveServer, sid: str) -> ClientConnection:
+    return connect(f"{node.ws_url}/api/sessions/{sid}/stream", compression=None, max_size=None, max_queue=None)

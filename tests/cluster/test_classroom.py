@@ -11,12 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from ..api.helpers import command, create, wait_for
-from .classroom import CHECKPOINT_SECONDS, LEASE_SECONDS, Classroom, classroom
-
-MLP = {"dataset": {"name": "circle"}, "training": {"batch_size": 10}}
+from .classroom import CHECKPOINT_SECONDS, LEASE_SECONDS, MLP, Classroom, classroom, saved
 
 
 @pytest.fixture()
@@ -83,17 +80,6 @@ def test_twelve_sessions_played_round_robin_spread_over_the_nodes(room: Classroo
     finally:
         for client in clients.values():
             client.close()
-
-
-def saved(room: Classroom, sid: str) -> tuple[str, int, int | None]:
-    """(status, step, fence) of the session's row in the database."""
-    engine = create_engine(room.database_url)
-    try:
-        with engine.connect() as conn:
-            row = conn.execute(text("SELECT status, step, fence FROM sessions WHERE id = :id"), {"id": sid}).one()
-            return row[0], int(row[1]), row[2]
-    finally:
-        engine.dispose()
 
 
 def test_the_sessions_of_a_killed_node_train_on_elsewhere_at_their_last_checkpoint(

@@ -13,9 +13,7 @@ from websockets.exceptions import ConnectionClosed
 
 from ..api.helpers import StreamReader, command, create, wait_for
 from ..redis_server import RestartableRedis
-from .classroom import LEASE_SECONDS, Classroom, classroom
-from .test_classroom import MLP, saved
-from .test_classroom_watching import open_stream
+from .classroom import LEASE_SECONDS, MLP, Classroom, classroom, open_stream, saved
 
 
 @pytest.fixture()

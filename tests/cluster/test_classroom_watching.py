@@ -8,12 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from websockets.sync.client import ClientConnection, connect
 
-from ..api.helpers import StreamReader, command, create, wait_for
-from ..api.test_watching import collect
-from ..conftest import LiveServer
-from .classroom import Classroom, classroom
+from ..api.helpers import StreamReader, collect, command, create, wait_for
+from .classroom import Classroom, classroom, open_stream
 
 SLOW_MLP = {"dataset": {"name": "circle"}, "training": {"batch_size": 25, "steps_per_second": 400}}
 
@@ -22,10 +19,6 @@ SLOW_MLP = {"dataset": {"name": "circle"}, "training": {"batch_size": 25, "steps
 def room(tmp_path: Path, postgres_admin_url: str, redis_url: str, redis_prefix: str) -> Iterator[Classroom]:
     with classroom(tmp_path, postgres_admin_url, redis_url, redis_prefix, "a", "b", "c") as r:
         yield r
-
-
-def open_stream(node: LiveServer, sid: str) -> ClientConnection:
-    return connect(f"{node.ws_url}/api/sessions/{sid}/stream", compression=None, max_size=None, max_queue=None)
 
 
 def test_watchers_on_every_node_get_every_point_and_a_pause_through_c_stops_it(room: Classroom) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.datasets import load_digits as sklearn_digits
 
 from neuroplay.data import make_dataset
-from neuroplay.data.images import SHAPE_NAMES, load_digits, shapes
+from neuroplay.data.images import DIGITS_COUNT, SHAPE_NAMES, load_digits, shapes
 from neuroplay.schemas.dataset import DatasetSpec
 
 
@@ -14,6 +14,7 @@ def test_digits_match_scikit_learns_file_sample_for_sample() -> None:
     ours, labels = load_digits()
     theirs = sklearn_digits()
     assert ours.shape == (1797, 1, 8, 8) and ours.dtype == np.float32
+    assert DIGITS_COUNT == 1797  # what the catalog publishes as the digits' max_points
     np.testing.assert_array_equal(ours.reshape(1797, 64) * 16, theirs.data)
     np.testing.assert_array_equal(labels, theirs.target)
 

@@ -42,18 +42,26 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from neuroplay.api.stream import _send_loop
+    from neuroplay.api.stream import send_loop
 
     class SlowSocket:
         def __init__(self) -> None:
             self.sent: list[dict] = []
             self.gate = asyncio.Event()
+            self.stuck = asyncio.Event()  # set once the first history waits at the gate
 
         async def send_text(self, text: str) -> None:
             message = json.loads(text)
             if message["type"] == "history" and not self.gate.is_set():
+                self.stuck.set()
                 await self.gate.wait()
             self.sent.append(message)
+
+        async def sent_point(self, step: int) -> None:
+            while not any(
+                m["type"] == "metrics" and m["points"] and m["points"][-1]["step"] == step for m in self.sent
+            ):
+                await asyncio.sleep(0.005)
 
         async def send_bytes(self, data: bytes) -> None:
             pass
@@ -62,8 +70,8 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
         sub = Subscriber("viewer", max_pending_points=1000)
         sub.push_history(1, points(5))
         ws = SlowSocket()
-        sender = asyncio.create_task(_send_loop(ws, sub))
-        await asyncio.sleep(0.05)  # stuck sending the first history
+        sender = asyncio.create_task(send_loop(ws, sub))
+        await asyncio.wait_for(ws.stuck.wait(), 5)  # stuck sending the first history
         sub.push_history(1, points(10))
         sub.push_points(
             1,
@@ -71,7 +79,7 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
         )
         sub.set_counters((1, "running", 11, 11))
         ws.gate.set()
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(ws.sent_point(11), 5)  # everything queued has gone out
         sender.cancel()
         curve: list[int] = []  # what the client does: a history replaces, metrics append
         for message in ws.sent:
@@ -79,7 +87,7 @@ def test_a_history_queued_while_sending_goes_out_before_the_points_after_it() ->
                 curve = [p["step"] for p in message["points"]]
             elif message["type"] == "metrics":
                 curve += [p["step"] for p in message["points"] if not curve or p["step"] > curve[-1]]
-        assert sub._history_text is None, "a sent history is not kept"
+        assert not sub.history_held, "a sent history is not kept"
         return curve
 
     # Its own thread and loop: a browser test's Playwright may have left a loop running on this one.

@@ -29,7 +29,7 @@ def watchers(hub: Hub, n: int) -> list[Subscriber]:
         sub = Subscriber("viewer", max_pending_points=100)
         sub.views = {"boundary"}
         hub.subscribers.add(sub)
-        sub.joined = hub._joined
+        sub.joined = hub.joined
         hub.start_stream(sub, None, None)
         sub.take_texts()  # the history: sent
         subs.append(sub)

@@ -39,7 +39,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_sessions(database_url: s
     with engine.begin() as conn:
         old_sessions = Table("sessions", MetaData(), autoload_with=conn)
         assert "forked_from" not in old_sessions.c  # really the old layout
-        row = {k: v for k, v in Store._row(cp).items() if k not in ("forked_from", "fence")}  # later columns
+        row = {k: v for k, v in Store.row(cp).items() if k not in ("forked_from", "fence")}  # later columns
         conn.execute(insert(old_sessions).values(row))
     engine.dispose()
 

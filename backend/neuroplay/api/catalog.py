@@ -161,6 +161,7 @@ def build_catalog() -> Catalog:
                 suits=list(info.suits),
                 default_model=default_model(info),
                 preview=preview(info),
+                max_points=info.max_points,
             )
             for info in DATASETS.values()
         ],

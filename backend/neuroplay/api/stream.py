@@ -118,7 +118,7 @@ async def _handle(
         ws_sub.push_text(PongMessage().model_dump_json())
 
 
-async def _send_loop(ws: WebSocket, sub: Subscriber) -> None:
+async def send_loop(ws: WebSocket, sub: Subscriber) -> None:
     while True:
         await sub.wakeup.wait()
         sub.wakeup.clear()
@@ -189,7 +189,7 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
     hub = manager.hub(session)
     hub.add(sub)
     manager.start_hub(hub)
-    sender = asyncio.create_task(_send_loop(ws, sub))
+    sender = asyncio.create_task(send_loop(ws, sub))
     try:
         while True:
             receive = asyncio.ensure_future(ws.receive())

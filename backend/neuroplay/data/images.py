@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 DIGITS_FILE = Path(__file__).resolve().parent / "files" / "digits.csv.gz"
+DIGITS_COUNT = 1797  # rows of DIGITS_FILE (tests/data/test_images.py checks it)
 SHAPE_NAMES = ("circle", "square", "triangle", "line")
 
 

@@ -25,6 +25,7 @@ class DatasetInfo:
     suits: tuple[str, ...]  # layer types that fit this data, for the palette's hints
     generate: Generate
     class_names: tuple[str, ...] = ()
+    max_points: int | None = None  # a real set's size: `points` above it gives them all
 
     def input_shape(self, spec: DatasetSpec) -> tuple[int, ...]:
         if self.kind == "points":
@@ -107,6 +108,7 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
                 IMAGE_LAYERS,
                 _points(images.digits),
                 tuple(str(d) for d in range(10)),
+                max_points=images.DIGITS_COUNT,
             ),
             DatasetInfo(
                 "shapes",

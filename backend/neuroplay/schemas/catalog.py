@@ -79,6 +79,9 @@ class DatasetCatalogEntry(WireModel):
     suits: list[str]
     default_model: NetworkSpec = Field(description="The network a session on this dataset starts with.")
     preview: DatasetPreview = Field(description="What its thumbnail in the picker draws.")
+    max_points: int | None = Field(
+        None, description="How many samples a real set has (the points setting's ceiling); None: generated."
+    )
 
 
 class UploadLimitsInfo(WireModel):

@@ -122,6 +122,11 @@ class LayerSummary(WireModel):
     role: LayerRole
     output_shape: list[int]
     param_count: int
+    padding: list[int] | None = Field(
+        None,
+        description="A conv layer's zero padding [top, bottom, left, right] as the engine adds it "
+        "(engine/layers/im2col.ConvGeometry: 'same' may pad one side more); None for other layers.",
+    )
 
 
 class Divergence(WireModel):

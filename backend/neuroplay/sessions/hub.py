@@ -139,6 +139,11 @@ class Subscriber:
         self.metrics_due = True
         self.wakeup.set()
 
+    @property
+    def history_held(self) -> bool:
+        """Whether a history message is queued and not yet taken for sending."""
+        return self._history_text is not None
+
     def take_texts(self) -> list[str]:
         """The text messages to send now, in order (a history among them is no longer held)."""
         texts, self.texts = self.texts, []
@@ -246,7 +251,7 @@ class Hub:
         self.probe: ProbeKey | None = None  # named by the latest subscribe that named one
         self._frames: HubFrames | None = None
         self._views_dirty = False
-        self._joined: dict[tuple[bytes, ...], bytes] = {}  # shared by the watchers (Subscriber.joined)
+        self.joined: dict[tuple[bytes, ...], bytes] = {}  # shared by the watchers (Subscriber.joined)
         self.task: asyncio.Task[None] | None = None
         self.ended: str | None = None  # why the session is no longer here (set from any thread)
         self.notice: ErrorMessage | None = None  # what its watchers are told before they are let go
@@ -260,7 +265,7 @@ class Hub:
 
     def add(self, sub: Subscriber) -> None:
         sub.push_text(StateMessage(state=self.session.state()).model_dump_json())
-        sub.joined = self._joined
+        sub.joined = self.joined
         self.subscribers.add(sub)
 
     def start_stream(self, sub: Subscriber, since_step: int | None, generation: int | None) -> None:
@@ -370,6 +375,6 @@ class Hub:
         if frames is None or frames is self._frames:
             return
         self._frames = frames
-        self._joined.clear()  # messages of older records are not sent again
+        self.joined.clear()  # messages of older records are not sent again
         for sub in subs:
             sub.set_tensors(frames.frames)

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from ..data import Dataset
 from ..engine import Trainer
+from ..engine.layers import Conv2D
 from ..schemas.errors import Problem
 from ..schemas.session import Divergence, LayerSummary, SessionState, SessionStatus, StepPhase
 from .build import Specs
@@ -30,6 +31,14 @@ class Describable(Protocol):
     forked_from: str | None
 
 
+def conv_padding(layer: object) -> list[int] | None:
+    """A conv layer's zero padding [top, bottom, left, right] (what the probe and inspector draw)."""
+    if not isinstance(layer, Conv2D):
+        return None
+    g = layer.geometry
+    return [g.pad_top, g.pad_bottom, g.pad_left, g.pad_right]
+
+
 def describe(session: Describable, phase: StepPhase) -> SessionState:
     """The session's state as GET /api/sessions/{id} and the stream's `state` message show it."""
     specs, net = session.specs, session.trainer.network
@@ -52,6 +61,7 @@ def describe(session: Describable, phase: StepPhase) -> SessionState:
                 role="output" if i == last else "hidden",
                 output_shape=list(layer.output_shape),
                 param_count=layer.param_count(),
+                padding=conv_padding(layer),
             )
             for i, layer in enumerate(net.layers)
         ],

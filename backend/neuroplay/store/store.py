@@ -120,7 +120,7 @@ class Store:
         fencing token (`cp.fence`), the row is replaced only if no larger token was written before:
         the database makes that check in the same UPDATE, so two nodes cannot both pass it. Raises
         StaleWrite (writing nothing) otherwise."""
-        values = self._row(cp)
+        values = self.row(cp)
         s = tables.sessions
         # write_lock (SQLite: BEGIN IMMEDIATE): the read below must not start a snapshot that the
         # UPDATE then has to upgrade; an upgrade fails at once ("database is locked") when another
@@ -299,7 +299,8 @@ class Store:
 
     # ---- row <-> checkpoint ----
     @staticmethod
-    def _row(cp: Checkpoint) -> dict[str, Any]:
+    def row(cp: Checkpoint) -> dict[str, Any]:
+        """The database row of a checkpoint (the `sessions` table's columns)."""
         return {
             "id": cp.id,
             "owner_token_hash": cp.owner_token_hash,

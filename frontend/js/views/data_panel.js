@@ -89,7 +89,9 @@ export function DataPanel() {
   const shown = new Set(state.dataset_settings); // the server says which settings this data has
   const setting = (name, fallback) => settingBounds(cat.dataset_settings, name, fallback);
   const pointsBounds = setting("points", [10, 5000]);
-  const maxPoints = ds.name === "digits" ? Math.min(pointsBounds.max, 1797) : pointsBounds.max;
+  const entry = entryOf(cat, ds.name);
+  // A real set (the digits) has as many samples as it has: the catalog says how many.
+  const maxPoints = entry && entry.max_points ? Math.min(pointsBounds.max, entry.max_points) : pointsBounds.max;
   const valBounds = setting("validation_share", [0, 0.9]);
   const lengthBounds = setting("length", [2, 200]);
   const delayBounds = setting("delay", [0, 50]);
@@ -97,7 +99,6 @@ export function DataPanel() {
     ? LEARNING_RATES
     : [...LEARNING_RATES, tr.learning_rate].sort((a, b) => a - b);
   const l2s = L2_RATES.includes(tr.l2) ? L2_RATES : [...L2_RATES, tr.l2].sort((a, b) => a - b);
-  const entry = entryOf(cat, ds.name);
   const naturalLoss = entry ? entry.default_loss : state.loss;
   const lossOptions = [
     ["auto", t("train.lossAuto", { name: tOr(`loss.${naturalLoss}`, naturalLoss) })],

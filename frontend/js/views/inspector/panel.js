@@ -93,7 +93,7 @@ function Body({ state, unit }) {
     return html`<${RnnUnit} unit=${rnnUnit(held.data, unit.layer, unit, spec, params.values)} grads=${grads} />`;
   }
   if (spec.type === "conv2d") {
-    return html`<${ConvUnit} unit=${convUnit(held.data, unit.layer, unit, spec, W, b ?? null)} grads=${grads} />`;
+    return html`<${ConvUnit} unit=${convUnit(held.data, unit.layer, unit, spec, W, b ?? null, state.layers[unit.layer]?.padding)} grads=${grads} />`;
   }
   return html`<${DenseUnit} unit=${denseUnit(held.data, unit.layer, unit.unit, spec, W, b ?? null)} grads=${grads} />`;
 }

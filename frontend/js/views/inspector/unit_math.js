@@ -4,7 +4,6 @@
 // does not send is worked out here, each in the one obvious way: the products w_i·x_i and their sum,
 // and for a conv unit its position's share dL/du·x_i of dL/dW.
 import { flat } from "../../stepping/numbers.js";
-import { convPadding } from "../../probe_math.js";
 
 /**
  * Unit `j` of dense layer `layer`: rows {i, x, w, product, dw} and the unit's u, y, dL/dy, f′(u),
@@ -36,12 +35,14 @@ export function denseUnit(insp, layer, j, spec, W, b) {
  * Unit (channel c, row r, column k) of conv layer `layer`: its receptive field per input channel
  * (padding cells marked), the kernel W[c], the products, and u, y, dL/dy, f′(u), dL/du of the cell,
  * its share dL/du·x of dL/dW[c], and the server's dL/dW[c] and dL/db[c] (summed over every position).
+ * `padding` is the layer's zero border [top, bottom, left, right] as the server reports it
+ * (`SessionState.layers[layer].padding`).
  */
-export function convUnit(insp, layer, { channel: c, row: r, col: k }, spec, W, b) {
+export function convUnit(insp, layer, { channel: c, row: r, col: k }, spec, W, b, padding) {
   const L = insp.layers[layer];
   const input = L.input; // (C_in, H, W)
   const inShape = [input.length, input[0].length, input[0][0].length];
-  const [top, , left] = convPadding(spec, inShape);
+  const [top, , left] = padding || [0, 0, 0, 0];
   const size = spec.kernel_size ?? 3;
   const stride = spec.stride ?? 1;
   const kernel = W[c]; // (C_in, kh, kw)

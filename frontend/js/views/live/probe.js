@@ -12,7 +12,7 @@ import { t, tOr, lang } from "../../i18n.js";
 import { classNamesOf, className } from "../../datasets.js";
 import { ProbePicker } from "../probe_picker.js";
 import { gridLayout, paintMaps, paintUnits, paintClassBars, paintSequence, cellAt, outlineCells, absMax } from "../../probe_draw.js";
-import { convPadding, poolWindow, outputProbabilities, targetClass } from "../../probe_math.js";
+import { poolWindow, outputProbabilities, targetClass } from "../../probe_math.js";
 import { inspectUnit } from "../../stepping/actions.js";
 
 export const place = "tab";
@@ -65,7 +65,7 @@ function paintCanvas(canvas, ctx) {
   if (role === "padded") {
     const slot = inputSlot(layer);
     if (!slot || slot.header.shape.length !== 3) return false;
-    const pad = convPadding(ctx.state.model.layers[layer], slot.header.shape);
+    const pad = paddingOf(ctx.state, layer);
     paintMaps(canvas, slot.data, bigLayout(slot.header.shape, pad), { image: layer === 0 });
     return true;
   }
@@ -134,7 +134,7 @@ function describe(shape) {
 /** Keys that move the hovered cell of an enlarged map: arrows within a map, Page Up/Down between maps. */
 const CELL_KEYS = { ArrowLeft: [0, 0, -1], ArrowRight: [0, 0, 1], ArrowUp: [0, -1, 0], ArrowDown: [0, 1, 0], PageUp: [-1, 0, 0], PageDown: [1, 0, 0] };
 
-function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOut, onHover, hover, task, mode }) {
+function LayerCard({ i, spec, shape, padding, last, big, onToggle, sequenceOut, onHover, hover, task, mode }) {
   const form = formOf(shape);
   const classifier = task === "binary" || task === "multiclass";
   // Gradients of the output are not probabilities: they get the cells of any other layer.
@@ -186,7 +186,7 @@ function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOu
     ${big && spec.type === "conv2d"
       ? html`<figure class="probe-figure">
           <canvas class="probe-canvas" data-role="padded" data-layer=${i} data-big="1" data-testid="probe-padded"></canvas>
-          <figcaption class="hint" data-testid="probe-padding">${paddingText(spec, inputShape)}</figcaption>
+          <figcaption class="hint" data-testid="probe-padding">${paddingText(padding)}</figcaption>
         </figure>`
       : null}
     ${big && pool
@@ -206,9 +206,14 @@ function LayerCard({ i, spec, shape, inputShape, last, big, onToggle, sequenceOu
   </li>`;
 }
 
+/** The zero border [top, bottom, left, right] the engine adds to conv layer `i`'s input, as the server says. */
+function paddingOf(state, i) {
+  return (state.layers[i] && state.layers[i].padding) || [0, 0, 0, 0];
+}
+
 /** What the padded input shows: the zero border the engine adds (top, bottom, left, right). */
-function paddingText(spec, inputShape) {
-  const [top, bottom, left, right] = convPadding(spec, inputShape);
+function paddingText(padding) {
+  const [top, bottom, left, right] = padding;
   if (!(top || bottom || left || right)) return t("probe.paddedNone");
   const same = top === bottom && bottom === left && left === right;
   return t("probe.padded", { p: same ? top : `${top}/${bottom}/${left}/${right}` });
@@ -296,7 +301,7 @@ export function Panel() {
       : html`<button type="button" class="btn btn-small" data-testid="probe-back" onClick=${() => setBig(null)}>${t("probe.shrink")}</button>`}
     <ol class="probe-layers">
       ${shown.map((i) => html`<${LayerCard} key=${`${i}:${big}`} i=${i} spec=${layers[i]} shape=${shapes[i] || []}
-        inputShape=${i === 0 ? state.model.input_shape : shapes[i - 1] || []}
+        padding=${paddingOf(state, i)}
         last=${i === layers.length - 1} big=${big === i} onToggle=${toggle} sequenceOut=${sequenceOut} onHover=${onHover}
         hover=${hover} mode=${mode}
         task=${state.task} />`)}
