@@ -19,9 +19,20 @@ from .session import CreateSessionRequest, CreateSessionResponse
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
-# The websocket view names of issue 9 ("See it learn"); a lesson opens them by name.
+# The websocket view names of issue 9 ("See it learn"), and the browser's own tab "landscape" (the
+# loss landscape of issue 10, asked for on demand, so the view registry does not list it); a lesson
+# opens them by name.
 ViewName = Literal[
-    "probe", "grad_norms", "histograms", "dropout_mask", "bn_stats", "rnn_states", "weights", "boundary", "neurons"
+    "probe",
+    "grad_norms",
+    "histograms",
+    "dropout_mask",
+    "bn_stats",
+    "rnn_states",
+    "weights",
+    "boundary",
+    "neurons",
+    "landscape",
 ]
 # Controls of the playground that are not a setting: the layer palette, the play/step/reset buttons,
 # the dataset picker and the phase-stepping buttons (issue 10). Settings are named by their path.
