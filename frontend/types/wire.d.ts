@@ -564,6 +564,7 @@ export interface Lesson {
   /** The lesson's body (markdown) before the walk-through steps. */
   text: LocalText;
   title: LocalText;
+  twin_view: "boundary" | "grad_norms" | null;
   views: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons" | "landscape")[];
 }
 
