@@ -72,6 +72,9 @@ export function wantedViews() {
     .map((entry) => entry.name);
 }
 
+/** Tabs of the browser's own (views/inside_column.js's localTabs), not in the catalog's views. */
+export const LOCAL_TABS = ["landscape"];
+
 /**
  * Bring views on screen by name (a lesson's step names the views to look at). A "tab" view opens
  * its tab of the inside column (the first such name wins; only one tab shows at a time); "strip"
@@ -85,6 +88,7 @@ export function wantedViews() {
 export function setOpenViews(names, closing = []) {
   const modules = S.viewModules.peek();
   const isTab = (name) => {
+    if (LOCAL_TABS.includes(name)) return true;
     const loaded = modules.get(name);
     return loaded ? loaded.module.place === "tab" : modules.size === 0;
   };

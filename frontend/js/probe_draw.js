@@ -3,6 +3,7 @@
 // prediction against its target over time. Pure functions of their arguments: no state here.
 import { paintValues, CLASS_COLOURS } from "./heatmap.js";
 import { paintImage } from "./datasets.js";
+import { canvasFont } from "./fonts.js";
 
 /** The largest |value| of `data` that is finite (1 when there is none), for a symmetric colour range. */
 export function absMax(data, from = 0, to = data.length) {
@@ -168,7 +169,7 @@ export function paintClassBars(canvas, values, target, names, width) {
   let best = 0;
   for (let i = 1; i < n; i++) if (values[i] > values[best]) best = i;
   const barW = width - labelW - 44;
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = canvasFont(11);
   ctx.textBaseline = "middle";
   for (let i = 0; i < n; i++) {
     const y = i * rowH;

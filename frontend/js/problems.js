@@ -112,3 +112,21 @@ export function localized(problem) {
     },
   };
 }
+
+/**
+ * A failure as S.lastError keeps it: `where` ({layer, scope}) and a `message` read from the error
+ * each time it is shown, so an ApiError's text follows a language switch (a plain Error's stays).
+ * @param {unknown} err
+ * @param {{layer: number | null, scope: string}} where
+ */
+export function keptError(err, where) {
+  const error = err instanceof Error ? err : new Error(String(err));
+  return Object.assign(
+    {
+      get message() {
+        return error.message;
+      },
+    },
+    where,
+  );
+}

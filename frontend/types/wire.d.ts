@@ -568,7 +568,8 @@ export interface Lesson {
   /** The lesson's body (markdown) before the walk-through steps. */
   text: LocalText;
   title: LocalText;
-  views: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons")[];
+  twin_view: "boundary" | "grad_norms" | null;
+  views: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons" | "landscape")[];
 }
 
 /** One session of the lesson. Runs of a comparison share the dataset seed and the training seed, so they start from the same weights (where the layer shapes agree) and see the same batch order (where the batch size agrees). */
@@ -594,7 +595,7 @@ export interface LessonStep {
   text: LocalText;
   title: LocalText;
   /** Views to open at this step. */
-  views?: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons")[];
+  views?: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons" | "landscape")[];
 }
 
 export type LessonSummaries = LessonSummary[];

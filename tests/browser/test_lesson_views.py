@@ -47,3 +47,26 @@ def test_a_step_naming_a_view_beside_the_network_shows_the_network(server, watch
     page.get_by_test_id("lesson-next").click()  # step 2: the decision boundary, beside the network
     expect_tab(page, "network")
     expect(page.get_by_test_id("boundary-canvas")).to_be_visible()
+
+
+def test_the_gradient_descent_lesson_opens_the_true_landscape_of_its_two_weights(server, client, watched):
+    """Concept 10's experiment: one neuron with exactly two weights, so the landscape tab the lesson
+    opens is the true cost over both (entry axes, not random directions); a step moves the path."""
+    page = watched.page
+    progress = start_lesson(page, server.url, "10-gradient-descent")
+    assert client.get(f"/api/sessions/{progress['sessions'][0]['id']}").json()["total_params"] == 2
+    expect_tab(page, "landscape")
+    expect(page.get_by_test_id("lesson-views")).to_contain_text("loss landscape")
+    canvas = page.get_by_test_id("landscape-canvas")
+    page.wait_for_function("el => Number(el.dataset.drawn) > 0", arg=canvas.element_handle())
+    axes = page.get_by_test_id("landscape-axes-text")
+    expect(axes).to_contain_text("layer0.W[0, 0]")
+    expect(axes).to_contain_text("layer0.W[1, 0]")
+    expect(page.get_by_test_id("landscape-neuron-preset")).to_have_count(0)  # no "true landscape" hint needed
+    page.get_by_test_id("lesson-action").click()  # the step's action: one step of gradient descent
+    expect(page.get_by_test_id("step-counter")).to_have_text("1")
+    expect(page.get_by_test_id("landscape-path")).to_have_attribute("data-points", "2", timeout=15000)
+    page.get_by_test_id("lesson-next").click()
+    expect_tab(page, "landscape")
+    page.get_by_test_id("lesson-next").click()
+    expect_tab(page, "network")  # the last step names no view: the landscape the steps opened closes

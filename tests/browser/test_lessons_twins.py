@@ -124,3 +124,52 @@ def test_leaving_a_comparison_keeps_the_shown_run_and_pauses_the_others(server, 
     expect(page.get_by_test_id("status")).to_have_text("running")
     page.get_by_test_id("play-pause").click()
     wait_statuses(client, [shown], "paused")
+
+
+# Per bar of a twin's gradient canvas (lessons/twin_grads.js), how many pixels of its column are
+# drawn in the bar colour: the bar's height as painted.
+BAR_HEIGHTS = """el => {
+  const n = el.dataset.norms.split(",").length;
+  const { data } = el.getContext("2d").getImageData(0, 0, el.width, el.height);
+  const slot = el.width / n;
+  return [...Array(n).keys()].map((i) => {
+    const x = Math.floor(i * slot + slot / 2);
+    let h = 0;
+    for (let y = 0; y < el.height; y++) {
+      const k = (y * el.width + x) * 4;
+      if (Math.abs(data[k] - 0x08) + Math.abs(data[k + 1] - 0x77) + Math.abs(data[k + 2] - 0xbd) < 40) h++;
+    }
+    return h;
+  });
+}"""
+
+
+def test_the_vanishing_gradient_comparison_shows_each_runs_layer_norms_side_by_side(server, client, watched):
+    """Lesson 24's key view in small multiples: each run's per-layer gradient norms on one shared log
+    scale; the sigmoid net's first layer gets at least 100 times less gradient than its last, the
+    ReLU net's does not (the numbers the stream brought, and the bars as painted)."""
+    page = watched.page
+    progress = start_lesson(page, server.url, "24-vanishing-gradient")
+    ids = [s["id"] for s in progress["sessions"]]
+    twins = page.get_by_test_id("twin-runs")
+    grads = twins.get_by_test_id("twin-grads")
+    expect(grads).to_have_count(2)
+    expect(twins.get_by_test_id("twin-boundary")).to_have_count(0)
+    twins.get_by_test_id("twin-play-pause").click()
+    wait_statuses(client, ids, "running")
+    for i in range(2):
+        page.wait_for_function(
+            "el => (el.dataset.norms || '').split(',').length === 8 && +(el.dataset.frames || 0) > 1",
+            arg=grads.nth(i).element_handle(),
+            timeout=30000,
+        )
+    twins.get_by_test_id("twin-play-pause").click()
+    wait_statuses(client, ids, "paused")
+    ratios, heights = [], []
+    for i in range(2):
+        norms = [float(v) for v in (grads.nth(i).get_attribute("data-norms") or "").split(",")]
+        ratios.append(norms[-1] / norms[0])
+        heights.append(grads.nth(i).evaluate(BAR_HEIGHTS))
+    sigmoid, relu = ratios
+    assert sigmoid >= 100 and relu < 100, ratios
+    assert heights[0][0] < heights[0][-1] and all(h > 0 for h in heights[0][-1:]), heights

@@ -88,6 +88,7 @@ def load_lesson(folder: Path) -> Lesson:
         steps=steps,
         challenge=data.challenge,
         effects=data.effects,
+        twin_view=data.twin_view,
     )
 
 

@@ -19,15 +19,28 @@ from .session import CreateSessionRequest, CreateSessionResponse
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
-# The websocket view names of issue 9 ("See it learn"); a lesson opens them by name.
+# The websocket view names of issue 9 ("See it learn"), and the browser's own tab "landscape" (the
+# loss landscape of issue 10, asked for on demand, so the view registry does not list it); a lesson
+# opens them by name.
 ViewName = Literal[
-    "probe", "grad_norms", "histograms", "dropout_mask", "bn_stats", "rnn_states", "weights", "boundary", "neurons"
+    "probe",
+    "grad_norms",
+    "histograms",
+    "dropout_mask",
+    "bn_stats",
+    "rnn_states",
+    "weights",
+    "boundary",
+    "neurons",
+    "landscape",
 ]
 # Controls of the playground that are not a setting: the layer palette, the play/step/reset buttons,
 # the dataset picker and the phase-stepping buttons (issue 10). Settings are named by their path.
 UI_CONTROLS = ("palette", "play_pause", "step", "reset", "dataset_picker", "step_phase", "layer_stack")
 SETTING_GROUPS = ("model", "dataset", "training")
 Metric = Literal["loss", "val_loss", "accuracy", "val_accuracy"]
+# The key view a comparison's runs show side by side, one small multiple per run (lessons/twins.js).
+TwinView = Literal["boundary", "grad_norms"]
 RunName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 MAX_STEPS = 20_000  # a lesson's effect must show within seconds, not minutes
 
@@ -312,6 +325,11 @@ class LessonFile(WireModel):
     steps: list[StepFile] = Field(min_length=1)
     challenge: Challenge | None = None
     effects: list[Effect] = Field(min_length=1)
+    twin_view: TwinView | None = Field(
+        None,
+        description="The key view each run of a comparison shows in small multiples: the decision boundary "
+        "(what 2-D data shows when none is named) or the per-layer gradient norms.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> LessonFile:
@@ -358,6 +376,7 @@ class Lesson(WireModel):
     steps: list[LessonStep]
     challenge: Challenge | None
     effects: list[Effect]
+    twin_view: TwinView | None
 
 
 class LessonRunSession(CreateSessionResponse):

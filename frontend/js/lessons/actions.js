@@ -7,6 +7,12 @@ import * as S from "../state.js";
 import * as L from "./state.js";
 import { readProgress, saveProgress, clearProgress } from "./progress.js";
 import { setOpenViews } from "../live_views.js";
+import { keptError } from "../problems.js";
+
+/** The failure as an Error, kept whole: an ApiError's message is read in the language of the moment. */
+function asError(err) {
+  return err instanceof Error ? err : new Error(String(err));
+}
 
 export async function loadLessons() {
   if (L.lessonList.peek().loading) return;
@@ -14,7 +20,7 @@ export async function loadLessons() {
   try {
     L.lessonList.value = { loading: false, items: await api.lessons(), error: null };
   } catch (err) {
-    L.lessonList.value = { loading: false, items: [], error: err.message };
+    L.lessonList.value = { loading: false, items: [], error: asError(err) };
   }
 }
 
@@ -45,7 +51,7 @@ export async function startLesson(id) {
     goToStep(0, null); // progress saved before the session opens: a reload meanwhile comes back to it
     await A.openSession(created.id);
   } catch (err) {
-    L.startError.value = err instanceof Error ? err.message : String(err);
+    L.startError.value = asError(err);
   } finally {
     L.starting.value = null;
   }
@@ -111,7 +117,7 @@ export async function commandAll(action) {
   const results = await Promise.allSettled(runs.map((r) => api.command(r.id, r.token, action, "batch")));
   const failed = results.find((r) => r.status === "rejected");
   if (failed && failed.status === "rejected") {
-    S.lastError.value = { message: failed.reason.message, layer: null, scope: "run" };
+    S.lastError.value = keptError(failed.reason, { layer: null, scope: "run" });
   }
 }
 

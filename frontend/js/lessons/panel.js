@@ -93,7 +93,7 @@ export function LessonPanel() {
         <${Markdown} source=${lesson.text[language]} />
       </div>
       ${lesson.challenge ? html`<${ChallengeBox} challenge=${lesson.challenge} />` : null}
-      ${current.sessions.length > 1 ? html`<${TwinRuns} key=${lesson.id} sessions=${current.sessions} />` : null}
+      ${current.sessions.length > 1 ? html`<${TwinRuns} key=${lesson.id} sessions=${current.sessions} view=${lesson.twin_view} />` : null}
       <${StepBody} lesson=${lesson} index=${index} />
     </div>
     <${StepNav} step=${index} count=${lesson.steps.length} />

@@ -60,10 +60,10 @@ function LessonList() {
   const busy = Boolean(L.starting.value);
   return html`<div class="lesson-picker-body">
     ${L.startError.value
-      ? html`<div class="error-box" role="alert" data-testid="lesson-error">${L.startError.value}</div>`
+      ? html`<div class="error-box" role="alert" data-testid="lesson-error">${L.startError.value.message}</div>`
       : null}
     ${list.error
-      ? html`<div class="error-box" role="alert">${list.error}
+      ? html`<div class="error-box" role="alert" data-testid="lesson-list-error">${list.error.message}
           <button class="btn btn-small" onClick=${loadLessons}>${t("lesson.retry")}</button></div>`
       : null}
     ${list.loading ? html`<p class="hint">${t("lesson.loading")}</p>` : null}

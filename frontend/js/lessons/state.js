@@ -9,8 +9,9 @@ import { signal } from "@preact/signals";
 /** @typedef {{run: string, label: LocalText, id: string}} LessonRunRef */
 /** @typedef {{lesson: Lesson, sessions: LessonRunRef[], step: number}} ActiveLesson */
 
-/** GET /api/lessons: {loading, items, error}. */
-export const lessonList = signal(/** @type {{loading: boolean, items: LessonSummary[], error: string | null}} */ ({
+/** GET /api/lessons: {loading, items, error}. Errors are kept as errors: an ApiError's `message` is
+ * read when shown, so it follows a language switch (api.js). */
+export const lessonList = signal(/** @type {{loading: boolean, items: LessonSummary[], error: Error | null}} */ ({
   loading: false,
   items: [],
   error: null,
@@ -22,8 +23,8 @@ export const pickerOpen = signal(false);
 /** The id of the lesson whose sessions are being created (the picker shows it busy), or null. */
 export const starting = signal(/** @type {string | null} */ (null));
 
-/** Why the last start failed (shown in the picker), or null. */
-export const startError = signal(/** @type {string | null} */ (null));
+/** Why the last start failed (shown in the picker, its message read then), or null. */
+export const startError = signal(/** @type {Error | null} */ (null));
 
 /** The lesson the learner follows, its runs' sessions and the walk-through step; null: none. */
 export const active = signal(/** @type {ActiveLesson | null} */ (null));

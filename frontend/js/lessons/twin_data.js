@@ -20,12 +20,15 @@ const MAX_POINTS = 4000;
  * @property {any} state     the SessionState (grid, task, total_params, dataset), once read
  * @property {{header: any, data: Float32Array} | null} boundary
  * @property {number} frames boundary frames received
+ * @property {Record<string, number>} grads  parameter layer -> its latest gradient norm (key view grad_norms)
+ * @property {number} gradFrames gradient-norm records received
  * @property {Error | null} error  its message is read when shown (in the language chosen then)
  */
 
 /** @returns {TwinRun} */
 export function makeRun(ref, colour) {
-  return { ...ref, colour, status: "idle", step: 0, generation: -1, points: [], state: null, boundary: null, frames: 0, error: null };
+  return { ...ref, colour, status: "idle", step: 0, generation: -1, points: [], state: null, boundary: null, frames: 0,
+    grads: {}, gradFrames: 0, error: null };
 }
 
 function append(run, points) {
@@ -47,7 +50,10 @@ function onMessage(run, msg) {
       run.state = msg.state;
       run.status = msg.state.status;
       run.step = msg.state.step;
-      if (msg.state.generation !== run.generation) run.boundary = null;
+      if (msg.state.generation !== run.generation) {
+        run.boundary = null;
+        run.grads = {};
+      }
       break;
     case "history":
       run.generation = msg.generation;
@@ -70,14 +76,15 @@ function onMessage(run, msg) {
 }
 
 /**
- * Read the run's state, then stream it (the boundary frames only for 2-D data). `changed()` is
- * called after every update. Returns the function that closes the stream.
+ * Read the run's state, then stream it with its key view (`keyViewOf(dataset)`: "boundary",
+ * "grad_norms" or null). `changed()` is called after every update. Returns the function that
+ * closes the stream.
  * @param {TwinRun} run
  * @param {string | null} token
- * @param {(dataset: any) => boolean} isPlanar
+ * @param {(dataset: any) => string | null} keyViewOf
  * @param {() => void} changed
  */
-export function watchRun(run, token, isPlanar, changed) {
+export function watchRun(run, token, keyViewOf, changed) {
   let stream = null;
   let closed = false;
   api.getSession(run.id).then(
@@ -90,11 +97,19 @@ export function watchRun(run, token, isPlanar, changed) {
       run.generation = state.generation;
       append(run, history);
       changed();
+      const keyView = keyViewOf(state.dataset);
       stream = openStream(run.id, {
         token,
-        views: isPlanar(state.dataset) ? ["boundary"] : [],
+        views: keyView ? [keyView] : [],
         onMessage: (msg) => onMessage(run, msg) && changed(),
         onTensor: (header, data) => {
+          if (header.name === "grad_norm" && data.length) {
+            // the series since the last frame: its last value is the newest step's norm
+            run.grads = { ...run.grads, [header.layer]: data[data.length - 1] };
+            run.gradFrames += 1;
+            changed();
+            return;
+          }
           if (header.name !== "boundary") return;
           run.boundary = { header, data };
           run.frames += 1;

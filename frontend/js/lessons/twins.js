@@ -1,6 +1,7 @@
 // Twin runs: the sessions of a comparison side by side. Their training-loss curves overlaid in one
-// uPlot chart (one colour per run, a legend of the runs' labels), a small multiple per run (the
-// decision boundary for 2-D data; the latest loss and accuracy always), and one play/pause for all.
+// uPlot chart (one colour per run, a legend of the runs' labels), a small multiple per run of the
+// lesson's key view (its twin_view: the per-layer gradient norms, or the decision boundary, which 2-D
+// data shows when none is named; the latest loss and accuracy always), and one play/pause for all.
 import { html } from "htm/preact";
 import { useEffect, useRef, useState, useMemo } from "preact/hooks";
 import uPlot from "uplot";
@@ -10,6 +11,7 @@ import { paintValues, makeOffscreen } from "../heatmap.js";
 import { t, lang, formatInt } from "../i18n.js";
 import { commandAll, tokensOwned } from "./actions.js";
 import { makeRun, watchRun } from "./twin_data.js";
+import { gradRange, paintGrads } from "./twin_grads.js";
 
 const COLOURS = ["#0877bd", "#e8590c", "#2f9e5b"];
 // Runs with the same start often draw the same curve for a while: the later runs are dashed so the
@@ -81,13 +83,15 @@ function drawBoundary(canvas, run, cache) {
   canvas.dataset.frames = String(Number(canvas.dataset.frames || 0) + 1);
 }
 
-function RunCard({ run, planar, canvasRef }) {
+function RunCard({ run, keyView, canvasRef }) {
   const last = run.points.length ? run.points[run.points.length - 1] : null;
   return html`<div class="twin-card" data-testid="twin-card" data-run=${run.run} style=${{ borderTopColor: run.colour }}>
     <div class="twin-card-head"><i class="swatch" style=${{ background: run.colour }}></i>
       <span class="twin-label">${run.label[lang.value]}</span></div>
-    ${planar ? html`<canvas class="twin-boundary" data-testid="twin-boundary" width="120" height="120" ref=${canvasRef}
+    ${keyView === "boundary" ? html`<canvas class="twin-boundary" data-testid="twin-boundary" width="120" height="120" ref=${canvasRef}
       role="img" aria-label=${t("lesson.twinBoundary", { run: run.label[lang.value] })}></canvas>` : null}
+    ${keyView === "grad_norms" ? html`<canvas class="twin-grads" data-testid="twin-grads" width="120" height="80" ref=${canvasRef}
+      role="img" aria-label=${t("lesson.twinGrads", { run: run.label[lang.value] })}></canvas>` : null}
     <dl class="twin-numbers">
       <dt>${t("lesson.twinStep")}</dt><dd data-testid="twin-step">${formatInt(run.step)}</dd>
       <dt>${t("lesson.twinLoss")}</dt><dd data-testid="twin-loss">${fmt(last && last.loss)}</dd>
@@ -99,7 +103,13 @@ function RunCard({ run, planar, canvasRef }) {
   </div>`;
 }
 
-export function TwinRuns({ sessions }) {
+/** The view each run shows small: the lesson's twin_view, else the boundary for 2-D data, else none. */
+function keyViewOf(view, catalog, dataset) {
+  if (view) return view;
+  return dataset && kindOf(catalog, dataset) === "points" ? "boundary" : null;
+}
+
+export function TwinRuns({ sessions, view = null }) {
   const runs = useMemo(() => sessions.map((s, i) => makeRun(s, COLOURS[i % COLOURS.length])), [sessions]);
   const [, setTick] = useState(0);
   const chartEl = useRef(null);
@@ -108,14 +118,14 @@ export function TwinRuns({ sessions }) {
     let dirty = true;
     let lastDraw = 0;
     let chart = null;
-    const caches = runs.map(() => ({ off: null, drawn: null, canvas: null }));
+    const caches = runs.map(() => ({ off: null, drawn: null, canvas: null, grads: -1, range: "" }));
     const tokens = tokensOwned();
-    const planar = (dataset) => kindOf(S.catalog.peek(), dataset) === "points";
+    const keyView = (dataset) => keyViewOf(view, S.catalog.peek(), dataset);
     const changed = () => {
       dirty = true;
       S.frames.requestFrame();
     };
-    const closers = runs.map((run) => watchRun(run, tokens[run.id] || null, planar, changed));
+    const closers = runs.map((run) => watchRun(run, tokens[run.id] || null, keyView, changed));
     let timer = 0;
     const stop = S.frames.onFrame(() => {
       if (!dirty) return;
@@ -127,7 +137,17 @@ export function TwinRuns({ sessions }) {
       dirty = false;
       lastDraw = performance.now();
       setTick((n) => n + 1);
-      runs.forEach((run, i) => drawBoundary(canvases.current[i], run, caches[i]));
+      const range = gradRange(runs);
+      runs.forEach((run, i) => {
+        const canvas = canvases.current[i];
+        if (view === "grad_norms") {
+          // repainted when its norms or the shared scale change
+          if (!canvas || (caches[i].grads === run.gradFrames && caches[i].range === String(range))) return;
+          paintGrads(canvas, run, range);
+          caches[i].grads = run.gradFrames;
+          caches[i].range = String(range);
+        } else drawBoundary(canvas, run, caches[i]);
+      });
       // A canvas mounts with the render this frame asked for: draw its frame on a later one.
       if (runs.some((run, i) => run.boundary && caches[i].drawn !== run.boundary)) dirty = true;
       const el = chartEl.current;
@@ -149,9 +169,10 @@ export function TwinRuns({ sessions }) {
       closers.forEach((close) => close());
       if (chart) chart.destroy();
     };
-  }, [runs]);
+  }, [runs, view]);
   const running = runs.some((r) => r.status === "running");
-  const planar = runs.some((r) => r.state && kindOf(S.catalog.value, r.state.dataset) === "points");
+  const shown = runs.find((r) => r.state);
+  const keyView = shown ? keyViewOf(view, S.catalog.value, shown.state.dataset) : view;
   return html`<section class="twins" data-testid="twin-runs">
     <div class="twins-head">
       <h3>${t("lesson.twinsTitle")}</h3>
@@ -166,7 +187,7 @@ export function TwinRuns({ sessions }) {
     </ul>
     <div class="twin-chart" data-testid="twin-chart" ref=${chartEl} aria-label=${t("lesson.twinChart")}></div>
     <div class="twin-cards">
-      ${runs.map((run, i) => html`<${RunCard} key=${run.id} run=${run} planar=${planar}
+      ${runs.map((run, i) => html`<${RunCard} key=${run.id} run=${run} keyView=${keyView}
         canvasRef=${(el) => (canvases.current[i] = el)} />`)}
     </div>
   </section>`;

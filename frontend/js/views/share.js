@@ -6,6 +6,7 @@ import * as S from "../state.js";
 import { forkSession, newSession, openSession, openDialog, closeDialog } from "../actions.js";
 import { download } from "../downloads.js";
 import { loadMySessions } from "../owned_sessions.js";
+import { keptError } from "../problems.js";
 import { t, tOr, formatInt } from "../i18n.js";
 import { entryOf } from "../datasets.js";
 import { Popover, Modal } from "./popover.js";
@@ -118,7 +119,7 @@ export function ForkedFrom() {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return; // new tab: let the browser do it
     e.preventDefault();
     openSession(id).catch((err) => {
-      S.lastError.value = { message: err.message, layer: null, scope: "run" };
+      S.lastError.value = keptError(err, { layer: null, scope: "run" });
     });
   };
   return html`<span class="forked-from" data-testid="forked-from">
