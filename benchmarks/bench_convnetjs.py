@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_browser import CHROMIUM, CHROMIUM_ARGS, Server  # a sibling benchmark's server
+from bench_browser import CHROMIUM, CHROMIUM_ARGS, LiveServer  # the tests' live server, as bench_browser uses
 
 ROOT = Path(__file__).resolve().parents[1]
 CONVNETJS_DIR = ROOT / "benchmarks" / ".convnetjs"
@@ -119,7 +119,7 @@ def neuroplay_examples_per_second(seconds: float) -> tuple[float, list[str]]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp))
+        server = LiveServer(Path(tmp))
         try:
             created = httpx.post(server.url + "/api/sessions", json=SESSION, timeout=30).json()
             with sync_playwright() as p:

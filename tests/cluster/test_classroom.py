@@ -111,8 +111,10 @@ def killed_node_trains_six(room: Classroom) -> None:
         state = state_via(room, "c", sid)
         assert state["step"] >= before[sid][1]  # at its last checkpoint or past it: nothing saved lost
     # Each row is now written under the new holder's token, larger than a's.
+    # A checkpoint needs a step taken since: on a machine other work keeps busy, six idle-class
+    # engines (SCHED_IDLE while they fill the cores) may take a while to get one each.
     for sid in on_a:
-        wait_for(lambda sid=sid: (saved(room, sid)[2] or 0) > (before[sid][2] or 0), timeout=10, what="new token")
+        wait_for(lambda sid=sid: (saved(room, sid)[2] or 0) > (before[sid][2] or 0), timeout=30, what="new token")
     print(f"took over {len(on_a)} sessions {took_over:.1f} s after the kill")
 
 

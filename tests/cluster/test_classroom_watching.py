@@ -4,6 +4,7 @@ arrive (pub/sub), and a pause sent over a websocket to a node that does not hold
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +26,8 @@ def test_watchers_on_every_node_get_every_point_and_a_pause_through_c_stops_it(r
     with room.client("a") as a:
         sid, auth = create(a, SLOW_MLP)
         token = auth["Authorization"].split(" ", 1)[1]
-        sockets = {n: open_stream(room.nodes[n], sid) for n in "abc"}
-        try:
+        with contextlib.ExitStack() as opened:
+            sockets = {n: opened.enter_context(open_stream(room.nodes[n], sid)) for n in "abc"}
             readers = {n: StreamReader(ws) for n, ws in sockets.items()}
             streams: dict[str, list[dict]] = {}
             for n, reader in readers.items():
@@ -61,6 +62,3 @@ def test_watchers_on_every_node_get_every_point_and_a_pause_through_c_stops_it(r
                     what=f"a boundary frame on {n}",
                 )
                 assert ("boundary", None) in readers[n].tensors
-        finally:
-            for ws in sockets.values():
-                ws.close()
