@@ -18,7 +18,9 @@ from neuroplay.sessions.bias_switch import switched_biases
 from neuroplay.sessions.build import Specs
 from neuroplay.sessions.capture import EngineState
 from neuroplay.sessions.engine_pool import EnginePool
+from neuroplay.sessions.restore import restore
 from neuroplay.sessions.session import Session
+from neuroplay.store import Checkpoint
 
 MODEL = {
     "input_shape": [2],
@@ -92,6 +94,20 @@ def test_switching_a_bias_off_keeps_the_rest_exactly(session: Session) -> None:
     for key, value in kept.weights.items():
         np.testing.assert_array_equal(again[key], value, err_msg=key)
     assert (0, "b") not in session.trainer.optimizer.state and session.trainer.optimizer.state[(0, "W")]["t"] == 6
+
+
+def test_a_switched_session_is_saved_and_restored_as_it_is(engines: EnginePool) -> None:
+    saved: list[Checkpoint] = []
+    settings = dict(engines=engines, grid_size=8, display_hz=30.0, max_history_points=100)
+    s = Session("r", "h", SPECS, on_checkpoint=saved.append, **settings)
+    s.command("step", "batch")
+    s.change(with_bias(s.specs, 1, False))
+    twin = restore(saved[-1], **settings)
+    assert twin.step == 1 and twin.specs.model.layers[1].use_bias is False  # type: ignore[union-attr]
+    mine, theirs = s.trainer.network.get_weights(), twin.trainer.network.get_weights()
+    assert sorted(mine) == sorted(theirs) and "layer1.b" not in theirs
+    for key, value in mine.items():
+        np.testing.assert_array_equal(theirs[key], value, err_msg=key)
 
 
 def test_a_running_session_keeps_training_from_the_kept_weights(session: Session) -> None:
