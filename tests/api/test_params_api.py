@@ -210,3 +210,30 @@ def test_anyone_reads_a_parameter_and_its_mask_and_big_masks_are_summed_up(clien
     np.testing.assert_array_equal(np.array(got["values"], dtype=np.float32), weights(client, sid)["layer0.W"])
     bad = client.get(f"/api/sessions/{sid}/params", params={"layer": 1, "param": "gamma"})
     assert bad.status_code == 422 and "layer 1 (dense) has no parameter 'gamma'; it has W, b" in bad.json()["message"]
+
+
+def test_the_bias_switch_keeps_every_other_weight_and_the_run(client: httpx.Client) -> None:
+    """PATCH of the model with only `use_bias` changed is a hand edit: the rest of the weights, the
+    step counter and the curve stay, and the served inspection is x·W without b, exactly."""
+    sid, auth = create(client, BODY)
+    for _ in range(3):
+        command(client, sid, auth, "step", "batch")
+    before = weights(client, sid)
+    layers = [dict(layer) for layer in MODEL["layers"]]
+    layers[3]["use_bias"] = False
+    r = client.patch(f"/api/sessions/{sid}", json={"model": {**MODEL, "layers": layers}}, headers=auth)
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["step"] == 3 and view["status"] == "paused" and view["history"][-1]["step"] == 3
+    after = weights(client, sid)
+    assert sorted(after) == sorted(k for k in before if k != "layer3.b")
+    for key, value in after.items():
+        np.testing.assert_array_equal(value, before[key], err_msg=key)
+    served = client.get(f"/api/sessions/{sid}/inspect", params={"split": "train", "index": 0}).json()
+    x = np.array(served["layers"][3]["input"], dtype=np.float32)
+    np.testing.assert_array_equal(np.array(served["layers"][3]["preactivation"], np.float32), x @ before["layer3.W"])
+    layers[3]["use_bias"] = True
+    r = client.patch(f"/api/sessions/{sid}", json={"model": {**MODEL, "layers": layers}}, headers=auth)
+    assert r.status_code == 200 and r.json()["step"] == 3
+    assert weights(client, sid)["layer3.b"].tolist() == [0.0]
+    np.testing.assert_array_equal(weights(client, sid)["layer0.W"], before["layer0.W"])

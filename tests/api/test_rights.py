@@ -19,6 +19,11 @@ CHANGES = [
     ("POST", "/commands", {"action": "reset"}),
     ("POST", "/commands", {"action": "step", "unit": "batch"}),
     ("POST", "/commands", {"action": "step", "unit": "epoch"}),
+    ("POST", "/commands", {"action": "step", "unit": "phase"}),
+    ("POST", "/commands", {"action": "step", "unit": "phase", "on": "probe", "probe": {"split": "train", "index": 0}}),
+    ("PATCH", "/params", {"layer": 0, "param": "W", "index": [0, 0], "value": 0.5}),
+    ("PATCH", "/params", {"layer": 0, "param": "b", "values": [0.1, 0.2, 0.3, 0.4]}),
+    ("PATCH", "/params", {"layer": 0, "param": "W", "index": [1, 1], "frozen": True}),
 ]
 
 
@@ -58,7 +63,8 @@ def test_only_the_owner_changes_a_session_over_http(client: httpx.Client, traine
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-the-token"}])
 def test_anyone_with_the_link_may_read_download_and_fork(client: httpx.Client, trained, headers) -> None:
     sid, _, _ = trained
-    for path in ("", "/data", "/weights", "/spec", "/pytorch"):
+    reads = ("", "/data", "/weights", "/spec", "/pytorch", "/params?layer=0&param=W", "/inspect?split=train&index=0")
+    for path in (*reads, "/preactivations?split=train&samples=16", "/landscape?size=5"):
         r = client.get(f"/api/sessions/{sid}{path}", headers=headers)
         assert r.status_code == 200, (path, r.text)
     before = snapshot(client, sid)

@@ -230,12 +230,36 @@ def test_a_kernel_preset_changes_the_feature_maps(server, client, context, watch
     cells.nth(4).fill("0.5")
     cells.nth(4).press("Enter")
     wait_for_param(client, page, 0, "W", lambda p: p["values"][1][0][1][1] == 0.5, "the typed cell")
+    # The other presets, each exactly the kernel it names (the digits' single input channel).
+    presets = {
+        "horizontal": [[-1, -2, -1], [0, 0, 0], [1, 2, 1]],
+        "x": [[1, -1, 1], [-1, 1, -1], [1, -1, 1]],
+        "blur": [[1 / 9] * 3] * 3,
+    }
+    for name, kernel in presets.items():
+        editor.get_by_test_id(f"preset-{name}").click()
+        got = wait_for_param(
+            client,
+            page,
+            0,
+            "W",
+            lambda p, k=kernel: sum(p["values"][1][0], []) == pytest.approx(sum(k, []), rel=1e-6),
+            f"the {name} preset",
+        )
+        assert got["values"][0] == before["values"][0] and got["values"][2:] == before["values"][2:]
 
 
-def test_the_bias_switch_rebuilds_the_layer_without_b(server, client, context, watched):
+def test_the_bias_switch_drops_b_and_keeps_the_rest(server, client, context, watched):
     page = watched.page
     open_session(context, page, server, client, {})
     shown(page)
+    for _ in range(2):  # some training, so the biases are not zero and the switch has an effect
+        page.get_by_test_id("step-epoch").click()
+        expect(page.get_by_test_id("step-counter")).not_to_have_text("0")
+    wait_for_param(client, page, 0, "W", lambda p: p["step"] >= 2 * 25, "two epochs")
+    trained = {layer: param(client, page, layer, "W")["values"] for layer in (0, 1, 2)}
+    step = client.get(f"/api/sessions/{session_id(page)}").json()["step"]
+    before = boundary_picture(page)
     first = page.get_by_test_id("layer-card").nth(0)
     switch = first.get_by_test_id("bias-switch")
     expect(switch).to_have_attribute("aria-checked", "true")
@@ -245,7 +269,15 @@ def test_the_bias_switch_rebuilds_the_layer_without_b(server, client, context, w
     expect(first.get_by_test_id("layer-params")).to_have_text("8 params")
     r = client.get(f"/api/sessions/{session_id(page)}/params", params={"layer": 0, "param": "b"})
     assert r.status_code == 422 and "has no parameter 'b'" in r.json()["message"], r.text
-    assert client.get(f"/api/sessions/{session_id(page)}").json()["model"]["layers"][0]["use_bias"] is False
+    after = client.get(f"/api/sessions/{session_id(page)}").json()
+    assert after["model"]["layers"][0]["use_bias"] is False
+    # A hand edit, not a new network: every weight and the step counter stay; the boundary follows.
+    assert {layer: param(client, page, layer, "W")["values"] for layer in (0, 1, 2)} == trained
+    assert after["step"] == step
+    expect(page.get_by_test_id("step-counter")).to_have_text(str(step))
+    page.wait_for_function(
+        "before => document.querySelector('[data-testid=boundary-canvas]').toDataURL() !== before", arg=before
+    )
     expect(page.locator('[data-testid="bias"][data-layer="0"]')).to_have_count(0)  # the graph follows
     expect(page.locator('[data-testid="bias"][data-layer="1"]')).to_have_count(2)
     # Only layers whose catalog entry has use_bias get the switch: not dropout, say.

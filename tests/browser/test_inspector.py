@@ -155,11 +155,29 @@ def test_a_conv_unit_picked_on_a_feature_map_cell(server, client, context, watch
     for index, value, _ in panel_numbers(page, "w"):
         ci, di, dj = map(int, index.split(","))
         assert value == pytest.approx(W[c, ci, di, dj], **TOL)
+    products = panel_numbers(page, "product")
+    assert len(products) == 9
+    for index, value, text in products:
+        ci, di, dj = map(int, index.split(","))
+        assert value == pytest.approx(field[ci, di, dj] * W[c, ci, di, dj], **TOL)
+        assert shown_matches(text, value) or value == 0
     assert one(page, "sum") == pytest.approx(float((field * W[c]).sum()), rel=1e-5, abs=1e-7)
     assert one(page, "b") == pytest.approx(b[c], **TOL)
     assert one(page, "u") == pytest.approx(got["preactivation"][c][r][k], **TOL)
+    assert one(page, "u") == pytest.approx(one(page, "sum") + one(page, "b"), rel=1e-5, abs=1e-6)
     assert one(page, "y") == pytest.approx(got["output"][c][r][k], **TOL)
+    expect(inspector).to_contain_text("relu(u)")  # f named
     assert one(page, "dy") == pytest.approx(got["output_grad"][c][r][k], **TOL)
+    assert one(page, "dfdu") == pytest.approx(got["slope"][c][r][k], **TOL)
+    du = one(page, "du")
+    assert du == pytest.approx(got["preactivation_grad"][c][r][k], **TOL)
+    assert du == pytest.approx(one(page, "dy") * one(page, "dfdu"), rel=1e-5, abs=1e-9)
+    # This position's share dL/du · x of the kernel's gradient, cell by cell.
+    shares = panel_numbers(page, "share")
+    assert len(shares) == 9
+    for index, value, _ in shares:
+        ci, di, dj = map(int, index.split(","))
+        assert value == pytest.approx(du * field[ci, di, dj], rel=1e-5, abs=1e-9)
     assert one(page, "db") == pytest.approx(got["param_grads"]["b"][c], **TOL)
     for index, value, _ in panel_numbers(page, "dW"):
         ci, di, dj = map(int, index.split(","))

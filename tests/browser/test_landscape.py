@@ -5,6 +5,7 @@ for a bigger model, and its texts in both languages."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -35,6 +36,30 @@ def path_end(page) -> list[float]:
     return [float(v) for v in page.get_by_test_id("landscape-canvas").get_attribute("data-path-end").split(",")]
 
 
+def contour_segments(grid: list[list[float | None]], count: int = 14) -> tuple[int, int]:
+    """(levels, segments) of the contour lines of the server's grid, by marching squares as a person
+    would draw them: `count` levels evenly spaced in log(loss) between the grid's extremes, one
+    segment per cell a level crosses (two at a saddle); cells with a missing corner are skipped."""
+    values = [v for row in grid for v in row if v is not None]
+    lo, hi = min(values), max(values)
+    if not hi > lo:
+        return 0, 0
+    log = lo > 0
+    a, b = (math.log(lo), math.log(hi)) if log else (lo, hi)
+    levels = [a + (k + 1) * (b - a) / (count + 1) for k in range(count)]
+    levels = [math.exp(v) for v in levels] if log else levels
+    segments = 0
+    for level in levels:
+        for j in range(len(grid) - 1):
+            for i in range(len(grid[0]) - 1):
+                corners = (grid[j][i], grid[j][i + 1], grid[j + 1][i + 1], grid[j + 1][i])
+                if any(c is None for c in corners):
+                    continue
+                code = sum(1 << n for n, c in enumerate(corners) if c > level)
+                segments += 0 if code in (0, 15) else 2 if code in (5, 10) else 1
+    return len(levels), segments
+
+
 def test_one_neuron_landscape_path_and_step_arrow(server, client, context, watched):
     page = watched.page
     sid = open_session(context, page, server, client, ONE_NEURON)
@@ -59,6 +84,12 @@ def test_one_neuron_landscape_path_and_step_arrow(server, client, context, watch
     got = client.get(f"/api/sessions/{sid}/landscape", params={"size": 41, "span": 1}).json()
     centre, gradient = got["center"], got["gradient"]
     assert path_points(page) == 1 and path_end(page) == pytest.approx(centre, abs=1e-6)
+    # The contour lines drawn are those of the server's grid.
+    canvas = page.get_by_test_id("landscape-canvas")
+    levels, segments = contour_segments(got["loss"])
+    assert levels == 14 and segments > 100
+    assert int(canvas.get_attribute("data-contour-levels")) == levels
+    assert int(canvas.get_attribute("data-contours")) == segments
     page.get_by_test_id("step-batch").click()
     page.wait_for_function("Number(document.querySelector('[data-testid=landscape-canvas]').dataset.pathPoints) >= 2")
     tip = [centre[0] - 0.05 * gradient[0], centre[1] - 0.05 * gradient[1]]

@@ -40,6 +40,7 @@ from ..schemas.session import (
 )
 from ..store import Checkpoint
 from ..store.checkpoint import utc_now
+from .bias_switch import carry_over, switched_biases
 from .build import Specs, TrainingArrays, build_data, build_trainer, new_network
 from .capture import capture
 from .change_plan import apply_training_settings, may_keep_weights
@@ -227,7 +228,8 @@ class Session(SessionDisplay, EngineReports):
         """Apply new specs, or a function from the current specs to new ones. The function runs under
         the lock, so two concurrent changes (two tabs, an upload and a PATCH) never undo each other.
         Training-only changes act on the running trainer; model or dataset changes rebuild from
-        scratch (new weights, history cleared) and keep playing if it was. Anything that fails
+        scratch (new weights, history cleared) and keep playing if it was, except a change of
+        `use_bias` alone, which keeps the rest of the run (bias_switch.py). Anything that fails
         raises before the session is touched."""
         with self._control:
             self.last_used = time.monotonic()
@@ -240,13 +242,20 @@ class Session(SessionDisplay, EngineReports):
             if rebuild_data or rebuild_model:
                 data = build_data(specs.dataset, self.uploads) if rebuild_data else self.data
                 trainer = build_trainer(specs, data)  # raises before anything is changed
+                # Only biases switched on or off (and the same training): a hand edit, not a new
+                # network; everything else learned so far carries over (bias_switch.py).
+                same_training = specs.training == self.specs.training
+                switched = None if rebuild_data or not same_training else switched_biases(self.specs.model, specs.model)
                 with self._engine_back() as was_running:
+                    if switched is not None:
+                        carry_over(EngineState.of(self.trainer, self.step, self.epoch), trainer, switched)
                     self.specs, self.trainer = specs, trainer
                     if rebuild_data:
                         self._set_data(data)
                     self.divergence = None
-                    self._start_generation()
-                    self._set_status("running" if was_running else "idle")
+                    self._start_generation(keep_run=switched is not None)
+                    stopped: SessionStatus = "paused" if switched is not None and self.step else "idle"
+                    self._set_status("running" if was_running else stopped)
                     self._checkpoint()
                 return
             with self._engine_back():
@@ -344,11 +353,17 @@ class Session(SessionDisplay, EngineReports):
         self._arrays = TrainingArrays.of(data)
         self._data_key = secrets.token_hex(8)  # tells an engine process whether it holds this data
 
-    def _start_generation(self) -> None:
+    def _start_generation(self, keep_run: bool = False) -> None:
+        """A new network for the views. `keep_run`: the trainer carries the old run's state (a bias
+        switched), so the counters and the curve go on; the point at this step is taken again from
+        the network as it is now, so the curve shows what the switch did."""
         self.generation += 1
-        self.step = 0
-        self.epoch = 0
-        self.history.clear()
+        if keep_run:
+            self.history.truncate_after(self.step - 1)
+        else:
+            self.step = 0
+            self.epoch = 0
+            self.history.clear()
         self._steps_per_second = self.specs.training.steps_per_second
         specs = self.specs
         self.views.new_generation(lambda: new_network(specs))

@@ -1,6 +1,7 @@
 // The per-layer bias switch of the layer cards: shown for the layer types whose catalog entry has a
 // `use_bias` setting (dense and conv2d today), so no list of types is kept here. Turning it off
-// rebuilds the layer without b (new weights, as any change of the network); on again, b starts at 0.
+// drops that layer's b and keeps every other weight and the step counter (the server treats a
+// change of use_bias alone as a hand edit: sessions/bias_switch.py); on again, b starts at 0.
 import { html } from "htm/preact";
 import * as S from "../state.js";
 import { t } from "../i18n.js";
