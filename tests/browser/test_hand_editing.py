@@ -159,6 +159,25 @@ def test_a_frozen_weight_stays_while_training(server, client, context, watched):
     )
 
 
+def test_alt_click_and_the_l_key_freeze_a_weight_in_one_go(server, client, context, watched):
+    page = watched.page
+    open_session(context, page, server, client, {})
+    shown(page)
+    target = edge(page, 0, 0, 2)
+    x, y = edge_middle(target)
+    page.keyboard.down("Alt")
+    page.mouse.click(x, y)
+    page.keyboard.up("Alt")
+    wait_for_param(client, page, 0, "W", lambda p: p["frozen"][0][2] is True, "alt-click froze it")
+    expect(page.get_by_test_id("value-editor")).to_have_count(0)  # no editor on the way
+    expect(target).to_have_attribute("aria-label", re.compile(r"· frozen$"))
+    assert sum(map(sum, param(client, page, 0, "W")["frozen"])) == 1
+    target.focus()
+    page.keyboard.press("l")
+    wait_for_param(client, page, 0, "W", lambda p: p["frozen"][0][2] is False, "L freed it")
+    expect(page.locator("path.edge.is-frozen")).to_have_count(0)
+
+
 def test_a_viewer_reads_values_but_cannot_change_them(server, client, browser, watched):
     r = client.post("/api/sessions", json={})
     created = r.json()

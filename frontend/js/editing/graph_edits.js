@@ -5,14 +5,16 @@
 // 0.002 with Shift); the value is shown beside the pointer and sent as it changes (param_edits.js
 // keeps only the newest waiting edit), so the boundary follows the drag. A click without a drag
 // opens the value editor (value_editor.js): a number field and the lock that freezes the entry.
+// Alt+click freezes or frees an entry in one click, without the editor.
 // Keyboard: the edges and biases are one composite control with a single tab stop (roving
-// tabindex): the arrow keys move between them, Enter or Space opens the value editor.
+// tabindex): the arrow keys move between them, Enter or Space opens the value editor, L freezes or
+// frees the focused entry.
 // A viewer's page can focus and open them too, to read the value; the editor says why it cannot
 // change it.
 import * as S from "../state.js";
 import { t } from "../i18n.js";
 import { colourOf } from "../heatmap.js";
-import { entryValue, isFrozen, setEntry } from "./param_edits.js";
+import { entryValue, isFrozen, setEntry, setFrozen } from "./param_edits.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PER_PIXEL = 0.02;
@@ -126,6 +128,14 @@ export function attachParamEditing(root, handles) {
     };
   };
 
+  /** Freeze or free an entry at once (owner only; a viewer's page opens the editor, which says why not). */
+  const toggleFrozen = (item) => {
+    if (S.readOnly.peek()) return openEditor(item);
+    const frozen = isFrozen(S.session.peek(), item.layer, item.param, item.index);
+    if (frozen === null) return openEditor(item); // many entries frozen: the editor reads the mask
+    setFrozen(item.layer, item.param, item.index, !frozen);
+  };
+
   const readout = document.createElement("div");
   readout.className = "drag-readout";
   readout.dataset.testid = "drag-readout";
@@ -152,6 +162,7 @@ export function attachParamEditing(root, handles) {
       else if (e.key === "Home") focusItem(0);
       else if (e.key === "End") focusItem(items.length - 1);
       else if (e.key === "Enter" || e.key === " ") openEditor(item);
+      else if (e.key === "l" || e.key === "L") toggleFrozen(item);
       else return;
       e.preventDefault();
       e.stopPropagation();
@@ -162,6 +173,7 @@ export function attachParamEditing(root, handles) {
       e.preventDefault();
       e.stopPropagation();
       focusItem(i);
+      if (e.altKey) return toggleFrozen(item);
       const start = entryValue(item.layer, item.param, item.index);
       const canDrag = !S.readOnly.peek() && start !== null && Number.isFinite(start);
       const y0 = e.clientY;

@@ -5,6 +5,7 @@ import { effect } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import * as S from "../state.js";
 import { ApiError } from "../api.js";
+import { keptError } from "../problems.js";
 import { stepApi } from "./api.js";
 import { stepOn, stepBusy, inspection, inspected, inspectedParams, preactivations, phaseWalks as walks } from "./state.js";
 import { forwardPhases, backwardPhases, isPartial } from "./phases.js";
@@ -19,8 +20,9 @@ export const HISTOGRAM_SAMPLES = 256;
  */
 const RUNNING_INTERVAL = { inspection: 600, preactivations: 2000 };
 
+/** The error kept whole and read when shown, so it follows a language switch (problems.js). */
 function showError(err) {
-  S.lastError.value = { message: err instanceof Error ? err.message : String(err), layer: null, scope: "run" };
+  S.lastError.value = keptError(err, { layer: null, scope: "run" });
 }
 
 /**

@@ -15,6 +15,7 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as S from "../../state.js";
+import { keptError } from "../../problems.js";
 import { t, tOr } from "../../i18n.js";
 import { useWatchedView } from "../../live_views.js";
 import { api } from "../../api.js";
@@ -50,7 +51,7 @@ async function openOneNeuron() {
     rememberToken(created.id, created.owner_token);
     await openSession(created.id);
   } catch (err) {
-    S.lastError.value = { message: err.message || String(err), layer: null, scope: "run" };
+    S.lastError.value = keptError(err, { layer: null, scope: "run" }); // read when shown: follows the language
   }
 }
 
