@@ -231,11 +231,15 @@ def im2col(x: np.ndarray, g: ConvGeometry, cols: np.ndarray, scratch: Scratch) -
     if n == 0:
         return cols
     buf = _padded_buffer(x, g, cols.dtype, scratch)
-    cells = cols[: g.rows].reshape(g.channels, k, k, n, g.positions)
-    for i in range(k):
-        for j in range(k):
-            view = _window_view(buf, g, n, i * g.padded_width + j)
-            np.copyto(cells[:, i, j].reshape(view.shape), view)
+    # One copy for every kernel cell at once: the window view of cell (0, 0) with two more axes
+    # that step by a padded row (i) and a pixel (j). One call instead of kh*kw matters for small
+    # images, where each call's overhead is most of the work.
+    window = _window_view(buf, g, n)
+    e = buf.itemsize
+    shape = window.shape[:1] + (k, k) + window.shape[1:]
+    strides = window.strides[:1] + (g.padded_width * e, e) + window.strides[1:]
+    source = np.ndarray(shape, dtype=buf.dtype, buffer=buf, strides=strides)
+    np.copyto(cols[: g.rows].reshape(shape), source)
     return cols
 
 
