@@ -9,8 +9,10 @@ import asyncio
 import faulthandler
 import os
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 import redis
@@ -69,16 +71,29 @@ def hold(redis_url: str, prefix: str, session_id: str) -> Leases:
 SCENARIO_SECONDS = 120  # far above any scenario's run (each wait inside is bounded at 20 s)
 
 
-def run(scenario) -> None:
+async def bounded(scenario: Coroutine[Any, Any, None]) -> None:
+    """The scenario, or after SCENARIO_SECONDS every task's stack printed and a failure: this test
+    file once hung in 2 of ~20 runs, with the event loop idle (an await that never completed)."""
+    task = asyncio.ensure_future(scenario)
+    done, _ = await asyncio.wait({task}, timeout=SCENARIO_SECONDS)
+    if not done:
+        for other in asyncio.all_tasks():
+            other.print_stack(file=sys.stderr)
+        task.cancel()
+        raise AssertionError(f"the scenario did not finish in {SCENARIO_SECONDS} s; every task's stack is above")
+    task.result()
+
+
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """Runs the scenario on its own thread and loop (a browser test's Playwright may have left a
-    loop running on this one). A scenario that has not finished in SCENARIO_SECONDS fails with every
-    thread's stack printed, instead of hanging the run: this test file once hung in 2 of ~20 runs."""
+    loop running on this one). A thread that still does not come back fails with every thread's
+    stack printed, instead of hanging the run."""
     pool = ThreadPoolExecutor(1)
     try:
-        pool.submit(asyncio.run, scenario()).result(timeout=SCENARIO_SECONDS)
+        pool.submit(asyncio.run, bounded(scenario())).result(timeout=SCENARIO_SECONDS + 30)
     except TimeoutError:
         faulthandler.dump_traceback(all_threads=True)
-        pytest.fail(f"the scenario did not finish in {SCENARIO_SECONDS} s; every thread's stack is above")
+        pytest.fail(f"the scenario's thread did not finish in {SCENARIO_SECONDS + 30} s; every thread's stack is above")
     finally:
         pool.shutdown(wait=False)
 

@@ -36,6 +36,7 @@ from ..sessions.hub_source import HubSource
 from ..sessions.manager import SessionDeleted, SessionManager, SessionNotFound
 from ..sessions.session import Session, SessionError
 from ..sessions.session_views import ProbeOutOfRange
+from ..task_stopping import cancel_and_wait
 from .stream_elsewhere import close_mirror, command_elsewhere, refuse_while_unavailable, watch_elsewhere
 
 router = APIRouter()
@@ -227,9 +228,7 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
     except WebSocketDisconnect:
         pass
     finally:
-        sender.cancel()
-        with contextlib.suppress(BaseException):
-            await sender
+        await cancel_and_wait(sender)
         hub.remove(sub)
         if manager.forget_hub(hub) and cluster is not None:
             await close_mirror(hub)

@@ -25,6 +25,7 @@ from ..schemas.live import LiveDelta, LiveEnd, LiveSnapshot
 from ..schemas.stream import ViewName
 from ..sessions.hub_source import HubSource
 from ..sessions.session_views import ProbeKey, check_probe_in
+from ..task_stopping import cancel_and_wait
 from .live_framing import decode_records
 from .live_keys import LiveKeys
 from .live_replica import LiveReplica
@@ -124,10 +125,7 @@ class LiveMirror(LiveReplica):
 
     async def close(self) -> None:
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await cancel_and_wait(task)
         self._tasks = []
         with contextlib.suppress(Exception):  # else its entry expires by itself
             await self._call(self.redis.hdel(self.keys.watch, self.node))

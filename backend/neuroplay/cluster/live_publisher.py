@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..sessions.hub_source import HubFrames
+from ..task_stopping import cancel_and_wait
 from .live_deltas import Fields, LiveSource, Marks, SnapshotParts, delta, end_entry
 from .live_framing import encode_records
 from .live_keys import LiveKeys
@@ -126,9 +127,7 @@ class LivePublisher:
     async def close(self) -> None:
         """Stop the loop; every session still published gets its end event (if Redis answers)."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
         for session_id in self.published():
             self.remove(session_id)

@@ -20,6 +20,7 @@ import redis.asyncio as aioredis
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Scope
 
+from ..task_stopping import cancel_and_wait
 from . import FORWARDED
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,7 @@ class RequestBus:
 
     async def close(self) -> None:
         if self._serving is not None:
-            self._serving.cancel()
-            await asyncio.gather(self._serving, return_exceptions=True)
+            await cancel_and_wait(self._serving)
         await asyncio.gather(*self._handlers, return_exceptions=True)
         await self.redis.aclose()
 
