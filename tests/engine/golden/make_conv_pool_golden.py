@@ -48,10 +48,9 @@ CONV_CASES = {
     "conv_valid_s2_k2_linear": ((2, 5, 6), conv(3, 2, 2, "valid", True, "linear")),
     "conv_valid_s1_k1_linear": ((3, 5, 6), conv(4, 1, 1, "valid", True, "linear")),
     "conv_valid_s3_k3_relu": ((2, 8, 7), conv(2, 3, 3, "valid", False, "relu")),
-    # 16 output columns: the engine's narrow-row im2col path by default (small outputs use wide rows;
-    # the tests also run every case with each path forced).
+    # A wide image (the tests run every case with the default rows and with narrow rows forced).
     "conv_valid_s1_k3_wide_image_relu": ((2, 4, 18), conv(3, 3, 1, "valid", True, "relu")),
-    # C*k*k = 36 rows: the engine's transposed-copy dW path.
+    # C*k*k = 36 rows, more than the positions of an image.
     "conv_same_s1_k3_many_channels_tanh": ((4, 6, 6), conv(5, 3, 1, "same", True, "tanh")),
 }
 
