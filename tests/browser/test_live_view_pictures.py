@@ -27,6 +27,11 @@ CLIP_RED = [200, 55, 45]  # grad_norms.js CLIP_COLOUR
 TRUE_GREEN = [47, 158, 91]  # probe_draw.js: the outline of the true class's bar
 
 
+def painted(page) -> None:
+    """Two animation frames later: the page's frame loop and uPlot have painted what they had."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def pixels_near(locator, rgb, tol=30, min_alpha=40, max_alpha=255) -> dict:
     return locator.evaluate(PIXELS_NEAR, [rgb, tol, min_alpha, max_alpha])
 
@@ -39,7 +44,7 @@ def test_the_meter_draws_the_clipping_threshold_as_a_line_and_marks_the_clipped_
     play(page)
     page.wait_for_function("document.querySelector('[data-testid=grad-norms]').dataset.points > 40")
     pause(page)
-    page.wait_for_timeout(300)  # uPlot commits its redraw on the next tick
+    painted(page)
     red = pixels_near(strip.locator(".grad-plot canvas").first, CLIP_RED)
     rows: dict[int, int] = {}
     for _, y in red["pixels"]:
@@ -135,7 +140,7 @@ def test_the_loss_chart_marks_each_epoch_on_the_steps_axis(server, client, conte
     play(page)
     page.wait_for_function("Number(document.querySelector('[data-testid=epoch-counter]').textContent) >= 3")
     pause(page)
-    page.wait_for_timeout(300)
+    painted(page)
     canvas = page.get_by_test_id("loss-chart").locator("canvas").first
 
     def marker_columns() -> int:
@@ -151,5 +156,5 @@ def test_the_loss_chart_marks_each_epoch_on_the_steps_axis(server, client, conte
     # Some markers may hide under a grid line or a curve; most are seen, none is extra.
     assert epochs / 2 <= marker_columns() <= epochs + 1
     page.get_by_test_id("chart-axis-epochs").click()  # the axis is in epochs: no markers needed
-    page.wait_for_timeout(300)
+    painted(page)
     assert marker_columns() == 0
