@@ -68,3 +68,19 @@ def test_clipping_turned_on_after_a_divergence_lets_training_go_on(engines: Engi
         assert session.status == "running" and session.divergence is None and session.step >= failed_at + 200
     finally:
         session.command("pause")
+
+
+def test_play_right_after_turning_clipping_on_goes_past_the_step_that_failed(engines: EnginePool) -> None:
+    """The learner's path: diverged, clipping switched on, play (no manual step in between)."""
+    session = Session("p", "hash", EXPLODING, engines=engines, **SETTINGS)
+    play_until_it_stops_or(session, 1000)
+    assert session.status == "diverged" and session.divergence is not None
+    failed_at, weights = session.divergence.step, session.weights_copy()
+    assert session.step == failed_at - 1  # the last good weights are kept, the failed step is not counted
+    session.change(with_clipping)
+    assert all((session.weights_copy()[k] == v).all() for k, v in weights.items())  # still the last good ones
+    try:
+        play_until_it_stops_or(session, failed_at + 200)
+        assert session.status == "running" and session.divergence is None and session.step >= failed_at + 200
+    finally:
+        session.command("pause")

@@ -98,6 +98,7 @@ function paintLayer(root, layer, drawn) {
     const range = root.querySelector(`[data-bn-range="${what}-${layer}"]`);
     if (range) range.textContent = `${fmt(lo)} … ${fmt(hi)}`;
     canvas.hidden = false;
+    canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1); // tests read it once painted
     drew = true;
   }
   for (const [what, name, colour] of [["before", "bn_input_histogram", "#9fb3c8"], ["after", "bn_normalized_histogram", BATCH_COLOUR]]) {
@@ -110,6 +111,7 @@ function paintLayer(root, layer, drawn) {
     const range = root.querySelector(`[data-bn-range="${what}-${layer}"]`);
     if (range && edges) range.textContent = `${fmt(edges[0])} … ${fmt(edges[edges.length - 1])}`;
     canvas.hidden = false;
+    canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1); // tests read it once painted
     drew = true;
   }
   return drew;

@@ -155,6 +155,7 @@ export function Panel() {
         const steps = root.querySelector(`[data-steps="${canvas.dataset.series}"]`);
         if (steps && range) steps.textContent = t("hist.steps", { a: range.first, b: range.last });
         canvas.hidden = false;
+        canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1); // tests read it once painted
         drew = true;
       }
       if (drew) root.dataset.frames = String(++frames);
