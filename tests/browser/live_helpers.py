@@ -6,6 +6,16 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 DIGITS_CNN = {"dataset": {"name": "digits"}}
+# A 2-D MLP with a batch-norm layer (the batch-norm panel's tests).
+BN_MLP = {
+    "input_shape": [2],
+    "layers": [
+        {"type": "dense", "units": 6, "activation": "linear"},
+        {"type": "batch_norm"},
+        {"type": "activation", "activation": "tanh"},
+        {"type": "dense", "units": 1, "activation": "sigmoid"},
+    ],
+}
 
 
 def open_session(context, page, server, client, body: dict) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .live_helpers import open_session, pause, picture, play
+from .live_helpers import BN_MLP, open_session, pause, picture, play
 
 pytestmark = pytest.mark.browser
 
@@ -113,15 +113,7 @@ def test_the_rnn_heatmap_is_drawn(server, client, context, watched):
 
 def test_batch_norm_statistics_and_distributions_are_drawn(server, client, context, watched):
     page = watched.page
-    model = {
-        "input_shape": [2],
-        "layers": [
-            {"type": "dense", "units": 6, "activation": "linear"},
-            {"type": "batch_norm"},
-            {"type": "activation", "activation": "tanh"},
-            {"type": "dense", "units": 1, "activation": "sigmoid"},
-        ],
-    }
+    model = BN_MLP
     open_session(context, page, server, client, {"model": model})
     play(page)
     page.get_by_test_id("tab-bn_stats").click()

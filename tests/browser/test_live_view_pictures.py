@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .live_helpers import DIGITS_CNN, open_session, pause, picture, play
+from .live_helpers import BN_MLP, DIGITS_CNN, open_session, pause, picture, play
 
 pytestmark = pytest.mark.browser
 
@@ -89,15 +89,7 @@ def test_the_output_bars_mark_the_true_class_of_the_probe(server, client, contex
 
 def test_batch_norm_and_distribution_charts_are_pictures_that_change_over_time(server, client, context, watched):
     page = watched.page
-    model = {
-        "input_shape": [2],
-        "layers": [
-            {"type": "dense", "units": 6, "activation": "linear"},
-            {"type": "batch_norm"},
-            {"type": "activation", "activation": "tanh"},
-            {"type": "dense", "units": 1, "activation": "sigmoid"},
-        ],
-    }
+    model = BN_MLP
     open_session(context, page, server, client, {"model": model, "training": {"steps_per_second": 60}})
     page.get_by_test_id("tab-bn_stats").click()
     play(page)
