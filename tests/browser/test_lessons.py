@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .helpers import open_app, session_id
-from .lessons_helpers import focused, open_picker, start_lesson, stored_progress, stored_tokens
+from .lessons_helpers import LESSON_COUNT, focused, open_picker, start_lesson, stored_progress, stored_tokens
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_the_picker_lists_every_lesson_by_concept_and_works_by_keyboard(server, 
     page.keyboard.press("ArrowDown")
     expect(items.nth(2)).to_be_focused()
     page.keyboard.press("End")
-    expect(items.nth(24)).to_be_focused()
+    expect(items.nth(LESSON_COUNT - 1)).to_be_focused()
     page.keyboard.press("Escape")
     expect(page.get_by_test_id("lesson-picker")).to_have_count(0)
     expect(page.get_by_test_id("lessons-button")).to_be_focused()

@@ -74,6 +74,9 @@ def _swapped(other: str) -> Callable[[Effect], dict[str, object]]:
         ("02-weights", 1, lambda e: {"edit": e.edit.model_copy(update={"value": 0.9})}),  # edit_moves_boundary
         ("10-gradient-descent", 0, lambda e: {"loss_below": 0.0005}),  # falls_every_step
         ("14-epochs", 0, lambda e: {"rise": 20.0}),  # overfits: the rise it shows is about 8x, not 20x
+        ("24-vanishing-rnn", 0, _swapped("others")),  # time_grad_fade
+        ("04-softmax", 0, lambda e: {"within_steps": 20}),  # probe_probabilities: p(true) only ~0.16 by then
+        ("06-layers", 0, lambda e: {"model": LESSONS["06-layers"].runs[0].session.model}),  # built_reaches
     ],
 )
 def test_a_check_fails_when_the_effect_does_not_happen(
@@ -85,6 +88,24 @@ def test_a_check_fails_when_the_effect_does_not_happen(
     wrong = effect.model_copy(update=change(effect))
     verdict = CHECKS[wrong.kind](wrong, runs_of(lesson_id))
     assert not verdict.ok, verdict.detail
+
+
+def test_the_probe_probabilities_check_fails_when_the_outputs_do_not_sum_to_one() -> None:
+    """The same digits network with ten sigmoid outputs instead of softmax (trained with MSE): each
+    output in [0, 1], but not one distribution over the classes."""
+    lesson = LESSONS["04-softmax"]
+    run = lesson.runs[0]
+    model = run.session.model
+    assert model is not None
+    sigmoid = model.layers[-1].model_copy(update={"activation": "sigmoid"})
+    layers = [*model.layers[:-1], sigmoid]
+    training = run.session.training.model_copy(update={"loss": "mse"})  # cross-entropy needs softmax
+    session = run.session.model_copy(
+        update={"model": model.model_copy(update={"layers": layers}), "training": training}
+    )
+    changed = lesson.model_copy(update={"runs": [run.model_copy(update={"session": session})]})
+    verdict = CHECKS["probe_probabilities"](lesson.effects[0], LessonRuns(changed))
+    assert not verdict.ok and "sums" in verdict.detail, verdict.detail
 
 
 CHALLENGES = [lesson_id for lesson_id, lesson in LESSONS.items() if lesson.challenge is not None]
