@@ -189,6 +189,11 @@ export function paintClassBars(canvas, values, target, names, width) {
     ctx.fillStyle = "#1f2933";
     ctx.fillText(Number.isFinite(values[i]) ? values[i].toFixed(3) : String(values[i]), labelW + barW + 4, y + rowH / 2);
   }
+  // What was drawn, for the tests that compare it with the painted bars (and for a lesson's check).
+  canvas.dataset.values = Array.from(values, (v) => String(v)).join(",");
+  canvas.dataset.truth = target === null || target === undefined ? "" : String(target);
+  canvas.dataset.barLeft = String(labelW);
+  canvas.dataset.barWidth = String(barW);
   return best;
 }
 

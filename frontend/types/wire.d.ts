@@ -74,6 +74,19 @@ export interface BatchNormSpec {
 
 export type BoolTensor = boolean | BoolTensor[];
 
+/** The network the walk-through has the learner build (`model`) reaches the threshold within the steps by training, on the run's data and settings; the run's own starting network does not. */
+export interface BuiltReaches {
+  above?: number | null;
+  below?: number | null;
+  kind: "built_reaches";
+  metric: "loss" | "val_loss" | "accuracy" | "val_accuracy";
+  model: NetworkSpec;
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
+
 export interface Catalog {
   activations: ActivationInfo[];
   dataset_settings: SettingInfo[];
@@ -560,7 +573,7 @@ export interface Lesson {
   challenge: Challenge | null;
   concepts: number[];
   controls: Controls;
-  effects: (Reaches | Sooner | Ranked | GapLower | Overfits | GradNormRatio | Diverges | Finite | Rougher | ShapesShrink | FewerParams | GradientShare | PhaseWalk | EditMovesBoundary | FallsEveryStep)[];
+  effects: (Reaches | Sooner | Ranked | GapLower | Overfits | GradNormRatio | Diverges | Finite | Rougher | ShapesShrink | FewerParams | GradientShare | PhaseWalk | EditMovesBoundary | FallsEveryStep | TimeGradFade | ProbeProbabilities | BuiltReaches)[];
   id: string;
   runs: LessonRun[];
   steps: LessonStep[];
@@ -568,7 +581,7 @@ export interface Lesson {
   /** The lesson's body (markdown) before the walk-through steps. */
   text: LocalText;
   title: LocalText;
-  twin_view: "boundary" | "grad_norms" | null;
+  twin_view: "boundary" | "grad_norms" | "probe" | "rnn_states" | null;
   views: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons" | "landscape")[];
 }
 
@@ -760,6 +773,16 @@ export interface PreactivationsResponse {
   samples: number;
   split: "train" | "validation";
   step: number;
+}
+
+/** The probe's output (the probe view's bars: the session's first probe, validation sample 0) is a probability per class: in [0, 1] and summing to 1, before training and after; the true class's probability starts at or below `true_class_above` and ends above it. */
+export interface ProbeProbabilities {
+  kind: "probe_probabilities";
+  /** The runs the effect is about. */
+  runs: string[];
+  true_class_above: number;
+  /** Training steps of each run. */
+  within_steps: number;
 }
 
 /** One sample of the session's data: the probe a learner looks at (the `probe` and `rnn_states` views show it, `inspect` explains it, a phase step may train on it alone). */
@@ -1027,6 +1050,18 @@ export interface SubscribeMessage {
 }
 
 export type Tensor = number | Tensor[] | null;
+
+/** Backpropagation through time fades: the first recurrent layer's ‖dL/dh_t‖ at the last time step divided by the one at the first, averaged (geometrically) over the steps: at least `at_least` for `runs`, at most `others_at_most` for `others` (the rnn_states view's hidden_grad_norms). */
+export interface TimeGradFade {
+  at_least: number;
+  kind: "time_grad_fade";
+  others?: string[];
+  others_at_most?: number;
+  /** The runs the effect is about. */
+  runs: string[];
+  /** Training steps of each run. */
+  within_steps: number;
+}
 
 export interface TrailPoint {
   step: number;

@@ -111,6 +111,54 @@ def test_a_comparison_of_image_runs_shows_their_numbers(server, client, watched)
     expect(twins.get_by_test_id("twin-loss").first).not_to_have_text("—")
 
 
+def drawn(locator, attribute: str = "frames") -> dict:
+    """A twin canvas once painted (not the blank 300x150 it mounts as): its size, how many colours it
+    shows and its data attributes, read in one moment."""
+    locator.page.wait_for_function(
+        f"el => +(el.dataset.{attribute} || 0) > 0 && !(el.width === 300 && el.height === 150)",
+        arg=locator.element_handle(),
+        timeout=30000,
+    )
+    seen: dict = locator.evaluate(
+        "el => ({ width: el.width, height: el.height, colours: (" + CANVAS_COLOURS + ")(el), data: { ...el.dataset } })"
+    )
+    return seen
+
+
+def test_image_comparisons_show_each_runs_first_feature_maps_and_output_bars(server, client, watched):
+    """Lesson 20's key view in small multiples: the probe digit's first-conv feature maps of each run
+    (same padding keeps 8x8, valid shrinks to 6x6) and each run's ten output bars summing to 1."""
+    page = watched.page
+    start_lesson(page, server.url, "20-padding")
+    twins = page.get_by_test_id("twin-runs")
+    maps, outputs = twins.get_by_test_id("twin-maps"), twins.get_by_test_id("twin-output")
+    expect(maps).to_have_count(2)
+    expect(outputs).to_have_count(2)
+    same, valid = drawn(maps.nth(0)), drawn(maps.nth(1))
+    assert same["data"]["shape"] == "4x8x8" and valid["data"]["shape"] == "4x6x6", (same, valid)
+    assert same["colours"] > 4 and valid["colours"] > 4, (same, valid)  # pictures, not flat fills
+    assert same["width"] > valid["width"], (same["width"], valid["width"])  # the valid maps are drawn smaller
+    for i in range(2):
+        out = drawn(outputs.nth(i))
+        values = [float(v) for v in out["data"]["values"].split(",")]
+        assert out["data"]["role"] == "bars" and len(values) == 10 and abs(sum(values) - 1) < 1e-4, out
+        assert out["data"]["truth"] != "" and out["colours"] > 3, out
+    # both runs show the same probe digit: the same true class
+    truths = {outputs.nth(i).get_attribute("data-truth") for i in range(2)}
+    assert len(truths) == 1, truths
+
+
+def test_the_recurrent_comparison_shows_each_runs_predicted_sequence(server, client, watched):
+    page = watched.page
+    start_lesson(page, server.url, "22-recurrent-neuron")
+    outputs = page.get_by_test_id("twin-runs").get_by_test_id("twin-output")
+    expect(outputs).to_have_count(2)
+    for i in range(2):
+        out = drawn(outputs.nth(i))
+        assert out["data"]["role"] == "sequence" and len(out["data"]["values"].split(",")) == 10, out
+        assert out["colours"] > 2, out
+
+
 def test_leaving_a_comparison_keeps_the_shown_run_and_pauses_the_others(server, client, watched):
     page = watched.page
     progress = start_lesson(page, server.url, "15-dropout")
@@ -173,3 +221,46 @@ def test_the_vanishing_gradient_comparison_shows_each_runs_layer_norms_side_by_s
     sigmoid, relu = ratios
     assert sigmoid >= 100 and relu < 100, ratios
     assert heights[0][0] < heights[0][-1] and all(h > 0 for h in heights[0][-1:]), heights
+
+
+# BAR_HEIGHTS reads the time-gradient canvas too (lessons/twin_probe.js): one bar per time step,
+# in the same colour, in equal slots.
+TIME_BAR_HEIGHTS = BAR_HEIGHTS
+
+
+def test_the_long_sequence_comparison_shows_the_gradient_fading_back_through_time(server, client, watched):
+    """Lesson 24-vanishing-rnn's key view: each run's ‖dL/dh_t‖ per time step; with 40 steps the first
+    step's gradient is at least 100 times below the last one's, with 5 steps it is not (as streamed
+    and as painted)."""
+    page = watched.page
+    progress = start_lesson(page, server.url, "24-vanishing-rnn")
+    ids = [s["id"] for s in progress["sessions"]]
+    twins = page.get_by_test_id("twin-runs")
+    grads = twins.get_by_test_id("twin-time-grads")
+    expect(grads).to_have_count(2)
+    # A few steps of each run, as the effect reads the first 20 (played on for a thousand steps or so,
+    # the network learns to carry the marked values back and the early bars grow again).
+    tokens = stored_tokens(page)
+    for sid in ids:
+        for _ in range(5):
+            answer = client.post(
+                f"/api/sessions/{sid}/commands",
+                json={"action": "step", "unit": "batch"},
+                headers={"Authorization": f"Bearer {tokens[sid]}"},
+            )
+            assert answer.status_code == 200, answer.text
+    for i, steps in enumerate((40, 5)):
+        page.wait_for_function(
+            "([el, n]) => (el.dataset.norms || '').split(',').length === n && +(el.dataset.frames || 0) > 0",
+            arg=[grads.nth(i).element_handle(), steps],
+            timeout=30000,
+        )
+    ratios, heights = [], []
+    for i in range(2):
+        norms = [float(v) for v in (grads.nth(i).get_attribute("data-norms") or "").split(",")]
+        ratios.append(norms[-1] / max(norms[0], 1e-30))
+        heights.append(grads.nth(i).evaluate(TIME_BAR_HEIGHTS))
+    long, short = ratios
+    assert long >= 100 and short <= 10, ratios
+    assert heights[0][0] < heights[0][-1] / 2 and heights[0][-1] > 0, heights
+    assert min(heights[1]) > heights[1][-1] / 2, heights  # short: every step keeps its gradient

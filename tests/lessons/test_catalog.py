@@ -85,7 +85,7 @@ def test_a_broken_lesson_stops_the_loader(tmp_path: Path) -> None:
 
 
 NUMBER_FIELDS = ("within_steps", "above", "below", "factor", "margin", "rise", "at_least", "others_at_most")
-NUMBER_FIELDS += ("at_most", "others_at_least", "loss_below")
+NUMBER_FIELDS += ("at_most", "others_at_least", "loss_below", "true_class_above")
 
 
 def _spellings(value: float) -> set[str]:

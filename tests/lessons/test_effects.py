@@ -8,6 +8,9 @@ from typing import get_args
 
 import pytest
 
+from neuroplay.engine import PhaseStepper
+from neuroplay.engine.stepping import Phase
+from neuroplay.lessons import effects
 from neuroplay.lessons.catalog import load_lessons
 from neuroplay.lessons.challenge import challenge_met
 from neuroplay.lessons.effects import CHECKS, check_effects
@@ -71,6 +74,9 @@ def _swapped(other: str) -> Callable[[Effect], dict[str, object]]:
         ("02-weights", 1, lambda e: {"edit": e.edit.model_copy(update={"value": 0.9})}),  # edit_moves_boundary
         ("10-gradient-descent", 0, lambda e: {"loss_below": 0.0005}),  # falls_every_step
         ("14-epochs", 0, lambda e: {"rise": 20.0}),  # overfits: the rise it shows is about 8x, not 20x
+        ("24-vanishing-rnn", 0, _swapped("others")),  # time_grad_fade
+        ("04-softmax", 0, lambda e: {"within_steps": 20}),  # probe_probabilities: p(true) only ~0.16 by then
+        ("06-layers", 0, lambda e: {"model": LESSONS["06-layers"].runs[0].session.model}),  # built_reaches
     ],
 )
 def test_a_check_fails_when_the_effect_does_not_happen(
@@ -82,6 +88,24 @@ def test_a_check_fails_when_the_effect_does_not_happen(
     wrong = effect.model_copy(update=change(effect))
     verdict = CHECKS[wrong.kind](wrong, runs_of(lesson_id))
     assert not verdict.ok, verdict.detail
+
+
+def test_the_probe_probabilities_check_fails_when_the_outputs_do_not_sum_to_one() -> None:
+    """The same digits network with ten sigmoid outputs instead of softmax (trained with MSE): each
+    output in [0, 1], but not one distribution over the classes."""
+    lesson = LESSONS["04-softmax"]
+    run = lesson.runs[0]
+    model = run.session.model
+    assert model is not None
+    sigmoid = model.layers[-1].model_copy(update={"activation": "sigmoid"})
+    layers = [*model.layers[:-1], sigmoid]
+    training = run.session.training.model_copy(update={"loss": "mse"})  # cross-entropy needs softmax
+    session = run.session.model_copy(
+        update={"model": model.model_copy(update={"layers": layers}), "training": training}
+    )
+    changed = lesson.model_copy(update={"runs": [run.model_copy(update={"session": session})]})
+    verdict = CHECKS["probe_probabilities"](lesson.effects[0], LessonRuns(changed))
+    assert not verdict.ok and "sums" in verdict.detail, verdict.detail
 
 
 CHALLENGES = [lesson_id for lesson_id, lesson in LESSONS.items() if lesson.challenge is not None]
@@ -105,3 +129,50 @@ def test_the_challenge_is_solvable_and_not_solved_by_the_preset(
         small = challenge.max_params is None or count <= challenge.max_params
         points = runs.record(run.name, challenge.within_steps).points if small else []
         assert not challenge_met(challenge, count, points), run.name
+
+
+class _EarlyUpdate(PhaseStepper):
+    """Changes a weight in the forward pass: the walk's weights move before its update."""
+
+    def advance(self, batch=None):  # type: ignore[no-untyped-def]
+        phase, result = super().advance(batch)
+        if phase.stage == "forward":
+            self.trainer.network.layers[-1].params["b"][0] += 1e-3
+        return phase, result
+
+
+class _OtherStep(PhaseStepper):
+    """Its update is not a whole step's (a tenth more of it): the walk ends elsewhere."""
+
+    def advance(self, batch=None):  # type: ignore[no-untyped-def]
+        phase, result = super().advance(batch)
+        if phase.stage == "update":
+            for layer in self.trainer.network.layers:
+                for value in layer.params.values():
+                    value *= 1.1
+        return phase, result
+
+
+class _ForwardOrderBackward(PhaseStepper):
+    """Names its backward phases input layer first: not the order backpropagation goes."""
+
+    def advance(self, batch=None):  # type: ignore[no-untyped-def]
+        phase, result = super().advance(batch)
+        if phase.stage == "backward" and phase.layer is not None:
+            phase = Phase("backward", len(self.trainer.network.layers) - 1 - phase.layer)
+        return phase, result
+
+
+@pytest.mark.parametrize("stepper", [_EarlyUpdate, _OtherStep, _ForwardOrderBackward])
+@pytest.mark.parametrize("lesson_id", ["08-forward", "12-backprop"])
+def test_the_phase_walk_check_fails_when_stepping_is_not_a_training_step(
+    lesson_id: str, stepper: type[PhaseStepper], runs_of: Callable[[str], LessonRuns], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """phase_walk has no number to turn round: its promise is that the stepper walks one real
+    training step. A stepper that breaks it (weights moved early, another update, backward in the
+    wrong order) is refused."""
+    (effect,) = [e for e in LESSONS[lesson_id].effects if e.kind == "phase_walk"]
+    assert CHECKS["phase_walk"](effect, runs_of(lesson_id)).ok  # the real stepper passes
+    monkeypatch.setattr(effects, "PhaseStepper", stepper)
+    verdict = CHECKS["phase_walk"](effect, runs_of(lesson_id))
+    assert not verdict.ok, verdict.detail

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..engine import PhaseStepper, Trainer
 from ..schemas.lesson import (
+    BuiltReaches,
     Diverges,
     EditMovesBoundary,
     FallsEveryStep,
@@ -24,15 +25,19 @@ from ..schemas.lesson import (
     GradNormRatio,
     Overfits,
     PhaseWalk,
+    ProbeProbabilities,
     Ranked,
     Reaches,
     Rougher,
     ShapesShrink,
     Sooner,
     Threshold,
+    TimeGradFade,
 )
 from ..schemas.session import MetricPoint
-from .simulate import LessonRuns, RunRecord
+from ..sessions.build import TrainingArrays
+from ..sessions.session_views import default_probe
+from .simulate import LessonRuns, RunRecord, train
 
 
 @dataclass(frozen=True)
@@ -252,6 +257,65 @@ def check_falls_every_step(e: FallsEveryStep, runs: LessonRuns) -> Verdict:
     return Verdict(True, f"the loss fell at each of {e.within_steps} steps to {losses[-1]:.4f}")
 
 
+def _time_fade(trainer: Trainer, steps: int) -> float:
+    """‖dL/dh_T‖ / ‖dL/dh_1‖ of the first recurrent layer, the geometric mean over `steps` steps."""
+    rnn = next(layer for layer in trainer.network.layers if layer.type_tag == "simple_rnn")
+    logs = []
+    for _ in range(steps):
+        trainer.train_step()
+        norms = rnn.observe()["grad_norms_per_step"]  # what rnn_states sends as hidden_grad_norms
+        logs.append(math.log(max(float(norms[-1]), 1e-30)) - math.log(max(float(norms[0]), 1e-30)))
+    return math.exp(sum(logs) / len(logs))
+
+
+def check_time_grad_fade(e: TimeGradFade, runs: LessonRuns) -> Verdict:
+    fades = {n: _time_fade(runs.fresh_trainer(n), e.within_steps) for n in (*e.runs, *e.others)}
+    ok = all(fades[n] >= e.at_least for n in e.runs) and all(fades[n] <= e.others_at_most for n in e.others)
+    return Verdict(ok, f"last / first time step's ‖dL/dh_t‖: {fades}")
+
+
+def _probe_output(trainer: Trainer, arrays: TrainingArrays) -> tuple[np.ndarray, int]:
+    """The probe's output in inference mode (as the probe view computes it) and its true class."""
+    split, index = default_probe(arrays)
+    x, y = (arrays.x_val, arrays.y_val) if split == "validation" else (arrays.x_train, arrays.y_train)
+    out = trainer.network.forward(x[index : index + 1], training=False)[0]
+    target = np.asarray(y[index]).reshape(-1)
+    return out, int(target.argmax() if target.size > 1 else target[0])
+
+
+def check_probe_probabilities(e: ProbeProbabilities, runs: LessonRuns) -> Verdict:
+    seen = {}
+    for name in e.runs:
+        trainer, arrays = runs.fresh_trainer(name), TrainingArrays.of(runs.data(name))
+        before, truth = _probe_output(trainer, arrays)
+        for _ in range(e.within_steps):
+            trainer.train_step()
+        after, _ = _probe_output(trainer, arrays)
+        sums = [float(before.sum()), float(after.sum())]
+        ranged = all(bool(np.all((o >= 0) & (o <= 1))) for o in (before, after))
+        ok = ranged and all(abs(v - 1) < 1e-4 for v in sums)
+        ok = ok and before[truth] <= e.true_class_above < after[truth]
+        if not ok:
+            return Verdict(
+                False,
+                f"{name}: sums {sums}, in [0, 1]: {ranged}, p(class {truth}) {before[truth]:.3f} -> "
+                f"{after[truth]:.3f} (must pass {e.true_class_above})",
+            )
+        seen[name] = f"p(class {truth}) {before[truth]:.3f} -> {after[truth]:.3f}, sums {sums}"
+    return Verdict(True, str(seen))
+
+
+def check_built_reaches(e: BuiltReaches, runs: LessonRuns) -> Verdict:
+    at = {}
+    for name in e.runs:
+        built = train(runs.fresh_trainer(name, e.model), TrainingArrays.of(runs.data(name)), e.within_steps)
+        start = runs.record(name, e.within_steps)
+        at[name] = (first_reached(built, e, e.within_steps), first_reached(start, e, e.within_steps))
+    # The built network gets there by training (not at step 0); the starting one never does.
+    ok = all((b or 0) > 0 and s is None for b, s in at.values())
+    return Verdict(ok, f"first step meeting {e.metric} threshold (built network, starting network): {at}")
+
+
 CHECKS: Mapping[str, Callable[[Any, LessonRuns], Verdict]] = MappingProxyType(
     {
         "reaches": check_reaches,
@@ -269,6 +333,9 @@ CHECKS: Mapping[str, Callable[[Any, LessonRuns], Verdict]] = MappingProxyType(
         "phase_walk": check_phase_walk,
         "edit_moves_boundary": check_edit_moves_boundary,
         "falls_every_step": check_falls_every_step,
+        "time_grad_fade": check_time_grad_fade,
+        "probe_probabilities": check_probe_probabilities,
+        "built_reaches": check_built_reaches,
     }
 )
 

@@ -39,8 +39,10 @@ ViewName = Literal[
 UI_CONTROLS = ("palette", "play_pause", "step", "reset", "dataset_picker", "step_phase", "layer_stack")
 SETTING_GROUPS = ("model", "dataset", "training")
 Metric = Literal["loss", "val_loss", "accuracy", "val_accuracy"]
-# The key view a comparison's runs show side by side, one small multiple per run (lessons/twins.js).
-TwinView = Literal["boundary", "grad_norms"]
+# The key view a comparison's runs show side by side, one small multiple per run (lessons/twins.js):
+# the decision boundary, the per-layer gradient norms, the probe's output bars (image classifiers) or
+# the recurrent layer's ‖dL/dh_t‖ per time step (sequences).
+TwinView = Literal["boundary", "grad_norms", "probe", "rnn_states"]
 RunName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 MAX_STEPS = 20_000  # a lesson's effect must show within seconds, not minutes
 
@@ -212,6 +214,34 @@ class GradNormRatio(_Effect):
     others_at_most: float = Field(10.0, gt=0.0)
 
 
+class TimeGradFade(_Effect):
+    """Backpropagation through time fades: the first recurrent layer's ‖dL/dh_t‖ at the last time step
+    divided by the one at the first, averaged (geometrically) over the steps: at least `at_least` for
+    `runs`, at most `others_at_most` for `others` (the rnn_states view's hidden_grad_norms)."""
+
+    kind: Literal["time_grad_fade"]
+    at_least: float = Field(gt=1.0)
+    others: list[RunName] = Field(default_factory=list)
+    others_at_most: float = Field(10.0, gt=0.0)
+
+
+class ProbeProbabilities(_Effect):
+    """The probe's output (the probe view's bars: the session's first probe, validation sample 0) is
+    a probability per class: in [0, 1] and summing to 1, before training and after; the true class's
+    probability starts at or below `true_class_above` and ends above it."""
+
+    kind: Literal["probe_probabilities"]
+    true_class_above: float = Field(gt=0.0, lt=1.0)
+
+
+class BuiltReaches(_Effect, Threshold):
+    """The network the walk-through has the learner build (`model`) reaches the threshold within the
+    steps by training, on the run's data and settings; the run's own starting network does not."""
+
+    kind: Literal["built_reaches"]
+    model: NetworkSpec
+
+
 class Diverges(_Effect):
     """Every run hits NaN/Inf (the session's "diverged" state) within the steps."""
 
@@ -310,7 +340,10 @@ Effect = Annotated[
     | GradientShare
     | PhaseWalk
     | EditMovesBoundary
-    | FallsEveryStep,
+    | FallsEveryStep
+    | TimeGradFade
+    | ProbeProbabilities
+    | BuiltReaches,
     Field(discriminator="kind"),
 ]
 
@@ -328,7 +361,8 @@ class LessonFile(WireModel):
     twin_view: TwinView | None = Field(
         None,
         description="The key view each run of a comparison shows in small multiples: the decision boundary "
-        "(what 2-D data shows when none is named) or the per-layer gradient norms.",
+        "(what 2-D data shows when none is named), the per-layer gradient norms, the probe's output bars "
+        "or the recurrent layer's gradient norm per time step.",
     )
 
     @model_validator(mode="after")

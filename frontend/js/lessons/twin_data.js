@@ -1,5 +1,6 @@
 // One twin run's live data, fed by its own websocket stream (stream.js's openStream): status and
-// counters, its metric points, and its latest boundary frame. Plain objects, not signals: the twin
+// counters, its metric points, and the latest records of its key view (boundary, gradient norms,
+// probe, or the recurrent layer's gradient per time step). Plain objects, not signals: the twin
 // view reads them at most a few times a second.
 import { api } from "../api.js";
 import { openStream } from "../stream.js";
@@ -22,13 +23,19 @@ const MAX_POINTS = 4000;
  * @property {number} frames boundary frames received
  * @property {Record<string, number>} grads  parameter layer -> its latest gradient norm (key view grad_norms)
  * @property {number} gradFrames gradient-norm records received
+ * @property {Record<string, {header: any, data: Float32Array}>} probe  key view probe: the latest
+ *   "probe_target" and "activation:<layer>" records of the probe sample
+ * @property {number} probeFrames probe records received
+ * @property {Float32Array | null} timeGrads  key view rnn_states: ‖dL/dh_t‖ per time step of the first recurrent layer
+ * @property {number} timeFrames hidden_grad_norms records received
+ * @property {number} [timeLayer] the recurrent layer timeGrads is of
  * @property {Error | null} error  its message is read when shown (in the language chosen then)
  */
 
 /** @returns {TwinRun} */
 export function makeRun(ref, colour) {
   return { ...ref, colour, status: "idle", step: 0, generation: -1, points: [], state: null, boundary: null, frames: 0,
-    grads: {}, gradFrames: 0, error: null };
+    grads: {}, gradFrames: 0, probe: {}, probeFrames: 0, timeGrads: null, timeFrames: 0, error: null };
 }
 
 function append(run, points) {
@@ -53,6 +60,8 @@ function onMessage(run, msg) {
       if (msg.state.generation !== run.generation) {
         run.boundary = null;
         run.grads = {};
+        run.probe = {};
+        run.timeGrads = null;
       }
       break;
     case "history":
@@ -77,7 +86,8 @@ function onMessage(run, msg) {
 
 /**
  * Read the run's state, then stream it with its key view (`keyViewOf(dataset)`: "boundary",
- * "grad_norms" or null). `changed()` is called after every update. Returns the function that
+ * "grad_norms", "probe", "rnn_states" or null; the probe views show the first validation sample, the
+ * same in every run of a comparison). `changed()` is called after every update. Returns the function that
  * closes the stream.
  * @param {TwinRun} run
  * @param {string | null} token
@@ -108,6 +118,22 @@ export function watchRun(run, token, keyViewOf, changed) {
             run.grads = { ...run.grads, [header.layer]: data[data.length - 1] };
             run.gradFrames += 1;
             changed();
+            return;
+          }
+          if (header.name === "activation" || header.name === "probe_target") {
+            run.probe = { ...run.probe, [header.name === "activation" ? `activation:${header.layer}` : header.name]: { header, data } };
+            run.probeFrames += 1;
+            changed();
+            return;
+          }
+          if (header.name === "hidden_grad_norms") {
+            // the first recurrent layer's (the lessons have one)
+            if (run.timeLayer === undefined || header.layer <= run.timeLayer) {
+              run.timeLayer = header.layer;
+              run.timeGrads = data;
+              run.timeFrames += 1;
+              changed();
+            }
             return;
           }
           if (header.name !== "boundary") return;

@@ -1,7 +1,8 @@
 // Twin runs: the sessions of a comparison side by side. Their training-loss curves overlaid in one
 // uPlot chart (one colour per run, a legend of the runs' labels), a small multiple per run of the
-// lesson's key view (its twin_view: the per-layer gradient norms, or the decision boundary, which 2-D
-// data shows when none is named; the latest loss and accuracy always), and one play/pause for all.
+// lesson's key view (its twin_view: the per-layer gradient norms, the probe's first feature maps and
+// output, the gradient per time step (twin_probe.js), or the decision boundary, which 2-D data shows
+// when none is named; the latest loss and accuracy always), and one play/pause for all.
 import { html } from "htm/preact";
 import { useEffect, useRef, useState, useMemo } from "preact/hooks";
 import uPlot from "uplot";
@@ -12,6 +13,7 @@ import { t, lang, formatInt } from "../i18n.js";
 import { commandAll, tokensOwned } from "./actions.js";
 import { makeRun, watchRun } from "./twin_data.js";
 import { gradRange, paintGrads } from "./twin_grads.js";
+import { firstConv, paintProbe, paintTimeGrads, OUTPUT_WIDTH } from "./twin_probe.js";
 
 const COLOURS = ["#0877bd", "#e8590c", "#2f9e5b"];
 // Runs with the same start often draw the same curve for a while: the later runs are dashed so the
@@ -83,7 +85,8 @@ function drawBoundary(canvas, run, cache) {
   canvas.dataset.frames = String(Number(canvas.dataset.frames || 0) + 1);
 }
 
-function RunCard({ run, keyView, canvasRef }) {
+function RunCard({ run, keyView, canvasRef, mapsRef }) {
+  const label = run.label[lang.value];
   const last = run.points.length ? run.points[run.points.length - 1] : null;
   return html`<div class="twin-card" data-testid="twin-card" data-run=${run.run} style=${{ borderTopColor: run.colour }}>
     <div class="twin-card-head"><i class="swatch" style=${{ background: run.colour }}></i>
@@ -92,6 +95,12 @@ function RunCard({ run, keyView, canvasRef }) {
       role="img" aria-label=${t("lesson.twinBoundary", { run: run.label[lang.value] })}></canvas>` : null}
     ${keyView === "grad_norms" ? html`<canvas class="twin-grads" data-testid="twin-grads" width="120" height="80" ref=${canvasRef}
       role="img" aria-label=${t("lesson.twinGrads", { run: run.label[lang.value] })}></canvas>` : null}
+    ${keyView === "probe" && firstConv(run.state) >= 0 ? html`<canvas class="twin-maps" data-testid="twin-maps" ref=${mapsRef}
+      role="img" aria-label=${t("lesson.twinMaps", { run: label })}></canvas>` : null}
+    ${keyView === "probe" ? html`<canvas class="twin-output" data-testid="twin-output" width=${OUTPUT_WIDTH} height="70" ref=${canvasRef}
+      role="img" aria-label=${t("lesson.twinOutput", { run: label })}></canvas>` : null}
+    ${keyView === "rnn_states" ? html`<canvas class="twin-time-grads" data-testid="twin-time-grads" width="120" height="60" ref=${canvasRef}
+      role="img" aria-label=${t("lesson.twinTimeGrads", { run: label })}></canvas>` : null}
     <dl class="twin-numbers">
       <dt>${t("lesson.twinStep")}</dt><dd data-testid="twin-step">${formatInt(run.step)}</dd>
       <dt>${t("lesson.twinLoss")}</dt><dd data-testid="twin-loss">${fmt(last && last.loss)}</dd>
@@ -114,11 +123,12 @@ export function TwinRuns({ sessions, view = null }) {
   const [, setTick] = useState(0);
   const chartEl = useRef(null);
   const canvases = useRef(/** @type {HTMLCanvasElement[]} */ ([]));
+  const mapCanvases = useRef(/** @type {HTMLCanvasElement[]} */ ([]));
   useEffect(() => {
     let dirty = true;
     let lastDraw = 0;
     let chart = null;
-    const caches = runs.map(() => ({ off: null, drawn: null, canvas: null, grads: -1, range: "" }));
+    const caches = runs.map(() => ({ off: null, drawn: null, canvas: null, grads: -1, range: "", probe: -1, time: -1 }));
     const tokens = tokensOwned();
     const keyView = (dataset) => keyViewOf(view, S.catalog.peek(), dataset);
     const changed = () => {
@@ -146,8 +156,18 @@ export function TwinRuns({ sessions, view = null }) {
           paintGrads(canvas, run, range);
           caches[i].grads = run.gradFrames;
           caches[i].range = String(range);
+        } else if (view === "probe") {
+          if (!canvas || caches[i].probe === run.probeFrames) return;
+          if (paintProbe(canvas, mapCanvases.current[i] || null, run)) caches[i].probe = run.probeFrames;
+        } else if (view === "rnn_states") {
+          if (!canvas || caches[i].time === run.timeFrames) return;
+          if (paintTimeGrads(canvas, run)) caches[i].time = run.timeFrames;
         } else drawBoundary(canvas, run, caches[i]);
       });
+      // a run's records came before its canvases mounted: paint them on a later frame
+      const behind = (view === "probe" && runs.some((run, i) => run.probeFrames && caches[i].probe !== run.probeFrames)) ||
+        (view === "rnn_states" && runs.some((run, i) => run.timeFrames && caches[i].time !== run.timeFrames));
+      if (behind) changed(); // an idle run sends nothing more: ask for the frame ourselves
       // A canvas mounts with the render this frame asked for: draw its frame on a later one.
       if (runs.some((run, i) => run.boundary && caches[i].drawn !== run.boundary)) dirty = true;
       const el = chartEl.current;
@@ -188,7 +208,7 @@ export function TwinRuns({ sessions, view = null }) {
     <div class="twin-chart" data-testid="twin-chart" ref=${chartEl} aria-label=${t("lesson.twinChart")}></div>
     <div class="twin-cards">
       ${runs.map((run, i) => html`<${RunCard} key=${run.id} run=${run} keyView=${keyView}
-        canvasRef=${(el) => (canvases.current[i] = el)} />`)}
+        canvasRef=${(el) => (canvases.current[i] = el)} mapsRef=${(el) => (mapCanvases.current[i] = el)} />`)}
     </div>
   </section>`;
 }
