@@ -30,7 +30,7 @@ async def fan_out(watchers: int, frames: int, share: bool) -> float:
         sub = Subscriber("viewer", max_pending_points=100_000)
         sub.views = {"boundary", "neurons"}
         hub.subscribers.add(sub)
-        sub.joined = hub._joined if share else {}
+        sub.joined = hub.joined if share else {}
         hub.start_stream(sub, None, None)
         sub.take_texts()
         subs.append(sub)

@@ -4,8 +4,20 @@ asyncio.wait_for does when the cancel lands as its inner call completes (task_st
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from neuroplay.task_stopping import cancel_and_wait
+
+T = TypeVar("T")
+
+
+def run(scenario: Coroutine[Any, Any, T]) -> T:
+    """On a thread and loop of its own: a browser test's Playwright may have left a loop running on
+    this thread, and asyncio.run refuses to start inside it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario).result(timeout=30)
 
 
 async def _swallows_one_cancel(swallowed: list[int]) -> None:
@@ -30,7 +42,7 @@ def test_a_task_that_swallows_a_cancel_is_still_stopped() -> None:
         await asyncio.wait_for(cancel_and_wait(plain), timeout=5)
         return plain_stopped, plain.cancelled()
 
-    plain_stopped, cancelled = asyncio.run(scenario())
+    plain_stopped, cancelled = run(scenario())
     assert not plain_stopped, "one cancel was enough: the scenario no longer shows the swallowed cancel"
     assert cancelled
 
@@ -47,4 +59,4 @@ def test_a_finished_or_failing_task_is_waited_for_quietly() -> None:
         await cancel_and_wait(failing)
         assert done.done() and failing.done()
 
-    asyncio.run(scenario())
+    run(scenario())
