@@ -101,3 +101,20 @@ def test_the_cluster_benchmark_runs_on_two_real_nodes(tmp_path, postgres_admin_u
         result = measure(servers, Round(3, 2, seconds=2.0, warmup=1.0))
     assert result["watchers"] == 5 and result["with a gap"] == 0 and result["out of order"] == 0
     assert result["5xx"] == 0 and result["tensor messages received, all watchers, whole run"] >= 5
+
+
+def test_the_convnetjs_benchmark_imports_and_its_network_trains_here() -> None:
+    """The ConvNetJS comparison needs node, npm and Chromium to run whole; its own code must at least
+    import (it broke once when a sibling benchmark's server class was renamed) and its network and
+    session body must be what the server builds and trains."""
+    import bench_convnetjs
+    from neuroplay.schemas.session import CreateSessionRequest
+    from neuroplay.sessions.build import Specs, build_data, build_trainer
+
+    request = CreateSessionRequest.model_validate(bench_convnetjs.SESSION)
+    assert request.model is not None
+    specs = Specs(request.model, request.dataset, request.training)
+    trainer = build_trainer(specs, build_data(specs.dataset))
+    for _ in range(2):
+        assert trainer.train_step().diverged is None
+    assert callable(bench_convnetjs.neuroplay_examples_per_second)
