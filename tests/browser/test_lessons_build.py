@@ -38,6 +38,8 @@ def test_the_layers_lesson_builds_2_4_1_from_the_output_layer_with_the_palette(s
     # Step 2: the palette is pointed at; "+" on Dense puts a hidden layer before the output.
     panel.get_by_test_id("lesson-next").click()
     expect(panel.get_by_test_id("lesson-step-title")).to_have_text("Add the hidden layer")
+    # the outline follows the step once it has rendered: wait for it, then read what is outlined
+    expect(page.get_by_test_id("palette")).to_have_attribute("data-lesson-focus", "")
     assert "palette" in focused(page)
     page.get_by_test_id("add-dense").click()
     settled(page)
