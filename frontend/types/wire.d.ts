@@ -582,7 +582,7 @@ export interface Lesson {
   text: LocalText;
   title: LocalText;
   twin_view: "boundary" | "grad_norms" | "probe" | "rnn_states" | null;
-  views: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons" | "landscape")[];
+  views: ("boundary" | "neurons" | "weights" | "probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "batch" | "landscape")[];
 }
 
 /** One session of the lesson. Runs of a comparison share the dataset seed and the training seed, so they start from the same weights (where the layer shapes agree) and see the same batch order (where the batch size agrees). */
@@ -608,7 +608,7 @@ export interface LessonStep {
   text: LocalText;
   title: LocalText;
   /** Views to open at this step. */
-  views?: ("probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "weights" | "boundary" | "neurons" | "landscape")[];
+  views?: ("boundary" | "neurons" | "weights" | "probe" | "grad_norms" | "histograms" | "dropout_mask" | "bn_stats" | "rnn_states" | "batch" | "landscape")[];
 }
 
 export type LessonSummaries = LessonSummary[];

@@ -8,10 +8,11 @@ zh.md; the effects are checked on real training by tests/lessons.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..views import VIEW_NAMES
 from .base import WireModel
 from .model import NetworkSpec
 from .session import CreateSessionRequest, CreateSessionResponse
@@ -19,21 +20,14 @@ from .session import CreateSessionRequest, CreateSessionResponse
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
-# The websocket view names of issue 9 ("See it learn"), and the browser's own tab "landscape" (the
-# loss landscape of issue 10, asked for on demand, so the view registry does not list it); a lesson
-# opens them by name.
-ViewName = Literal[
-    "probe",
-    "grad_norms",
-    "histograms",
-    "dropout_mask",
-    "bn_stats",
-    "rnn_states",
-    "weights",
-    "boundary",
-    "neurons",
-    "landscape",
-]
+# The views a lesson opens by name: every view of the registry (backend/neuroplay/views/, the same
+# list the websocket's ViewName comes from) and the browser's own tab "landscape" (the loss landscape
+# of issue 10, asked for on demand, so the registry does not list it).
+LOCAL_VIEWS = ("landscape",)
+if TYPE_CHECKING:
+    ViewName = str
+else:
+    ViewName = Literal[VIEW_NAMES + LOCAL_VIEWS]
 # Controls of the playground that are not a setting: the layer palette, the play/step/reset buttons,
 # the dataset picker and the phase-stepping buttons (issue 10). Settings are named by their path.
 UI_CONTROLS = ("palette", "play_pause", "step", "reset", "dataset_picker", "step_phase", "layer_stack")
