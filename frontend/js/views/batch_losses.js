@@ -71,6 +71,7 @@ export function batchLossHook(getAxis) {
     ctx.beginPath();
     ctx.rect(left, top, width, height);
     ctx.clip();
+    let markers = 0;
     if (axis !== "epochs") {
       const ends = epochEnds().slice(1);
       const every = Math.max(1, Math.ceil(ends.length / MAX_MARKERS));
@@ -82,8 +83,10 @@ export function batchLossHook(getAxis) {
         ctx.moveTo(x, top);
         ctx.lineTo(x, top + height);
         ctx.stroke();
+        markers += 1;
       }
     }
+    u.root.dataset.epochMarkers = String(markers); // what was drawn, for tests and tools
     const { batchStep, batchLoss } = S.chart;
     const dot = Math.max(1.5, devicePixelRatio * 1.5);
     ctx.fillStyle = BATCH_COLOUR;
