@@ -117,4 +117,3 @@ def test_the_convnetjs_benchmark_imports_and_its_network_trains_here() -> None:
     trainer = build_trainer(specs, build_data(specs.dataset))
     for _ in range(2):
         assert trainer.train_step().diverged is None
-    assert callable(bench_convnetjs.neuroplay_examples_per_second)

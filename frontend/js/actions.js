@@ -3,7 +3,7 @@
 // messages are the connection's (connection.js).
 import { batch } from "@preact/signals";
 import { api, ApiError } from "./api.js";
-import { localized } from "./problems.js";
+import { keptError } from "./problems.js";
 import { t } from "./i18n.js";
 import { loadPoints, abandonPoints } from "./sample_requests.js";
 import { loadFeatureMaps } from "./feature_maps.js";
@@ -165,8 +165,7 @@ function showError(err, scope, place = null) {
     S.lastError.value = { ...where, ...placed };
     return;
   }
-  const text = err instanceof ApiError ? localized(err.problem) : { message: err instanceof Error ? err.message : String(err) };
-  S.lastError.value = Object.assign(text, where);
+  S.lastError.value = keptError(err, where);
 }
 
 export function dismissError() {

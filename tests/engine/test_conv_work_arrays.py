@@ -13,10 +13,10 @@ from neuroplay.engine.layers.conv import Conv2D
 from neuroplay.engine.layers.scratch import KEPT_PER_NAME, Scratch
 
 
-@pytest.mark.parametrize("row_length_case", [((16, 14, 14), "valid"), ((1, 28, 28), "same"), ((3, 9, 9), "same")])
-def test_outputs_and_gradients_are_fresh_arrays(row_length_case: tuple) -> None:
+@pytest.mark.parametrize("case", [((16, 14, 14), "valid"), ((1, 28, 28), "same"), ((3, 9, 9), "same")])
+def test_outputs_and_gradients_are_fresh_arrays(case: tuple) -> None:
     """What a pass returns or shows must not change when the next pass reuses the work arrays."""
-    shape, padding = row_length_case
+    shape, padding = case
     rng = np.random.default_rng(3)
     layer = Conv2D(shape, filters=4, padding=padding, rng=rng)
     x1, x2 = (rng.standard_normal((3, *shape)).astype(np.float32) for _ in range(2))

@@ -228,7 +228,9 @@ async def _serve(ws: WebSocket, session_id: str, limits: RateLimiter, address: s
     except WebSocketDisconnect:
         pass
     finally:
-        await cancel_and_wait(sender)
-        hub.remove(sub)
-        if manager.forget_hub(hub) and cluster is not None:
-            await close_mirror(hub)
+        try:
+            await cancel_and_wait(sender)
+        finally:  # even when this handler is cancelled while the sender ends: no watcher left behind
+            hub.remove(sub)
+            if manager.forget_hub(hub) and cluster is not None:
+                await close_mirror(hub)

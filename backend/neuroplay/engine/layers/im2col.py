@@ -168,7 +168,8 @@ class ConvGeometry:
 
 def weight_matrix(w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
     """W (O, C, kh, kw) [and b (O,)] -> (O, K [+ 1]) with columns in cols' (c, i, j) row order and b
-    last, so `weight_matrix(W, b) @ im2col(x, ones_row=True)` is the convolution plus the bias."""
+    last, so `weight_matrix(W, b) @ cols` (cols with their ones row, new_cols) is the convolution
+    plus the bias."""
     o = w.shape[0]
     m = w.reshape(o, -1)
     return m if b is None else np.concatenate((m, b.reshape(o, 1)), axis=1)
@@ -251,8 +252,8 @@ def col2im(dcols: np.ndarray, g: ConvGeometry, scratch: Scratch, n: int) -> np.n
     k, size = g.kernel, g.channels * n * g.plane
     if n == 0:
         return np.zeros((g.channels, 0, g.height, g.width), dcols.dtype)
-    buf = scratch.zeros("dx_padded", (size + g.tail,), dcols.dtype)
-    buf.fill(0)
+    buf = scratch.get("dx_padded", (size + g.tail,), dcols.dtype, np.empty)
+    buf.fill(0)  # the adds below accumulate: zeroed every pass
     cells = dcols.reshape(g.channels, k, k, n, g.positions)
     for i in range(k):
         for j in range(k):
