@@ -103,7 +103,7 @@ def test_batch_norm_and_distribution_charts_are_pictures_that_change_over_time(s
     page.get_by_test_id("tab-histograms").click()
     weights = page.locator("canvas[data-series='weight/0/W']")
     picture(weights)
-    page.wait_for_function("document.querySelector('[data-testid=hist-view]').dataset.frames > 20")
+    page.wait_for_function("document.querySelector('[data-testid=hist-view]').dataset.frames > 30")
     pause(page)
     # Percentile bands against step: the band's height differs from one column (step) to another.
     columns = weights.evaluate(
@@ -120,8 +120,10 @@ def test_batch_norm_and_distribution_charts_are_pictures_that_change_over_time(s
     )
     painted = [c for c in columns if c.strip("0")]
     assert len(painted) > 0.8 * len(columns), "the bands run from the first step to the last"
-    # The columns (steps) differ: the bands' edges and the median move as the weights change.
-    assert len(set(painted)) > 10, len(set(painted))
+    # The columns (steps) differ: the bands' edges and the median move as the weights change. Bands
+    # drawn flat (one value for every step) leave at most three kinds of column: the two anti-aliased
+    # ends and the rest; how far the first layer's weights move in 30 frames varies (10 to 40 kinds).
+    assert len(set(painted)) > 5, len(set(painted))
     for kind in ("grad/0/W", "output/0"):
         assert picture(page.locator(f"canvas[data-series='{kind}']"))["colours"] > 2, kind
 
