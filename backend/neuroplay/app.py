@@ -13,6 +13,7 @@ from .api import catalog, datasets, exports, health, lessons, sessions, stream
 from .api import inspect as inspect_api
 from .api import landscape as landscape_api
 from .api import params as params_api
+from .api.compression import CompressedApiReads
 from .api.errors import install_error_handlers
 from .api.json_depth import JsonDepthLimit
 from .api.rate_limits import HttpRateLimits, RateLimiter
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limits = RateLimiter(settings)
     app.add_middleware(HttpRateLimits, limiter=app.state.limits)
     app.add_middleware(SecurityHeaders, index_html=settings.frontend_dir / "index.html")
+    app.add_middleware(CompressedApiReads)  # outermost: what leaves the node is compressed once
     install_log_redaction()
     for module in (
         health,

@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope
 
+from .api.compression import gzipped
+
 OWN_FILES_CACHE = "no-cache"
 LIBRARY_CACHE = "public, max-age=3600"
-COMPRESS_LEVEL = 6  # about level 9's size on JavaScript at a fraction of its time
 
 
 class FrontendFiles(StaticFiles):
@@ -37,4 +37,4 @@ def frontend_app(directory: Path) -> ASGIApp:
     # refuses every file whose real path lies outside `directory`). Paths are still normalised, so
     # ".." cannot leave the frontend directory.
     files = FrontendFiles(directory=directory, follow_symlink=True)
-    return GZipMiddleware(files, minimum_size=500, compresslevel=COMPRESS_LEVEL)
+    return gzipped(files)

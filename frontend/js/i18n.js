@@ -2,7 +2,6 @@
 // components that call t() re-render when the language changes (lang is a signal).
 import { signal } from "@preact/signals";
 import enMessages from "../locales/en.json" with { type: "json" };
-import zhMessages from "../locales/zh.json" with { type: "json" };
 
 const LANG_KEY = "neuroplay.lang";
 
@@ -20,15 +19,27 @@ function flatten(tree, prefix = "", out = {}) {
 }
 
 const en = flatten(enMessages);
-const zh = flatten(zhMessages);
+const LANGUAGES = ["en", "zh"];
+/** Chinese, once fetched: an English page does not load it (17 KB of the first load's budget, issue
+ * 14); a Chinese page loads it before its first render (main.js), a switch before switching. */
+const zh = signal(/** @type {Record<string, string> | null} */ (null));
 
+/** The messages of `language` (English until Chinese has arrived; English has every key). */
+export function messagesOf(language) {
+  return (language === "zh" && zh.value) || en;
+}
 
-export const catalogs = { en, zh };
+/** Fetch the catalog of `language` if it is not here yet. */
+export async function loadLanguage(language) {
+  if (language !== "zh" || zh.peek()) return;
+  const module = await import("../locales/zh.json", { with: { type: "json" } });
+  zh.value = flatten(module.default);
+}
 
 function initialLang() {
   try {
     const saved = localStorage.getItem(LANG_KEY);
-    if (saved && catalogs[saved]) return saved;
+    if (saved && LANGUAGES.includes(saved)) return saved;
   } catch {
     /* ignore */
   }
@@ -38,8 +49,9 @@ function initialLang() {
 /** The current language, "en" or "zh". */
 export const lang = signal(initialLang());
 
-export function setLang(value) {
-  if (!catalogs[value]) return;
+export async function setLang(value) {
+  if (!LANGUAGES.includes(value)) return;
+  await loadLanguage(value);
   lang.value = value;
   document.documentElement.lang = value === "zh" ? "zh-CN" : "en";
   try {
@@ -55,14 +67,14 @@ export function toggleLang() {
 
 /** The message `key` in the current language with {name} placeholders filled from `params`. */
 export function t(key, params) {
-  const text = catalogs[lang.value][key] ?? en[key] ?? key;
+  const text = messagesOf(lang.value)[key] ?? en[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
 /** Like t(), but `fallback` (e.g. the catalog's own label) for keys no catalog has. */
 export function tOr(key, fallback, params) {
-  return key in catalogs[lang.value] || key in en ? t(key, params) : fallback;
+  return key in messagesOf(lang.value) || key in en ? t(key, params) : fallback;
 }
 
 /** Numbers in the current locale (grouped digits). */

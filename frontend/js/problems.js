@@ -4,7 +4,7 @@
 // dataset, an activation, a setting) are shown by that entry's label; `layer` (an index) is also
 // given as `n`, the 1-based number the cards show. A code, or a template param, the client has no
 // text for falls back to the server's English message, so nothing is ever lost.
-import { catalogs, lang, t, tOr } from "./i18n.js";
+import { messagesOf, lang, t, tOr } from "./i18n.js";
 
 /**
  * @typedef {object} Problem
@@ -51,7 +51,7 @@ function fill(template, values) {
 
 /** The text of `errors.<key>` in the current language with `values`, or null (no text, or a value missing). */
 function render(key, values) {
-  const template = catalogs[lang.value][key] ?? catalogs.en[key];
+  const template = messagesOf(lang.value)[key] ?? messagesOf("en")[key];
   return template === undefined ? null : fill(template, values);
 }
 

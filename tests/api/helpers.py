@@ -113,3 +113,9 @@ def collect(reader: StreamReader, until_step: int, status: str = "paused") -> li
         points += msg["points"]
         if msg["status"] == status and msg["step"] == until_step:
             return points
+
+
+def raw_get(client: httpx.Client, path: str, **headers: str) -> tuple[httpx.Response, bytes]:
+    """The response and its body exactly as sent (httpx would otherwise decompress it)."""
+    with client.stream("GET", path, headers=headers) as response:
+        return response, b"".join(response.iter_raw())

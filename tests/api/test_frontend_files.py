@@ -8,13 +8,9 @@ from pathlib import Path
 
 import httpx
 
+from .helpers import raw_get
+
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
-
-
-def raw_get(client: httpx.Client, path: str, **headers: str) -> tuple[httpx.Response, bytes]:
-    """The response and its body exactly as sent (httpx would otherwise decompress it)."""
-    with client.stream("GET", path, headers=headers) as response:
-        return response, b"".join(response.iter_raw())
 
 
 def test_own_modules_are_gzipped_and_revalidated(client: httpx.Client) -> None:

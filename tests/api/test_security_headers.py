@@ -13,8 +13,16 @@ from ..conftest import LiveServer
 from .helpers import StreamReader
 
 
-def test_every_response_carries_the_security_headers(client: httpx.Client) -> None:
-    for path in ("/", "/s/abc", "/api/health", "/api/sessions/missing", "/js/main.js", "/openapi.json"):
+def test_scripts_and_stylesheets_carry_nosniff_and_the_referrer_policy_alone(client: httpx.Client) -> None:
+    for path in ("/js/main.js", "/css/app.css"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff", path
+        assert r.headers["referrer-policy"] == "no-referrer", path
+        assert "content-security-policy" not in r.headers and "x-frame-options" not in r.headers, path
+
+
+def test_every_other_response_carries_the_security_headers(client: httpx.Client) -> None:
+    for path in ("/", "/s/abc", "/api/health", "/api/sessions/missing", "/locales/en.json", "/openapi.json"):
         r = client.get(path)
         assert r.headers["x-content-type-options"] == "nosniff", path
         assert r.headers["referrer-policy"] == "no-referrer", path

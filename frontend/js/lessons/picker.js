@@ -6,15 +6,9 @@ import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
 import { t, lang } from "../i18n.js";
 import * as L from "./state.js";
-import { openPicker, closePicker, startLesson, loadLessons } from "./actions.js";
+import { closePicker, startLesson, loadLessons } from "./actions.js";
 import { Modal } from "../views/popover.js";
 import { conceptName } from "./concepts.js";
-
-/** The header button that opens the picker. */
-export function LessonsButton() {
-  return html`<button class="btn btn-ghost lesson-open" data-testid="lessons-button" onClick=${openPicker}
-    aria-haspopup="dialog" title=${t("lesson.openLabel")}>${t("lesson.open")}</button>`;
-}
 
 function moveFocus(list, event) {
   const items = [...list.querySelectorAll("[data-testid=lesson-item]")];

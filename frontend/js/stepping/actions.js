@@ -19,6 +19,7 @@ export const HISTOGRAM_SAMPLES = 256;
  * digits CNN (docs/performance.md).
  */
 const RUNNING_INTERVAL = { inspection: 600, preactivations: 2000 };
+const COALESCE_MS = 60; // ms a pre-activation read waits for the next state of a burst
 
 /** The error kept whole and read when shown, so it follows a language switch (problems.js). */
 function showError(err) {
@@ -156,6 +157,7 @@ export function useSteppingFeeds() {
     ];
     const run = (feed, want) => {
       clearTimeout(feed.timer);
+      feed.timer = 0; // 0: no read waiting
       const wait = S.status.peek() === "running" ? feed.last + RUNNING_INTERVAL[feed.name] - performance.now() : 0;
       if (wait > 0) {
         feed.timer = setTimeout(() => run(feed, feed.wanted), wait);
@@ -200,7 +202,9 @@ export function useSteppingFeeds() {
         const heldHist = preactivations.peek();
         if (!heldHist || heldHist.key !== histKey) {
           hist.wanted = { key: histKey, state, probe };
-          run(hist, hist.wanted);
+          // A burst of new states (three as the page opens) makes one read, not three: a read already
+          // waiting takes the newest want when its time comes.
+          if (!hist.timer) hist.timer = setTimeout(() => run(hist, hist.wanted), COALESCE_MS);
         }
       }
     });

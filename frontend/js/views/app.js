@@ -14,8 +14,7 @@ import { SampleView } from "./sample_view.js";
 import { LossChart, Metrics } from "./loss_chart.js";
 import { SessionsDialog } from "./share.js";
 import { UploadDialog } from "./upload_dialog.js";
-import { LessonPanel } from "../lessons/panel.js";
-import { LessonPicker } from "../lessons/picker.js";
+import { Lessons } from "../lessons/entry.js";
 import { SessionGone } from "./session_gone.js";
 
 function Boot() {
@@ -50,8 +49,7 @@ export function App() {
           </aside>
         </main>`
       : html`<${Boot} />`}
-    ${ready ? html`<${LessonPanel} />` : null}
-    <${LessonPicker} />
+    <${Lessons} ready=${Boolean(ready)} />
     <${SessionsDialog} />
     <${UploadDialog} />
   </div>`;

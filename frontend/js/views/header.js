@@ -5,7 +5,7 @@ import * as S from "../state.js";
 import { command, togglePlay, changeTraining, newSession } from "../actions.js";
 import { ShareMenu, DownloadMenu, ForkButton, SessionsButton, ForkedFrom } from "./share.js";
 import { t, formatInt, toggleLang } from "../i18n.js";
-import { LessonsButton } from "../lessons/picker.js";
+import { LessonsButton } from "../lessons/entry.js";
 import { problemText } from "../problems.js";
 import { PlayIcon, PauseIcon, ResetIcon, StepIcon, LogoIcon, EyeIcon } from "./icons.js";
 
