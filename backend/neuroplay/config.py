@@ -20,6 +20,9 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(__file__).resolve().parents[2] / "frontend",
         description="Static files served at /; node_modules inside it is served too.",
     )
+    minify_frontend: bool = Field(
+        True, description="Serve esbuild-minified copies of the own modules and stylesheets (frontend_minified.py)."
+    )
     display_hz: float = Field(30.0, gt=0, le=120, description="Telemetry frames per second at most.")
     grid_size: int = Field(50, ge=8, le=200, description="Resolution of boundary and neuron maps.")
     max_neuron_maps: int = Field(64, description="Layers wider than this get no per-neuron maps.")

@@ -17,12 +17,27 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope
 
 from .api.compression import gzipped
+from .frontend_minified import MinifiedCopies
 
 OWN_FILES_CACHE = "no-cache"
 LIBRARY_CACHE = "public, max-age=3600"
 
 
 class FrontendFiles(StaticFiles):
+    def __init__(self, *, directory: Path, minified: MinifiedCopies | None = None) -> None:
+        # follow_symlink: a checkout may link node_modules to a shared install (StaticFiles otherwise
+        # refuses every file whose real path lies outside `directory`). Paths are still normalised, so
+        # ".." cannot leave the frontend directory.
+        super().__init__(directory=directory, follow_symlink=True)
+        self.minified = minified
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        """The source's minified copy where there is a fresh one (frontend_minified.py), else the source."""
+        full_path, found = super().lookup_path(path)
+        if found is None or self.minified is None:
+            return full_path, found
+        return self.minified.lookup(path, found) or (full_path, found)
+
     def file_response(
         self, full_path: str | os.PathLike[str], stat_result: os.stat_result, scope: Scope, status_code: int = 200
     ) -> Response:
@@ -32,9 +47,5 @@ class FrontendFiles(StaticFiles):
         return response
 
 
-def frontend_app(directory: Path) -> ASGIApp:
-    # follow_symlink: a checkout may link node_modules to a shared install (StaticFiles otherwise
-    # refuses every file whose real path lies outside `directory`). Paths are still normalised, so
-    # ".." cannot leave the frontend directory.
-    files = FrontendFiles(directory=directory, follow_symlink=True)
-    return gzipped(files)
+def frontend_app(directory: Path, minified: MinifiedCopies | None = None) -> ASGIApp:
+    return gzipped(FrontendFiles(directory=directory, minified=minified))

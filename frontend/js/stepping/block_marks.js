@@ -9,7 +9,7 @@ import { inspection } from "./state.js";
 import { inspectUnit } from "./actions.js";
 import { revealed, currentLayer } from "./phases.js";
 import { formatValue, flat } from "./numbers.js";
-import { firstUnit } from "../views/inspector/panel.js";
+import { firstUnit } from "../views/inspector/first_unit.js";
 
 function range(values) {
   let lo = Infinity;

@@ -10,9 +10,12 @@ import { viewApplies, useWatchedView } from "../live_views.js";
 import { GraphView } from "./graph_view.js";
 import { BlockGraph } from "./block_graph.js";
 import { StepBar } from "../stepping/step_bar.js";
-import { UnitInspector } from "./inspector/panel.js";
+import { inspected } from "../stepping/state.js";
+import { lazyComponent } from "../lazy.js";
 
-import { LandscapePanel } from "./landscape/landscape_panel.js";
+// Loaded when first shown: a unit to inspect, the landscape tab opened.
+const UnitInspector = lazyComponent(() => import("./inspector/panel.js"), "UnitInspector", () => inspected.value !== null);
+const LandscapePanel = lazyComponent(() => import("./landscape/landscape_panel.js"), "LandscapePanel");
 
 /**
  * Tabs of the browser's own, beside the catalog's views: the loss landscape is asked for on demand

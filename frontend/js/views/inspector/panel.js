@@ -15,10 +15,10 @@ import { DenseUnit } from "./dense_view.js";
 import { ConvUnit } from "./conv_view.js";
 import { rnnShape, rnnUnit } from "./rnn_math.js";
 import { RnnUnit } from "./rnn_view.js";
+import { INSPECTABLE, firstUnit } from "./first_unit.js";
 import { activationLabel } from "../../catalog_labels.js";
 
 /** The layers whose units the inspector explains. */
-export const INSPECTABLE = ["dense", "conv2d", "simple_rnn"];
 
 /** The unit clamped into layer `layer`'s output (shape without the batch axis; [T, units] for an RNN). */
 function clampUnit(unit, shape) {
@@ -35,13 +35,6 @@ function unitShape(state, layer) {
   const spec = state.model.layers[layer];
   if (spec && spec.type === "simple_rnn") return rnnShape(state, layer);
   return state.layers[layer] ? state.layers[layer].output_shape : [1];
-}
-
-/** The first unit of layer `layer` (an RNN's at its last time step). */
-export function firstUnit(state, layer) {
-  const spec = state.model.layers[layer];
-  if (spec.type === "simple_rnn") return { layer, unit: 0, step: rnnShape(state, layer)[0] - 1 };
-  return spec.type === "conv2d" ? { layer, channel: 0, row: 0, col: 0 } : { layer, unit: 0 };
 }
 
 function Picker({ state, unit }) {
