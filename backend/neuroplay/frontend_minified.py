@@ -63,11 +63,19 @@ def make_minified_copies(frontend_dir: Path, enabled: bool = True) -> tuple[Mini
     if not esbuild.exists():
         log.warning("frontend served unminified: %s is missing (run scripts/setup.sh)", esbuild)
         return None, None
-    out = Path(tempfile.mkdtemp(prefix="neuroplay-frontend-"))
-    command = [str(esbuild), *sources(frontend_dir), "--minify", f"--outdir={out}", "--outbase=.", "--log-level=error"]
+    out: Path | None = None
     try:
+        out = Path(tempfile.mkdtemp(prefix="neuroplay-frontend-"))
+        command = [
+            str(esbuild),
+            *sources(frontend_dir),
+            "--minify",
+            f"--outdir={out}",
+            "--outbase=.",
+            "--log-level=error",
+        ]
         subprocess.run(command, cwd=frontend_dir, check=True, capture_output=True, timeout=ESBUILD_TIMEOUT)
-    except (OSError, subprocess.SubprocessError) as exc:
+    except (OSError, subprocess.SubprocessError) as exc:  # no room in the temporary directory, esbuild failed
         detail = getattr(exc, "stderr", b"") or b""
         log.warning("frontend served unminified: esbuild failed: %s %s", exc, detail.decode(errors="replace")[:500])
         remove_copies(out)

@@ -12,18 +12,25 @@ const loaded = signal(/** @type {{Picker: any, Panel: any} | null} */ (null));
 /** The one load in flight or done (the modules are fetched once). */
 const loading = signal(/** @type {Promise<void> | null} */ (null));
 
+/** Fetch the picker's and the panel's modules (once); a failed fetch is tried again next time. */
 function load() {
   if (!loading.peek()) {
-    loading.value = Promise.all([import("./picker.js"), import("./panel.js")]).then(([picker, panel]) => {
-      loaded.value = { Picker: picker.LessonPicker, Panel: panel.LessonPanel };
-    });
+    loading.value = Promise.all([import("./picker.js"), import("./panel.js")]).then(
+      ([picker, panel]) => {
+        loaded.value = { Picker: picker.LessonPicker, Panel: panel.LessonPanel };
+      },
+      (err) => {
+        loading.value = null;
+        console.warn("NeuroPlay: the lessons did not load", err);
+      },
+    );
   }
   return /** @type {Promise<void>} */ (loading.peek());
 }
 
 async function openPicker() {
   await load();
-  (await import("./actions.js")).openPicker();
+  if (loaded.peek()) (await import("./actions.js")).openPicker(); // loaded with the picker: cached
 }
 
 /** The header button that opens the picker. */

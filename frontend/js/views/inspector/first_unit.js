@@ -2,6 +2,7 @@
 // the inspector itself is loaded (it loads when a unit is first inspected, see views/inside_column.js).
 import { rnnShape } from "./rnn_math.js";
 
+/** The layers whose units the inspector explains. */
 export const INSPECTABLE = ["dense", "conv2d", "simple_rnn"];
 
 /** The first unit of layer `layer` (an RNN's at its last time step). */

@@ -18,8 +18,6 @@ import { RnnUnit } from "./rnn_view.js";
 import { INSPECTABLE, firstUnit } from "./first_unit.js";
 import { activationLabel } from "../../catalog_labels.js";
 
-/** The layers whose units the inspector explains. */
-
 /** The unit clamped into layer `layer`'s output (shape without the batch axis; [T, units] for an RNN). */
 function clampUnit(unit, shape) {
   const clamp = (v, n) => Math.max(0, Math.min(n - 1, Math.round(Number(v) || 0)));
