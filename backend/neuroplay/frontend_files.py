@@ -44,6 +44,9 @@ class FrontendFiles(StaticFiles):
         response = super().file_response(full_path, stat_result, scope, status_code)
         library = scope["path"].startswith("/node_modules/")
         response.headers["Cache-Control"] = LIBRARY_CACHE if library else OWN_FILES_CACHE
+        # The ETag alone revalidates (super() answered a matching If-None-Match with 304 already), and
+        # with Cache-Control set no browser guesses a lifetime from the date: 40 bytes less per file.
+        del response.headers["last-modified"]
         return response
 
 
