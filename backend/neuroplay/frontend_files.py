@@ -1,10 +1,11 @@
 """The static frontend as the browser gets it: compressed, and cached with revalidation.
 
-Every file carries an ETag and Last-Modified (Starlette's FileResponse), so a reload costs a 304
-per file and no body. Our own modules say `no-cache` (use the copy only after revalidating: they
-change with every deploy under the same name); the npm libraries may be used for an hour without
-asking (they change only with package-lock.json). Text is gzipped (the page went from 443 KiB to
-well under its 250 KB budget; docs/performance.md). Websockets never pass through here.
+Every file carries an ETag (Starlette's FileResponse; its Last-Modified is dropped, the ETag being
+enough), so a reload costs a 304 per file and no body. Our own modules say `no-cache` (use the copy
+only after revalidating: they change with every deploy under the same name); the npm libraries may be
+used for an hour without asking (they change only with package-lock.json). Our own modules and
+stylesheets are served minified where a fresh copy exists (frontend_minified.py). Text is gzipped
+(docs/performance.md, the page's weight). Websockets never pass through here.
 """
 
 from __future__ import annotations
