@@ -20,7 +20,7 @@ from .api.rate_limits import HttpRateLimits, RateLimiter
 from .api.security_headers import SecurityHeaders, install_log_redaction
 from .config import Settings
 from .frontend_files import frontend_app
-from .frontend_minified import make_minified_copies, remove_copies
+from .frontend_minified import make_minified_copies
 from .lessons.catalog import load_lessons
 from .sessions.manager import SessionManager
 from .store import Store
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database_lock = lock_database(settings.resolved_database_url())  # raises if another server has it
     store = Store(settings.resolved_database_url(), busy_timeout=settings.database_busy_timeout_seconds)
     node = join_cluster(settings, lambda: app.state.sessions) if settings.redis_url else None
-    minified, minified_dir = make_minified_copies(settings.frontend_dir, settings.minify_frontend)
+    minified = make_minified_copies(settings.frontend_dir, settings.data_dir, settings.minify_frontend)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,7 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.close()
         if database_lock is not None:
             database_lock.close()
-        remove_copies(minified_dir)
 
     app = FastAPI(title="NeuroPlay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

@@ -29,11 +29,24 @@ export function messagesOf(language) {
   return (language === "zh" && zh.value) || en;
 }
 
+/** The one fetch of the Chinese file, in flight or done (a failed one is tried again next time). */
+const zhLoading = signal(/** @type {Promise<void> | null} */ (null));
+
 /** Fetch the catalog of `language` if it is not here yet. */
-export async function loadLanguage(language) {
-  if (language !== "zh" || zh.peek()) return;
-  const module = await import("../locales/zh.json", { with: { type: "json" } });
-  zh.value = flatten(module.default);
+export function loadLanguage(language) {
+  if (language !== "zh" || zh.peek()) return Promise.resolve();
+  if (!zhLoading.peek()) {
+    zhLoading.value = import("../locales/zh.json", { with: { type: "json" } }).then(
+      (module) => {
+        zh.value = flatten(module.default);
+      },
+      (err) => {
+        zhLoading.value = null;
+        throw err;
+      },
+    );
+  }
+  return /** @type {Promise<void>} */ (zhLoading.peek());
 }
 
 function initialLang() {
@@ -48,10 +61,23 @@ function initialLang() {
 
 /** The current language, "en" or "zh". */
 export const lang = signal(initialLang());
+/** The language last asked for: it becomes `lang` once its texts are here (two quick switches end
+ * where the second asked, not where the first's fetch finishes). */
+const asked = signal(lang.peek());
+// A Chinese page starts its fetch now, while the other modules load (main.js waits for it).
+loadLanguage(lang.peek()).catch(() => {}); // main.js reports a failure
 
 export async function setLang(value) {
   if (!LANGUAGES.includes(value)) return;
-  await loadLanguage(value);
+  asked.value = value;
+  try {
+    await loadLanguage(value);
+  } catch (err) {
+    if (asked.peek() === value) asked.value = lang.peek();
+    console.warn("NeuroPlay: the Chinese texts did not load", err);
+    return;
+  }
+  if (asked.peek() !== value) return; // switched again meanwhile
   lang.value = value;
   document.documentElement.lang = value === "zh" ? "zh-CN" : "en";
   try {
@@ -62,7 +88,7 @@ export async function setLang(value) {
 }
 
 export function toggleLang() {
-  setLang(lang.peek() === "zh" ? "en" : "zh");
+  setLang(asked.peek() === "zh" ? "en" : "zh");
 }
 
 /** The message `key` in the current language with {name} placeholders filled from `params`. */

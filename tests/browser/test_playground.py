@@ -287,6 +287,22 @@ def test_language_toggle(server, watched):
     expect(page.get_by_test_id("status")).to_have_text("idle")
 
 
+def test_two_quick_language_switches_end_where_the_second_asked(server, watched):
+    """The Chinese texts are fetched on the first switch (an English page does not load them); a
+    second press before they arrive asks for English again, and English it stays."""
+    page = watched.page
+    page.route("**/locales/zh.json", lambda route: (page.wait_for_timeout(400), route.continue_()))
+    open_app(page, server.url)
+    toggle = page.get_by_test_id("lang-toggle")
+    toggle.click()
+    toggle.click()
+    page.wait_for_timeout(800)  # the slowed fetch has landed: nothing may switch after it
+    expect(page.get_by_test_id("status")).to_have_text("idle")
+    expect(toggle).to_have_text("中文")
+    toggle.click()  # the texts are here now: one press is Chinese at once
+    expect(page.get_by_test_id("status")).to_have_text("空闲")
+
+
 def test_reload_reopens_the_same_session(server, client, watched):
     page = watched.page
     open_app(page, server.url)
