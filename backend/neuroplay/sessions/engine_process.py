@@ -41,10 +41,6 @@ VIEWS_SHARE = 10  # ... and with engine views watched, snapshot and views at mos
 # four a second do that (py-spy of an unwatched digits session: the display-rate sends were 0.8 % of
 # the engine's time, against the 95 % it is to keep of the bare engine).
 UNWATCHED_SNAPSHOT_SECONDS = 0.25
-# ... and a metric point at most every half second (scoring.MAX_GAP: the history a later watcher
-# sees stays as fine as the budget would ever make it), not at the display rate: the points the
-# scoring budget allows cost an unwatched digits session 3 of the 95 % it is to keep (performance.md).
-UNWATCHED_POINT_SECONDS = 0.5
 
 
 def receive(conn: Connection) -> object:
@@ -145,7 +141,6 @@ class Job:
         now = time.perf_counter()
         next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
         next_snapshot, next_save = now + pace.snapshot_interval, now + pace.checkpoint_interval
-        unwatched_point_interval = max(pace.point_interval, UNWATCHED_POINT_SECONDS)
         # Metric points within a budget of the work done (scoring.py); a paced loop idles, so its
         # budget runs on the wall clock.
         scoring = ScoringSchedule(self.data, time.perf_counter if pace.steps_per_second else time.process_time)
@@ -160,7 +155,7 @@ class Job:
             now = time.perf_counter()
             if result.epoch_ended:
                 self.epoch = trainer.batches.epoch
-                if now - last_point >= (pace.point_interval if self.views else unwatched_point_interval):
+                if now - last_point >= pace.point_interval:
                     point = scoring.take(trainer.network, trainer.loss, self.step, self.epoch)
                     if point is not None:
                         last_point = now
