@@ -26,8 +26,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-MINIFIED_DIRS = ("js", "css")  # what is minified, relative to the frontend directory
-ESBUILD_TIMEOUT = 60.0  # seconds; one run over every file takes ~0.2 s here
+MINIFIED = (("js", "*.js"), ("css", "*.css"))  # what is minified: folder of the frontend, files in it
+ESBUILD_TIMEOUT = 60.0  # seconds; one run over every file took 0.13 s here
 COPIES_DIR = "frontend-minified"  # under the server's data_dir
 
 
@@ -37,7 +37,7 @@ def identity(found: os.stat_result) -> tuple[int, int, int]:
 
 
 class MinifiedCopies:
-    """The minified copy of each source under MINIFIED_DIRS, while the source is unchanged."""
+    """The minified copy of each source MINIFIED names, while the source is unchanged."""
 
     def __init__(self, copies_dir: Path, made_from: dict[str, tuple[int, int, int]]) -> None:
         self.copies_dir = copies_dir
@@ -56,11 +56,10 @@ class MinifiedCopies:
 
 
 def sources(frontend_dir: Path) -> list[str]:
-    names = []
-    for directory in MINIFIED_DIRS:
-        for pattern in ("*.js", "*.css"):
-            names += [str(p.relative_to(frontend_dir)) for p in (frontend_dir / directory).rglob(pattern)]
-    return sorted(names)
+    """The files to minify, relative to the frontend directory."""
+    return sorted(
+        str(p.relative_to(frontend_dir)) for folder, pattern in MINIFIED for p in (frontend_dir / folder).rglob(pattern)
+    )
 
 
 def make_minified_copies(frontend_dir: Path, data_dir: Path, enabled: bool = True) -> MinifiedCopies | None:
