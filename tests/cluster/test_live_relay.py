@@ -163,15 +163,38 @@ def test_frames_of_views_only_the_other_node_watches_are_computed_and_relayed(en
             await wait_until(
                 lambda: any(h.view == "boundary" for h in there.tensors), "a boundary frame", (here, there)
             )
-            assert session.watch_sources == {"node:b": frozenset({"boundary"})}
+            # The local watcher opens no view, yet watches (its loss curve grows at the display rate).
+            assert session.watch_sources == {"local": frozenset(), "node:b": frozenset({"boundary"})}
             await command(session, "play")
             step = session.step
             await wait_until(lambda: there.tensors[-1].step > step + 20, "frames while it trains", (here, there))
             await command(session, "pause")
             assert here.tensors == [] and {h.view for h in there.tensors} == {"boundary"}
-            there.leave()  # the other node watches nothing now: its entry goes
-            await wait_until(lambda: session.watch_sources == {}, "the watch withdrawn", (here,))
+            there.leave()  # the other node has no watcher now: its entry goes
+            await wait_until(lambda: session.watch_sources == {"local": frozenset()}, "the watch withdrawn", (here,))
             await stop_hubs(local, remote)
+
+    run(scenario)
+
+
+def test_a_watcher_on_another_node_with_no_view_open_counts_as_watching(engines, redis_url, redis_prefix) -> None:
+    # The holder's engine scores metric points at the display rate only while anyone watches; a
+    # watcher elsewhere with no view open sees the loss curve grow, so it must count.
+    session = make_session(engines, "relay-no-views")
+    hold(redis_url, redis_prefix, session.id)
+
+    async def scenario() -> None:
+        async with (
+            redis_client(redis_url) as client,
+            publishing(client, redis_prefix, session),
+            mirrored(client, redis_prefix, session.id, 1000, watch_ttl_seconds=3.0) as mirror,
+        ):
+            remote = Hub(mirror, 30.0)  # type: ignore[arg-type]
+            there = Watcher(remote)
+            await wait_until(lambda: session.watch_sources == {"node:b": frozenset()}, "the watch taken", (there,))
+            there.leave()
+            await wait_until(lambda: session.watch_sources == {}, "the watch withdrawn")
+            await stop_hubs(remote)
 
     run(scenario)
 

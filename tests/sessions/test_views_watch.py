@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import time
+
 from neuroplay.schemas.dataset import DatasetSpec
 from neuroplay.schemas.model import NetworkSpec
 from neuroplay.schemas.training import TrainingConfig
 from neuroplay.sessions.build import Specs
 from neuroplay.sessions.engine_pool import EnginePool
+from neuroplay.sessions.hub import Hub, Subscriber
 from neuroplay.sessions.session import Session
 from neuroplay.sessions.tensor_records import decode_tensor_message
 
@@ -89,3 +92,43 @@ def test_a_new_probe_mid_run_is_shown_without_a_restart(engines: EnginePool) -> 
         assert session.engine_pid == pid and session.status == "running"
     finally:
         session.command("pause")
+
+
+def points_per_second(session: Session, seconds: float) -> float:
+    """Metric points the playing session gains over `seconds` of training, per second."""
+    before, started = len(session.history.since(0)), time.monotonic()
+    time.sleep(seconds)  # a window of time on purpose: the rate over it is what is measured
+    return (len(session.history.since(0)) - before) / (time.monotonic() - started)
+
+
+def test_nobody_watching_scores_a_point_at_most_every_half_second(engines: EnginePool) -> None:
+    # A tiny network on the 2-D circle: epochs end hundreds of times a second, so the scoring budget
+    # alone would allow tens of points a second (engine_process.UNWATCHED_POINT_SECONDS says why not).
+    specs = Specs(
+        NetworkSpec.model_validate(
+            {"input_shape": [2], "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}]}
+        ),
+        DatasetSpec(name="circle"),
+        TrainingConfig(),
+    )
+    session = Session("u", "hash", specs, engines=engines, **SETTINGS)
+    hub = Hub(session, 30.0)
+    session.command("play")
+    try:
+        wait_for(lambda: session.epoch > 50 and len(session.history.since(0)) >= 1, timeout=15, what="training")
+        unwatched = points_per_second(session, 2.0)
+        # A watcher with no view open still watches the loss curve grow: points at the display rate.
+        watcher = Subscriber("viewer", max_pending_points=100_000)
+        hub.add(watcher)
+        assert session.watch_sources == {"local": frozenset()}
+        time.sleep(0.3)  # the Watch reaches the engine process
+        watched = points_per_second(session, 2.0)
+        hub.remove(watcher)
+        assert session.watch_sources == {}
+        time.sleep(0.3)
+        unwatched_again = points_per_second(session, 2.0)
+    finally:
+        session.command("pause")
+    for rate in (unwatched, unwatched_again):
+        assert 0.5 <= rate <= 2.6, (unwatched, watched, unwatched_again)  # 2 a second, the edges allowed for
+    assert watched > 3 * max(unwatched, unwatched_again), (unwatched, watched, unwatched_again)

@@ -30,7 +30,9 @@ class LiveSource(HubSource, Protocol):
     @property
     def views(self) -> SessionViews: ...
 
-    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None, source: str = "local") -> None: ...
+    def watch(
+        self, views: frozenset[ViewName], probe: ProbeKey | None, source: str = "local", watching: bool | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ Three tasks per mirror, on the event loop:
   holder's lease: gone (or an end event read) sets `holder_gone`, until a holder's snapshot comes.
 - the frames: SUBSCRIBE to the session's frames channel, each message the new `frames` (latest-wins).
 - the watch: this node's views and probe (from `watch`, as the Hub calls it) written to the
-  session's watch hash, and refreshed before its TTL runs out, for the holder to compute them.
+  session's watch hash while this node has watchers (even with no view open: the holder's engine
+  then scores metric points at the display rate), and refreshed before its TTL runs out, for the
+  holder to compute them.
 Every Redis call has a timeout: Redis unreachable sets `problem` (and tells `on_change`) instead
 of hanging, and the reader carries on from where it was once Redis answers again.
 """
@@ -72,6 +74,7 @@ class LiveMirror(LiveReplica):
         self._lease_missing = False
         self._last_id = b"0"
         self._views: frozenset[ViewName] = frozenset()
+        self._watching = False  # this node has watchers (with or without views)
         self._probe: ProbeKey | None = None
         self._probe_serial = 0
         self._watch_dirty = asyncio.Event()
@@ -85,15 +88,18 @@ class LiveMirror(LiveReplica):
         return self.ended or self._lease_missing
 
     # ---- what a Hub calls ----
-    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None) -> None:
+    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None, *, watching: bool | None = None) -> None:
         """This node's watchers open `views` (one of them named `probe`); the holder computes them.
-        Raises ProbeOutOfRange, changing nothing, for a sample the data does not have (checked here
-        against the splits' sizes, so the watcher hears at once, as on the holder)."""
+        `watching`: whether this node has watchers at all (by default, whether `views` has any):
+        its entry stays in the watch hash while it does, views or none. Raises ProbeOutOfRange,
+        changing nothing, for a sample the data does not have (checked here against the splits'
+        sizes, so the watcher hears at once, as on the holder)."""
         if probe is not None:
             state = self.state()
             check_probe_in(probe, state.train_size, state.validation_size)
             self._probe, self._probe_serial = probe, self._probe_serial + 1
         self._views = views
+        self._watching = bool(views or watching)
         self._watch_dirty.set()
 
     def refresh_telemetry(self) -> None:
@@ -222,7 +228,7 @@ class LiveMirror(LiveReplica):
         while True:
             try:
                 pipe = self.redis.pipeline(transaction=False)
-                if self._views:
+                if self._watching:
                     value = watch_value(self._views, self._probe, self._probe_serial, self.watch_ttl_seconds)
                     pipe.hset(self.keys.watch, self.node, value)
                     pipe.pexpire(self.keys.watch, int(self.watch_ttl_seconds * 1000))
@@ -231,7 +237,7 @@ class LiveMirror(LiveReplica):
                     pipe.hdel(self.keys.watch, self.node)
                     wanted = None
                 self._watch_dirty.clear()
-                if self._views or written is not None:
+                if self._watching or written is not None:
                     await self._call(pipe.execute())
                 written = wanted
                 period = self.watch_ttl_seconds / 3

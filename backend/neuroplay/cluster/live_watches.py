@@ -68,19 +68,19 @@ class RemoteWatches:
         for node in [n for n in self._views if n not in seen]:  # gone: it closed its views, or died
             del self._views[node]
             self._probe_serials.pop(node, None)
-            session.watch(frozenset(), None, source_of(node))
+            session.watch(frozenset(), None, source_of(node), watching=False)
             changed = True
-        for node, watch in seen.items():
+        for node, watch in seen.items():  # an entry, with views or none, means the node has watchers
             views = frozenset(watch.views)
             named = watch.probe is not None and watch.probe_serial != self._probe_serials.get(node)
             if views == self._views.get(node) and not named:
                 continue
             probe = (watch.probe.split, watch.probe.index) if named and watch.probe is not None else None
             try:
-                session.watch(views, probe, source_of(node))
+                session.watch(views, probe, source_of(node), watching=True)
             except ProbeOutOfRange:  # its mirror checked against an older state: the views without it
                 logger.info("session %s: probe %s of node %s is out of range", session.id, probe, node)
-                session.watch(views, None, source_of(node))
+                session.watch(views, None, source_of(node), watching=True)
             self._views[node] = views
             self._probe_serials[node] = watch.probe_serial
             changed = True
@@ -91,5 +91,5 @@ class RemoteWatches:
     def clear(self, session: LiveSource) -> None:
         """The session is no longer published: no other node's views are computed for it."""
         for node in self._views:
-            session.watch(frozenset(), None, source_of(node))
+            session.watch(frozenset(), None, source_of(node), watching=False)
         self._views, self._probe_serials, self.views = {}, {}, frozenset()

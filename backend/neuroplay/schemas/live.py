@@ -78,7 +78,8 @@ class LiveEnd(LiveEntry):
 
 class LiveWatch(WireModel):
     """What one node's watchers open of a session held elsewhere: a field of the session's watch
-    hash, keyed by the node, written by its mirror and read by the holder every tick."""
+    hash, keyed by the node, written by its mirror while the node has watchers (views open or
+    not) and read by the holder every tick."""
 
     views: list[ViewName]
     probe: ProbeRef | None = Field(None, description="The probe this node's watchers named last.")

@@ -40,15 +40,18 @@ class Start:
     pace: Pace
     views: frozenset[str] = frozenset()  # the views watched now (later changes come as Watch)
     probe: tuple[str, int] | None = None  # (split, index) of the probe sample
+    watched: bool = False  # anyone watches the session, with or without a view open
 
 
 @dataclass(frozen=True)
 class Watch:
-    """The watched views or the probe changed: the running job computes these from now on."""
+    """The watched views, the probe or whether anyone watches changed: the running job computes
+    these, and paces its metric points for them, from now on."""
 
     job: int
     views: frozenset[str]
     probe: tuple[str, int] | None
+    watched: bool
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,12 @@ VIEWS_SHARE = 10  # ... and with engine views watched, snapshot and views at mos
 # four a second do that (py-spy of an unwatched digits session: the display-rate sends were 0.8 % of
 # the engine's time, against the 95 % it is to keep of the bare engine).
 UNWATCHED_SNAPSHOT_SECONDS = 0.25
+# While nobody watches the session at all, a metric point at most every half second (scoring.MAX_GAP:
+# the history a later watcher sees stays as fine as the budget would ever make it), not at the
+# display rate: the points the scoring budget allows cost an unwatched digits session 3 of the 95 %
+# of the bare engine it is to keep (performance.md). A watcher with no view open still sees the
+# loss curve grow, so it counts as watching (Watch.watched).
+UNWATCHED_POINT_SECONDS = 0.5
 
 
 def receive(conn: Connection) -> object:
@@ -65,10 +71,14 @@ class Job:
         self.report_soon = False  # a view has just been watched: report at the next step
         self.probe: Probe | None = None
         self.grad_norms: GradNormCollector | None = None  # collecting at every step while watched
-        self.watch(start.views, start.probe)
+        self.point_interval = start.pace.point_interval  # seconds between metric points, at least
+        self.watch(start.views, start.probe, start.watched)
 
-    def watch(self, views: frozenset[str], probe: tuple[str, int] | None) -> None:
-        """Compute these views from now on (nothing at all when `views` is empty)."""
+    def watch(self, views: frozenset[str], probe: tuple[str, int] | None, watched: bool) -> None:
+        """Compute these views from now on (nothing at all when `views` is empty); score metric
+        points at the display rate while anyone watches, else at most every half second."""
+        interval = self.start.pace.point_interval
+        self.point_interval = interval if watched or views else max(interval, UNWATCHED_POINT_SECONDS)
         # The first view watched gets its report at once, not after an unwatched interval.
         self.report_soon = bool(views) and not self.views
         self.views = views
@@ -91,7 +101,7 @@ class Job:
                     return True
             elif isinstance(message, Watch):
                 if message.job == job:
-                    self.watch(message.views, message.probe)
+                    self.watch(message.views, message.probe, message.watched)
             else:  # the server waits for Stopped before it sends a Start
                 print(f"engine process: unexpected {type(message).__name__} while training", file=sys.stderr)
             timeout = 0.0
@@ -139,7 +149,7 @@ class Job:
         pace, trainer, conn = self.start.pace, self.trainer, self.conn
         train_step, send, batch_losses = trainer.train_step, conn.send, self.batch_losses
         now = time.perf_counter()
-        next_due, last_point, next_poll = now, now - pace.point_interval, now + POLL_SECONDS
+        next_due, last_point, next_poll = now, now - self.point_interval, now + POLL_SECONDS
         next_snapshot, next_save = now + pace.snapshot_interval, now + pace.checkpoint_interval
         # Metric points within a budget of the work done (scoring.py); a paced loop idles, so its
         # budget runs on the wall clock.
@@ -155,7 +165,7 @@ class Job:
             now = time.perf_counter()
             if result.epoch_ended:
                 self.epoch = trainer.batches.epoch
-                if now - last_point >= pace.point_interval:
+                if now - last_point >= self.point_interval:
                     point = scoring.take(trainer.network, trainer.loss, self.step, self.epoch)
                     if point is not None:
                         last_point = now

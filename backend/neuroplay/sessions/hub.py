@@ -267,6 +267,7 @@ class Hub:
         sub.push_text(StateMessage(state=self.session.state()).model_dump_json())
         sub.joined = self.joined
         self.subscribers.add(sub)
+        self.views_changed()  # someone watches now, even before opening a view
 
     def start_stream(self, sub: Subscriber, since_step: int | None, generation: int | None) -> None:
         """Send the history, or only what a reconnecting watcher lacks: the points after `since_step`
@@ -289,11 +290,12 @@ class Hub:
         self.views_changed()
 
     def views_changed(self, probe: ProbeKey | None = None) -> None:
-        """A watcher opened or closed views, or named a probe: the session computes the union of
-        the views, for the latest probe named, from now on. Raises ProbeOutOfRange (changing
-        nothing) for a sample the data does not have."""
+        """A watcher came, went, opened or closed views, or named a probe: the session computes the
+        union of the views, for the latest probe named, from now on (and knows whether anyone
+        watches at all). Raises ProbeOutOfRange (changing nothing) for a sample the data does not
+        have."""
         views = frozenset(v for sub in self.subscribers for v in sub.views)
-        self.session.watch(views, probe)
+        self.session.watch(views, probe, watching=bool(self.subscribers))
         if probe is not None:
             self.probe = probe
         self._views_dirty = True

@@ -109,14 +109,14 @@ class Runner:
         if not keep:
             self.release()
 
-    def watch(self, views: frozenset[str], probe: tuple[str, int] | None) -> bool:
-        """Tell the job in progress which views are watched now (no restart). False if none runs:
-        the next Start carries them."""
+    def watch(self, views: frozenset[str], probe: tuple[str, int] | None, watched: bool) -> bool:
+        """Tell the job in progress which views are watched now, and whether anyone watches (no
+        restart). False if none runs: the next Start carries them."""
         with self._lock:
             job = self._job
             if job is None or job.finishing:
                 return False
-        job.worker.tell(Watch(job.id, views, probe))
+        job.worker.tell(Watch(job.id, views, probe, watched))
         return True
 
     def release(self) -> None:

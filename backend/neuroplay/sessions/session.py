@@ -434,7 +434,7 @@ class Session(SessionDisplay, EngineReports):
         """What the runner sends to start training (called by it under _control)."""
         state = EngineState.of(self.trainer, self.step, self.epoch)
         self._last_engine_state = state
-        views, probe = self._engine_watch.for_start(self._arrays)
+        watch = self._engine_watch.for_start(self._arrays)
         return Start(
             job=0,  # numbered by the runner
             specs=self.specs,
@@ -442,8 +442,9 @@ class Session(SessionDisplay, EngineReports):
             data=None if data_key_held == self._data_key else self._arrays,
             state=state,
             pace=Pace(self._steps_per_second, self.snapshot_interval, MIN_POINT_INTERVAL, self.checkpoint_seconds),
-            views=views,
-            probe=probe,
+            views=watch.views,
+            probe=watch.probe,
+            watched=watch.watched,
         )
 
     def _checkpoint(self, engine: EngineState | None = None) -> None:

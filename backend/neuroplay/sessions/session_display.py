@@ -90,12 +90,15 @@ class SessionDisplay:
         stopped = None if self._runner.alive else self.trainer
         self.views.refresh(self.snapshot, self.generation, stopped, self.step, self._arrays)
 
-    def watch(self, views: frozenset[ViewName], probe: ProbeKey | None, source: str = "local") -> None:
+    def watch(
+        self, views: frozenset[ViewName], probe: ProbeKey | None, source: str = "local", watching: bool | None = None
+    ) -> None:
         """The watchers of `source` (the local hub, or another node's: cluster/live_publisher.py) now
         open `views` (and one of them named `probe`): the union of every source's views is computed
-        from now on, told to a training engine process at once (no restart). Raises
-        ProbeOutOfRange, changing nothing, for a sample the data does not have."""
-        self._engine_watch.watch(views, probe, self._arrays, source)
+        from now on, told to a training engine process at once (no restart). `watching`: whether
+        the source has any watcher, even one with no view open (by default, whether `views` has
+        any). Raises ProbeOutOfRange, changing nothing, for a sample the data does not have."""
+        self._engine_watch.watch(views, probe, self._arrays, source, watching)
         self._sync_watch()
 
     @property
