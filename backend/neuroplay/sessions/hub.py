@@ -267,7 +267,7 @@ class Hub:
         sub.push_text(StateMessage(state=self.session.state()).model_dump_json())
         sub.joined = self.joined
         self.subscribers.add(sub)
-        self.views_changed()  # someone watches now, even before opening a view
+        self._tell_session()  # someone watches now, even before opening a view (no view changed)
 
     def start_stream(self, sub: Subscriber, since_step: int | None, generation: int | None) -> None:
         """Send the history, or only what a reconnecting watcher lacks: the points after `since_step`
@@ -294,11 +294,14 @@ class Hub:
         union of the views, for the latest probe named, from now on (and knows whether anyone
         watches at all). Raises ProbeOutOfRange (changing nothing) for a sample the data does not
         have."""
-        views = frozenset(v for sub in self.subscribers for v in sub.views)
-        self.session.watch(views, probe, watching=bool(self.subscribers))
+        self._tell_session(probe)
         if probe is not None:
             self.probe = probe
         self._views_dirty = True
+
+    def _tell_session(self, probe: ProbeKey | None = None) -> None:
+        views = frozenset(v for sub in self.subscribers for v in sub.views)
+        self.session.watch(views, probe, watching=bool(self.subscribers))
 
     async def run(self) -> None:
         """Runs while anyone watches; the manager starts it and drops it when it returns."""
