@@ -124,6 +124,10 @@ def test_a_mirror_hub_gives_every_point_in_order_the_states_and_a_reset(engines,
             here, there = Watcher(local), Watcher(remote)
             both = (here, there)
             here.read(), there.read()
+            # Neither opens a view, yet both watch: the holder's engine scores points at the display
+            # rate only while anyone does, and a watcher's curve grows with no view open.
+            sources = {"local": frozenset(), "node:b": frozenset()}
+            await wait_until(lambda: session.watch_sources == sources, "both watches taken", both)
             assert there.states[0]["id"] == session.id and mirror.owner_token_hash == "owner-hash"
             await command(session, "play")
             await wait_until(lambda: len(there.curve) >= 40, "40 points on the other node", both)
@@ -142,6 +146,8 @@ def test_a_mirror_hub_gives_every_point_in_order_the_states_and_a_reset(engines,
             await command(session, "pause")
             expected = history_of(session.history.points)
             await wait_until(lambda: there.curve == expected == here.curve, "the same new curve", both)
+            there.leave()  # the other node has no watcher now: its entry goes
+            await wait_until(lambda: session.watch_sources == {"local": frozenset()}, "the watch withdrawn", (here,))
             await stop_hubs(local, remote)
 
     run(scenario)
@@ -173,28 +179,6 @@ def test_frames_of_views_only_the_other_node_watches_are_computed_and_relayed(en
             there.leave()  # the other node has no watcher now: its entry goes
             await wait_until(lambda: session.watch_sources == {"local": frozenset()}, "the watch withdrawn", (here,))
             await stop_hubs(local, remote)
-
-    run(scenario)
-
-
-def test_a_watcher_on_another_node_with_no_view_open_counts_as_watching(engines, redis_url, redis_prefix) -> None:
-    # The holder's engine scores metric points at the display rate only while anyone watches; a
-    # watcher elsewhere with no view open sees the loss curve grow, so it must count.
-    session = make_session(engines, "relay-no-views")
-    hold(redis_url, redis_prefix, session.id)
-
-    async def scenario() -> None:
-        async with (
-            redis_client(redis_url) as client,
-            publishing(client, redis_prefix, session),
-            mirrored(client, redis_prefix, session.id, 1000, watch_ttl_seconds=3.0) as mirror,
-        ):
-            remote = Hub(mirror, 30.0)  # type: ignore[arg-type]
-            there = Watcher(remote)
-            await wait_until(lambda: session.watch_sources == {"node:b": frozenset()}, "the watch taken", (there,))
-            there.leave()
-            await wait_until(lambda: session.watch_sources == {}, "the watch withdrawn")
-            await stop_hubs(remote)
 
     run(scenario)
 

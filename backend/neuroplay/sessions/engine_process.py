@@ -43,8 +43,8 @@ VIEWS_SHARE = 10  # ... and with engine views watched, snapshot and views at mos
 UNWATCHED_SNAPSHOT_SECONDS = 0.25
 # While nobody watches the session at all, a metric point at most every half second (scoring.MAX_GAP:
 # the history a later watcher sees stays as fine as the budget would ever make it), not at the
-# display rate: the points the scoring budget allows cost an unwatched digits session 3 of the 95 %
-# of the bare engine it is to keep (performance.md). A watcher with no view open still sees the
+# display rate: the points the scoring budget allows cost an unwatched digits session 3 to 5 of the
+# 95 % of the bare engine it is to keep (performance.md). A watcher with no view open still sees the
 # loss curve grow, so it counts as watching (Watch.watched).
 UNWATCHED_POINT_SECONDS = 0.5
 
@@ -71,14 +71,13 @@ class Job:
         self.report_soon = False  # a view has just been watched: report at the next step
         self.probe: Probe | None = None
         self.grad_norms: GradNormCollector | None = None  # collecting at every step while watched
-        self.point_interval = start.pace.point_interval  # seconds between metric points, at least
         self.watch(start.views, start.probe, start.watched)
 
     def watch(self, views: frozenset[str], probe: tuple[str, int] | None, watched: bool) -> None:
         """Compute these views from now on (nothing at all when `views` is empty); score metric
         points at the display rate while anyone watches, else at most every half second."""
-        interval = self.start.pace.point_interval
-        self.point_interval = interval if watched or views else max(interval, UNWATCHED_POINT_SECONDS)
+        interval = self.start.pace.point_interval  # anyone who opens a view watches (engine_watch.py)
+        self.point_interval = interval if watched else max(interval, UNWATCHED_POINT_SECONDS)  # seconds, at least
         # The first view watched gets its report at once, not after an unwatched interval.
         self.report_soon = bool(views) and not self.views
         self.views = views
